@@ -1,0 +1,60 @@
+import { Kafka, logLevel, type LogEntry, type KafkaConfig } from 'kafkajs';
+
+/** The subset of a pino logger the Kafka adapter needs; pino loggers satisfy it. */
+export interface LogSink {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export const silentLog: LogSink = { debug() {}, info() {}, warn() {}, error() {} };
+
+export interface KafkaClientOptions {
+  brokers: string[];
+  clientId: string;
+  log?: LogSink;
+  /** Per-connection request timeout; kafkajs' default (30 s) is far beyond a webhook's patience. */
+  requestTimeoutMs?: number;
+  connectionTimeoutMs?: number;
+  ssl?: KafkaConfig['ssl'];
+  sasl?: KafkaConfig['sasl'];
+}
+
+/** Routes kafkajs' own logging into the service logger, one child per namespace. */
+function logCreatorFor(log: LogSink) {
+  return () =>
+    ({ namespace, level, log: entry }: LogEntry) => {
+      const { message, timestamp: _ts, logger: _l, ...extra } = entry as LogEntry['log'] & { logger?: string };
+      const obj = { component: 'kafkajs', namespace, ...extra };
+      if (level === logLevel.ERROR) log.error(obj, message);
+      else if (level === logLevel.WARN) log.warn(obj, message);
+      else if (level === logLevel.INFO) log.debug(obj, message);
+      else log.debug(obj, message);
+    };
+}
+
+export function createKafka(opts: KafkaClientOptions): Kafka {
+  return new Kafka({
+    clientId: opts.clientId,
+    brokers: opts.brokers,
+    logLevel: logLevel.INFO,
+    logCreator: logCreatorFor(opts.log ?? silentLog),
+    requestTimeout: opts.requestTimeoutMs ?? 10_000,
+    connectionTimeout: opts.connectionTimeoutMs ?? 3_000,
+    ...(opts.ssl !== undefined ? { ssl: opts.ssl } : {}),
+    ...(opts.sasl !== undefined ? { sasl: opts.sasl } : {}),
+  });
+}
+
+/** Parses `KAFKA_BROKERS`-style input: comma-separated host:port pairs. */
+export function parseBrokers(raw: string): string[] {
+  const brokers = raw
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
+  for (const b of brokers) {
+    if (!/^[^:\s]+:\d+$/.test(b)) throw new Error(`invalid broker address ${JSON.stringify(b)} (expected host:port)`);
+  }
+  return brokers;
+}

@@ -1,0 +1,11 @@
+export { createKafka, parseBrokers, silentLog } from './client.ts';
+export type { KafkaClientOptions, LogSink } from './client.ts';
+export { KafkaError, isKafkaError } from './errors.ts';
+export type { KafkaErrorCode } from './errors.ts';
+export { createProduceBatcher } from './produce-batcher.ts';
+export type { ProduceBatcher, ProduceBatcherOptions, SendBatch } from './produce-batcher.ts';
+export { createIdempotentProducer } from './producer.ts';
+export { loadTopicDefinitions, validateTopicDefinitions } from './topic-definitions.ts';
+export type { TopicDefinition } from './topic-definitions.ts';
+export { applyTopics, describeTopics } from './apply-topics.ts';
+export type { ApplyTopicsReport, TopicDrift, TopicState } from './apply-topics.ts';

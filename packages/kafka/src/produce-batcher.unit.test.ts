@@ -1,0 +1,125 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { TopicMessages } from 'kafkajs';
+import { createProduceBatcher } from './produce-batcher.ts';
+import { isKafkaError } from './errors.ts';
+
+const msg = (topic: string, key: string, value: string): TopicMessages[] => [{ topic, messages: [{ key, value: Buffer.from(value) }] }];
+
+function controllableSend() {
+  const calls: { batch: TopicMessages[]; resolve: () => void; reject: (e: Error) => void }[] = [];
+  const send = (batch: TopicMessages[]) =>
+    new Promise<void>((resolve, reject) => {
+      calls.push({ batch, resolve, reject });
+    });
+  return { calls, send };
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+test('given an idle batcher, when one append arrives, then it is sent alone at once', async () => {
+  const { calls, send } = controllableSend();
+  const b = createProduceBatcher({ send });
+  const done = b.append(msg('t', 'k', 'a'), Date.now() + 5_000);
+  await tick();
+  assert.equal(calls.length, 1);
+  calls[0]!.resolve();
+  await done;
+});
+
+test('given a send in flight, when appends arrive, then they merge into the next batch in arrival order', async () => {
+  const { calls, send } = controllableSend();
+  const b = createProduceBatcher({ send });
+  const first = b.append(msg('t', 'k1', '1'), Date.now() + 5_000);
+  await tick();
+  const rest = [b.append(msg('t', 'k1', '2'), Date.now() + 5_000), b.append(msg('u', 'x', 'u1'), Date.now() + 5_000), b.append(msg('t', 'k1', '3'), Date.now() + 5_000)];
+  await tick();
+  assert.equal(calls.length, 1, 'only one send in flight');
+  assert.equal(b.queuedRecords(), 3);
+  calls[0]!.resolve();
+  await first;
+  await tick();
+  assert.equal(calls.length, 2);
+  const second = calls[1]!.batch;
+  assert.deepEqual(
+    second.map((tm) => [tm.topic, tm.messages.map((m) => String(m.value))]),
+    [
+      ['t', ['2', '3']],
+      ['u', ['u1']],
+    ],
+  );
+  calls[1]!.resolve();
+  await Promise.all(rest);
+});
+
+test('given a failing send, then every append of that batch rejects with PRODUCE_FAILED and later batches still go', async () => {
+  const { calls, send } = controllableSend();
+  const b = createProduceBatcher({ send });
+  const a = b.append(msg('t', 'k', 'a'), Date.now() + 5_000);
+  await tick();
+  calls[0]!.reject(new Error('broker gone'));
+  await assert.rejects(a, (e) => isKafkaError(e, 'WABUS_KAFKA_PRODUCE_FAILED') && /broker gone/.test(e.message));
+  const c = b.append(msg('t', 'k', 'c'), Date.now() + 5_000);
+  await tick();
+  assert.equal(calls.length, 2);
+  calls[1]!.resolve();
+  await c;
+});
+
+test('given a send that never returns, then appends reject at their deadline and queued ones are never sent', async () => {
+  const { calls, send } = controllableSend();
+  const b = createProduceBatcher({ send });
+  const a = b.append(msg('t', 'k', 'a'), Date.now() + 20);
+  const q = b.append(msg('t', 'k', 'q'), Date.now() + 20);
+  await assert.rejects(a, (e) => isKafkaError(e, 'WABUS_KAFKA_PRODUCE_TIMEOUT'));
+  await assert.rejects(q, (e) => isKafkaError(e, 'WABUS_KAFKA_PRODUCE_TIMEOUT'));
+  calls[0]!.resolve();
+  await tick();
+  await tick();
+  assert.equal(calls.length, 1, 'the expired queued append was dropped, not sent');
+  assert.equal(b.queuedRecords(), 0);
+});
+
+test('given a full queue, then a new append is refused at once with QUEUE_FULL', async () => {
+  const { calls, send } = controllableSend();
+  const b = createProduceBatcher({ send, maxQueuedRecords: 2 });
+  const inflight = b.append(msg('t', 'k', '1'), Date.now() + 5_000);
+  await tick();
+  const queued = [b.append(msg('t', 'k', '2'), Date.now() + 5_000), b.append(msg('t', 'k', '3'), Date.now() + 5_000)];
+  await assert.rejects(b.append(msg('t', 'k', '4'), Date.now() + 5_000), (e) => isKafkaError(e, 'WABUS_KAFKA_QUEUE_FULL'));
+  calls[0]!.resolve();
+  await inflight;
+  await tick();
+  calls[1]!.resolve();
+  await Promise.all(queued);
+});
+
+test('given batch limits, then a batch never exceeds maxBatchRecords unless a single append is larger', async () => {
+  const { calls, send } = controllableSend();
+  const b = createProduceBatcher({ send, maxBatchRecords: 2 });
+  const all = [b.append(msg('t', 'k', '1'), Date.now() + 5_000)];
+  await tick();
+  for (const v of ['2', '3', '4']) all.push(b.append(msg('t', 'k', v), Date.now() + 5_000));
+  calls[0]!.resolve();
+  await tick();
+  await tick();
+  assert.equal(calls[1]!.batch[0]!.messages.length, 2);
+  calls[1]!.resolve();
+  await tick();
+  await tick();
+  assert.equal(calls[2]!.batch[0]!.messages.length, 1);
+  calls[2]!.resolve();
+  await Promise.all(all);
+});
+
+test('given close, then in-flight work settles and new appends are refused with CLOSED', async () => {
+  const { calls, send } = controllableSend();
+  const b = createProduceBatcher({ send });
+  const a = b.append(msg('t', 'k', 'a'), Date.now() + 5_000);
+  await tick();
+  const closing = b.close();
+  await assert.rejects(b.append(msg('t', 'k', 'b'), Date.now() + 5_000), (e) => isKafkaError(e, 'WABUS_KAFKA_CLOSED'));
+  calls[0]!.resolve();
+  await a;
+  await closing;
+});

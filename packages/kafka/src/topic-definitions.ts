@@ -1,0 +1,69 @@
+import { readFile } from 'node:fs/promises';
+import { KafkaError } from './errors.ts';
+
+/** One topic as code: everything about it that wabus manages. */
+export interface TopicDefinition {
+  name: string;
+  partitions: number;
+  replicationFactor: number;
+  /** Topic-level configs, as Kafka spells them (retention.ms, cleanup.policy, min.insync.replicas, ...). */
+  config: Record<string, string>;
+  description?: string;
+}
+
+const NAME = /^[a-zA-Z0-9._-]{1,249}$/;
+
+/** Validates a parsed definition file; errors name the topic and the setting. */
+export function validateTopicDefinitions(doc: unknown, source = 'topics file'): TopicDefinition[] {
+  const fail = (msg: string): never => {
+    throw new KafkaError('WABUS_KAFKA_TOPICS_INVALID', `${source}: ${msg}`);
+  };
+  if (typeof doc !== 'object' || doc === null || !Array.isArray((doc as { topics?: unknown }).topics)) {
+    return fail('expected an object with a "topics" array');
+  }
+  const seen = new Set<string>();
+  return ((doc as { topics: unknown[] }).topics).map((t, i) => {
+    if (typeof t !== 'object' || t === null) return fail(`topics[${i}] is not an object`);
+    const { name, partitions, replicationFactor, config = {}, description } = t as Record<string, unknown>;
+    if (typeof name !== 'string' || !NAME.test(name)) return fail(`topics[${i}].name must be a valid Kafka topic name`);
+    if (seen.has(name)) return fail(`topic ${name} is defined twice`);
+    seen.add(name);
+    if (!Number.isInteger(partitions) || (partitions as number) < 1) return fail(`${name}: partitions must be a positive integer`);
+    if (!Number.isInteger(replicationFactor) || (replicationFactor as number) < 1) {
+      return fail(`${name}: replicationFactor must be a positive integer`);
+    }
+    if (typeof config !== 'object' || config === null || Array.isArray(config)) return fail(`${name}: config must be an object`);
+    const cfg: Record<string, string> = {};
+    for (const [k, v] of Object.entries(config)) {
+      if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return fail(`${name}: config ${k} must be a scalar`);
+      cfg[k] = String(v);
+    }
+    const minIsr = cfg['min.insync.replicas'];
+    if (minIsr !== undefined && Number(minIsr) > (replicationFactor as number)) {
+      return fail(`${name}: min.insync.replicas (${minIsr}) exceeds replicationFactor (${String(replicationFactor)}); every acks=all write would fail`);
+    }
+    return {
+      name,
+      partitions: partitions as number,
+      replicationFactor: replicationFactor as number,
+      config: cfg,
+      ...(typeof description === 'string' ? { description } : {}),
+    };
+  });
+}
+
+export async function loadTopicDefinitions(file: string): Promise<TopicDefinition[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    throw new KafkaError('WABUS_KAFKA_TOPICS_INVALID', `cannot read ${file}: ${(cause as Error).message}`, { cause });
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (cause) {
+    throw new KafkaError('WABUS_KAFKA_TOPICS_INVALID', `${file} is not valid JSON: ${(cause as Error).message}`, { cause });
+  }
+  return validateTopicDefinitions(doc, file);
+}
