@@ -13,7 +13,9 @@ export interface Field<T> {
 }
 
 export type Schema = Record<string, Field<unknown>>;
-export type ConfigOf<S extends Schema> = { readonly [K in keyof S]: S[K] extends Field<infer T> ? T : never };
+export type ConfigOf<S extends Schema> = {
+  readonly [K in keyof S]: S[K] extends { parse: (raw: string, env: string) => infer T } ? T : never;
+};
 
 /**
  * Validates every field of `schema` against `env` once, at start-up. All problems are collected and reported

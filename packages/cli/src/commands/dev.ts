@@ -1,0 +1,74 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { join } from 'node:path';
+import { startInfra } from '@wabus/infra';
+import { applyTopics, createKafka, loadTopicDefinitions } from '@wabus/kafka';
+import { formatLogLine } from '../log-format.ts';
+import { defaultTopicsFile, repoRoot } from '../repo-paths.ts';
+
+export const devUsage = `wabus dev
+    start Kafka and the store (profile dev), apply the topics, start every service with readable logs,
+    and print the webhook URL and verify token; Ctrl-C stops the services (infra keeps running: wabus infra down)`;
+
+/** Local defaults for every service; any variable already set in the environment wins. */
+export const DEV_DEFAULTS: Record<string, string> = {
+  INGRESS_HOST: '127.0.0.1',
+  INGRESS_PORT: '8080',
+  WHATSAPP_APP_SECRETS: 'dev=wabus-dev-app-secret',
+  WHATSAPP_VERIFY_TOKEN: 'wabus-dev-verify-token',
+  LOG_LEVEL: 'info',
+};
+
+export async function devCommand(): Promise<number> {
+  const infra = await startInfra({ profile: 'dev', log: (m) => process.stderr.write(`[infra] ${m}\n`) });
+  const kafka = createKafka({ brokers: infra.kafkaBrokers, clientId: 'wabus-dev' });
+  const admin = kafka.admin();
+  await admin.connect();
+  const report = await applyTopics(admin, await loadTopicDefinitions(defaultTopicsFile));
+  await admin.disconnect();
+  for (const t of report.created) console.log(`[topics] created ${t}`);
+  for (const d of report.drift) console.log(`[topics] DRIFT ${d.topic}: ${d.setting} is ${d.actual}, defined as ${d.expected}`);
+
+  const env: NodeJS.ProcessEnv = { ...DEV_DEFAULTS, ...process.env, KAFKA_BROKERS: infra.kafkaBrokers.join(','), MONGODB_URI: infra.mongoUri };
+  const servicesDir = join(repoRoot, 'services');
+  const services = readdirSync(servicesDir).filter((s) => existsSync(join(servicesDir, s, 'src/main.ts')));
+  const color = process.stdout.isTTY === true;
+  const children: ChildProcess[] = services.map((name, i) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(servicesDir, name, 'src/main.ts')], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    for (const stream of [child.stdout, child.stderr]) {
+      createInterface({ input: stream! }).on('line', (l) => console.log(formatLogLine(name, i, l, color)));
+    }
+    child.on('exit', (code, signal) => console.log(formatLogLine(name, i, `exited (${signal ?? code})`, color)));
+    return child;
+  });
+
+  const ingressUrl = `http://${env['INGRESS_HOST']}:${env['INGRESS_PORT']}/webhook`;
+  const secret = String(env['WHATSAPP_APP_SECRETS']).split(',')[0]!.split('=').pop();
+  console.log(`
+  wabus is starting: ${services.join(', ')}
+    Kafka          ${infra.kafkaBrokers.join(',')}
+    MongoDB        ${infra.mongoUri}
+    Webhook URL    ${ingressUrl}
+    Verify token   ${env['WHATSAPP_VERIFY_TOKEN']}
+    App secret     ${secret}   (set WHATSAPP_APP_SECRETS to your Meta app's secret)
+  Try:  pnpm wabus simulate --url ${ingressUrl} --secret ${secret} --rate 5 --duration 10s
+        pnpm wabus events tail --from-beginning --max 5
+`);
+
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = () => {
+      if (stopping) return;
+      stopping = true;
+      console.log('\nstopping services (infra keeps running; stop it with: pnpm wabus infra down)');
+      for (const c of children) c.kill('SIGTERM');
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    let alive = children.length;
+    if (alive === 0) resolve();
+    for (const c of children) c.on('exit', () => --alive === 0 && resolve());
+  });
+  return 0;
+}

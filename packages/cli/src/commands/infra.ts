@@ -1,0 +1,56 @@
+import { parseArgs } from 'node:util';
+import { infraStatus, installInfra, startInfra, stopInfra, type ComponentStatus, type Profile } from '@wabus/infra';
+import { UsageError } from '../usage-error.ts';
+
+export const infraUsage = `wabus infra install
+    fetch Kafka and the Mongo-wire store from Maven Central into ~/.cache/wabus (idempotent)
+wabus infra up [--profile dev|test]
+    start them on loopback and wait until each really answers (skipped for KAFKA_BROKERS / MONGODB_URI)
+wabus infra down [--profile dev|test]
+    stop them; nothing is left running
+wabus infra status [--profile dev|test]
+    what runs where`;
+
+const log = (msg: string) => process.stderr.write(`[infra] ${msg}\n`);
+
+export function parseProfile(value: string | undefined): Profile {
+  if (value === undefined || value === 'dev') return 'dev';
+  if (value === 'test') return 'test';
+  throw new UsageError(`--profile expects dev or test, got ${JSON.stringify(value)}`);
+}
+
+const line = (name: string, s: ComponentStatus) =>
+  `${name.padEnd(6)} ${s.state.padEnd(8)} ${s.address ?? ''}${s.pid ? `  pid ${s.pid}` : ''}${s.logFile ? `  log ${s.logFile}` : ''}${s.dataDir ? `  data ${s.dataDir}` : ''}`;
+
+export async function infraCommand(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  const { values } = parseArgs({ args: rest, options: { profile: { type: 'string' } }, strict: true });
+  const profile = parseProfile(values.profile);
+  switch (sub) {
+    case 'install': {
+      const r = await installInfra({ log });
+      console.log(`Kafka ${r.kafka.version} and mongo-java-server ${r.mongo.version} ready in ${r.cacheDir} (${r.durationMs} ms)`);
+      return 0;
+    }
+    case 'up': {
+      const r = await startInfra({ profile, log });
+      console.log(line('kafka', r.kafka));
+      console.log(line('mongo', r.mongo));
+      console.log(`KAFKA_BROKERS=${r.kafkaBrokers.join(',')}`);
+      console.log(`MONGODB_URI=${r.mongoUri}`);
+      return 0;
+    }
+    case 'down':
+      await stopInfra({ profile, log });
+      console.log(`profile ${profile}: stopped`);
+      return 0;
+    case 'status': {
+      const s = await infraStatus({ profile });
+      console.log(line('kafka', s.kafka));
+      console.log(line('mongo', s.mongo));
+      return 0;
+    }
+    default:
+      throw new UsageError(`unknown infra command ${JSON.stringify(sub ?? '')}`);
+  }
+}

@@ -1,0 +1,49 @@
+import { devCommand, devUsage } from './commands/dev.ts';
+import { eventsCommand, eventsUsage } from './commands/events-tail.ts';
+import { infraCommand, infraUsage } from './commands/infra.ts';
+import { simulateCommand, simulateUsage } from './commands/simulate.ts';
+import { topicsCommand, topicsUsage } from './commands/topics.ts';
+import { UsageError } from './usage-error.ts';
+
+const USAGE = `usage: pnpm wabus <command>
+
+${infraUsage}
+${topicsUsage}
+${eventsUsage}
+${simulateUsage}
+${devUsage}
+`;
+
+const commands: Record<string, (argv: string[]) => Promise<number>> = {
+  infra: infraCommand,
+  topics: topicsCommand,
+  events: eventsCommand,
+  simulate: simulateCommand,
+  dev: () => devCommand(),
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    process.stdout.write(USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands[name];
+  if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}`);
+  return command(rest);
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (err) {
+  const e = err as Error & { code?: string };
+  if (e.code === 'WABUS_CLI_USAGE' || e.code?.startsWith('ERR_PARSE_ARGS')) {
+    process.stderr.write(`wabus: ${e.message}\n\n${USAGE}`);
+    process.exitCode = 2;
+  } else {
+    process.stderr.write(`wabus: ${e.code ? `${e.code}: ` : ''}${e.message}\n`);
+    process.exitCode = 1;
+  }
+}
+// kafkajs keeps sockets and timers alive after disconnect on some paths; a CLI must end when its command did.
+setImmediate(() => process.exit());

@@ -1,0 +1,35 @@
+import type { Kafka } from 'kafkajs';
+import { applyTopics, type TopicDefinition } from '@wabus/kafka';
+import { uniqueName } from './test-env.ts';
+
+/** Creates uniquely named raw and events topics for one test; `drop()` deletes them (call it in t.after). */
+export async function createTestTopics(kafka: Kafka, opts: { partitions?: number } = {}) {
+  const rawTopic = uniqueName('test.raw');
+  const eventsTopic = uniqueName('test.events');
+  const defs: TopicDefinition[] = [rawTopic, eventsTopic].map((name) => ({
+    name,
+    partitions: opts.partitions ?? 3,
+    replicationFactor: 1,
+    config: { 'max.message.bytes': '4194304' },
+  }));
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await applyTopics(admin, defs);
+  } finally {
+    await admin.disconnect();
+  }
+  return {
+    rawTopic,
+    eventsTopic,
+    async drop() {
+      const a = kafka.admin();
+      await a.connect();
+      try {
+        await a.deleteTopics({ topics: [rawTopic, eventsTopic] });
+      } finally {
+        await a.disconnect();
+      }
+    },
+  };
+}

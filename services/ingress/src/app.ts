@@ -1,0 +1,122 @@
+import type { TLSSocket } from 'node:tls';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Logger } from 'pino';
+import type { AppSecret } from './config.ts';
+import { IngressError } from './errors.ts';
+import { healthRoutes, type Readiness } from './health-routes.ts';
+import { maskId } from './mask.ts';
+import type { IngressMetrics, Outcome } from './metrics.ts';
+import type { Publisher } from './publisher.ts';
+import { webhookRoutes } from './webhook-routes.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    wabus: {
+      outcome?: Outcome;
+      deliveryId?: string;
+      items?: number;
+      secret?: string;
+      customers?: (string | null)[];
+      quarantine?: { reason: string; detail: string };
+    };
+  }
+}
+
+export interface IngressDeps {
+  appSecrets: readonly AppSecret[];
+  verifyToken: string;
+  ackTimeoutMs: number;
+  bodyLimit: number;
+  requestTimeoutMs: number;
+  publisher: Publisher;
+  readiness: () => Promise<Readiness>;
+  metrics: IngressMetrics;
+  logger: Logger;
+  logPhoneNumbers: 'masked' | 'clear';
+  now?: () => number;
+  /** Extra server options (https) from the composition root. */
+  serverOptions?: Partial<FastifyServerOptions> & { https?: unknown };
+  /** When set, only client certificates with this subject CN are accepted (mutual TLS). */
+  mtlsSubject?: string;
+  /** Called from onClose, after in-flight requests finished: flush and disconnect the producer. */
+  onClose?: () => Promise<void>;
+}
+
+/** Builds the ingress app; no I/O happens until `listen()` or `inject()`. */
+export function buildIngressApp(deps: IngressDeps): FastifyInstance {
+  const now = deps.now ?? Date.now;
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    disableRequestLogging: true,
+    bodyLimit: deps.bodyLimit,
+    requestTimeout: deps.requestTimeoutMs,
+    connectionTimeout: deps.requestTimeoutMs,
+    return503OnClosing: true,
+    ...(deps.serverOptions as object),
+  }) as unknown as FastifyInstance;
+
+  // The raw bytes are what Meta signed: keep them as a Buffer and never let a JSON parser re-serialise them.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(/^application\/json(\s*;.*)?$/i, { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  app.decorateRequest('wabus', null as never);
+  app.addHook('onRequest', async (request) => {
+    request.wabus = {};
+    if (deps.mtlsSubject !== undefined) {
+      const cert = (request.raw.socket as TLSSocket).getPeerCertificate?.();
+      const cn = cert?.subject?.CN;
+      if (cn !== deps.mtlsSubject) {
+        request.wabus.outcome = 'rejected';
+        throw new IngressError('WABUS_INGRESS_CLIENT_CERT', { message: `client certificate subject ${cn === undefined ? '(none)' : JSON.stringify(cn)} is not accepted` });
+      }
+    }
+  });
+
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, request, reply) => {
+    const status = err instanceof IngressError ? err.statusCode : (err.statusCode ?? 500);
+    request.wabus.outcome ??= status >= 500 ? 'unavailable' : 'rejected';
+    if (status >= 500) request.log.error({ err }, 'request failed');
+    if (status === 503) void reply.header('retry-after', '1');
+    return reply.code(status).send({ error: { code: err.code ?? 'WABUS_INGRESS_INTERNAL', message: err.message } });
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const w = request.wabus ?? {};
+    if (request.url.startsWith('/healthz') || request.url.startsWith('/readyz') || request.url.startsWith('/metrics')) return;
+    const outcome: Outcome = w.outcome ?? (reply.statusCode < 400 ? 'accepted' : reply.statusCode >= 500 ? 'unavailable' : 'rejected');
+    const seconds = reply.elapsedTime / 1000;
+    deps.metrics.requests.inc({ outcome });
+    deps.metrics.requestDuration.observe({ outcome }, seconds);
+    const customers = w.customers ? [...new Set(w.customers.filter((c): c is string => c !== null))] : undefined;
+    const line = {
+      method: request.method,
+      path: request.routeOptions.url ?? request.url.split('?')[0],
+      status: reply.statusCode,
+      outcome,
+      latencyMs: Math.round(reply.elapsedTime * 100) / 100,
+      deliveryId: w.deliveryId,
+      items: w.items,
+      secret: w.secret,
+      customers: customers?.slice(0, 10).map((c) => (deps.logPhoneNumbers === 'clear' ? c : maskId(c))),
+      quarantine: w.quarantine,
+    };
+    if (outcome === 'quarantined') request.log.warn(line, 'webhook quarantined');
+    else if (reply.statusCode >= 500) request.log.error(line, 'webhook not stored');
+    else request.log.info(line, 'webhook');
+  });
+
+  void app.register(webhookRoutes, {
+    appSecrets: deps.appSecrets,
+    verifyToken: deps.verifyToken,
+    ackTimeoutMs: deps.ackTimeoutMs,
+    publisher: deps.publisher,
+    metrics: deps.metrics,
+    now,
+  });
+  void app.register(healthRoutes, { readiness: deps.readiness, registry: deps.metrics.registry });
+  if (deps.onClose) {
+    const onClose = deps.onClose;
+    app.addHook('onClose', async () => onClose());
+  }
+  return app;
+}

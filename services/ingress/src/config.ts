@@ -1,0 +1,82 @@
+import { readConfig, str, int, bool, list, bytes, oneOf, ConfigError, type ConfigOf } from '@wabus/config';
+
+/** A configured app secret. Only the label is ever logged or written to Kafka, never the secret. */
+export interface AppSecret {
+  label: string;
+  secret: Buffer;
+}
+
+/**
+ * `WHATSAPP_APP_SECRETS`: comma-separated, each either `secret` or `label=secret` (several Meta apps, or the old
+ * and new secret during a rotation). Unlabelled secrets are called `secret#<n>` (1-based, in the order given).
+ */
+export function parseAppSecrets(raw: string, env: string): AppSecret[] {
+  return list(raw, env).map((item, i) => {
+    const eq = item.indexOf('=');
+    const label = eq > 0 ? item.slice(0, eq).trim() : `secret#${i + 1}`;
+    const secret = eq > 0 ? item.slice(eq + 1).trim() : item;
+    if (secret.length === 0) throw new ConfigError(env, `entry ${i + 1} (${label}) has an empty secret`);
+    return { label, secret: Buffer.from(secret, 'utf8') };
+  });
+}
+
+export const ingressSchema = {
+  host: { env: 'INGRESS_HOST', parse: str, default: '0.0.0.0', description: 'address to listen on' },
+  port: { env: 'INGRESS_PORT', parse: int(0, 65535), default: 8080, description: 'port to listen on' },
+  appSecrets: {
+    env: 'WHATSAPP_APP_SECRETS',
+    parse: parseAppSecrets,
+    description: 'app secrets that sign webhooks: comma-separated, `secret` or `label=secret`',
+    secret: true,
+  },
+  verifyToken: { env: 'WHATSAPP_VERIFY_TOKEN', parse: str, description: 'verify token of the GET handshake', secret: true },
+  kafkaBrokers: { env: 'KAFKA_BROKERS', parse: list, default: ['127.0.0.1:9092'], description: 'Kafka bootstrap brokers, host:port, comma-separated' },
+  rawTopic: { env: 'WABUS_RAW_TOPIC', parse: str, default: 'whatsapp.webhooks.raw.v1', description: 'topic of every accepted body, as received' },
+  eventsTopic: { env: 'WABUS_EVENTS_TOPIC', parse: str, default: 'whatsapp.events.v1', description: 'topic of one event per item' },
+  ackTimeoutMs: {
+    env: 'INGRESS_ACK_TIMEOUT_MS',
+    parse: int(100, 60_000),
+    default: 5_000,
+    description: 'how long a request waits for Kafka to acknowledge its records before answering 503',
+  },
+  bodyLimit: { env: 'INGRESS_BODY_LIMIT', parse: bytes, default: 3 * 1024 * 1024, description: 'largest accepted body (413 above)' },
+  requestTimeoutMs: {
+    env: 'INGRESS_REQUEST_TIMEOUT_MS',
+    parse: int(1_000, 120_000),
+    default: 15_000,
+    description: 'time a client gets to send headers and body',
+  },
+  tlsCert: { env: 'INGRESS_TLS_CERT', parse: str, default: '', description: 'PEM certificate file: serve HTTPS directly' },
+  tlsKey: { env: 'INGRESS_TLS_KEY', parse: str, default: '', description: 'PEM private key file for INGRESS_TLS_CERT' },
+  mtls: { env: 'INGRESS_MTLS', parse: bool, default: false, description: 'require a client certificate (Meta mTLS for webhooks)' },
+  mtlsCa: {
+    env: 'INGRESS_MTLS_CA',
+    parse: str,
+    default: '',
+    description: 'PEM CA bundle that client certificates must chain to (default: Node\'s public roots, which include DigiCert)',
+  },
+  mtlsSubject: {
+    env: 'INGRESS_MTLS_SUBJECT',
+    parse: str,
+    default: 'client.webhooks.fbclientcerts.com',
+    description: 'the only client certificate subject CN accepted',
+  },
+  logLevel: { env: 'LOG_LEVEL', parse: oneOf('trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'), default: 'info', description: 'pino log level' },
+  logPhoneNumbers: {
+    env: 'WABUS_LOG_PHONE_NUMBERS',
+    parse: oneOf('masked', 'clear'),
+    default: 'masked',
+    description: 'whether customer phone numbers appear masked or in clear in logs',
+  },
+} as const;
+
+export type IngressConfig = ConfigOf<typeof ingressSchema>;
+
+export function loadIngressConfig(env: NodeJS.ProcessEnv = process.env): IngressConfig {
+  const cfg = readConfig(ingressSchema, env);
+  if ((cfg.tlsCert === '') !== (cfg.tlsKey === '')) {
+    throw new ConfigError('INGRESS_TLS_CERT, INGRESS_TLS_KEY', 'set both or neither');
+  }
+  if (cfg.mtls && cfg.tlsCert === '') throw new ConfigError('INGRESS_MTLS', 'mutual TLS needs INGRESS_TLS_CERT and INGRESS_TLS_KEY');
+  return cfg;
+}

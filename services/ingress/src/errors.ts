@@ -1,0 +1,24 @@
+/** Stable codes of every non-200 answer the ingress gives; tests and dashboards classify by these. */
+export const INGRESS_ERRORS = {
+  WABUS_INGRESS_SIGNATURE_MISSING: { status: 401, message: 'X-Hub-Signature-256 header is missing' },
+  WABUS_INGRESS_SIGNATURE_MALFORMED: { status: 401, message: 'X-Hub-Signature-256 must be sha256=<64 hex digits>' },
+  WABUS_INGRESS_SIGNATURE_MISMATCH: { status: 401, message: 'signature does not match any configured app secret' },
+  WABUS_INGRESS_UNAVAILABLE: { status: 503, message: 'events could not be stored in time; retry later' },
+  WABUS_INGRESS_HANDSHAKE_PARAMS: { status: 400, message: 'hub.mode, hub.verify_token and hub.challenge are required' },
+  WABUS_INGRESS_HANDSHAKE_REFUSED: { status: 403, message: 'verify token or mode does not match' },
+  WABUS_INGRESS_CLIENT_CERT: { status: 403, message: 'client certificate subject is not accepted' },
+} as const;
+
+export type IngressErrorCode = keyof typeof INGRESS_ERRORS;
+
+export class IngressError extends Error {
+  readonly code: IngressErrorCode;
+  readonly statusCode: number;
+
+  constructor(code: IngressErrorCode, options?: { cause?: unknown; message?: string }) {
+    super(options?.message ?? INGRESS_ERRORS[code].message, options);
+    this.name = 'IngressError';
+    this.code = code;
+    this.statusCode = INGRESS_ERRORS[code].status;
+  }
+}

@@ -1,0 +1,86 @@
+import type { Kafka } from 'kafkajs';
+import type { WhatsAppEvent } from '@wabus/events';
+import { createIdempotentProducer, createProduceBatcher, type LogSink, type ProduceBatcher } from '@wabus/kafka';
+import type { Readiness } from './health-routes.ts';
+import { createPublisher, type Publisher } from './publisher.ts';
+
+export interface KafkaPublisher {
+  publisher: Publisher;
+  batcher: ProduceBatcher;
+  readiness: () => Promise<Readiness>;
+  /** Connects, retrying with backoff until it succeeds or `close()` is called; requests meanwhile get 503. */
+  connect: () => Promise<void>;
+  /** Flushes what is queued, then disconnects. */
+  close: () => Promise<void>;
+}
+
+export interface KafkaPublisherOptions {
+  kafka: Kafka;
+  rawTopic: string;
+  eventsTopic: string;
+  encode: (event: WhatsAppEvent) => Buffer;
+  log: LogSink;
+  /** How long the broker gets to acknowledge one produce request. */
+  produceTimeoutMs: number;
+}
+
+export function createKafkaPublisher(opts: KafkaPublisherOptions): KafkaPublisher {
+  const producer = createIdempotentProducer(opts.kafka);
+  const admin = opts.kafka.admin();
+  let connected = false;
+  let closing = false;
+  let topicsCheckedAt = 0;
+  producer.on(producer.events.CONNECT, () => {
+    connected = true;
+  });
+  producer.on(producer.events.DISCONNECT, () => {
+    connected = false;
+  });
+
+  const batcher = createProduceBatcher({
+    send: (topicMessages) => producer.sendBatch({ topicMessages, acks: -1, timeout: opts.produceTimeoutMs }),
+  });
+
+  const topicsPresent = async (): Promise<{ ok: boolean; detail?: string }> => {
+    if (Date.now() - topicsCheckedAt < 30_000) return { ok: true };
+    const topics = new Set(await admin.listTopics());
+    const missing = [opts.rawTopic, opts.eventsTopic].filter((t) => !topics.has(t));
+    if (missing.length > 0) return { ok: false, detail: `missing topics: ${missing.join(', ')} (run: pnpm wabus topics apply)` };
+    topicsCheckedAt = Date.now();
+    return { ok: true };
+  };
+
+  return {
+    publisher: createPublisher({ batcher, rawTopic: opts.rawTopic, eventsTopic: opts.eventsTopic, encode: opts.encode }),
+    batcher,
+    async readiness() {
+      const checks: Readiness['checks'] = { producer: connected ? { ok: true } : { ok: false, detail: 'producer not connected' } };
+      try {
+        checks['topics'] = await topicsPresent();
+      } catch (err) {
+        checks['topics'] = { ok: false, detail: `cannot list topics: ${(err as Error).message}` };
+      }
+      return { ready: Object.values(checks).every((c) => c.ok), checks };
+    },
+    async connect() {
+      for (let attempt = 0; !closing; attempt++) {
+        try {
+          await producer.connect();
+          await admin.connect();
+          opts.log.info({ component: 'kafka-publisher' }, 'producer connected');
+          return;
+        } catch (err) {
+          const delay = Math.min(10_000, 250 * 2 ** attempt);
+          opts.log.warn({ component: 'kafka-publisher', err, retryInMs: delay }, 'cannot connect to Kafka yet');
+          await new Promise((r) => setTimeout(r, delay));
+        }
+      }
+    },
+    async close() {
+      closing = true;
+      await batcher.close();
+      await producer.disconnect().catch(() => undefined);
+      await admin.disconnect().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,94 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyPluginAsync } from 'fastify';
+import { explodeWebhook } from '@wabus/events';
+import type { AppSecret } from './config.ts';
+import { IngressError } from './errors.ts';
+import type { IngressMetrics } from './metrics.ts';
+import type { Disposition, Publisher } from './publisher.ts';
+import { verifySignature } from './signature.ts';
+
+export interface WebhookRoutesOptions {
+  appSecrets: readonly AppSecret[];
+  verifyToken: string;
+  ackTimeoutMs: number;
+  publisher: Publisher;
+  metrics: IngressMetrics;
+  now: () => number;
+}
+
+const SIGNATURE_ERRORS = {
+  missing: 'WABUS_INGRESS_SIGNATURE_MISSING',
+  malformed: 'WABUS_INGRESS_SIGNATURE_MALFORMED',
+  mismatch: 'WABUS_INGRESS_SIGNATURE_MISMATCH',
+} as const;
+
+/** GET /webhook (Meta's verification handshake) and POST /webhook (signed event deliveries). */
+export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (app, opts) => {
+  app.get('/webhook', async (request, reply) => {
+    const q = request.query as Record<string, unknown>;
+    const mode = q['hub.mode'];
+    const token = q['hub.verify_token'];
+    const challenge = q['hub.challenge'];
+    if (typeof mode !== 'string' || typeof token !== 'string' || typeof challenge !== 'string') {
+      request.wabus.outcome = 'handshake_refused';
+      throw new IngressError('WABUS_INGRESS_HANDSHAKE_PARAMS');
+    }
+    if (mode !== 'subscribe' || !sameToken(token, opts.verifyToken)) {
+      request.wabus.outcome = 'handshake_refused';
+      throw new IngressError('WABUS_INGRESS_HANDSHAKE_REFUSED');
+    }
+    request.wabus.outcome = 'handshake_ok';
+    // The challenge is opaque (one Meta page says int, another string): echo it byte for byte, never parse it.
+    return reply.type('text/plain; charset=utf-8').send(challenge);
+  });
+
+  app.post('/webhook', async (request, reply) => {
+    const receivedAt = opts.now();
+    const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const sig = verifySignature(request.headers['x-hub-signature-256'], body, opts.appSecrets);
+    if (!sig.ok) {
+      request.wabus.outcome = 'bad_signature';
+      throw new IngressError(SIGNATURE_ERRORS[sig.reason]);
+    }
+    request.wabus.secret = sig.secretLabel;
+
+    const exploded = explodeWebhook(body, { receivedAt });
+    const deliveryId = exploded.ok ? exploded.deliveryId : createHash('sha256').update(body).digest('hex');
+    request.wabus.deliveryId = deliveryId;
+    const disposition: Disposition = exploded.ok
+      ? { kind: 'accepted', events: exploded.events }
+      : { kind: 'quarantined', reason: exploded.reason, detail: exploded.detail };
+    if (disposition.kind === 'accepted') {
+      request.wabus.items = disposition.events.length;
+      request.wabus.customers = disposition.events.map((e) => e.customerId);
+    } else {
+      request.wabus.quarantine = { reason: disposition.reason, detail: disposition.detail };
+    }
+
+    const produceStart = performance.now();
+    try {
+      await opts.publisher.publish({ deliveryId, body, receivedAt, secretLabel: sig.secretLabel }, disposition, receivedAt + opts.ackTimeoutMs);
+    } catch (cause) {
+      request.wabus.outcome = 'unavailable';
+      throw new IngressError('WABUS_INGRESS_UNAVAILABLE', { cause });
+    }
+    opts.metrics.produceDuration.observe((performance.now() - produceStart) / 1000);
+
+    if (disposition.kind === 'accepted') {
+      request.wabus.outcome = 'accepted';
+      opts.metrics.itemsPerBody.observe(disposition.events.length);
+      return reply.send({ deliveryId, disposition: 'accepted', events: disposition.events.length });
+    }
+    // Signed but not a webhook envelope: kept on the raw topic and answered 200, so Meta does not retry it for
+    // seven days; the quarantine is visible in logs, metrics and the record's headers.
+    request.wabus.outcome = 'quarantined';
+    return reply.send({ deliveryId, disposition: 'quarantined', reason: disposition.reason });
+  });
+};
+
+function sameToken(given: string, expected: string): boolean {
+  // Hash both sides so the comparison is constant-time whatever their lengths.
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
