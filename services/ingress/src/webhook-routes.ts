@@ -53,7 +53,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
     request.wabus.secret = sig.secretLabel;
 
     const exploded = explodeWebhook(body, { receivedAt });
-    const deliveryId = exploded.ok ? exploded.deliveryId : createHash('sha256').update(body).digest('hex');
+    const deliveryId = exploded.deliveryId;
     request.wabus.deliveryId = deliveryId;
     const disposition: Disposition = exploded.ok
       ? { kind: 'accepted', events: exploded.events }

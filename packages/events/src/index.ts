@@ -1,0 +1,25 @@
+export { explodeWebhook } from './explode.ts';
+export type { ExplodeFailureReason, ExplodeOptions, ExplodeResult } from './explode.ts';
+export { EVENT_KINDS, isEventKind } from './whatsapp-event.ts';
+export type { EventKind, EventPosition, WhatsAppEvent } from './whatsapp-event.ts';
+export { computeEventId, EVENT_ID_VERSION } from './event-id.ts';
+
+export { createCodec, decodeEvent, encodeEvent, SINGLE_OBJECT_MAGIC } from './codec.ts';
+export type { CodecOptions, EventCodec } from './codec.ts';
+export { WHATSAPP_EVENT_SCHEMA_V1, WHATSAPP_EVENT_SCHEMA_VERSION } from './schema-v1.ts';
+export { canonicalForm, fingerprintBytes, fingerprintHex, rabinFingerprint64, schemaFingerprint } from './fingerprint.ts';
+
+export { parseItem } from './parse-item.ts';
+export { KNOWN_STATUSES } from './parsed-item.ts';
+export type * from './parsed-item.ts';
+
+export { parseJsonSpans } from './json-spans.ts';
+export { getMember } from './json-node.ts';
+export type { ParseJsonOptions } from './json-spans.ts';
+export type { JsonArray, JsonBoolean, JsonMember, JsonNode, JsonNull, JsonNumber, JsonObject, JsonString } from './json-node.ts';
+export { minify } from './json-minify.ts';
+export { toJsonValue } from './json-value.ts';
+export type { JsonValue } from './json-value.ts';
+
+export { EventsError, InvalidJsonError, isEventsError, UnknownSchemaError } from './errors.ts';
+export type { EventsErrorCode } from './errors.ts';
