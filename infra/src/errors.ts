@@ -1,0 +1,29 @@
+export type InfraErrorCode =
+  | 'INFRA_TOOL_MISSING'
+  | 'INFRA_MAVEN_FAILED'
+  | 'INFRA_COMPILE_FAILED'
+  | 'INFRA_FORMAT_FAILED'
+  | 'INFRA_CONFIG_MISMATCH'
+  | 'INFRA_PORT_IN_USE'
+  | 'INFRA_PROCESS_EXITED'
+  | 'INFRA_START_TIMEOUT'
+  | 'INFRA_LOCK_TIMEOUT'
+  | 'INFRA_NOT_RUNNING';
+
+/** Every failure of infra/ carries a stable `code`; `details` names the files to look at. */
+export class InfraError extends Error {
+  readonly code: InfraErrorCode;
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(
+    code: InfraErrorCode,
+    message: string,
+    details: Record<string, unknown> = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'InfraError';
+    this.code = code;
+    this.details = details;
+  }
+}

@@ -1,0 +1,129 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import type { ComponentDriver } from './component-driver.ts';
+import { InfraError } from './errors.ts';
+import type { KafkaArtifacts } from './infra-artifacts.ts';
+import { kafkaBrokerFor, type KafkaLayout } from './profile-layout.ts';
+import { renderKafkaServerProperties } from './kafka-server-properties.ts';
+import { jdkTool, runCommand, tail } from './run-command.ts';
+import type { Profile } from './types.ts';
+
+/** Same shape as org.apache.kafka.common.Uuid.randomUuid(): 16 random bytes, base64url, never starting with '-'. */
+function randomClusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
+interface FormattedPorts {
+  port: number;
+  controllerPort: number;
+}
+
+/**
+ * The KRaft voter set written at format time records the controller endpoint, so a formatted data directory is
+ * tied to its ports.
+ */
+function checkPorts(layout: KafkaLayout, markerFile: string): void {
+  if (!existsSync(markerFile)) return;
+  const formatted = JSON.parse(readFileSync(markerFile, 'utf8')) as FormattedPorts;
+  if (formatted.port !== layout.port || formatted.controllerPort !== layout.controllerPort) {
+    throw new InfraError(
+      'INFRA_CONFIG_MISMATCH',
+      `${layout.dataDir} was formatted for ports ${formatted.port}/${formatted.controllerPort}, ` +
+        `not ${layout.port}/${layout.controllerPort}: unset WABUS_KAFKA_PORT or remove ${layout.dataDir}`,
+      { dataDir: layout.dataDir },
+    );
+  }
+}
+
+export function kafkaComponent(
+  layout: KafkaLayout,
+  artifacts: KafkaArtifacts,
+  profile: Profile,
+  env: NodeJS.ProcessEnv,
+): ComponentDriver {
+  const java = jdkTool('java', env);
+  const classPath = join(artifacts.libsDir, '*');
+  const serverProperties = join(layout.configDir, 'server.properties');
+  const log4jConfig = join(layout.configDir, 'log4j2.properties');
+  const portsMarker = join(layout.dataDir, 'formatted-ports.json');
+  const log4jFlag = `-Dlog4j2.configurationFile=${log4jConfig}`;
+
+  return {
+    layout,
+    ports: [layout.port, layout.controllerPort],
+    startTimeoutMs: 90_000,
+
+    async prepare({ fresh, log }) {
+      if (fresh) await rm(layout.dataDir, { recursive: true, force: true });
+      await mkdir(layout.configDir, { recursive: true });
+      await mkdir(layout.logDir, { recursive: true });
+      checkPorts(layout, portsMarker);
+      await writeFile(serverProperties, renderKafkaServerProperties(layout, profile));
+      await copyFile(artifacts.log4jConfig, log4jConfig);
+      if (existsSync(join(layout.logDir, 'meta.properties'))) return;
+
+      const clusterId = randomClusterId();
+      log(`formatting ${layout.logDir} (cluster id ${clusterId})`);
+      // -g (--ignore-formatted): a directory formatted by a concurrent or interrupted run is not an error.
+      const args = [log4jFlag, '-cp', classPath, 'kafka.tools.StorageTool', 'format', '--standalone', '-g'];
+      const result = await runCommand(java, [...args, '-t', clusterId, '-c', serverProperties], { env });
+      if (result.code !== 0) {
+        throw new InfraError('INFRA_FORMAT_FAILED', `kafka StorageTool format failed:\n${tail(result.output)}`, {
+          dataDir: layout.dataDir,
+        });
+      }
+      const ports: FormattedPorts = { port: layout.port, controllerPort: layout.controllerPort };
+      await writeFile(portsMarker, `${JSON.stringify(ports)}\n`);
+    },
+
+    command() {
+      return {
+        file: java,
+        args: [
+          // The stock kafka-server-start.sh uses 1 GiB and these G1 settings; half that is plenty here.
+          '-Xms256m',
+          '-Xmx512m',
+          '-XX:+UseG1GC',
+          '-XX:MaxGCPauseMillis=20',
+          '-XX:InitiatingHeapOccupancyPercent=35',
+          '-XX:+ExplicitGCInvokesConcurrent',
+          '-XX:+ExitOnOutOfMemoryError',
+          '-Djava.awt.headless=true',
+          `-Dwabus.instance=${layout.instanceTag}`,
+          log4jFlag,
+          '-cp',
+          classPath,
+          'kafka.Kafka',
+          serverProperties,
+        ],
+      };
+    },
+
+    async probeReady() {
+      const kafka = new Kafka({
+        clientId: 'wabus-infra-readiness',
+        brokers: [kafkaBrokerFor(layout)],
+        logLevel: logLevel.NOTHING,
+        connectionTimeout: 1000,
+        requestTimeout: 3000,
+        retry: { retries: 0 },
+      });
+      const admin = kafka.admin();
+      try {
+        await admin.connect();
+        const cluster = await admin.describeCluster();
+        return cluster.brokers.length > 0 && cluster.controller !== null && cluster.controller >= 0;
+      } catch {
+        return false;
+      } finally {
+        await admin.disconnect().catch(() => {});
+      }
+    },
+  };
+}

@@ -1,0 +1,50 @@
+// Thin command line over the infra API, for humans and CI scripts:
+//   node --import tsx infra/src/main.ts install | start [dev|test] | stop [dev|test] | status [dev|test]
+// `start` prints the export lines a shell can eval: KAFKA_BROKERS=... MONGODB_URI=...
+import { installInfra } from './install-infra.ts';
+import { infraStatus } from './infra-status.ts';
+import { startInfra } from './start-infra.ts';
+import { stopInfra } from './stop-infra.ts';
+import type { Profile } from './types.ts';
+
+const [command, profileArg = 'dev'] = process.argv.slice(2);
+const log = (msg: string): void => {
+  process.stderr.write(`[infra] ${msg}\n`);
+};
+
+function profileOf(value: string): Profile {
+  if (value === 'dev' || value === 'test') return value;
+  throw new Error(`profile must be dev or test, got ${value}`);
+}
+
+async function run(): Promise<void> {
+  const started = Date.now();
+  switch (command) {
+    case 'install': {
+      const result = await installInfra({ log });
+      log(`installed in ${result.durationMs} ms (${result.cacheDir})`);
+      return;
+    }
+    case 'start': {
+      const result = await startInfra({ profile: profileOf(profileArg), log });
+      log(`ready in ${Date.now() - started} ms`);
+      process.stdout.write(`export KAFKA_BROKERS=${result.kafkaBrokers.join(',')}\n`);
+      process.stdout.write(`export MONGODB_URI='${result.mongoUri}'\n`);
+      return;
+    }
+    case 'stop':
+      await stopInfra({ profile: profileOf(profileArg), log });
+      return;
+    case 'status':
+      process.stdout.write(`${JSON.stringify(await infraStatus({ profile: profileOf(profileArg) }), null, 2)}\n`);
+      return;
+    default:
+      throw new Error('usage: main.ts install | start [dev|test] | stop [dev|test] | status [dev|test]');
+  }
+}
+
+run().catch((err: unknown) => {
+  const code = typeof err === 'object' && err !== null && 'code' in err ? ` [${String(err.code)}]` : '';
+  process.stderr.write(`[infra] failed${code}: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});
