@@ -1,5 +1,8 @@
-import { ConfigResourceTypes, type Admin } from 'kafkajs';
+import kafkajs, { type Admin } from 'kafkajs';
 import type { TopicDefinition } from './topic-definitions.ts';
+
+// kafkajs is CommonJS; not every export is visible to ESM named imports.
+const { ConfigResourceTypes } = kafkajs;
 
 export interface TopicDrift {
   topic: string;

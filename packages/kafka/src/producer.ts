@@ -1,4 +1,6 @@
-import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import kafkajs, { type Kafka, type Producer } from 'kafkajs';
+
+const { Partitioners } = kafkajs;
 
 /**
  * The one producer configuration wabus writes with: idempotent, acks=all, one request in flight (concurrent

@@ -1,5 +1,5 @@
 import type { TLSSocket } from 'node:tls';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
 import type { AppSecret } from './config.ts';
 import { IngressError } from './errors.ts';
@@ -47,7 +47,8 @@ export function buildIngressApp(deps: IngressDeps): FastifyInstance {
   const now = deps.now ?? Date.now;
   const app = Fastify({
     loggerInstance: deps.logger,
-    disableRequestLogging: true,
+    // One line per request comes from our onResponse hook, with the outcome and delivery id.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.bodyLimit,
     requestTimeout: deps.requestTimeoutMs,
     connectionTimeout: deps.requestTimeoutMs,
