@@ -29,7 +29,6 @@ export function createKafkaPublisher(opts: KafkaPublisherOptions): KafkaPublishe
   const admin = opts.kafka.admin();
   let connected = false;
   let closing = false;
-  let topicsCheckedAt = 0;
   producer.on(producer.events.CONNECT, () => {
     connected = true;
   });
@@ -41,12 +40,12 @@ export function createKafkaPublisher(opts: KafkaPublisherOptions): KafkaPublishe
     send: (topicMessages) => producer.sendBatch({ topicMessages, acks: -1, timeout: opts.produceTimeoutMs }),
   });
 
+  // A metadata request per readiness probe: cheap, and it fails fast when the broker is gone (kafkajs does not
+  // always notice a dead broker until the next produce).
   const topicsPresent = async (): Promise<{ ok: boolean; detail?: string }> => {
-    if (Date.now() - topicsCheckedAt < 30_000) return { ok: true };
-    const topics = new Set(await admin.listTopics());
+    const topics = new Set(await withTimeout(admin.listTopics(), 2_000, 'metadata request timed out'));
     const missing = [opts.rawTopic, opts.eventsTopic].filter((t) => !topics.has(t));
     if (missing.length > 0) return { ok: false, detail: `missing topics: ${missing.join(', ')} (run: pnpm wabus topics apply)` };
-    topicsCheckedAt = Date.now();
     return { ok: true };
   };
 
@@ -58,7 +57,7 @@ export function createKafkaPublisher(opts: KafkaPublisherOptions): KafkaPublishe
       try {
         checks['topics'] = await topicsPresent();
       } catch (err) {
-        checks['topics'] = { ok: false, detail: `cannot list topics: ${(err as Error).message}` };
+        checks['topics'] = { ok: false, detail: `cannot reach Kafka: ${(err as Error).message}` };
       }
       return { ready: Object.values(checks).every((c) => c.ok), checks };
     },
@@ -83,4 +82,9 @@ export function createKafkaPublisher(opts: KafkaPublisherOptions): KafkaPublishe
       await admin.disconnect().catch(() => undefined);
     },
   };
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)))]).finally(() => clearTimeout(timer));
 }
