@@ -9,6 +9,7 @@ import { buildIngressApp, type IngressDeps } from './app.ts';
 import { parseAppSecrets } from './config.ts';
 import { createKafkaPublisher } from './kafka-publisher.ts';
 import { createIngressMetrics } from './metrics.ts';
+import type { Publisher } from './publisher.ts';
 
 export const SECRET = 'test-app-secret';
 export const VERIFY_TOKEN = 'test-verify-token';
@@ -16,7 +17,7 @@ export const VERIFY_TOKEN = 'test-verify-token';
 export const sign = (body: Buffer | string, secret = SECRET): string => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 
 /** An ingress wired to the real test broker with its own topics; closed and cleaned up after the test. */
-export async function startTestIngress(t: TestContext, overrides: Partial<IngressDeps> & { secrets?: string; ackTimeoutMs?: number } = {}) {
+export async function startTestIngress(t: TestContext, overrides: Partial<IngressDeps> & { secrets?: string; ackTimeoutMs?: number; wrapPublisher?: (p: Publisher) => Publisher } = {}) {
   const { kafkaBrokers } = testEnv();
   const kafka = createKafka({ brokers: kafkaBrokers, clientId: 'ingress-test' });
   const topics = await createTestTopics(kafka);
@@ -38,13 +39,13 @@ export async function startTestIngress(t: TestContext, overrides: Partial<Ingres
     ackTimeoutMs: 5_000,
     bodyLimit: 3 * 1024 * 1024,
     requestTimeoutMs: 15_000,
-    publisher: kp.publisher,
+    publisher: overrides.wrapPublisher ? overrides.wrapPublisher(kp.publisher) : kp.publisher,
     readiness: kp.readiness,
     metrics,
     logger,
     logPhoneNumbers: 'masked',
     onClose: kp.close,
-    ...overrides,
+    ...withoutHelperOptions(overrides),
   });
   t.after(async () => {
     await app.close();
@@ -58,4 +59,9 @@ export async function startTestIngress(t: TestContext, overrides: Partial<Ingres
       payload: body,
     });
   return { app, kafka, topics, logLines, metrics, kp, post };
+}
+
+function withoutHelperOptions<T extends { secrets?: unknown; wrapPublisher?: unknown }>(o: T): Omit<T, 'secrets' | 'wrapPublisher'> {
+  const { secrets: _s, wrapPublisher: _w, ...rest } = o;
+  return rest;
 }

@@ -159,3 +159,37 @@ test('GET /readyz is 200 with the producer connected and the topics present, /he
   const ready = await app.inject({ url: '/readyz' });
   assert.equal(ready.statusCode, 200, ready.body);
 });
+
+test('logs: one line per request with delivery id, items, latency and outcome; no secret, no body text, phone numbers masked', async (t) => {
+  const { post, logLines } = await startTestIngress(t);
+  await post(MULTI);
+  await post(MULTI, { 'x-hub-signature-256': 'sha256=' + '0'.repeat(64) });
+  const lines = logLines.filter((l) => l['path'] === '/webhook');
+  assert.equal(lines.length, 2);
+  const [ok, bad] = lines as [Record<string, unknown>, Record<string, unknown>];
+  assert.equal(ok['outcome'], 'accepted');
+  assert.equal(ok['items'], 6);
+  assert.equal(typeof ok['deliveryId'], 'string');
+  assert.equal(typeof ok['latencyMs'], 'number');
+  assert.deepEqual(ok['customers'], ['*********5678', '*******1222']);
+  assert.equal(bad['outcome'], 'bad_signature');
+  assert.equal(bad['status'], 401);
+  const all = JSON.stringify(logLines);
+  for (const secretOrBody of ['test-app-secret', 'caf', 'Something went wrong', '4915112345678', '34600111222']) {
+    assert.ok(!all.includes(secretOrBody), `logs must not contain ${secretOrBody}`);
+  }
+});
+
+test('/metrics counts requests by outcome and items per body', async (t) => {
+  const { app, post } = await startTestIngress(t);
+  await post(MULTI);
+  await post(MULTI);
+  await post('not json');
+  await post(MULTI, { 'x-hub-signature-256': sign(MULTI, 'wrong') });
+  const text = (await app.inject({ url: '/metrics' })).body;
+  assert.match(text, /wabus_ingress_requests_total\{outcome="accepted"\} 2/);
+  assert.match(text, /wabus_ingress_requests_total\{outcome="quarantined"\} 1/);
+  assert.match(text, /wabus_ingress_requests_total\{outcome="bad_signature"\} 1/);
+  assert.match(text, /wabus_ingress_items_per_body_sum 12/);
+  assert.match(text, /wabus_ingress_batcher_queued_records 0/);
+});
