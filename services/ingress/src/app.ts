@@ -56,6 +56,9 @@ export function buildIngressApp(deps: IngressDeps): FastifyInstance {
     ...(deps.serverOptions as object),
   }) as unknown as FastifyInstance;
 
+  // A client gets requestTimeoutMs for its headers and its whole request; an idle socket is cut after the same.
+  app.server.headersTimeout = deps.requestTimeoutMs;
+
   // The raw bytes are what Meta signed: keep them as a Buffer and never let a JSON parser re-serialise them.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(/^application\/json(\s*;.*)?$/i, { parseAs: 'buffer' }, (_req, body, done) => done(null, body));

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { decodeEvent } from '@wabus/events';
 import { readTopic } from '@wabus/testing';
@@ -55,4 +56,22 @@ test('graceful shutdown: in-flight requests finish with 200 and are on the topic
   assert.deepEqual(statuses, bodies.map(() => 200), 'every in-flight request completes');
   const stored = new Set((await readTopic(kafka, topics.eventsTopic)).map((r) => decodeEvent(r.value!).itemId));
   for (let i = 0; i < N; i++) assert.ok(stored.has(`wamid.SD${i}`), `wamid.SD${i} answered 200 but is not on the topic`);
+});
+
+test('a client that stalls mid-body is cut off after the request timeout, and nothing is written', async (t) => {
+  const { app, kafka, topics } = await startTestIngress(t, { requestTimeoutMs: 1_000 });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as AddressInfo;
+  const body = Buffer.from('{"object":"whatsapp_business_account","entry":[]}');
+  const socket = connect(port, '127.0.0.1');
+  const closed = new Promise<string>((resolve) => {
+    let answer = '';
+    socket.on('data', (c: Buffer) => (answer += c.toString()));
+    socket.on('close', () => resolve(answer));
+  });
+  socket.write(`POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Hub-Signature-256: ${sign(body)}\r\nContent-Length: ${body.length}\r\n\r\n`);
+  socket.write(body.subarray(0, 10));
+  const answer = await closed;
+  assert.ok(answer === '' || /^HTTP\/1\.1 408/.test(answer), `the stalled request is not answered 200: ${answer.slice(0, 40)}`);
+  assert.equal((await readTopic(kafka, topics.rawTopic)).length, 0);
 });
