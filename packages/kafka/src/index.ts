@@ -9,3 +9,4 @@ export { loadTopicDefinitions, validateTopicDefinitions } from './topic-definiti
 export type { TopicDefinition } from './topic-definitions.ts';
 export { applyTopics, describeTopics } from './apply-topics.ts';
 export type { ApplyTopicsReport, TopicDrift, TopicState } from './apply-topics.ts';
+export * from './consumer/index.ts';

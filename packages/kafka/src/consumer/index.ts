@@ -1,0 +1,5 @@
+export { runConsumer } from './run-consumer.ts';
+export type { RunConsumerOptions, ConsumerRuntime } from './run-consumer.ts';
+export { EventRejectedError, isPermanent, errorCode } from './classify-error.ts';
+export { DLQ_HEADERS, deadLetterMessage } from './dead-letter.ts';
+export type { ConsumedRecord, ConsumerHandler, ConsumerObserver, ConsumerStatus, BatchOutcome, BatchContext, PartitionState } from './consumer-types.ts';

@@ -1,0 +1,249 @@
+import type { Batch, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import { silentLog, type LogSink } from '../client.ts';
+import { createIdempotentProducer } from '../producer.ts';
+import { isPermanent } from './classify-error.ts';
+import type { ConsumedRecord, ConsumerHandler, ConsumerObserver, ConsumerStatus } from './consumer-types.ts';
+import { deadLetterMessage } from './dead-letter.ts';
+import { createPartitionProgress } from './partition-progress.ts';
+
+export interface RunConsumerOptions<E> extends ConsumerHandler<E> {
+  kafka: Kafka;
+  groupId: string;
+  topic: string;
+  /** Where records that can never be applied go, e.g. `whatsapp.events.v1.dlq.message-store`. */
+  dlqTopic: string;
+  log?: LogSink;
+  observer?: ConsumerObserver;
+  /** A group with no committed offsets starts at the beginning of the log (default), or at its end. */
+  fromBeginning?: boolean;
+  /** Records per handler call; a Kafka batch is cut into chunks of this size, each committed when applied. */
+  maxBatchRecords?: number;
+  /** Partitions handled at once (different partitions never share a key, so they never conflict). */
+  partitionsConsumedConcurrently?: number;
+  retry?: { initialMs?: number; maxMs?: number };
+  sessionTimeoutMs?: number;
+  now?: () => number;
+}
+
+export interface ConsumerRuntime {
+  status(): ConsumerStatus;
+  /** Joined the group and no partition is paused on an infrastructure error. */
+  ready(): boolean;
+  /**
+   * Resolves once every partition is applied (and committed) up to `targets` (next offsets), by default the
+   * topic's high watermarks at call time.
+   */
+  whenApplied(targets?: Map<number, bigint>): Promise<void>;
+  /** Finishes the chunk in hand, commits, leaves the group, disconnects. */
+  stop(): Promise<void>;
+}
+
+const ABORTED = Symbol('aborted');
+
+const headerText = (h: IHeaders | undefined): Record<string, string> => {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h ?? {})) {
+    const first = Array.isArray(v) ? v[0] : v;
+    if (first !== undefined) out[k] = Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
+  }
+  return out;
+};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The one Kafka loop every consumer service runs: decode → apply (idempotent handler) → dead-letter what can never
+ * apply → commit. Offsets are committed only after the handler's effects (and any dead letters) are durable.
+ * Infrastructure errors pause the partition (the loop stays on it, heartbeating, so the group keeps it here) and
+ * retry with capped exponential backoff, forever; nothing is skipped or dead-lettered for them.
+ */
+export async function runConsumer<E>(opts: RunConsumerOptions<E>): Promise<ConsumerRuntime> {
+  const log = opts.log ?? silentLog;
+  const obs = opts.observer ?? {};
+  const now = opts.now ?? Date.now;
+  const maxChunk = opts.maxBatchRecords ?? 500;
+  const initialMs = opts.retry?.initialMs ?? 100;
+  const maxMs = opts.retry?.maxMs ?? 30_000;
+  const progress = createPartitionProgress();
+  let joined = false;
+  let running = false;
+  let stopping = false;
+
+  const consumer = opts.kafka.consumer({
+    groupId: opts.groupId,
+    allowAutoTopicCreation: false,
+    sessionTimeout: opts.sessionTimeoutMs ?? 30_000,
+    heartbeatInterval: 3_000,
+    maxWaitTimeInMs: 250,
+    retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10_000 },
+  });
+  const producer = createIdempotentProducer(opts.kafka, { retries: 10 });
+  const admin = opts.kafka.admin();
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    joined = true;
+  });
+  consumer.on(consumer.events.REBALANCING, () => {
+    joined = false;
+  });
+  consumer.on(consumer.events.CRASH, (e) => {
+    log.error({ component: 'consumer', groupId: opts.groupId, err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
+  });
+
+  /** Retries `fn` on transient errors until it succeeds or this partition is no longer ours. */
+  async function retrying<T>(partition: number, alive: () => boolean, heartbeat: () => Promise<void>, what: string, fn: () => Promise<T>): Promise<T | typeof ABORTED> {
+    const st = progress.state(partition);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const result = await fn();
+        if (st.paused) {
+          st.paused = false;
+          delete st.lastError;
+          obs.paused?.(partition, false);
+          log.info({ component: 'consumer', groupId: opts.groupId, partition, attempts: attempt }, `${what}: recovered, partition resumed`);
+        }
+        return result;
+      } catch (err) {
+        if (isPermanent(err)) throw err;
+        const delay = Math.min(maxMs, initialMs * 2 ** Math.min(attempt, 20)) * (0.8 + Math.random() * 0.4);
+        if (!st.paused) obs.paused?.(partition, true);
+        st.paused = true;
+        st.lastError = `${what}: ${(err as Error).message}`;
+        obs.retried?.(partition, err as Error);
+        log.warn({ component: 'consumer', groupId: opts.groupId, partition, attempt, retryInMs: Math.round(delay), err }, `${what} failed; partition paused, retrying`);
+        const until = Date.now() + delay;
+        while (Date.now() < until) {
+          if (!alive()) return ABORTED;
+          await sleep(Math.min(1_000, until - Date.now()));
+          await heartbeat().catch(() => undefined);
+        }
+        if (!alive()) return ABORTED;
+      }
+    }
+  }
+
+  /** Applies records; a permanent error for a group of records is narrowed down by halving, so only the bad ones are rejected. */
+  async function apply(records: ConsumedRecord<E>[], partition: number): Promise<{ rejected: { record: ConsumedRecord<E>; error: Error }[]; duplicates: number }> {
+    if (records.length === 0) return { rejected: [], duplicates: 0 };
+    try {
+      const out = (await opts.handleBatch(records, { partition, log })) ?? {};
+      const byOffset = new Map(records.map((r) => [r.offset, r]));
+      const rejected = (out.rejected ?? []).map(({ offset, error }) => {
+        const record = byOffset.get(offset);
+        if (!record) throw new Error(`handler rejected offset ${offset}, which is not in the batch`);
+        return { record, error };
+      });
+      return { rejected, duplicates: out.duplicates ?? 0 };
+    } catch (err) {
+      if (!isPermanent(err)) throw err;
+      if (records.length === 1) return { rejected: [{ record: records[0]!, error: err as Error }], duplicates: 0 };
+      const mid = Math.ceil(records.length / 2);
+      const left = await apply(records.slice(0, mid), partition);
+      const right = await apply(records.slice(mid), partition);
+      return { rejected: [...left.rejected, ...right.rejected], duplicates: left.duplicates + right.duplicates };
+    }
+  }
+
+  function decodeAll(messages: KafkaMessage[], partition: number) {
+    const ok: ConsumedRecord<E>[] = [];
+    const dead: { record: Omit<ConsumedRecord<E>, 'event'>; error: Error }[] = [];
+    for (const m of messages) {
+      const base = {
+        topic: opts.topic,
+        partition,
+        offset: m.offset,
+        key: m.key ? m.key.toString('utf8') : null,
+        headers: headerText(m.headers),
+        timestamp: m.timestamp,
+        value: m.value ?? Buffer.alloc(0),
+      };
+      try {
+        if (m.value === null) throw Object.assign(new Error('record has no value (tombstone)'), { code: 'WABUS_EVENTS_DECODE_FAILED' });
+        ok.push({ ...base, event: opts.decode(m.value, base.headers) });
+      } catch (err) {
+        if (!isPermanent(err)) throw err;
+        dead.push({ record: base, error: err as Error });
+      }
+    }
+    return { ok, dead };
+  }
+
+  async function eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: { batch: Batch; resolveOffset: (o: string) => void; heartbeat: () => Promise<void>; isRunning: () => boolean; isStale: () => boolean }) {
+    const { partition } = batch;
+    const alive = () => isRunning() && !isStale() && !stopping;
+    const st = progress.state(partition);
+    st.highWatermark = batch.highWatermark;
+    for (let i = 0; i < batch.messages.length; i += maxChunk) {
+      if (!alive()) return;
+      const chunk = batch.messages.slice(i, i + maxChunk);
+      const started = performance.now();
+      const { ok, dead } = decodeAll(chunk, partition);
+      const applied = await retrying(partition, alive, heartbeat, 'apply', () => apply(ok, partition));
+      if (applied === ABORTED) return;
+      const letters = [...dead, ...applied.rejected];
+      if (letters.length > 0) {
+        const messages = letters.map(({ record, error }) => deadLetterMessage(record, error, opts.groupId, now()));
+        const sent = await retrying(partition, alive, heartbeat, 'dead-letter', () => producer.sendBatch({ topicMessages: [{ topic: opts.dlqTopic, messages }], acks: -1 }));
+        if (sent === ABORTED) return;
+        for (const { record, error } of letters) {
+          obs.deadLettered?.((error as { code?: string }).code ?? 'WABUS_UNCLASSIFIED');
+          log.warn({ component: 'consumer', groupId: opts.groupId, partition, offset: record.offset, code: (error as { code?: string }).code, err: error }, 'dead-lettered');
+        }
+      }
+      const last = chunk.at(-1)!.offset;
+      const next = BigInt(last) + 1n;
+      const committed = await retrying(partition, alive, heartbeat, 'commit', () =>
+        consumer.commitOffsets([{ topic: opts.topic, partition, offset: next.toString() }]),
+      );
+      if (committed === ABORTED) return;
+      resolveOffset(last);
+      const lag = Number(BigInt(batch.highWatermark) - next);
+      st.lag = lag < 0 ? 0 : lag;
+      obs.lag?.(partition, st.lag);
+      obs.applied?.(ok.length - applied.rejected.length, applied.duplicates);
+      obs.batchSeconds?.((performance.now() - started) / 1000);
+      progress.advance(partition, next);
+      await heartbeat().catch(() => undefined);
+    }
+  }
+
+  await Promise.all([consumer.connect(), producer.connect(), admin.connect()]);
+  await consumer.subscribe({ topic: opts.topic, fromBeginning: opts.fromBeginning ?? true });
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: opts.partitionsConsumedConcurrently ?? 3,
+    eachBatch,
+  });
+  running = true;
+  log.info({ component: 'consumer', groupId: opts.groupId, topic: opts.topic }, 'consumer running');
+
+  /** Committed offsets count as applied too: a partition this instance never received may be done already. */
+  async function refreshFromCommitted(): Promise<void> {
+    const [entry] = await admin.fetchOffsets({ groupId: opts.groupId, topics: [opts.topic] });
+    for (const p of entry?.partitions ?? []) if (Number(p.offset) >= 0) progress.advance(p.partition, BigInt(p.offset));
+  }
+
+  return {
+    status: () => ({ groupId: opts.groupId, topic: opts.topic, joined, running, partitions: progress.all() }),
+    ready: () => running && joined && progress.all().every((p) => !p.paused),
+    async whenApplied(targets) {
+      const goal = targets ?? new Map((await admin.fetchTopicOffsets(opts.topic)).map((o) => [o.partition, BigInt(o.high)]));
+      const done = (applied: (p: number) => bigint) => [...goal].every(([p, t]) => t <= 0n || applied(p) >= t);
+      await refreshFromCommitted();
+      const waiting = progress.waitFor(done);
+      const poll = setInterval(() => void refreshFromCommitted().catch(() => undefined), 250);
+      try {
+        await waiting;
+      } finally {
+        clearInterval(poll);
+      }
+    },
+    async stop() {
+      stopping = true;
+      await consumer.disconnect();
+      running = false;
+      await producer.disconnect().catch(() => undefined);
+      await admin.disconnect().catch(() => undefined);
+    },
+  };
+}
