@@ -1,0 +1,150 @@
+import os from 'node:os';
+import type { ProfileSummary } from '../lib/cpu-profile.ts';
+import type { Check, SectionReport } from '../section.ts';
+import type { Phases, TargetResult } from './measure-target.ts';
+import { targets } from './targets.ts';
+
+export interface IngressCounts {
+  /** Records on the bench events topic (sum of high watermarks over its partitions). */
+  events: number;
+  raw: number;
+  /** ingress' own count of 200 answers (wabus_ingress_requests_total{outcome="accepted"}). */
+  serverAccepted: number | undefined;
+}
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const ms = (n: number) => (n < 10 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : n.toFixed(0));
+const pct = (n: number | undefined) => (n === undefined ? 'n/a' : `${n.toFixed(0)} %`);
+const mib = (n: number | undefined) => (n === undefined ? 'n/a' : `${n.toFixed(0)}`);
+const sec = (n: number) => `${(n / 1000).toFixed(0)} s`;
+
+export function ingressReport(input: {
+  results: TargetResult[];
+  phases: Phases;
+  counts: IngressCounts;
+  poolSize: number;
+  bodyBytes: number;
+  profile: ProfileSummary | undefined;
+  quick: boolean;
+  /** 1-minute load average just before the first target started: other work on the machine skews everything. */
+  loadBefore: number;
+  /** The Kafka process we sampled was gone by the end: something restarted the shared broker mid-run. */
+  kafkaReplaced: boolean;
+}): SectionReport {
+  const { results, phases, counts } = input;
+  const get = (name: string) => {
+    const r = results.find((x) => x.name === name);
+    if (!r) throw new Error(`no result for ${name}`);
+    return r;
+  };
+  const bare = get('bare');
+  const naive = get('naive');
+  const wabus = get('wabus');
+
+  const saturation = {
+    caption: `**Saturation**: closed loop, ${phases.connections} keep-alive connections, ${sec(phases.saturateMs)} after a ${sec(phases.warmupMs)} warm-up (autocannon).`,
+    columns: ['target', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'server CPU', 'Kafka CPU', 'load gen CPU', 'RSS idle → peak MiB'],
+    rows: results.map((r) => {
+      const s = r.saturation;
+      return [
+        `**${r.name}**`,
+        int(s.rps),
+        ms(s.latency.p50),
+        ms(s.latency.p99),
+        int(s.non2xx),
+        int(s.errors),
+        pct(r.serverCpuPct),
+        r.name === 'bare' ? '(idle)' : pct(r.kafkaCpuPct),
+        pct(s.loadgenCpuPct),
+        `${mib(r.idleRssMiB)} → ${mib(r.peakRssMiB)}`,
+      ];
+    }),
+  };
+  const fixed = {
+    caption: `**Fixed rate**: open loop, ${int(phases.rate)} req/s paced by the clock for ${sec(phases.rateMs)} (the simulator's runSimulation), right after saturation.`,
+    columns: ['target', 'answered req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'non-2xx', 'errors', 'skipped'],
+    rows: results.map((r) => {
+      const f = r.fixedRate;
+      return [`**${r.name}**`, int(f.rps), ms(f.latency.p50), ms(f.latency.p90), ms(f.latency.p99), ms(f.latency.max), int(f.non2xx), int(f.errors), int(f.skipped)];
+    }),
+  };
+
+  const vsBare = wabus.saturation.rps / bare.saturation.rps;
+  const vsNaive = wabus.saturation.rps / naive.saturation.rps;
+  const p99 = wabus.fixedRate.latency.p99;
+  const phasesOf = (r: TargetResult) => [r.warmup, r.saturation, r.fixedRate];
+  const client2xx = phasesOf(wabus).reduce((a, p) => a + p.ok2xx, 0);
+  const abandoned = phasesOf(wabus).reduce((a, p) => a + p.abandoned, 0);
+  const wabusFailures = phasesOf(wabus).reduce((a, p) => a + p.non2xx + p.errors, 0);
+  const exact = counts.serverAccepted !== undefined && counts.events === counts.serverAccepted && counts.raw === counts.serverAccepted;
+  const consistent = counts.events >= client2xx && counts.events <= client2xx + abandoned;
+  const checks: Check[] = [
+    { name: 'wabus / bare throughput', target: '≥ 0.50', observed: vsBare.toFixed(2), pass: vsBare >= 0.5 },
+    { name: 'wabus / naive throughput', target: '≥ 3×', observed: `${vsNaive.toFixed(1)}×`, pass: vsNaive >= 3 },
+    { name: `wabus p99 at ${int(phases.rate)} req/s`, target: '< 50 ms', observed: `${ms(p99)} ms`, pass: p99 < 50 && wabus.fixedRate.skipped === 0 },
+    {
+      name: 'wabus: events records = 200 answers',
+      target: 'equal',
+      observed: `${int(counts.events)} records, ${counts.serverAccepted === undefined ? 'n/a' : int(counts.serverAccepted)} answered 200`,
+      pass: exact && consistent,
+    },
+  ];
+
+  const notes = [
+    `**Correctness of the wabus run** (warm-up + saturation + fixed rate, every body one item): the events topic holds ` +
+      `${int(counts.events)} records (sum of high watermarks over its partitions), the raw topic ${int(counts.raw)}; ingress ` +
+      `answered 200 ${counts.serverAccepted === undefined ? '(unknown)' : int(counts.serverAccepted)} times (its ` +
+      `\`wabus_ingress_requests_total{outcome="accepted"}\`); the load generator read ${int(client2xx)} of those 200s, and ` +
+      `${int(abandoned)} requests were still in flight when autocannon closed its sockets at the end of a closed-loop phase ` +
+      `(answered by the server, never read). ${int(wabusFailures)} wabus requests got no 200.` +
+      (counts.serverAccepted !== undefined && counts.events > counts.serverAccepted
+        ? ` The ${int(counts.events - counts.serverAccepted)} records beyond the 200s belong to requests that got no 200 ` +
+          `(timed out or 5xx) yet reached Kafka: at-least-once, so Meta's retry of them becomes a duplicate for the consumers to drop.`
+        : ''),
+    `**How it was measured.** Each target runs alone, in its own Node process (\`node --import tsx\`), with Kafka ` +
+      `(test profile, KRaft, one broker) and the load generator (another process) on the same ${os.availableParallelism()}-core ` +
+      `machine; the three targets run one after the other in one \`pnpm bench\` (1-minute load average before the first: ` +
+      `${input.loadBefore.toFixed(2)}). Bodies: a pool of ${int(input.poolSize)} distinct single-item ` +
+      `\`text\` webhooks (~${int(input.bodyBytes)} bytes) from the simulator's generator, signed with \`X-Hub-Signature-256\`, ` +
+      `shared by all connections in turn; the fixed-rate phase generates fresh ones. Latencies are exact percentiles ` +
+      `over every answer (client side, ms), not a histogram. Topics are created per run (\`bench.<run>.*\`, ${12} partitions, ` +
+      `the production configs from infra/topics.json) and deleted afterwards. CPU is % of one core over the saturation ` +
+      `phase (/proc/<pid>/stat); peak RSS is VmHWM after saturation.`,
+    `**Why two load generators.** autocannon for saturation: it writes ready-made requests to raw sockets and so leaves ` +
+      `more of the cores to the server. When it was chosen, against \`bare\` on this 2-core machine in the same conditions, ` +
+      `the simulator's runSimulation closed loop (node:http, a body generated per request) reached 9.3k req/s and ` +
+      `autocannon 29k, each generator at 100 % of a core; prebuilding the pool's requests (instead of autocannon's ` +
+      `per-request \`setupRequest\`) then cut the generator's CPU per request by about a third. The simulator's ` +
+      `runSimulation for the fixed rate: it schedules sends by the clock (a true open loop), whereas autocannon's ` +
+      `\`overallRate\` throttles each connection's closed loop and hides queueing (coordinated omission).`,
+    'Targets: ' + targets.map((t) => `**${t.name}**: ${t.description}`).join('; ') + '.',
+  ];
+  for (const r of results) {
+    if (r.saturation.loadgenCpuPct >= 90) {
+      notes.unshift(
+        `**${r.name}: the load generator was near one full core** (${pct(r.saturation.loadgenCpuPct)}) while the server used ` +
+          `${pct(r.serverCpuPct)}: that row is bounded by the generator as much as by the server.`,
+      );
+    }
+  }
+  for (const r of results) {
+    if (r.exitCode !== 0) notes.unshift(`**${r.name} did not shut down cleanly** on SIGTERM (exit ${String(r.exitCode)}); see its log.`);
+  }
+  if (input.kafkaReplaced) {
+    notes.unshift(
+      '**Disturbed run**: the Kafka process sampled at the start was gone at the end: something restarted the shared ' +
+        'test broker during the run (an integration test?). Rerun on a quiet machine.',
+    );
+  }
+  if (input.quick) notes.unshift('**Quick run** (`--quick`): short phases; indicative only.');
+  if (input.profile !== undefined) {
+    const p = input.profile;
+    notes.push(
+      `**CPU profile of wabus** (\`--cpu-prof\`, whole process life, ${int(p.totalMs)} ms on CPU; numbers above are slower for it). ` +
+        `Self time by owner: ${p.owners.map((o) => `${o.owner} ${o.pct.toFixed(1)} %`).join(', ')}.`,
+      `The same with node internals and native code charged to their nearest caller: ${p.callers.map((o) => `${o.owner} ${o.pct.toFixed(1)} %`).join(', ')}.`,
+      `Hottest functions (self time): ${p.functions.map((f) => `\`${f.name}\` (${f.where}) ${f.pct.toFixed(1)} %`).join('; ')}.`,
+    );
+  }
+  return { tables: [saturation, fixed], checks, notes };
+}

@@ -1,0 +1,16 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * A digest of a document's content (every field but `_id` and `_h`), in its key order. Documents are built by pure
+ * functions, so equal content has equal key order: equal hash ⇔ equal document.
+ */
+export function contentHash(doc: Record<string, unknown>): string {
+  const { _id: _i, _h: _x, ...content } = doc;
+  return createHash('sha256').update(JSON.stringify(content, replacer)).digest('base64url').slice(0, 22);
+}
+
+function replacer(this: unknown, _key: string, value: unknown): unknown {
+  if (typeof value === 'bigint') return `${value}n`;
+  if (value instanceof Date) return { $date: value.toISOString() };
+  return value;
+}

@@ -1,0 +1,3 @@
+export { foldDocuments } from './fold-documents.ts';
+export type { Evolve, FoldResult, StateDocument } from './fold-documents.ts';
+export { contentHash } from './content-hash.ts';
