@@ -14,3 +14,4 @@ export type {
   Profile,
   StartInfraResult,
 } from './types.ts';
+export { startPrivateMongo, type PrivateMongo } from './private-mongo.ts';

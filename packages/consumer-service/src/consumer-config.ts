@@ -1,0 +1,24 @@
+import { int, list, oneOf, readConfig, str, type ConfigOf } from '@wabus/config';
+
+/** The configuration every consumer service shares; `name` gives the defaults (group, database, DLQ topic). */
+export function consumerSchema(name: string, defaultPort: number, portEnv: string) {
+  return {
+    host: { env: 'HOST', parse: str, default: '0.0.0.0', description: 'address of the HTTP API (health, metrics, reads)' },
+    port: { env: portEnv, parse: int(0, 65535), default: defaultPort, description: 'port of the HTTP API' },
+    kafkaBrokers: { env: 'KAFKA_BROKERS', parse: list, default: ['127.0.0.1:9092'], description: 'Kafka bootstrap brokers' },
+    topic: { env: 'WABUS_EVENTS_TOPIC', parse: str, default: 'whatsapp.events.v1', description: 'topic to consume' },
+    groupId: { env: 'WABUS_GROUP_ID', parse: str, default: `wabus.${name}`, description: 'consumer group (one per service)' },
+    dlqTopic: { env: 'WABUS_DLQ_TOPIC', parse: str, default: `whatsapp.events.v1.dlq.${name}`, description: 'dead-letter topic of this service' },
+    mongoUri: { env: 'MONGODB_URI', parse: str, default: 'mongodb://127.0.0.1:27017/?directConnection=true', description: 'MongoDB connection string' },
+    database: { env: 'WABUS_DATABASE', parse: str, default: `wabus_${name.replaceAll('-', '_')}`, description: 'this service\'s own database' },
+    maxBatchRecords: { env: 'WABUS_MAX_BATCH', parse: int(1, 10_000), default: 500, description: 'records applied per store round trip' },
+    partitionsConcurrently: { env: 'WABUS_PARTITIONS_CONCURRENTLY', parse: int(1, 64), default: 3, description: 'partitions applied at once' },
+    logLevel: { env: 'LOG_LEVEL', parse: oneOf('trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'), default: 'info', description: 'pino log level' },
+  } as const;
+}
+
+export type ConsumerConfig = ConfigOf<ReturnType<typeof consumerSchema>>;
+
+export function loadConsumerConfig(name: string, defaultPort: number, portEnv: string, env: NodeJS.ProcessEnv = process.env): ConsumerConfig {
+  return readConfig(consumerSchema(name, defaultPort, portEnv), env);
+}

@@ -1,0 +1,108 @@
+import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import { MongoClient, type Db } from 'mongodb';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { createKafka, runConsumer, type ConsumerHandler, type ConsumerObserver, type ConsumerRuntime } from '@wabus/kafka';
+import type { ConsumerConfig } from './consumer-config.ts';
+
+export interface ConsumerServiceOptions<E> {
+  name: string;
+  config: ConsumerConfig;
+  logger: Logger;
+  /** Builds the handler once the database is connected (indexes are created here, before any traffic). */
+  handler: (db: Db) => Promise<ConsumerHandler<E>>;
+  /** The service's read API, registered with the database. */
+  routes?: FastifyPluginAsync<{ db: Db }>;
+  registry: Registry;
+  observer: ConsumerObserver;
+}
+
+export interface ConsumerService {
+  app: FastifyInstance;
+  runtime: ConsumerRuntime;
+  mongo: MongoClient;
+  db: Db;
+  /** Graceful: stop consuming (finish the chunk in hand, commit, leave the group), close the API, close the store. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Composition shared by every consumer service: its own Mongo database, the consumer runtime on its own group, and
+ * an HTTP server with /healthz, /readyz (group joined, no partition paused, store answering), /metrics, /v1/lag and
+ * the service's own read routes.
+ */
+export async function startConsumerService<E>(opts: ConsumerServiceOptions<E>): Promise<ConsumerService> {
+  const { config, logger } = opts;
+  // Timeouts so that a store that stops answering fails operations (and pauses partitions) instead of hanging them.
+  const mongo = new MongoClient(config.mongoUri, { serverSelectionTimeoutMS: 5_000, socketTimeoutMS: 15_000, connectTimeoutMS: 5_000 });
+  await mongo.connect();
+  const db = mongo.db(config.database);
+  const handler = await opts.handler(db);
+  const kafka = createKafka({ brokers: config.kafkaBrokers, clientId: `wabus-${opts.name}`, log: logger.child({ component: 'kafka' }) });
+  const runtime = await runConsumer<E>({
+    kafka,
+    groupId: config.groupId,
+    topic: config.topic,
+    dlqTopic: config.dlqTopic,
+    maxBatchRecords: config.maxBatchRecords,
+    partitionsConsumedConcurrently: config.partitionsConcurrently,
+    log: logger,
+    observer: opts.observer,
+    ...handler,
+  });
+
+  const app = Fastify({ loggerInstance: logger, logController: new LogController({ disableRequestLogging: true }) }) as unknown as FastifyInstance;
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_req, reply) => {
+    const store = await db
+      .command({ ping: 1 }, { timeoutMS: 2_000 })
+      .then(() => ({ ok: true }))
+      .catch((err: Error) => ({ ok: false, detail: err.message }));
+    const status = runtime.status();
+    const paused = status.partitions.filter((p) => p.paused);
+    const checks = {
+      consumer: status.joined ? { ok: true } : { ok: false, detail: 'not (yet) a member of the consumer group' },
+      partitions: paused.length === 0 ? { ok: true } : { ok: false, detail: paused.map((p) => `partition ${p.partition}: ${p.lastError}`).join('; ') },
+      store,
+    };
+    const ready = Object.values(checks).every((c) => c.ok);
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks });
+  });
+  app.get('/metrics', async (_req, reply) => reply.type(opts.registry.contentType).send(await opts.registry.metrics()));
+  app.get('/v1/lag', async () => runtime.status());
+  if (opts.routes) await app.register(opts.routes, { db });
+  await app.listen({ host: config.host, port: config.port });
+  logger.info({ groupId: config.groupId, topic: config.topic, database: config.database, port: config.port }, `${opts.name} running`);
+
+  return {
+    app,
+    runtime,
+    mongo,
+    db,
+    async stop() {
+      await runtime.stop();
+      await app.close();
+      await mongo.close();
+    },
+  };
+}
+
+/** Wires SIGTERM/SIGINT to a graceful stop; a second signal or 30 s force the exit. */
+export function stopOnSignals(service: ConsumerService, logger: Logger): void {
+  let stopping = false;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      if (stopping) process.exit(1);
+      stopping = true;
+      logger.info({ signal }, 'shutting down: finishing the batch in hand, committing, leaving the group');
+      setTimeout(() => process.exit(1), 30_000).unref();
+      service.stop().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
