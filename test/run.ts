@@ -45,7 +45,7 @@ if (needsInfra) {
 }
 
 // One file at a time: integration tests share one broker, and some stop it on purpose (fault tests).
-const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files], {
+const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-force-exit', '--test-concurrency=1', '--test-reporter=spec', ...files], {
   cwd: root,
   env,
   stdio: 'inherit',

@@ -61,6 +61,12 @@ export const ingressSchema = {
     default: 'client.webhooks.fbclientcerts.com',
     description: 'the only client certificate subject CN accepted',
   },
+  workers: {
+    env: 'INGRESS_WORKERS',
+    parse: int(1, 64),
+    default: 1,
+    description: 'processes sharing the port (node:cluster), each with its own producer; one core each',
+  },
   logLevel: { env: 'LOG_LEVEL', parse: oneOf('trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'), default: 'info', description: 'pino log level' },
   logPhoneNumbers: {
     env: 'WABUS_LOG_PHONE_NUMBERS',

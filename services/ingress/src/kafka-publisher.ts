@@ -26,7 +26,8 @@ export interface KafkaPublisherOptions {
 
 export function createKafkaPublisher(opts: KafkaPublisherOptions): KafkaPublisher {
   const producer = createIdempotentProducer(opts.kafka);
-  const admin = opts.kafka.admin();
+  // No retries inside a probe: a readiness check answers now, and a retry loop outliving close() would reconnect.
+  const admin = opts.kafka.admin({ retry: { retries: 0 } });
   let connected = false;
   let closing = false;
   producer.on(producer.events.CONNECT, () => {
@@ -49,17 +50,24 @@ export function createKafkaPublisher(opts: KafkaPublisherOptions): KafkaPublishe
     return { ok: true };
   };
 
+  const probes = new Set<Promise<Readiness>>();
+  async function readinessNow(): Promise<Readiness> {
+    const checks: Readiness['checks'] = { producer: connected ? { ok: true } : { ok: false, detail: 'producer not connected' } };
+    try {
+      checks['topics'] = await topicsPresent();
+    } catch (err) {
+      checks['topics'] = { ok: false, detail: `cannot reach Kafka: ${(err as Error).message}` };
+    }
+    return { ready: Object.values(checks).every((c) => c.ok), checks };
+  }
+
   return {
     publisher: createPublisher({ batcher, rawTopic: opts.rawTopic, eventsTopic: opts.eventsTopic, encode: opts.encode }),
     batcher,
-    async readiness() {
-      const checks: Readiness['checks'] = { producer: connected ? { ok: true } : { ok: false, detail: 'producer not connected' } };
-      try {
-        checks['topics'] = await topicsPresent();
-      } catch (err) {
-        checks['topics'] = { ok: false, detail: `cannot reach Kafka: ${(err as Error).message}` };
-      }
-      return { ready: Object.values(checks).every((c) => c.ok), checks };
+    readiness() {
+      const probe = readinessNow();
+      probes.add(probe);
+      return probe.finally(() => probes.delete(probe));
     },
     async connect() {
       for (let attempt = 0; !closing; attempt++) {
@@ -78,6 +86,8 @@ export function createKafkaPublisher(opts: KafkaPublisherOptions): KafkaPublishe
     async close() {
       closing = true;
       await batcher.close();
+      // A probe still waiting on the broker would reconnect the admin after we disconnected it.
+      await Promise.allSettled([...probes]);
       await producer.disconnect().catch(() => undefined);
       await admin.disconnect().catch(() => undefined);
     },
