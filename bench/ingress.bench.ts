@@ -3,10 +3,10 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyTopics, createKafka, loadTopicDefinitions, type TopicDefinition } from '@wabus/kafka';
-import { ingressReport } from './ingress/ingress-report.ts';
+import { ingressReport, type IngressCounts } from './ingress/ingress-report.ts';
 import { startLoadgen } from './ingress/loadgen-client.ts';
 import { measureTarget, promSample, type Phases, type TargetResult } from './ingress/measure-target.ts';
-import { targets } from './ingress/targets.ts';
+import { targets, topicLike, type TargetName, type TopicKind } from './ingress/targets.ts';
 import { readCpuSeconds } from './lib/proc-stats.ts';
 import { summarizeCpuProfiles, type ProfileSummary } from './lib/cpu-profile.ts';
 import type { BenchSection } from './section.ts';
@@ -31,7 +31,12 @@ export const ingressBench: BenchSection = {
     const phases = ctx.quick ? QUICK : FULL;
     const infra = await ctx.infra();
     const runId = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
-    const topics = { raw: `bench.${runId}.raw`, events: `bench.${runId}.events`, naive: `bench.${runId}.naive` };
+    // Every target gets its own topics (bench.<run>.<target>.<kind>), so each ingress run is reconciled on its own.
+    const topicName = (target: TargetName, kind: TopicKind) => `bench.${runId}.${target}.${kind}`;
+    const topicsOf = new Map<TargetName, Partial<Record<TopicKind, string>>>(
+      targets.map((t) => [t.name, Object.fromEntries(t.topics.map((k) => [k, topicName(t.name, k)]))]),
+    );
+    const allTopics = targets.flatMap((t) => t.topics.map((k) => ({ kind: k, name: topicName(t.name, k) })));
     // The production definitions (retention, max.message.bytes, ...) under bench-only names.
     const defs = await loadTopicDefinitions(join(ctx.root, 'infra', 'topics.json'));
     const like = (prod: string, name: string): TopicDefinition => {
@@ -39,11 +44,7 @@ export const ingressBench: BenchSection = {
       if (!def) throw new Error(`infra/topics.json has no ${prod}`);
       return { ...def, name, partitions: PARTITIONS, replicationFactor: 1, config: { ...def.config, 'min.insync.replicas': '1' } };
     };
-    const benchTopics = [
-      like('whatsapp.webhooks.raw.v1', topics.raw),
-      like('whatsapp.events.v1', topics.events),
-      like('whatsapp.webhooks.raw.v1', topics.naive),
-    ];
+    const benchTopics = allTopics.map((t) => like(topicLike[t.kind], t.name));
 
     const kafka = createKafka({ brokers: infra.kafkaBrokers, clientId: 'wabus-bench' });
     const admin = kafka.admin();
@@ -53,7 +54,7 @@ export const ingressBench: BenchSection = {
     let ok = false;
     try {
       await applyTopics(admin, benchTopics);
-      ctx.log(`topics ${Object.values(topics).join(', ')} (${PARTITIONS} partitions)`);
+      ctx.log(`topics ${allTopics.map((t) => t.name).join(', ')} (${PARTITIONS} partitions)`);
       const secret = randomBytes(16).toString('hex');
       const loadgen = await startLoadgen({ cwd: ctx.root, secret, poolSize: POOL_SIZE, seed: runId });
       ctx.log(`load generator ready: ${loadgen.pool.size} signed bodies of ~${loadgen.pool.bodyBytes} bytes in ${loadgen.pool.ms.toFixed(0)} ms`);
@@ -70,7 +71,7 @@ export const ingressBench: BenchSection = {
                 root: ctx.root,
                 secret,
                 kafkaBrokers: infra.kafkaBrokers,
-                topics,
+                topics: topicsOf.get(target.name) ?? {},
                 logFile: join(dir, `${target.name}.log`),
                 ...(profile ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`] } : {}),
               },
@@ -85,12 +86,18 @@ export const ingressBench: BenchSection = {
         await loadgen.close();
       }
 
-      const wabus = results.find((r) => r.name === 'wabus');
-      const counts = {
-        events: await recordCount(admin, topics.events),
-        raw: await recordCount(admin, topics.raw),
-        serverAccepted: wabus?.metrics === undefined ? undefined : promSample(wabus.metrics, 'wabus_ingress_requests_total{outcome="accepted"}'),
-      };
+      const counts: IngressCounts[] = [];
+      for (const t of targets.filter((x) => x.ingress)) {
+        const r = results.find((x) => x.name === t.name);
+        const own = topicsOf.get(t.name) ?? {};
+        if (own.raw === undefined || own.events === undefined) throw new Error(`${t.name} has no raw/events topics`);
+        counts.push({
+          target: t.name,
+          events: await recordCount(admin, own.events),
+          raw: await recordCount(admin, own.raw),
+          serverAccepted: r?.metrics === undefined ? undefined : promSample(r.metrics, 'wabus_ingress_requests_total{outcome="accepted"}'),
+        });
+      }
       const kafkaReplaced = infra.kafkaPid !== undefined && readCpuSeconds(infra.kafkaPid) === undefined;
       if (kafkaReplaced) ctx.log('the Kafka process changed during the run: numbers are disturbed');
       let profile: ProfileSummary | undefined;
@@ -99,7 +106,7 @@ export const ingressBench: BenchSection = {
       ok = true;
       return report;
     } finally {
-      await admin.deleteTopics({ topics: Object.values(topics), timeout: 15_000 }).catch((err: Error) => ctx.log(`could not delete bench topics: ${err.message}`));
+      await admin.deleteTopics({ topics: allTopics.map((t) => t.name), timeout: 15_000 }).catch((err: Error) => ctx.log(`could not delete bench topics: ${err.message}`));
       await admin.disconnect();
       // Profiles are kept to open in Chrome DevTools; logs only when something failed.
       if (ok && !ctx.cpuProf) await rm(dir, { recursive: true, force: true });

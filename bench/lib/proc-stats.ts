@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 /** A `Vm*` line of /proc/<pid>/status in MiB (VmHWM: peak resident set; VmRSS: current). */
@@ -46,4 +46,82 @@ export async function freePort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   if (address === null || typeof address === 'string') throw new Error('no port');
   return address.port;
+}
+
+/** The descendants of `pid` (children, their children, ...), from /proc/<pid>/task/<tid>/children; gone ones are skipped. */
+export function descendantPids(pid: number): number[] {
+  const found: number[] = [];
+  const visit = (p: number, depth: number) => {
+    if (depth > 32) return;
+    let tasks: string[];
+    try {
+      tasks = readdirSync(`/proc/${p}/task`);
+    } catch {
+      return;
+    }
+    for (const tid of tasks) {
+      let text: string;
+      try {
+        text = readFileSync(`/proc/${p}/task/${tid}/children`, 'utf8');
+      } catch {
+        continue;
+      }
+      for (const c of text.split(' ')) {
+        const child = Number(c);
+        if (c.trim() === '' || !Number.isInteger(child) || found.includes(child)) continue;
+        found.push(child);
+        visit(child, depth + 1);
+      }
+    }
+  };
+  visit(pid, 0);
+  return found;
+}
+
+/** `pid` and its descendants. */
+export function processTree(pid: number): number[] {
+  return [pid, ...descendantPids(pid)];
+}
+
+/** The command name of a process (/proc/<pid>/comm), e.g. `node` or `esbuild`. */
+export function readComm(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Sum of a `Vm*` field over processes, in MiB; undefined when none could be read. */
+export function sumVmMiB(pids: number[], field: 'VmHWM' | 'VmRSS'): number | undefined {
+  const values = pids.map((p) => readVmMiB(p, field)).filter((v): v is number => v !== undefined);
+  return values.length === 0 ? undefined : values.reduce((a, b) => a + b, 0);
+}
+
+/**
+ * CPU used by the process tree of `pid` (itself and every descendant) between two samples, in % of one core
+ * (so it can exceed 100). The tree is read at both samples: a process born in between counts from zero; one that
+ * was there at the start and is gone at the end took its CPU with it, so the result is then undefined (with the
+ * pids that vanished, for a log line).
+ */
+export function treeCpuMeter(pid: number): () => { pct: number | undefined; byPid: Map<number, number>; vanished: number[] } {
+  const t0 = performance.now();
+  const c0 = new Map<number, number>();
+  for (const p of processTree(pid)) {
+    const c = readCpuSeconds(p);
+    if (c !== undefined) c0.set(p, c);
+  }
+  return () => {
+    const ms = performance.now() - t0;
+    const c1 = new Map<number, number>();
+    for (const p of processTree(pid)) {
+      const c = readCpuSeconds(p);
+      if (c !== undefined) c1.set(p, c);
+    }
+    const vanished = [...c0.keys()].filter((p) => !c1.has(p));
+    const byPid = new Map<number, number>();
+    if (ms > 0) for (const [p, c] of c1) byPid.set(p, ((c - (c0.get(p) ?? 0)) * 1000 * 100) / ms);
+    if (vanished.length > 0 || !c1.has(pid) || ms <= 0) return { pct: undefined, byPid, vanished };
+    return { pct: [...byPid.values()].reduce((a, v) => a + v, 0), byPid, vanished };
+  };
 }

@@ -1,0 +1,13 @@
+export { createStatusHandler, groupStatusFacts } from './status-handler.ts';
+export type { GroupedFacts } from './status-handler.ts';
+export { evolveStatus } from './evolve-status.ts';
+export { readStatusFact } from './status-fact.ts';
+export type { ReadStatusFact, StatusFact } from './status-fact.ts';
+export { DELIVERY_STEPS, TRACKED_STATUSES } from './status-document.ts';
+export type * from './status-document.ts';
+export { statusRoutes, statusView } from './status-routes.ts';
+export { parseStatusRange } from './status-range.ts';
+export type { StatusRange } from './status-range.ts';
+export { STATUSES_COLLECTION, ensureStatusIndexes } from './status-indexes.ts';
+export { STATUS_TRACKER_ERRORS, StatusTrackerError } from './errors.ts';
+export type { StatusTrackerErrorCode } from './errors.ts';

@@ -1,0 +1,122 @@
+import type { TestContext } from 'node:test';
+import { MongoClient, type Db } from 'mongodb';
+import { pino } from 'pino';
+import type { Kafka } from 'kafkajs';
+import { createConsumerMetrics, loadConsumerConfig, startConsumerService, type ConsumerService } from '@wabus/consumer-service';
+import { contentHash } from '@wabus/dedup';
+import { decodeEvent, type WhatsAppEvent } from '@wabus/events';
+import { createIdempotentProducer, createKafka } from '@wabus/kafka';
+import { testEnv, uniqueName } from '@wabus/testing';
+import { evolveStatus } from './evolve-status.ts';
+import { readStatusFact } from './status-fact.ts';
+import type { StatusDocument } from './status-document.ts';
+import { createStatusHandler } from './status-handler.ts';
+import { STATUSES_COLLECTION } from './status-indexes.ts';
+import { statusRoutes } from './status-routes.ts';
+import type { EventRecord } from './status-workload.test-support.ts';
+
+export const testKafka = (): Kafka => createKafka({ brokers: testEnv().kafkaBrokers, clientId: 'status-tracker-test' });
+
+/** An events topic and its DLQ for one test, deleted after it. */
+export async function createTopics(t: TestContext, kafka: Kafka, partitions = 3) {
+  const topic = uniqueName('st.events');
+  const dlqTopic = `${topic}.dlq`;
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions }, { topic: dlqTopic, numPartitions: 1 }] });
+  t.after(async () => {
+    await admin.deleteTopics({ topics: [topic, dlqTopic] }).catch(() => undefined);
+    await admin.disconnect();
+  });
+  return { topic, dlqTopic };
+}
+
+export async function produce(kafka: Kafka, topic: string, records: readonly (EventRecord | { key: string; value: Buffer })[]): Promise<void> {
+  const producer = createIdempotentProducer(kafka);
+  await producer.connect();
+  try {
+    for (let i = 0; i < records.length; i += 2_000) await producer.send({ topic, acks: -1, messages: records.slice(i, i + 2_000).map((r) => ({ key: r.key, value: r.value })) });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/** A database name for this test, dropped after it (through its own client: services may be stopped by then). */
+export function testDatabase(t: TestContext, uri = testEnv().mongoUri): string {
+  const name = uniqueName('st');
+  t.after(async () => {
+    const client = new MongoClient(uri, { serverSelectionTimeoutMS: 5_000 });
+    await client.connect();
+    await client.db(name).dropDatabase().catch(() => undefined);
+    await client.close();
+  });
+  return name;
+}
+
+export interface TrackerUnderTest extends ConsumerService {
+  metrics: ReturnType<typeof createConsumerMetrics>;
+}
+
+/** The status-tracker in process, wired exactly as main.ts wires it, on the test's own topic, group and database. */
+export async function startTracker(t: TestContext, o: { topic: string; dlqTopic: string; database: string; groupId?: string; mongoUri?: string; maxBatch?: number }): Promise<TrackerUnderTest> {
+  const env = {
+    HOST: '127.0.0.1',
+    STATUS_TRACKER_PORT: '0',
+    KAFKA_BROKERS: testEnv().kafkaBrokers.join(','),
+    MONGODB_URI: o.mongoUri ?? testEnv().mongoUri,
+    WABUS_EVENTS_TOPIC: o.topic,
+    WABUS_DLQ_TOPIC: o.dlqTopic,
+    WABUS_GROUP_ID: o.groupId ?? uniqueName('st.group'),
+    WABUS_DATABASE: o.database,
+    WABUS_MAX_BATCH: String(o.maxBatch ?? 500),
+    LOG_LEVEL: 'silent',
+  };
+  const config = loadConsumerConfig('status-tracker', 8082, 'STATUS_TRACKER_PORT', env);
+  const metrics = createConsumerMetrics('status-tracker');
+  const service = await startConsumerService<WhatsAppEvent>({
+    name: 'status-tracker',
+    config,
+    logger: pino({ level: 'silent' }),
+    handler: createStatusHandler,
+    routes: statusRoutes,
+    ...metrics,
+  });
+  let stopped = false;
+  t.after(async () => {
+    if (!stopped) await service.stop();
+  });
+  return {
+    ...service,
+    metrics,
+    async stop() {
+      stopped = true;
+      await service.stop();
+    },
+  };
+}
+
+export const readDocs = (db: Db): Promise<StatusDocument[]> => db.collection<StatusDocument>(STATUSES_COLLECTION).find().sort({ _id: 1 }).toArray();
+
+/** The oracle: the documents as the pure fold computes them from the records, with the `_h` the store must hold. */
+export function expectedDocs(records: readonly EventRecord[]): StatusDocument[] {
+  const docs = new Map<string, StatusDocument>();
+  for (const r of records) {
+    const read = readStatusFact(decodeEvent(r.value));
+    if (read.kind === 'fact') docs.set(read.fact.id, evolveStatus(docs.get(read.fact.id) ?? null, read.fact));
+  }
+  return [...docs.values()].map((d) => ({ ...d, _h: contentHash(d) })).sort((a, b) => (a._id < b._id ? -1 : 1));
+}
+
+export async function counter(tracker: TrackerUnderTest, name: string): Promise<number> {
+  const metric = await tracker.metrics.registry.getSingleMetric(name)?.get();
+  return metric?.values.reduce((sum, v) => sum + v.value, 0) ?? 0;
+}
+
+/** Polls a condition the service exposes (readiness, runtime status, committed offsets); fails after `timeoutMs`. */
+export async function waitUntil(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
