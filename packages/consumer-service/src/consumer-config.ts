@@ -13,6 +13,12 @@ export function consumerSchema(name: string, defaultPort: number, portEnv: strin
     database: { env: 'WABUS_DATABASE', parse: str, default: `wabus_${name.replaceAll('-', '_')}`, description: 'this service\'s own database' },
     maxBatchRecords: { env: 'WABUS_MAX_BATCH', parse: int(1, 10_000), default: 500, description: 'records applied per store round trip' },
     partitionsConcurrently: { env: 'WABUS_PARTITIONS_CONCURRENTLY', parse: int(1, 64), default: 3, description: 'partitions applied at once' },
+    sessionTimeoutMs: {
+      env: 'WABUS_SESSION_TIMEOUT_MS',
+      parse: int(6_000, 300_000),
+      default: 30_000,
+      description: 'how long the group waits for a silent member (e.g. a killed process) before giving its partitions to others',
+    },
     logLevel: { env: 'LOG_LEVEL', parse: oneOf('trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'), default: 'info', description: 'pino log level' },
   } as const;
 }

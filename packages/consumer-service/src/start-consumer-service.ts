@@ -34,7 +34,7 @@ export interface ConsumerService {
 export async function startConsumerService<E>(opts: ConsumerServiceOptions<E>): Promise<ConsumerService> {
   const { config, logger } = opts;
   // Timeouts so that a store that stops answering fails operations (and pauses partitions) instead of hanging them.
-  const mongo = new MongoClient(config.mongoUri, { serverSelectionTimeoutMS: 5_000, socketTimeoutMS: 15_000, connectTimeoutMS: 5_000 });
+  const mongo = new MongoClient(config.mongoUri, { serverSelectionTimeoutMS: 5_000, socketTimeoutMS: 10_000, connectTimeoutMS: 5_000 });
   await mongo.connect();
   const db = mongo.db(config.database);
   const handler = await opts.handler(db);
@@ -46,6 +46,7 @@ export async function startConsumerService<E>(opts: ConsumerServiceOptions<E>): 
     dlqTopic: config.dlqTopic,
     maxBatchRecords: config.maxBatchRecords,
     partitionsConsumedConcurrently: config.partitionsConcurrently,
+    sessionTimeoutMs: config.sessionTimeoutMs,
     log: logger,
     observer: opts.observer,
     ...handler,
