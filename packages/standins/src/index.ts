@@ -1,0 +1,4 @@
+// Local stand-ins for what is truly outside wabus (Meta's Graph API, a CRM): real HTTP servers that record every
+// request and can be told to answer slowly, with errors, or by dropping the connection. Used by tests and `pnpm dev`.
+export * from './graph-api.ts';
+export * from './crm.ts';
