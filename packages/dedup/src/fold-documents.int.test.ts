@@ -60,3 +60,36 @@ test('fold: concurrent writers on the same documents (a zombie consumer) converg
     assert.equal(d.seen.length, 32);
   }
 });
+
+test('fold: a stale replace in the same bulk as a duplicate-key insert is re-folded, not lost', async (t) => {
+  const real = await collection(t);
+  await real.insertOne({ _id: 'T', seen: [], total: 0, _h: 'h0' });
+  // Another writer acts between the fold's read and its write: it updates T and inserts N first.
+  let raced = false;
+  const racing = new Proxy(real, {
+    get(target, prop) {
+      if (prop !== 'find') {
+        const value: unknown = Reflect.get(target, prop, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      }
+      return (...args: Parameters<typeof real.find>) => {
+        const cursor = target.find(...args);
+        return {
+          toArray: async () => {
+            const docs = await cursor.toArray();
+            if (!raced) {
+              raced = true;
+              await target.replaceOne({ _id: 'T' }, { seen: ['other'], total: 1, _h: 'h-other' });
+              await target.insertOne({ _id: 'N', seen: ['other'], total: 1, _h: 'h-n' });
+            }
+            return docs;
+          },
+        };
+      };
+    },
+  });
+  await foldDocuments(racing, new Map([['T', [{ id: 'mine', amount: 1 }]], ['N', [{ id: 'mine', amount: 1 }]]]), evolve);
+  assert.deepEqual((await real.findOne({ _id: 'T' }))?.seen, ['mine', 'other']);
+  assert.deepEqual((await real.findOne({ _id: 'N' }))?.seen, ['mine', 'other']);
+  assert.equal((await real.findOne({ _id: 'T' }))?.total, 2);
+});

@@ -75,8 +75,10 @@ export async function foldDocuments<D extends StateDocument, E>(
         const e = err as { writeErrors?: { index: number; code?: number }[]; result?: { insertedCount?: number; modifiedCount?: number; matchedCount?: number } };
         const writeErrors = e.writeErrors ?? [];
         if (writeErrors.length === 0 || writeErrors.some((w) => w.code !== 11000)) throw err;
-        // An insert raced another insert of the same id; the rest of the unordered bulk went through.
+        // An insert raced another insert of the same id; the rest of the unordered bulk went through, except
+        // that a conditional replace that matched nothing is not an error and is not reported: re-check them all.
         for (const w of writeErrors) conflicts.push(ops[w.index]!.id);
+        conflicts.push(...replaces.map((r) => r.id));
         result.written += ops.length - writeErrors.length;
       }
     }

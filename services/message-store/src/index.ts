@@ -1,0 +1,11 @@
+export { startMessageStore, SERVICE_NAME } from './start-message-store.ts';
+export { createMessageStoreHandler } from './message-store-handler.ts';
+export { ensureIndexes, messageStoreCollections } from './collections.ts';
+export type { MessageStoreCollections } from './collections.ts';
+export { readRoutes } from './read-routes.ts';
+export { evolveMessage, buildMessageDoc } from './evolve-message.ts';
+export { evolveConversation, conversationId } from './evolve-conversation.ts';
+export { messageFacts, isMessageEvent } from './message-facts.ts';
+export { MessageStoreError, MESSAGE_STORE_ERRORS } from './errors.ts';
+export type { MessageStoreErrorCode } from './errors.ts';
+export type * from './message-doc.ts';

@@ -1,0 +1,92 @@
+import type { FastifyError, FastifyPluginAsync } from 'fastify';
+import type { Db, Filter } from 'mongodb';
+import { messageStoreCollections } from './collections.ts';
+import { decodeCursor, encodeCursor, type Cursor } from './cursor.ts';
+import { MessageStoreError } from './errors.ts';
+import type { ConversationDoc, MessageDoc } from './message-doc.ts';
+import { conversationJson, messageJson } from './to-json.ts';
+
+export const DEFAULT_LIMIT = 50;
+export const MAX_LIMIT = 200;
+
+type Query = Record<string, string | string[] | undefined>;
+
+function param(query: Query, name: string, required: true): string;
+function param(query: Query, name: string, required?: false): string | undefined;
+function param(query: Query, name: string, required = false): string | undefined {
+  const v = query[name];
+  if (Array.isArray(v)) throw new MessageStoreError('WABUS_MESSAGE_STORE_BAD_QUERY', { message: `${name} must be given once` });
+  if (required && (v === undefined || v === '')) throw new MessageStoreError('WABUS_MESSAGE_STORE_BAD_QUERY', { message: `${name} is required` });
+  return v;
+}
+
+function page(query: Query): { limit: number; cursor: Cursor | null } {
+  const limitText = param(query, 'limit');
+  const limit = limitText === undefined ? DEFAULT_LIMIT : /^\d{1,4}$/.test(limitText) ? Number(limitText) : NaN;
+  if (!(limit >= 1 && limit <= MAX_LIMIT)) {
+    throw new MessageStoreError('WABUS_MESSAGE_STORE_BAD_QUERY', { message: `limit must be an integer from 1 to ${MAX_LIMIT}` });
+  }
+  const cursorText = param(query, 'cursor');
+  return { limit, cursor: cursorText === undefined ? null : decodeCursor(cursorText) };
+}
+
+const timeOf = (d: Date | null): number | null => (d === null ? null : d.getTime());
+
+/**
+ * The read API: a message by wamid, a business number's conversations newest first, a conversation's messages by
+ * Meta time. Listings are keyset-paginated on the start-up indexes ((time, _id) cursors; null times sort lowest).
+ */
+export const readRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db }) => {
+  const { messages, conversations } = messageStoreCollections(db);
+
+  app.setErrorHandler((err: FastifyError | MessageStoreError, request, reply) => {
+    const status = err instanceof MessageStoreError ? err.statusCode : (err.statusCode ?? 500);
+    if (status >= 500) request.log.error({ err }, 'read failed');
+    return reply.code(status).send({ error: { code: err.code ?? 'WABUS_MESSAGE_STORE_INTERNAL', message: err.message } });
+  });
+
+  app.get<{ Params: { wamid: string } }>('/v1/messages/:wamid', async (request) => {
+    const doc = await messages.findOne({ _id: request.params.wamid });
+    // A placeholder only holds reactions / edits / revokes waiting for their message: not a message yet.
+    if (doc === null || !doc.received) throw new MessageStoreError('WABUS_MESSAGE_STORE_NOT_FOUND', { message: `no message ${request.params.wamid}` });
+    return messageJson(doc);
+  });
+
+  app.get<{ Querystring: Query }>('/v1/conversations', async (request) => {
+    const phoneNumberId = param(request.query, 'phone_number_id', true);
+    const { limit, cursor } = page(request.query);
+    const filter: Filter<ConversationDoc> = { phoneNumberId };
+    if (cursor !== null) {
+      // Newest first: later pages hold older times, the same time with greater ids, then the never-inbound ones.
+      filter.$or =
+        cursor.t === null
+          ? [{ lastInboundAt: null, _id: { $gt: cursor.id } }]
+          : [{ lastInboundAt: { $lt: new Date(cursor.t) } }, { lastInboundAt: new Date(cursor.t), _id: { $gt: cursor.id } }, { lastInboundAt: null }];
+    }
+    const docs = await conversations.find(filter).sort({ lastInboundAt: -1, _id: 1 }).limit(limit + 1).toArray();
+    const items = docs.slice(0, limit);
+    const last = items.at(-1);
+    const nextCursor = docs.length > limit && last ? encodeCursor({ t: timeOf(last.lastInboundAt), id: last._id }) : null;
+    return { items: items.map(conversationJson), nextCursor };
+  });
+
+  app.get<{ Params: { phoneNumberId: string; customerId: string }; Querystring: Query }>(
+    '/v1/conversations/:phoneNumberId/:customerId/messages',
+    async (request) => {
+      const { phoneNumberId, customerId } = request.params;
+      const { limit, cursor } = page(request.query);
+      const filter: Filter<MessageDoc> = { phoneNumberId, customerId };
+      if (cursor !== null) {
+        filter.$or =
+          cursor.t === null
+            ? [{ timestamp: null, _id: { $gt: cursor.id } }, { timestamp: { $ne: null } }]
+            : [{ timestamp: { $gt: new Date(cursor.t) } }, { timestamp: new Date(cursor.t), _id: { $gt: cursor.id } }];
+      }
+      const docs = await messages.find(filter).sort({ timestamp: 1, _id: 1 }).limit(limit + 1).toArray();
+      const items = docs.slice(0, limit);
+      const last = items.at(-1);
+      const nextCursor = docs.length > limit && last ? encodeCursor({ t: timeOf(last.timestamp), id: last._id }) : null;
+      return { items: items.map(messageJson), nextCursor };
+    },
+  );
+};
