@@ -14,6 +14,7 @@ export const devUsage = `wabus dev
 /** Local defaults for every service; any variable already set in the environment wins. */
 export const DEV_DEFAULTS: Record<string, string> = {
   INGRESS_HOST: '127.0.0.1',
+  HOST: '127.0.0.1',
   INGRESS_PORT: '8080',
   WHATSAPP_APP_SECRETS: 'dev=wabus-dev-app-secret',
   WHATSAPP_VERIFY_TOKEN: 'wabus-dev-verify-token',
