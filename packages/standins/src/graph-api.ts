@@ -1,1 +1,231 @@
-export {};
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describeGraphRequest } from './graph-api-describe.ts';
+import { graphError } from './graph-api-errors.ts';
+
+export { graphError } from './graph-api-errors.ts';
+export type { GraphErrorBody } from './graph-api-errors.ts';
+export { describeGraphRequest } from './graph-api-describe.ts';
+
+/** How the stand-in answers one request. `delayMs` waits before answering (after reading the body). */
+export type GraphBehavior =
+  | { kind: 'ok'; delayMs?: number }
+  /** Meta's error envelope with this `error.code`; `status` defaults to what Meta uses for the code (400, 401 for 190). */
+  | { kind: 'error'; code: number; status?: number; subcode?: number; message?: string; type?: string; delayMs?: number }
+  /** Destroys the socket without answering: before reading the body, or after it (the request may have "left"). */
+  | { kind: 'drop'; when: 'before-body' | 'after-body'; delayMs?: number }
+  /** Reads the body and never answers (the client's timeout decides). */
+  | { kind: 'hang' };
+
+/** What is known of a request before its body is read: what scripted steps can match on. */
+export interface GraphRequestHead {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  /** `:phoneNumberId` of `/:version/:phoneNumberId/messages`, else null. */
+  phoneNumberId: string | null;
+}
+
+/** One request as received, with what the stand-in did about it. */
+export interface GraphRequest extends GraphRequestHead {
+  /** 1, 2, 3… in arrival order. */
+  seq: number;
+  /** The JSON body; undefined when it was never read (dropped before the body) or was not JSON. */
+  body: unknown;
+  /** Epoch milliseconds (fractional) when the request head arrived. */
+  receivedAt: number;
+  behavior: GraphBehavior['kind'] | 'unauthorized' | 'invalid';
+  /** HTTP status answered; null when dropped or hung. */
+  status: number | null;
+  /** The wamid answered for an accepted send. */
+  wamid: string | null;
+}
+
+/** A scripted step: used once, by the first request (in arrival order) it matches (any request without `match`). */
+export type GraphStep = GraphBehavior & { match?: (head: GraphRequestHead) => boolean };
+
+export interface GraphApiStandInOptions {
+  /** 0 (default) picks a free port; `pnpm dev` uses a fixed one, e.g. 8090. */
+  port?: number;
+  host?: string;
+  /** The token expected in `Authorization: Bearer …`; anything else answers 401 with code 190. */
+  accessToken?: string;
+  /** Called once per request, after it is answered (or dropped): a log line in `pnpm dev`. */
+  onRequest?: (req: GraphRequest) => void;
+}
+
+export interface GraphApiStandIn {
+  /** Base URL, e.g. `http://127.0.0.1:41234` (what WHATSAPP_GRAPH_BASE_URL points at). */
+  url: string;
+  port: number;
+  accessToken: string;
+  /** Every request received, in arrival order (a live array). */
+  requests: GraphRequest[];
+  /** Queues steps; unscripted requests get the default behavior. */
+  script(...steps: GraphStep[]): void;
+  /** The behavior of unscripted requests (initially `{ kind: 'ok' }`); a function decides per request. */
+  setDefault(behavior: GraphBehavior | ((head: GraphRequestHead) => GraphBehavior)): void;
+  /** Resolves once at least `n` requests (matching `filter`, if given) have been received. */
+  waitForRequests(n: number, filter?: (req: GraphRequest) => boolean): Promise<GraphRequest[]>;
+  close(): Promise<void>;
+}
+
+const MESSAGES_PATH = /^\/(v\d+\.\d+)\/([^/]+)\/messages\/?$/;
+export const DEV_GRAPH_ACCESS_TOKEN = 'wabus-dev-access-token';
+
+const headerMap = (req: IncomingMessage): Record<string, string> => {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
+};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const newWamid = () => `wamid.HBgL${randomBytes(24).toString('base64')}`;
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** Meta's answer to an accepted request: a send gets `contacts` and a new wamid, mark-as-read gets `success`. */
+function accepted(body: Record<string, unknown>): { payload: unknown; wamid: string | null } {
+  if (body['status'] === 'read') return { payload: { success: true }, wamid: null };
+  const to = String(body['to']);
+  const wamid = newWamid();
+  return { payload: { messaging_product: 'whatsapp', contacts: [{ input: to, wa_id: to }], messages: [{ id: wamid }] }, wamid };
+}
+
+/**
+ * A local stand-in for Meta's Graph API `POST /:version/:phoneNumberId/messages` (WHATSAPP.md, "Sending"): records
+ * every request and answers like Meta, or as scripted (slowly, with Meta's error envelope, by dropping the
+ * connection, or never).
+ */
+export async function startGraphApiStandIn(opts: GraphApiStandInOptions = {}): Promise<GraphApiStandIn> {
+  const accessToken = opts.accessToken ?? DEV_GRAPH_ACCESS_TOKEN;
+  const requests: GraphRequest[] = [];
+  const steps: GraphStep[] = [];
+  let fallback: GraphBehavior | ((head: GraphRequestHead) => GraphBehavior) = { kind: 'ok' };
+  const waiters = new Set<() => void>();
+
+  const choose = (head: GraphRequestHead): GraphBehavior => {
+    const i = steps.findIndex((s) => s.match === undefined || s.match(head));
+    if (i >= 0) return steps.splice(i, 1)[0]!;
+    return typeof fallback === 'function' ? fallback(head) : fallback;
+  };
+
+  const record = (r: GraphRequest) => {
+    requests.push(r);
+    for (const w of [...waiters]) w();
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const receivedAt = performance.timeOrigin + performance.now();
+    const path = (req.url ?? '/').split('?')[0]!;
+    const m = MESSAGES_PATH.exec(path);
+    const head: GraphRequestHead = { method: req.method ?? 'GET', path, headers: headerMap(req), phoneNumberId: m?.[2] ?? null };
+    const entry: GraphRequest = { ...head, seq: requests.length + 1, body: undefined, receivedAt, behavior: 'ok', status: null, wamid: null };
+    const done = (over: Partial<GraphRequest>) => {
+      Object.assign(entry, over);
+      opts.onRequest?.(entry);
+    };
+
+    if (head.headers['authorization'] !== `Bearer ${accessToken}`) {
+      entry.body = await readJson(req);
+      record(entry);
+      const e = graphError(190);
+      send(res, e.status, e.body);
+      return done({ behavior: 'unauthorized', status: e.status });
+    }
+    const behavior = choose(head);
+    if (behavior.kind === 'drop' && behavior.when === 'before-body') {
+      entry.behavior = 'drop';
+      record(entry);
+      req.socket.destroy();
+      return done({});
+    }
+    entry.body = await readJson(req);
+    record(entry);
+    if (behavior.kind === 'hang') return done({ behavior: 'hang' });
+    if (behavior.delayMs) await sleep(behavior.delayMs);
+    if (behavior.kind === 'drop') {
+      req.socket.destroy();
+      return done({ behavior: 'drop' });
+    }
+    if (behavior.kind === 'error') {
+      const e = graphError(behavior.code, behavior);
+      send(res, e.status, e.body);
+      return done({ behavior: 'error', status: e.status });
+    }
+    const body = entry.body as Record<string, unknown> | undefined;
+    if (req.method !== 'POST' || !m || typeof body !== 'object' || body === null || body['messaging_product'] !== 'whatsapp' || (body['status'] !== 'read' && typeof body['to'] !== 'string')) {
+      const e = graphError(100, { message: m ? '(#100) Invalid parameter' : 'Unsupported post request.' });
+      send(res, e.status, e.body);
+      return done({ behavior: 'invalid', status: e.status });
+    }
+    const { payload, wamid } = accepted(body);
+    send(res, 200, payload);
+    return done({ behavior: 'ok', status: 200, wamid });
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => req.socket.destroy());
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://${opts.host ?? '127.0.0.1'}:${port}`,
+    port,
+    accessToken,
+    requests,
+    script: (...more) => void steps.push(...more),
+    setDefault: (b) => void (fallback = b),
+    waitForRequests(n, filter) {
+      const matching = () => (filter ? requests.filter(filter) : requests);
+      if (matching().length >= n) return Promise.resolve(matching());
+      return new Promise((resolve) => {
+        const check = () => {
+          if (matching().length < n) return;
+          waiters.delete(check);
+          resolve(matching());
+        };
+        waiters.add(check);
+      });
+    },
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
+
+/**
+ * For `pnpm dev`: the stand-in on a fixed port (default 8090, loopback) logging one line per request, so a developer
+ * sees each auto-reply leave. Point the service at it with WHATSAPP_GRAPH_BASE_URL=http://127.0.0.1:8090.
+ */
+export async function runGraphApiStandIn(opts: { port?: number; accessToken?: string | undefined; log?: (line: string) => void } = {}): Promise<GraphApiStandIn> {
+  const log = opts.log ?? ((line: string) => console.log(`[graph-api] ${line}`));
+  const standIn = await startGraphApiStandIn({
+    port: opts.port ?? 8090,
+    ...(opts.accessToken ? { accessToken: opts.accessToken } : {}),
+    onRequest: (r) => log(describeGraphRequest(r)),
+  });
+  log(`Graph API stand-in listening on ${standIn.url}`);
+  return standIn;
+}

@@ -3,6 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { startInfra } from '@wabus/infra';
+import { runGraphApiStandIn } from '@wabus/standins';
 import { applyTopics, createKafka, loadTopicDefinitions } from '@wabus/kafka';
 import { formatLogLine } from '../log-format.ts';
 import { defaultTopicsFile, repoRoot } from '../repo-paths.ts';
@@ -19,6 +20,10 @@ export const DEV_DEFAULTS: Record<string, string> = {
   WHATSAPP_APP_SECRETS: 'dev=wabus-dev-app-secret',
   WHATSAPP_VERIFY_TOKEN: 'wabus-dev-verify-token',
   LOG_LEVEL: 'info',
+  // auto-reply answers through the local Graph API stand-in that dev starts on 8090.
+  AUTO_REPLY_RULES: 'services/auto-reply/rules.example.json',
+  WHATSAPP_GRAPH_BASE_URL: 'http://127.0.0.1:8090',
+  WHATSAPP_ACCESS_TOKEN: 'wabus-dev-access-token',
 };
 
 export async function devCommand(): Promise<number> {
@@ -32,6 +37,9 @@ export async function devCommand(): Promise<number> {
   for (const d of report.drift) console.log(`[topics] DRIFT ${d.topic}: ${d.setting} is ${d.actual}, defined as ${d.expected}`);
 
   const env: NodeJS.ProcessEnv = { ...DEV_DEFAULTS, ...process.env, KAFKA_BROKERS: infra.kafkaBrokers.join(','), MONGODB_URI: infra.mongoUri };
+  // Stand-ins for what is outside wabus, unless the environment points the services at real ones.
+  const standIns: { close(): Promise<void> }[] = [];
+  if (!process.env['WHATSAPP_GRAPH_BASE_URL']) standIns.push(await runGraphApiStandIn({ port: 8090, accessToken: env['WHATSAPP_ACCESS_TOKEN'] }));
   const servicesDir = join(repoRoot, 'services');
   const services = readdirSync(servicesDir).filter((s) => existsSync(join(servicesDir, s, 'src/main.ts')));
   const color = process.stdout.isTTY === true;
@@ -52,6 +60,7 @@ export async function devCommand(): Promise<number> {
     MongoDB        ${infra.mongoUri}
     Webhook URL    ${ingressUrl}
     Verify token   ${env['WHATSAPP_VERIFY_TOKEN']}
+    Graph API      ${env['WHATSAPP_GRAPH_BASE_URL']}${process.env['WHATSAPP_GRAPH_BASE_URL'] ? '' : '  (local stand-in: replies are logged as [graph-api])'}
     App secret     ${secret}   (set WHATSAPP_APP_SECRETS to your Meta app's secret)
   Try:  pnpm wabus simulate --url ${ingressUrl} --secret ${secret} --rate 5 --duration 10s
         pnpm wabus events tail --from-beginning --max 5
@@ -71,5 +80,6 @@ export async function devCommand(): Promise<number> {
     if (alive === 0) resolve();
     for (const c of children) c.on('exit', () => --alive === 0 && resolve());
   });
+  await Promise.all(standIns.map((s) => s.close()));
   return 0;
 }

@@ -23,6 +23,11 @@ export interface BatchOutcome {
 export interface BatchContext {
   partition: number;
   log: LogSink;
+  /**
+   * Tells the group this member is alive. A handler that waits long (pacing, backoff) calls it now and then, or the
+   * group reassigns the partition after the session timeout and the batch is redelivered elsewhere.
+   */
+  heartbeat: () => Promise<void>;
 }
 
 /**

@@ -122,10 +122,10 @@ export async function runConsumer<E>(opts: RunConsumerOptions<E>): Promise<Consu
   }
 
   /** Applies records; a permanent error for a group of records is narrowed down by halving, so only the bad ones are rejected. */
-  async function apply(records: ConsumedRecord<E>[], partition: number): Promise<{ rejected: { record: ConsumedRecord<E>; error: Error }[]; duplicates: number }> {
+  async function apply(records: ConsumedRecord<E>[], partition: number, heartbeat: () => Promise<void>): Promise<{ rejected: { record: ConsumedRecord<E>; error: Error }[]; duplicates: number }> {
     if (records.length === 0) return { rejected: [], duplicates: 0 };
     try {
-      const out = (await opts.handleBatch(records, { partition, log })) ?? {};
+      const out = (await opts.handleBatch(records, { partition, log, heartbeat: () => heartbeat().catch(() => undefined) })) ?? {};
       const byOffset = new Map(records.map((r) => [r.offset, r]));
       const rejected = (out.rejected ?? []).map(({ offset, error }) => {
         const record = byOffset.get(offset);
@@ -137,8 +137,8 @@ export async function runConsumer<E>(opts: RunConsumerOptions<E>): Promise<Consu
       if (!isPermanent(err)) throw err;
       if (records.length === 1) return { rejected: [{ record: records[0]!, error: err as Error }], duplicates: 0 };
       const mid = Math.ceil(records.length / 2);
-      const left = await apply(records.slice(0, mid), partition);
-      const right = await apply(records.slice(mid), partition);
+      const left = await apply(records.slice(0, mid), partition, heartbeat);
+      const right = await apply(records.slice(mid), partition, heartbeat);
       return { rejected: [...left.rejected, ...right.rejected], duplicates: left.duplicates + right.duplicates };
     }
   }
@@ -177,7 +177,7 @@ export async function runConsumer<E>(opts: RunConsumerOptions<E>): Promise<Consu
       const chunk = batch.messages.slice(i, i + maxChunk);
       const started = performance.now();
       const { ok, dead } = decodeAll(chunk, partition);
-      const applied = await retrying(partition, alive, heartbeat, 'apply', () => apply(ok, partition));
+      const applied = await retrying(partition, alive, heartbeat, 'apply', () => apply(ok, partition, heartbeat));
       if (applied === ABORTED) return;
       const letters = [...dead, ...applied.rejected];
       if (letters.length > 0) {

@@ -1,0 +1,62 @@
+import type { Db } from 'mongodb';
+import { decodeEvent, type WhatsAppEvent } from '@wabus/events';
+import type { ConsumedRecord, ConsumerHandler } from '@wabus/kafka';
+import { noopObserver, type AutoReplyObserver } from './auto-reply-observer.ts';
+import { conversationId, evolveConversation, type ConversationState } from './conversation-state.ts';
+import { conversationsOf, loadConversations, saveConversations } from './conversation-store.ts';
+import { decide, type DecidePolicy } from './decide.ts';
+import { executeReply, type ReplyExecutorDeps } from './execute-reply.ts';
+import { customerWrote } from './inbound-message.ts';
+import { groupBy, settleLimited } from './settle-limited.ts';
+import { ensureOutboxIndexes, outboxOf, surfacePending } from './outbox.ts';
+
+export interface AutoReplyHandlerOptions extends Omit<ReplyExecutorDeps, 'outbox' | 'observer' | 'maxAgeSeconds'> {
+  policy: DecidePolicy;
+  /** Conversations of one batch handled at once (each conversation's records stay in order). */
+  concurrency: number;
+  observer?: AutoReplyObserver;
+}
+
+/**
+ * auto-reply's Kafka-facing code. At start-up (before any record): indexes, and pending outbox entries of a previous
+ * process surfaced as `unknown`. Per batch: the conversations' states in one read; records grouped by key, each
+ * key's records in offset order, different keys concurrently; each record decided from the state before it and,
+ * for a reply, executed at most once through the outbox; the states written back in one bulk write.
+ */
+export async function createAutoReplyHandler(db: Db, o: AutoReplyHandlerOptions): Promise<ConsumerHandler<WhatsAppEvent>> {
+  const observer = o.observer ?? noopObserver;
+  const outbox = outboxOf(db);
+  const conversations = conversationsOf(db);
+  await ensureOutboxIndexes(outbox);
+  const surfaced = await surfacePending(outbox, new Date(o.now()));
+  observer.surfaced?.(surfaced);
+  if (surfaced > 0) o.log.warn({ count: surfaced }, 'replies pending when the last process stopped are now unknown (not retried: they may have been sent)');
+  const deps: ReplyExecutorDeps = { ...o, outbox, observer, maxAgeSeconds: o.policy.maxAgeSeconds };
+
+  async function handleBatch(records: ConsumedRecord<WhatsAppEvent>[]) {
+    const wrote = new Map(records.map((r) => [r, customerWrote(r.event)]));
+    const ids = [...new Set([...wrote.values()].flatMap((w) => (w ? [conversationId(w.phoneNumberId, w.customerId)] : [])))];
+    const states = await loadConversations(conversations, ids);
+    const touched = new Set<string>();
+    let duplicates = 0;
+
+    await settleLimited(groupBy(records, (r) => r.key ?? r.event.key), o.concurrency, async (group) => {
+      for (const r of group) {
+        const w = wrote.get(r) ?? null;
+        const id = w ? conversationId(w.phoneNumberId, w.customerId) : null;
+        const state: ConversationState | null = id === null ? null : (states.get(id) ?? null);
+        const d = decide(r, state, o.policy, o.now());
+        observer.decided?.('skip' in d ? d.skip : 'reply');
+        if ('commands' in d && (await executeReply(deps, d, { partition: r.partition, offset: r.offset })) === 'duplicate') duplicates++;
+        if (w !== null && id !== null) {
+          states.set(id, evolveConversation(state, w, 'commands' in d && d.trigger === 'greeting'));
+          touched.add(id);
+        }
+      }
+    });
+    await saveConversations(conversations, [...touched].map((id) => states.get(id)!));
+    return { duplicates };
+  }
+
+  return { decode: (value) => decodeEvent(value), handleBatch };
+}

@@ -1,0 +1,47 @@
+import type { WhatsAppEvent } from '@wabus/events';
+import type { ConversationState } from './conversation-state.ts';
+import { readInbound, type Inbound } from './inbound-message.ts';
+import { matchesRule } from './match-rule.ts';
+import type { ReplyMessage, RuleBook, TriggerType } from './rule-types.ts';
+
+/** Header a replay tool puts on re-produced records: answering them again would answer the customer twice. */
+export const REPLAY_HEADER = 'wabus-replay';
+
+/** Meta's customer service window: free-form messages only within 24 h of the customer's last message. */
+export const SERVICE_WINDOW_SECONDS = 24 * 60 * 60;
+
+export type SkipReason = 'not_inbound' | 'unanswerable' | 'replay' | 'stale' | 'outside_window' | 'no_rule';
+
+export type Command =
+  | { type: 'MarkAsRead'; phoneNumberId: string; messageId: string }
+  | { type: 'SendAutoReply'; phoneNumberId: string; to: string; replyTo: string; message: ReplyMessage };
+
+export type Decision = { commands: Command[]; ruleId: string; trigger: TriggerType; inbound: Inbound } | { skip: SkipReason; inbound: Inbound | null };
+
+export interface DecidePolicy {
+  rules: RuleBook;
+  /** Messages older than this (by Meta's timestamp) are not answered. */
+  maxAgeSeconds: number;
+  allowReplay: boolean;
+}
+
+/**
+ * Pure: what to do about one record, given the conversation as seen before it. No clock, no I/O: `now` (epoch ms)
+ * is passed in. The checks run in this order: inbound at all, replay, answerable, age, service window, rules (the
+ * first matching rule wins).
+ */
+export function decide(record: { event: WhatsAppEvent; headers: Readonly<Record<string, string>> }, state: ConversationState | null, policy: DecidePolicy, now: number): Decision {
+  const read = readInbound(record.event);
+  if (!read.ok) return { skip: read.reason, inbound: null };
+  const m = read.inbound;
+  if (record.headers[REPLAY_HEADER] !== undefined && !policy.allowReplay) return { skip: 'replay', inbound: m };
+  if (now - m.timestamp * 1000 > policy.maxAgeSeconds * 1000) return { skip: 'stale', inbound: m };
+  const lastInbound = Math.max(state?.lastInboundAt ?? m.timestamp, m.timestamp);
+  if (now - lastInbound * 1000 > SERVICE_WINDOW_SECONDS * 1000) return { skip: 'outside_window', inbound: m };
+  const rule = policy.rules.rules.find((r) => matchesRule(r, m, state, policy.rules));
+  if (rule === undefined) return { skip: 'no_rule', inbound: m };
+  const commands: Command[] = [];
+  if (rule.markAsRead) commands.push({ type: 'MarkAsRead', phoneNumberId: m.phoneNumberId, messageId: m.wamid });
+  commands.push({ type: 'SendAutoReply', phoneNumberId: m.phoneNumberId, to: m.customerId, replyTo: m.wamid, message: rule.reply });
+  return { commands, ruleId: rule.id, trigger: rule.trigger.type, inbound: m };
+}

@@ -1,0 +1,56 @@
+import { parseItem, type WhatsAppEvent } from '@wabus/events';
+
+/** What a rule can look at in an inbound message. */
+export type InboundContent =
+  | { kind: 'text'; text: string }
+  | { kind: 'button_reply'; id: string }
+  | { kind: 'list_reply'; id: string }
+  /** A template quick-reply button. */
+  | { kind: 'button'; payload: string }
+  /** Media, location, contacts, orders, other interactive replies: answerable, matched only by greeting, hours, default. */
+  | { kind: 'other'; type: string };
+
+/** An inbound message a reply can be sent to. */
+export interface Inbound {
+  eventId: string;
+  phoneNumberId: string;
+  customerId: string;
+  wamid: string;
+  /** Meta's timestamp, Unix seconds (ingress's receivedAt when Meta sent none). */
+  timestamp: number;
+  content: InboundContent;
+}
+
+export type ReadInbound = { ok: true; inbound: Inbound } | { ok: false; reason: 'not_inbound' | 'unanswerable' };
+
+// Not worth an answer: reactions, deletions and edits of earlier messages, number changes, types WhatsApp itself
+// could not render, and types from the future.
+const UNANSWERABLE = new Set(['reaction', 'revoke', 'edit', 'system', 'unsupported', 'unknown']);
+
+/**
+ * The customer wrote to this business number at this time: any inbound message but a system notice (reactions
+ * included) opens or extends the 24-hour window. Null for everything else.
+ */
+export function customerWrote(event: WhatsAppEvent): { phoneNumberId: string; customerId: string; timestamp: number } | null {
+  if (event.kind !== 'message' || event.itemType === 'system' || event.phoneNumberId === null || event.customerId === null) return null;
+  return { phoneNumberId: event.phoneNumberId, customerId: event.customerId, timestamp: event.metaTimestamp ?? Math.floor(event.receivedAt / 1000) };
+}
+
+/** Reads an event as an inbound message to answer; echoes, statuses, errors and account changes are not inbound. */
+export function readInbound(event: WhatsAppEvent): ReadInbound {
+  if (event.kind !== 'message') return { ok: false, reason: 'not_inbound' };
+  const item = parseItem(event);
+  if (item.kind !== 'message') return { ok: false, reason: 'not_inbound' };
+  const m = item.message;
+  const wamid = event.itemId ?? m.id;
+  const customerId = event.customerId ?? m.customerId;
+  if (UNANSWERABLE.has(m.type) || wamid === null || customerId === null || event.phoneNumberId === null) return { ok: false, reason: 'unanswerable' };
+  const timestamp = event.metaTimestamp ?? m.timestamp ?? Math.floor(event.receivedAt / 1000);
+  let content: InboundContent;
+  if (m.type === 'text') content = { kind: 'text', text: m.text.body ?? '' };
+  else if (m.type === 'interactive' && m.interactive.type === 'button_reply' && m.interactive.id !== null) content = { kind: 'button_reply', id: m.interactive.id };
+  else if (m.type === 'interactive' && m.interactive.type === 'list_reply' && m.interactive.id !== null) content = { kind: 'list_reply', id: m.interactive.id };
+  else if (m.type === 'button' && m.button.payload !== null) content = { kind: 'button', payload: m.button.payload };
+  else content = { kind: 'other', type: m.type };
+  return { ok: true, inbound: { eventId: event.eventId, phoneNumberId: event.phoneNumberId, customerId, wamid, timestamp, content } };
+}

@@ -1,0 +1,138 @@
+import type { TestContext } from 'node:test';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Kafka } from 'kafkajs';
+import { MongoClient } from 'mongodb';
+import { pino } from 'pino';
+import { createIdempotentProducer, createKafka } from '@wabus/kafka';
+import { startGraphApiStandIn, type GraphApiStandIn, type GraphRequest } from '@wabus/standins';
+import { testEnv, uniqueName } from '@wabus/testing';
+import type { OutboxEntry } from './outbox.ts';
+import { OUTBOX_COLLECTION } from './outbox.ts';
+import { loadAutoReplyEnv, startAutoReply, type AutoReplyService } from './start-auto-reply.ts';
+import type { EventRecord } from './workload.test-support.ts';
+
+export const TOKEN = 'auto-reply-test-token';
+export const testKafka = (): Kafka => createKafka({ brokers: testEnv().kafkaBrokers, clientId: 'auto-reply-test' });
+
+/** An events topic and its DLQ for one test, deleted after it. */
+export async function createTopics(t: TestContext, kafka: Kafka, partitions = 3) {
+  const topic = uniqueName('ar.events');
+  const dlqTopic = `${topic}.dlq`;
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions }, { topic: dlqTopic, numPartitions: 1 }] });
+  t.after(async () => {
+    await admin.deleteTopics({ topics: [topic, dlqTopic] }).catch(() => undefined);
+    await admin.disconnect();
+  });
+  return { topic, dlqTopic };
+}
+
+export async function produce(kafka: Kafka, topic: string, records: readonly EventRecord[]): Promise<void> {
+  const producer = createIdempotentProducer(kafka);
+  await producer.connect();
+  try {
+    for (let i = 0; i < records.length; i += 1_000) {
+      const messages = records.slice(i, i + 1_000).map((r) => ({ key: r.key, value: r.value, ...(r.headers ? { headers: r.headers } : {}) }));
+      await producer.send({ topic, acks: -1, messages });
+    }
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/** A database name for this test, dropped after it. */
+export function testDatabase(t: TestContext): string {
+  const name = uniqueName('ar');
+  t.after(async () => {
+    const client = new MongoClient(testEnv().mongoUri, { serverSelectionTimeoutMS: 5_000 });
+    await client.connect();
+    await client.db(name).dropDatabase().catch(() => undefined);
+    await client.close();
+  });
+  return name;
+}
+
+export async function writeRules(doc: unknown): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'auto-reply-'));
+  const file = join(dir, 'rules.json');
+  await writeFile(file, JSON.stringify(doc));
+  return file;
+}
+
+/** Every answerable message gets one reply: the greeting first in a conversation, the fallback after. */
+export const EVERYTHING_RULES = {
+  rules: [
+    { id: 'greeting', when: { greeting: true }, reply: { buttons: { body: 'Welcome!', buttons: [{ id: 'menu', title: 'Menu' }] } } },
+    { id: 'fallback', when: { default: true }, reply: { text: 'Thanks, we got your message.' } },
+  ],
+};
+
+export async function standIn(t: TestContext): Promise<GraphApiStandIn> {
+  const s = await startGraphApiStandIn({ accessToken: TOKEN });
+  t.after(() => s.close());
+  return s;
+}
+
+/** The environment main.ts would get, for this test's topic, group, database and stand-in. */
+export function serviceEnv(o: { topic: string; dlqTopic: string; database: string; graphUrl: string; rulesFile: string; groupId?: string; env?: Record<string, string> }): Record<string, string> {
+  return {
+    HOST: '127.0.0.1',
+    AUTO_REPLY_PORT: '0',
+    KAFKA_BROKERS: testEnv().kafkaBrokers.join(','),
+    MONGODB_URI: testEnv().mongoUri,
+    WABUS_EVENTS_TOPIC: o.topic,
+    WABUS_DLQ_TOPIC: o.dlqTopic,
+    WABUS_GROUP_ID: o.groupId ?? uniqueName('ar.group'),
+    WABUS_DATABASE: o.database,
+    AUTO_REPLY_RULES: o.rulesFile,
+    WHATSAPP_GRAPH_BASE_URL: o.graphUrl,
+    WHATSAPP_ACCESS_TOKEN: TOKEN,
+    AUTO_REPLY_RECIPIENT_INTERVAL_MS: '0',
+    AUTO_REPLY_RATE_PER_SECOND: '1000',
+    AUTO_REPLY_RETRY_INITIAL_MS: '20',
+    AUTO_REPLY_RETRY_MAX_MS: '200',
+    LOG_LEVEL: 'silent',
+    ...o.env,
+  };
+}
+
+/** auto-reply in process, wired as main.ts wires it. */
+export async function startService(t: TestContext, env: Record<string, string>): Promise<AutoReplyService> {
+  const service = await startAutoReply({ ...loadAutoReplyEnv(env), logger: pino({ level: 'silent' }) });
+  let stopped = false;
+  t.after(async () => {
+    if (!stopped) await service.stop();
+  });
+  return {
+    ...service,
+    async stop() {
+      stopped = true;
+      await service.stop();
+    },
+  };
+}
+
+export const readOutbox = (service: { db: { collection: AutoReplyService['db']['collection'] } }): Promise<OutboxEntry[]> =>
+  service.db.collection<OutboxEntry>(OUTBOX_COLLECTION).find().sort({ _id: 1 }).toArray();
+
+/** The inbound wamid a recorded request answers (`context.message_id`), null for mark-as-read. */
+export const repliesTo = (r: GraphRequest): string | null => ((r.body as { context?: { message_id?: string } } | undefined)?.context?.message_id ?? null);
+
+/** Replies per inbound wamid (mark-as-read requests left out). */
+export function repliesByInbound(requests: readonly GraphRequest[]): Map<string, GraphRequest[]> {
+  const out = new Map<string, GraphRequest[]>();
+  for (const r of requests) {
+    const to = repliesTo(r);
+    if (to === null) continue;
+    out.set(to, [...(out.get(to) ?? []), r]);
+  }
+  return out;
+}
+
+export async function counter(service: AutoReplyService, name: string, labels: Record<string, string> = {}): Promise<number> {
+  const metric = await service.metrics.registry.getSingleMetric(name)?.get();
+  return metric?.values.filter((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l)).reduce((sum, v) => sum + v.value, 0) ?? 0;
+}

@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { createConsumerMetrics, loadConsumerConfig, startConsumerService, type ConsumerConfig, type ConsumerService } from '@wabus/consumer-service';
+import type { WhatsAppEvent } from '@wabus/events';
+import { loadAutoReplyConfig, type AutoReplyConfig } from './auto-reply-config.ts';
+import { createAutoReplyHandler } from './auto-reply-handler.ts';
+import { createAutoReplyMetrics } from './auto-reply-metrics.ts';
+import { createGraphClient } from './graph-client.ts';
+import { outboxRoutes } from './outbox-routes.ts';
+import { loadRules } from './parse-rules.ts';
+import { createPacer, createRateLimiter, perSecond } from './rate-limiter.ts';
+
+export const SERVICE_NAME = 'auto-reply';
+
+export interface AutoReplyService extends ConsumerService {
+  config: AutoReplyConfig;
+  metrics: ReturnType<typeof createConsumerMetrics>;
+}
+
+/** Both configurations (the consumer service's and auto-reply's own), each validated with every problem named. */
+export function loadAutoReplyEnv(env: NodeJS.ProcessEnv): { consumer: ConsumerConfig; config: AutoReplyConfig } {
+  return { consumer: loadConsumerConfig(SERVICE_NAME, 8083, 'AUTO_REPLY_PORT', env), config: loadAutoReplyConfig(env) };
+}
+
+/**
+ * Builds auto-reply from its configuration: rules file, Graph API client, rate limiters, and the consumer service
+ * with the outbox read API. main.ts and the tests both start it through here.
+ */
+export async function startAutoReply(o: { consumer: ConsumerConfig; config: AutoReplyConfig; logger: Logger; now?: () => number; defaultMetrics?: boolean }): Promise<AutoReplyService> {
+  const { consumer, config } = o;
+  const rules = await loadRules(config.rulesFile);
+  const now = o.now ?? Date.now;
+  const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+  const metrics = createConsumerMetrics(SERVICE_NAME, { defaultMetrics: o.defaultMetrics ?? false });
+  const observer = createAutoReplyMetrics(metrics.registry);
+  const log = o.logger.child({ component: 'auto-reply' });
+  log.info({ rules: rules.rules.length, rulesFile: config.rulesFile, graph: config.graphBaseUrl, apiVersion: config.apiVersion }, 'rules loaded');
+
+  const service = await startConsumerService<WhatsAppEvent>({
+    name: SERVICE_NAME,
+    config: consumer,
+    logger: o.logger,
+    handler: (db) =>
+      createAutoReplyHandler(db, {
+        policy: { rules, maxAgeSeconds: config.maxAgeSeconds, allowReplay: config.allowReplay },
+        graph: createGraphClient({ baseUrl: config.graphBaseUrl, accessToken: config.accessToken, timeoutMs: config.requestTimeoutMs }),
+        apiVersion: config.apiVersion,
+        throughput: createRateLimiter({ intervalMs: perSecond(config.ratePerSecond), burst: config.rateBurst, now, sleep }),
+        pacing: createPacer({ intervalMs: config.recipientIntervalMs, now, sleep }),
+        retry: { initialMs: config.retryInitialMs, maxMs: config.retryMaxMs },
+        concurrency: config.concurrency,
+        owner: randomUUID(),
+        now,
+        sleep,
+        log,
+        observer,
+      }),
+    routes: outboxRoutes,
+    registry: metrics.registry,
+    observer: metrics.observer,
+  });
+  return { ...service, config, metrics };
+}
