@@ -1,6 +1,6 @@
 import type { Db } from 'mongodb';
 import { decodeEvent, type WhatsAppEvent } from '@wabus/events';
-import type { ConsumedRecord, ConsumerHandler } from '@wabus/kafka';
+import type { BatchContext, ConsumedRecord, ConsumerHandler } from '@wabus/kafka';
 import { noopObserver, type AutoReplyObserver } from './auto-reply-observer.ts';
 import { conversationId, evolveConversation, type ConversationState } from './conversation-state.ts';
 import { conversationsOf, loadConversations, saveConversations } from './conversation-store.ts';
@@ -33,7 +33,17 @@ export async function createAutoReplyHandler(db: Db, o: AutoReplyHandlerOptions)
   if (surfaced > 0) o.log.warn({ count: surfaced }, 'replies pending when the last process stopped are now unknown (not retried: they may have been sent)');
   const deps: ReplyExecutorDeps = { ...o, outbox, observer, maxAgeSeconds: o.policy.maxAgeSeconds };
 
-  async function handleBatch(records: ConsumedRecord<WhatsAppEvent>[]) {
+  async function handleBatch(records: ConsumedRecord<WhatsAppEvent>[], ctx: BatchContext) {
+    // Pacing and backoff can hold a batch longer than the group's session timeout: stay a member meanwhile.
+    const alive = setInterval(() => void ctx.heartbeat(), 3_000);
+    try {
+      return await applyBatch(records);
+    } finally {
+      clearInterval(alive);
+    }
+  }
+
+  async function applyBatch(records: ConsumedRecord<WhatsAppEvent>[]) {
     const wrote = new Map(records.map((r) => [r, customerWrote(r.event)]));
     const ids = [...new Set([...wrote.values()].flatMap((w) => (w ? [conversationId(w.phoneNumberId, w.customerId)] : [])))];
     const states = await loadConversations(conversations, ids);

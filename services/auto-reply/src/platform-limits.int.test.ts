@@ -89,8 +89,9 @@ test('auto-reply: rate limits honoured: requests per business number and per rec
   assert.ok((await readOutbox(service)).every((e) => e.state === 'sent'));
 
   // Measured at the stand-in: 5/s per number is one request per 200 ms, and 600 ms per recipient. The tolerance is
-  // for arrival jitter (the sender keeps the slot, the receiver stamps the arrival on a busy 2-core machine).
-  const tolerance = 40;
+  // for arrival jitter (the sender keeps the slot, the receiver stamps the arrival on a busy 2-core machine, where
+  // another process can hold a core for tens of ms); a limiter that let a burst through would be seconds short.
+  const tolerance = 100;
   const numbers = shortfalls(graph.requests, (r) => r.phoneNumberId!, 200);
   assert.deepEqual([...numbers.keys()].sort(), ['6001', '6002']);
   t.diagnostic(`worst shortfall per number: ${[...numbers].map(([p, s]) => `${p} ${s.worst.toFixed(1)} ms`).join(', ')}`);
