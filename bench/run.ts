@@ -10,12 +10,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { infraStatus, installInfra, startInfra, stopInfra } from '@wabus/infra';
+import { consumersBench } from './consumers.bench.ts';
 import { ingressBench } from './ingress.bench.ts';
 import { describeMachine } from './machine.ts';
 import { renderSection, writeSection } from './report.ts';
 import type { BenchContext, BenchInfra, BenchSection } from './section.ts';
 
-const sections: BenchSection[] = [ingressBench];
+const sections: BenchSection[] = [ingressBench, consumersBench];
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseArgs({
