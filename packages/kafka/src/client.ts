@@ -27,7 +27,10 @@ function logCreatorFor(log: LogSink) {
     ({ namespace, level, log: entry }: LogEntry) => {
       const { message, timestamp: _ts, logger: _l, ...extra } = entry as LogEntry['log'] & { logger?: string };
       const obj = { component: 'kafkajs', namespace, ...extra };
-      if (level === logLevel.ERROR) log.error(obj, message);
+      // kafkajs logs every protocol error response at ERROR from its Connection namespace, including retriable
+      // ones it retries itself (a coordinator still loading at start-up): those are warnings here.
+      if (level === logLevel.ERROR && namespace !== 'Connection') log.error(obj, message);
+      else if (level === logLevel.ERROR) log.warn(obj, message);
       else if (level === logLevel.WARN) log.warn(obj, message);
       else if (level === logLevel.INFO) log.debug(obj, message);
       else log.debug(obj, message);
