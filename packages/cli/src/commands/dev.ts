@@ -3,7 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { startInfra } from '@wabus/infra';
-import { runGraphApiStandIn } from '@wabus/standins';
+import { CRM_DEV_ENV, runGraphApiStandIn, startDevCrmStandIn } from '@wabus/standins';
 import { applyTopics, createKafka, loadTopicDefinitions } from '@wabus/kafka';
 import { formatLogLine } from '../log-format.ts';
 import { defaultTopicsFile, repoRoot } from '../repo-paths.ts';
@@ -24,6 +24,8 @@ export const DEV_DEFAULTS: Record<string, string> = {
   AUTO_REPLY_RULES: 'services/auto-reply/rules.example.json',
   WHATSAPP_GRAPH_BASE_URL: 'http://127.0.0.1:8090',
   WHATSAPP_ACCESS_TOKEN: 'wabus-dev-access-token',
+  // crm-sync pushes contacts to the local CRM stand-in that dev starts on 8091.
+  ...CRM_DEV_ENV,
 };
 
 export async function devCommand(): Promise<number> {
@@ -40,6 +42,7 @@ export async function devCommand(): Promise<number> {
   // Stand-ins for what is outside wabus, unless the environment points the services at real ones.
   const standIns: { close(): Promise<void> }[] = [];
   if (!process.env['WHATSAPP_GRAPH_BASE_URL']) standIns.push(await runGraphApiStandIn({ port: 8090, accessToken: env['WHATSAPP_ACCESS_TOKEN'] }));
+  if (!process.env['CRM_BASE_URL']) standIns.push(await startDevCrmStandIn({ log: (line: string) => console.log(`[crm] ${line}`) }));
   const servicesDir = join(repoRoot, 'services');
   const services = readdirSync(servicesDir).filter((s) => existsSync(join(servicesDir, s, 'src/main.ts')));
   const color = process.stdout.isTTY === true;
@@ -61,6 +64,7 @@ export async function devCommand(): Promise<number> {
     Webhook URL    ${ingressUrl}
     Verify token   ${env['WHATSAPP_VERIFY_TOKEN']}
     Graph API      ${env['WHATSAPP_GRAPH_BASE_URL']}${process.env['WHATSAPP_GRAPH_BASE_URL'] ? '' : '  (local stand-in: replies are logged as [graph-api])'}
+    CRM            ${env['CRM_BASE_URL']}${process.env['CRM_BASE_URL'] ? '' : `  (local stand-in: curl ${env['CRM_BASE_URL']}/contacts)`}
     App secret     ${secret}   (set WHATSAPP_APP_SECRETS to your Meta app's secret)
   Try:  pnpm wabus simulate --url ${ingressUrl} --secret ${secret} --rate 5 --duration 10s
         pnpm wabus events tail --from-beginning --max 5

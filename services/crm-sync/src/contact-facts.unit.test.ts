@@ -1,0 +1,84 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { explodeWebhook, type WhatsAppEvent } from '@wabus/events';
+import { readContactFacts } from './contact-facts.ts';
+import { groupContactFacts, REPLAY_HEADER, withCounts } from './group-contact-facts.ts';
+import { conversationKey } from './message-ledger.ts';
+import { shorten } from './message-preview.ts';
+
+const META = { display_phone_number: '15550001111', phone_number_id: '1065' };
+
+function events(field: string, value: Record<string, unknown>): WhatsAppEvent[] {
+  const body = Buffer.from(JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: 'waba', changes: [{ field, value: { messaging_product: 'whatsapp', metadata: META, ...value } }] }] }));
+  const r = explodeWebhook(body, { receivedAt: 1 });
+  assert.ok(r.ok);
+  return r.events;
+}
+
+test('facts: an inbound text names the contact, its phone, profile name, a preview and the conversation', () => {
+  const [e] = events('messages', {
+    contacts: [{ profile: { name: 'Zoë' }, wa_id: '5511987654321' }],
+    messages: [{ from: '5511987654321', id: 'wamid.A', timestamp: '1748779200', type: 'text', text: { body: '  Olá!\n\nQuero   saber do pedido 🚚 '.repeat(4) } }],
+  });
+  const { facts, ledger } = readContactFacts(e!);
+  assert.equal(facts.length, 1);
+  const f = facts[0]!;
+  assert.deepEqual([f.id, f.waId, f.profileName, f.profileNameAt, f.firstSeenAt, f.lastSeenAt], ['5511987654321', '5511987654321', 'Zoë', 1748779200, 1748779200, 1748779200]);
+  assert.equal(f.lastInboundMessage?.type, 'text');
+  assert.equal(Array.from(f.lastInboundMessage!.preview).length, 80);
+  assert.ok(f.lastInboundMessage!.preview.startsWith('Olá! Quero saber do pedido 🚚 Olá!'));
+  assert.deepEqual(f.conversations, [{ phoneNumberId: '1065', lastInboundAt: 1748779200, lastOutboundAt: null, inboundMessages: 0, outboundMessages: 0 }]);
+  assert.deepEqual(ledger, [{ messageId: 'wamid.A', contactId: '5511987654321', phoneNumberId: '1065', direction: 'in' }]);
+});
+
+test('facts: a sent status is outbound activity; a delivered one only counts; group sends and calls are not contacts', () => {
+  const status = (extra: Record<string, unknown>) => events('messages', { statuses: [{ id: 'wamid.O', status: 'sent', timestamp: 1748779300, recipient_id: '4477', ...extra }] })[0]!;
+  const sent = readContactFacts(status({}));
+  assert.equal(sent.facts[0]?.conversations[0]?.lastOutboundAt, 1748779300);
+  assert.deepEqual(sent.ledger.map((l) => l.direction), ['out']);
+  assert.equal(readContactFacts(status({ status: 'delivered' })).facts[0]?.conversations[0]?.lastOutboundAt, null);
+  assert.equal(readContactFacts(status({ recipient_type: 'group', recipient_id: '120363' })).facts.length, 0);
+  assert.equal(readContactFacts(status({ type: 'call', status: 'ringing' })).facts.length, 0);
+});
+
+test('facts: user_preferences carry one fact per listed user (wa_id, else user_id); other categories only mark them seen', () => {
+  const [e] = events('user_preferences', {
+    user_preferences: [
+      { wa_id: '111', category: 'marketing_messages', value: 'stop', timestamp: 1748779400 },
+      { user_id: 'US.13491208655302741918', category: 'marketing_messages', value: 'resume', timestamp: '1748779401' },
+      { wa_id: '333', category: 'something_new', value: 'stop', timestamp: 1748779402 },
+    ],
+  });
+  const facts = readContactFacts(e!).facts;
+  assert.deepEqual(
+    facts.map((f) => [f.id, f.waId, f.userId, f.marketingOptOut, f.marketingOptOutAt, f.lastSeenAt]),
+    [
+      ['111', '111', null, true, 1748779400, 1748779400],
+      ['US.13491208655302741918', null, 'US.13491208655302741918', false, 1748779401, 1748779401],
+      ['333', '333', null, null, null, 1748779402],
+    ],
+  );
+  assert.ok(facts.every((f) => f.conversations.length === 0));
+});
+
+test('group: replayed records fold but do not sync (unless allowed); counts go into the facts of their conversation', () => {
+  const [msg] = events('messages', { messages: [{ from: '5511', id: 'wamid.B', timestamp: '10', type: 'image', image: { id: 'm', caption: 'foto' } }] });
+  const [echo] = events('smb_message_echoes', { message_echoes: [{ from: '15550001111', to: '4477', id: 'wamid.E', timestamp: '11', type: 'text', text: { body: 'hi' } }] });
+  const records: { offset: string; event: WhatsAppEvent; headers: Record<string, string> }[] = [
+    { offset: '0', event: msg!, headers: {} },
+    { offset: '1', event: echo!, headers: { [REPLAY_HEADER]: '1' } },
+  ];
+  const g = groupContactFacts(records, { allowReplay: false });
+  assert.deepEqual([...g.toSync], ['5511']);
+  assert.deepEqual([...g.contactsByOffset], [['0', ['5511']]]);
+  assert.deepEqual([...g.byId.keys()], ['5511', '4477']);
+  assert.deepEqual([...groupContactFacts(records, { allowReplay: true }).toSync], ['5511', '4477']);
+  const counted = withCounts(g.byId, new Map([[conversationKey('5511', '1065'), { inbound: 7, outbound: 2 }]]));
+  assert.deepEqual(counted.get('5511')![0]!.conversations[0], { phoneNumberId: '1065', lastInboundAt: 10, lastOutboundAt: null, inboundMessages: 7, outboundMessages: 2 });
+  assert.equal(counted.get('4477')![0]!.conversations[0]!.outboundMessages, 0);
+});
+
+test('preview: whitespace folded, cut by characters (an emoji is never halved)', () => {
+  assert.equal(shorten('a\n\n b'), 'a b');
+  assert.equal(shorten('🔥'.repeat(100), 5), '🔥🔥🔥🔥…');
+});
