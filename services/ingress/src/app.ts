@@ -1,4 +1,6 @@
 import type { TLSSocket } from 'node:tls';
+import { SpanStatusCode, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { spanLogFields } from '@wabus/telemetry';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
 import type { AppSecret } from './config.ts';
@@ -7,6 +9,7 @@ import { healthRoutes, type Readiness } from './health-routes.ts';
 import { maskId } from './mask.ts';
 import type { IngressMetrics, Outcome } from './metrics.ts';
 import type { Publisher } from './publisher.ts';
+import { annotateRequestSpan, endRequestSpan, startRequestSpan } from './request-span.ts';
 import { webhookRoutes } from './webhook-routes.ts';
 
 declare module 'fastify' {
@@ -18,6 +21,9 @@ declare module 'fastify' {
       secret?: string;
       customers?: (string | null)[];
       quarantine?: { reason: string; detail: string };
+      /** The request's server span and its context; absent for probes and scrapes, which are not traced. */
+      span?: Span;
+      traceContext?: Context;
     };
   }
 }
@@ -40,11 +46,16 @@ export interface IngressDeps {
   mtlsSubject?: string;
   /** Called from onClose, after in-flight requests finished: flush and disconnect the producer. */
   onClose?: () => Promise<void>;
+  /** Server spans; default: the global tracer (a no-op until an SDK is started). */
+  tracer?: Tracer;
 }
+
+const UNTRACED_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
 
 /** Builds the ingress app; no I/O happens until `listen()` or `inject()`. */
 export function buildIngressApp(deps: IngressDeps): FastifyInstance {
   const now = deps.now ?? Date.now;
+  const tracer = deps.tracer ?? trace.getTracer('@wabus/ingress');
   const app = Fastify({
     loggerInstance: deps.logger,
     // One line per request comes from our onResponse hook, with the outcome and delivery id.
@@ -65,7 +76,13 @@ export function buildIngressApp(deps: IngressDeps): FastifyInstance {
 
   app.decorateRequest('wabus', null as never);
   app.addHook('onRequest', async (request) => {
-    request.wabus = {};
+    const route = request.routeOptions.url;
+    if (route !== undefined && UNTRACED_ROUTES.has(route)) request.wabus = {};
+    else {
+      const path = request.url.split('?', 1)[0]!;
+      const { span, context } = startRequestSpan(tracer, { method: request.method, route, path, headers: request.headers });
+      request.wabus = { span, traceContext: context };
+    }
     if (deps.mtlsSubject !== undefined) {
       const cert = (request.raw.socket as TLSSocket).getPeerCertificate?.();
       const cn = cert?.subject?.CN;
@@ -79,13 +96,28 @@ export function buildIngressApp(deps: IngressDeps): FastifyInstance {
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, request, reply) => {
     const status = err instanceof IngressError ? err.statusCode : (err.statusCode ?? 500);
     request.wabus.outcome ??= status >= 500 ? 'unavailable' : 'rejected';
-    if (status >= 500) request.log.error({ err }, 'request failed');
+    if (status >= 500) {
+      request.log.error({ err }, 'request failed');
+      request.wabus.span?.setAttribute('error.type', err.code ?? 'WABUS_INGRESS_INTERNAL');
+    }
     if (status === 503) void reply.header('retry-after', '1');
     return reply.code(status).send({ error: { code: err.code ?? 'WABUS_INGRESS_INTERNAL', message: err.message } });
   });
 
+  app.addHook('onRequestAbort', async (request) => {
+    const span = request.wabus?.span;
+    if (span === undefined) return;
+    span.setStatus({ code: SpanStatusCode.ERROR, message: 'client aborted the request' }).setAttribute('error.type', 'aborted');
+    span.end();
+    delete request.wabus.span;
+  });
+
   app.addHook('onResponse', async (request, reply) => {
     const w = request.wabus ?? {};
+    if (w.span !== undefined) {
+      annotateRequestSpan(w.span, w);
+      endRequestSpan(w.span, reply.statusCode);
+    }
     if (request.url.startsWith('/healthz') || request.url.startsWith('/readyz') || request.url.startsWith('/metrics')) return;
     const outcome: Outcome = w.outcome ?? (reply.statusCode < 400 ? 'accepted' : reply.statusCode >= 500 ? 'unavailable' : 'rejected');
     const seconds = reply.elapsedTime / 1000;
@@ -103,6 +135,8 @@ export function buildIngressApp(deps: IngressDeps): FastifyInstance {
       secret: w.secret,
       customers: customers?.slice(0, 10).map((c) => (deps.logPhoneNumbers === 'clear' ? c : maskId(c))),
       quarantine: w.quarantine,
+      // The server span's ids, so this line leads to the request's trace.
+      ...spanLogFields(w.span),
     };
     if (outcome === 'quarantined') request.log.warn(line, 'webhook quarantined');
     else if (reply.statusCode >= 500) request.log.error(line, 'webhook not stored');

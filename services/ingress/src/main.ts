@@ -1,12 +1,21 @@
-import cluster from 'node:cluster';
-import { pino } from 'pino';
-import { encodeEvent } from '@wabus/events';
-import { createKafka } from '@wabus/kafka';
-import { buildIngressApp } from './app.ts';
-import { loadIngressConfig } from './config.ts';
-import { createKafkaPublisher } from './kafka-publisher.ts';
-import { createIngressMetrics } from './metrics.ts';
-import { httpsOptions } from './server-options.ts';
+import { startTelemetry } from '@wabus/telemetry/node';
+
+// Tracing first, before anything imports the modules it instruments. Without OTEL_EXPORTER_OTLP_ENDPOINT (or
+// OTEL_TRACES_EXPORTER) nothing starts. Ingress makes its own server spans (request-span.ts), hands each its parent
+// explicitly and calls no HTTP API: neither the HTTP instrumentation nor async context tracking, both costly per
+// request at ingress' rates.
+const telemetry = startTelemetry({ serviceName: 'ingress', instrumentHttp: false, asyncContext: false });
+
+const { default: cluster } = await import('node:cluster');
+const { pino } = await import('pino');
+const { encodeEvent } = await import('@wabus/events');
+const { createKafka } = await import('@wabus/kafka');
+const { traceLogFields } = await import('@wabus/telemetry');
+const { buildIngressApp } = await import('./app.ts');
+const { loadIngressConfig } = await import('./config.ts');
+const { createKafkaPublisher } = await import('./kafka-publisher.ts');
+const { createIngressMetrics } = await import('./metrics.ts');
+const { httpsOptions } = await import('./server-options.ts');
 
 const cfg = loadIngressConfig();
 // Asynchronous, buffered log writes: one synchronous write per request line was ~8% of CPU under load (bench).
@@ -16,6 +25,8 @@ const logger = pino(
     name: 'ingress',
     level: cfg.logLevel,
     redact: { paths: ['req.headers["x-hub-signature-256"]', 'req.headers.authorization', '*.secret', '*.verifyToken'], censor: '[redacted]' },
+    // trace_id and span_id of the active span on every line (the request's, in request logs).
+    mixin: traceLogFields,
   },
   logDestination,
 );
@@ -86,7 +97,8 @@ async function runIngress(): Promise<void> {
       }, 30_000);
       force.unref();
       app.close().then(
-        () => exit(0),
+        // Spans of the last requests are exported before the process ends.
+        () => telemetry.shutdown().then(() => exit(0)),
         (err: unknown) => {
           logger.error({ err }, 'shutdown failed');
           exit(1);
@@ -98,7 +110,12 @@ async function runIngress(): Promise<void> {
   void kp.connect();
   await app.listen({ host: cfg.host, port: cfg.port });
   logger.info(
-    { url: `${cfg.tlsCert ? 'https' : 'http'}://${cfg.host}:${cfg.port}/webhook`, secrets: cfg.appSecrets.map((s) => s.label), mtls: cfg.mtls },
+    {
+      url: `${cfg.tlsCert ? 'https' : 'http'}://${cfg.host}:${cfg.port}/webhook`,
+      secrets: cfg.appSecrets.map((s) => s.label),
+      mtls: cfg.mtls,
+      tracing: telemetry.detail,
+    },
     'ingress listening',
   );
 }

@@ -1,7 +1,8 @@
-import { context, propagation } from '@opentelemetry/api';
+import { context, SpanKind, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import type { IHeaders, Message, TopicMessages } from 'kafkajs';
 import type { WhatsAppEvent } from '@wabus/events';
 import type { ProduceBatcher } from '@wabus/kafka';
+import { ATTR, injectSpanContext, KAFKA, OPERATION, recordFailure } from '@wabus/telemetry';
 
 export interface Delivery {
   deliveryId: string;
@@ -15,9 +16,10 @@ export type Disposition = { kind: 'accepted'; events: WhatsAppEvent[] } | { kind
 export interface Publisher {
   /**
    * Appends the raw body and, when accepted, one record per event, and resolves once Kafka acknowledged all of
-   * them. Rejects (KafkaError) when that is not known to have happened by `deadline`.
+   * them. Rejects (KafkaError) when that is not known to have happened by `deadline`. The records' producer spans are
+   * children of `parent` (the request's server span; default: the active context).
    */
-  publish(delivery: Delivery, disposition: Disposition, deadline: number): Promise<void>;
+  publish(delivery: Delivery, disposition: Disposition, deadline: number, parent?: Context): Promise<void>;
 }
 
 export interface PublisherOptions {
@@ -25,7 +27,17 @@ export interface PublisherOptions {
   rawTopic: string;
   eventsTopic: string;
   encode: (event: WhatsAppEvent) => Buffer;
+  /** Producer spans, one per record; default: the global tracer (a no-op until an SDK is started). */
+  tracer?: Tracer;
 }
+
+/**
+ * Called for each event record as it is built, with its headers still writable: starts the record's producer span
+ * and writes that span's context into the headers.
+ */
+export type TraceRecord = (topic: string, headers: IHeaders, attributes: Attributes) => void;
+/** Called with the raw record's headers: writes the request's context into them. */
+export type TraceRaw = (headers: IHeaders) => void;
 
 /** Header names every record carries; consumers and tooling read these without decoding the value. */
 export const HEADERS = {
@@ -40,7 +52,13 @@ export const HEADERS = {
 } as const;
 
 /** Builds the records of one delivery: the raw body first, then its events in body order. */
-export function recordsFor(delivery: Delivery, disposition: Disposition, opts: Pick<PublisherOptions, 'rawTopic' | 'eventsTopic' | 'encode'>): TopicMessages[] {
+export function recordsFor(
+  delivery: Delivery,
+  disposition: Disposition,
+  opts: Pick<PublisherOptions, 'rawTopic' | 'eventsTopic' | 'encode'>,
+  traceRecord: TraceRecord = () => {},
+  traceRaw: TraceRaw = () => {},
+): TopicMessages[] {
   const rawHeaders: IHeaders = {
     [HEADERS.deliveryId]: delivery.deliveryId,
     [HEADERS.receivedAt]: String(delivery.receivedAt),
@@ -50,7 +68,7 @@ export function recordsFor(delivery: Delivery, disposition: Disposition, opts: P
   };
   if (disposition.kind === 'quarantined') rawHeaders[HEADERS.quarantineReason] = disposition.reason;
   else rawHeaders[HEADERS.items] = String(disposition.events.length);
-  injectTraceContext(rawHeaders);
+  traceRaw(rawHeaders);
   const raw: TopicMessages = {
     topic: opts.rawTopic,
     messages: [{ key: delivery.deliveryId, value: delivery.body, headers: rawHeaders, timestamp: String(delivery.receivedAt) }],
@@ -62,23 +80,63 @@ export function recordsFor(delivery: Delivery, disposition: Disposition, opts: P
       [HEADERS.kind]: event.kind,
       [HEADERS.deliveryId]: delivery.deliveryId,
     };
-    injectTraceContext(headers);
+    traceRecord(opts.eventsTopic, headers, {
+      [ATTR.kafkaMessageKey]: event.key,
+      [ATTR.eventId]: event.eventId,
+      [ATTR.deliveryId]: delivery.deliveryId,
+      [ATTR.eventKind]: event.kind,
+    });
     return { key: event.key, value: opts.encode(event), headers, timestamp: String(delivery.receivedAt) };
   });
   return [raw, { topic: opts.eventsTopic, messages }];
 }
 
-/** W3C traceparent/tracestate of the active context (the request's), so a batched flush keeps each origin. */
-function injectTraceContext(headers: IHeaders): void {
-  propagation.inject(context.active(), headers, {
-    set: (carrier, key, value) => {
-      carrier[key] = value;
-    },
-  });
-}
-
+/**
+ * Each event record gets a PRODUCER span `publish <topic>`, child of the request's server span, and carries that
+ * span's context in its `traceparent`/`tracestate` headers: the records are built here, inside the request, so a
+ * micro-batched flush of many requests leaves every record its own origin. The spans end when the batch holding
+ * their records is acknowledged by Kafka (or with ERROR and `error.type` when it is not). The raw record carries the
+ * request's own context (no span of its own: at one item per body that would be a third of ingress' spans, and the
+ * server span already covers its produce).
+ */
 export function createPublisher(opts: PublisherOptions): Publisher {
+  const tracer = opts.tracer ?? trace.getTracer('@wabus/ingress');
   return {
-    publish: (delivery, disposition, deadline) => opts.batcher.append(recordsFor(delivery, disposition, opts), deadline),
+    publish(delivery, disposition, deadline, parent = context.active()) {
+      const spans: Span[] = [];
+      const traceRecord: TraceRecord = (topic, headers, attributes) => {
+        const span = tracer.startSpan(
+          `publish ${topic}`,
+          {
+            kind: SpanKind.PRODUCER,
+            attributes: {
+              [ATTR.messagingSystem]: KAFKA,
+              [ATTR.messagingDestination]: topic,
+              [ATTR.messagingOperationType]: OPERATION.publish,
+              ...attributes,
+            },
+          },
+          parent,
+        );
+        injectSpanContext(span, headers, parent);
+        spans.push(span);
+      };
+      const traceRaw: TraceRaw = (headers) => {
+        const span = trace.getSpan(parent);
+        if (span !== undefined) injectSpanContext(span, headers, parent);
+      };
+      return opts.batcher.append(recordsFor(delivery, disposition, opts, traceRecord, traceRaw), deadline).then(
+        () => {
+          for (const span of spans) span.end();
+        },
+        (err: unknown) => {
+          for (const span of spans) {
+            recordFailure(span, err);
+            span.end();
+          }
+          throw err;
+        },
+      );
+    },
   };
 }

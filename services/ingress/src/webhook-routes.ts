@@ -67,7 +67,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
 
     const produceStart = performance.now();
     try {
-      await opts.publisher.publish({ deliveryId, body, receivedAt, secretLabel: sig.secretLabel }, disposition, receivedAt + opts.ackTimeoutMs);
+      await opts.publisher.publish({ deliveryId, body, receivedAt, secretLabel: sig.secretLabel }, disposition, receivedAt + opts.ackTimeoutMs, request.wabus.traceContext);
     } catch (cause) {
       request.wabus.outcome = 'unavailable';
       throw new IngressError('WABUS_INGRESS_UNAVAILABLE', { cause });

@@ -1,8 +1,16 @@
-import { pino } from 'pino';
-import { loadConsumerConfig, stopOnSignals } from '@wabus/consumer-service';
-import { SERVICE_NAME, startMessageStore } from './start-message-store.ts';
+import { startTelemetry } from '@wabus/telemetry/node';
+
+// Tracing first: the SDK instruments the MongoDB driver and node:http as they are first required, so everything
+// else is imported after it has started. Without OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_TRACES_EXPORTER) nothing starts.
+const telemetry = startTelemetry({ serviceName: 'message-store' });
+
+const { pino } = await import('pino');
+const { loadConsumerConfig, stopOnSignals } = await import('@wabus/consumer-service');
+const { traceLogFields } = await import('@wabus/telemetry');
+const { SERVICE_NAME, startMessageStore } = await import('./start-message-store.ts');
 
 const config = loadConsumerConfig(SERVICE_NAME, 8081, 'MESSAGE_STORE_PORT');
-const logger = pino({ name: SERVICE_NAME, level: config.logLevel });
+const logger = pino({ name: SERVICE_NAME, level: config.logLevel, mixin: traceLogFields });
+logger.info({ tracing: telemetry.detail }, 'tracing');
 const service = await startMessageStore({ config, logger, defaultMetrics: true });
-stopOnSignals(service, logger);
+stopOnSignals(service, logger, { flush: telemetry.shutdown });

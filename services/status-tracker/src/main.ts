@@ -1,13 +1,21 @@
-import { pino } from 'pino';
-import { createConsumerMetrics, loadConsumerConfig, startConsumerService, stopOnSignals } from '@wabus/consumer-service';
 import type { WhatsAppEvent } from '@wabus/events';
-import { createStatusHandler } from './status-handler.ts';
-import { statusRoutes } from './status-routes.ts';
+import { startTelemetry } from '@wabus/telemetry/node';
+
+// Tracing first: the SDK instruments the MongoDB driver and node:http as they are first required, so everything
+// else is imported after it has started. Without OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_TRACES_EXPORTER) nothing starts.
+const name = 'status-tracker';
+const telemetry = startTelemetry({ serviceName: name });
+
+const { pino } = await import('pino');
+const { createConsumerMetrics, loadConsumerConfig, startConsumerService, stopOnSignals } = await import('@wabus/consumer-service');
+const { traceLogFields } = await import('@wabus/telemetry');
+const { createStatusHandler } = await import('./status-handler.ts');
+const { statusRoutes } = await import('./status-routes.ts');
 
 // Composition root: the only module that reads the environment and builds clients.
-const name = 'status-tracker';
 const config = loadConsumerConfig(name, 8082, 'STATUS_TRACKER_PORT');
-const logger = pino({ name, level: config.logLevel });
+const logger = pino({ name, level: config.logLevel, mixin: traceLogFields });
+logger.info({ tracing: telemetry.detail }, 'tracing');
 const { registry, observer } = createConsumerMetrics(name, { defaultMetrics: true });
 
 const service = await startConsumerService<WhatsAppEvent>({
@@ -19,4 +27,4 @@ const service = await startConsumerService<WhatsAppEvent>({
   registry,
   observer,
 });
-stopOnSignals(service, logger);
+stopOnSignals(service, logger, { flush: telemetry.shutdown });

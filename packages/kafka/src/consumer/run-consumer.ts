@@ -1,7 +1,10 @@
-import type { Batch, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import { context, ROOT_CONTEXT, trace, type Span, type Tracer } from '@opentelemetry/api';
+import type { Batch, IHeaders, Kafka, KafkaMessage, Message } from 'kafkajs';
+import { recordFailure } from '@wabus/telemetry';
 import { silentLog, type LogSink } from '../client.ts';
 import { createIdempotentProducer } from '../producer.ts';
-import { isPermanent } from './classify-error.ts';
+import { errorCode, isPermanent } from './classify-error.ts';
+import { createConsumerTracing, type RecordOutcome } from './consumer-tracing.ts';
 import type { ConsumedRecord, ConsumerHandler, ConsumerObserver, ConsumerStatus } from './consumer-types.ts';
 import { deadLetterMessage } from './dead-letter.ts';
 import { createPartitionProgress } from './partition-progress.ts';
@@ -23,6 +26,8 @@ export interface RunConsumerOptions<E> extends ConsumerHandler<E> {
   retry?: { initialMs?: number; maxMs?: number };
   sessionTimeoutMs?: number;
   now?: () => number;
+  /** Spans of records, handler calls and dead letters (see consumer-tracing.ts); default: the global tracer (no-op without an SDK). */
+  tracer?: Tracer;
 }
 
 export interface ConsumerRuntime {
@@ -65,6 +70,12 @@ export async function runConsumer<E>(opts: RunConsumerOptions<E>): Promise<Consu
   const initialMs = opts.retry?.initialMs ?? 100;
   const maxMs = opts.retry?.maxMs ?? 30_000;
   const progress = createPartitionProgress();
+  const tracing = createConsumerTracing({
+    tracer: opts.tracer ?? trace.getTracer('@wabus/kafka'),
+    topic: opts.topic,
+    dlqTopic: opts.dlqTopic,
+    groupId: opts.groupId,
+  });
   let joined = false;
   let running = false;
   let stopping = false;
@@ -122,10 +133,13 @@ export async function runConsumer<E>(opts: RunConsumerOptions<E>): Promise<Consu
   }
 
   /** Applies records; a permanent error for a group of records is narrowed down by halving, so only the bad ones are rejected. */
-  async function apply(records: ConsumedRecord<E>[], partition: number, heartbeat: () => Promise<void>): Promise<{ rejected: { record: ConsumedRecord<E>; error: Error }[]; duplicates: number }> {
+  async function apply(records: ConsumedRecord<E>[], partition: number, heartbeat: () => Promise<void>, spans: Map<string, Span>): Promise<{ rejected: { record: ConsumedRecord<E>; error: Error }[]; duplicates: number }> {
     if (records.length === 0) return { rejected: [], duplicates: 0 };
     try {
-      const out = (await opts.handleBatch(records, { partition, log, heartbeat: () => heartbeat().catch(() => undefined) })) ?? {};
+      const recordSpans = records.flatMap((r) => spans.get(r.offset) ?? []);
+      const offsets = { first: records[0]!.offset, last: records.at(-1)!.offset };
+      const out =
+        (await tracing.inBatch(recordSpans, partition, offsets, () => opts.handleBatch(records, { partition, log, heartbeat: () => heartbeat().catch(() => undefined) }))) ?? {};
       const byOffset = new Map(records.map((r) => [r.offset, r]));
       const rejected = (out.rejected ?? []).map(({ offset, error }) => {
         const record = byOffset.get(offset);
@@ -137,13 +151,14 @@ export async function runConsumer<E>(opts: RunConsumerOptions<E>): Promise<Consu
       if (!isPermanent(err)) throw err;
       if (records.length === 1) return { rejected: [{ record: records[0]!, error: err as Error }], duplicates: 0 };
       const mid = Math.ceil(records.length / 2);
-      const left = await apply(records.slice(0, mid), partition, heartbeat);
-      const right = await apply(records.slice(mid), partition, heartbeat);
+      const left = await apply(records.slice(0, mid), partition, heartbeat, spans);
+      const right = await apply(records.slice(mid), partition, heartbeat, spans);
       return { rejected: [...left.rejected, ...right.rejected], duplicates: left.duplicates + right.duplicates };
     }
   }
 
-  function decodeAll(messages: KafkaMessage[], partition: number) {
+  /** Decodes a chunk, starting each record's span (before decoding: a record that cannot be decoded has one too). */
+  function decodeAll(messages: KafkaMessage[], partition: number, spans: Map<string, Span>) {
     const ok: ConsumedRecord<E>[] = [];
     const dead: { record: Omit<ConsumedRecord<E>, 'event'>; error: Error }[] = [];
     for (const m of messages) {
@@ -156,6 +171,7 @@ export async function runConsumer<E>(opts: RunConsumerOptions<E>): Promise<Consu
         timestamp: m.timestamp,
         value: m.value ?? Buffer.alloc(0),
       };
+      spans.set(m.offset, tracing.startRecord(base));
       try {
         if (m.value === null) throw Object.assign(new Error('record has no value (tombstone)'), { code: 'WABUS_EVENTS_DECODE_FAILED' });
         ok.push({ ...base, event: opts.decode(m.value, base.headers) });
@@ -167,6 +183,32 @@ export async function runConsumer<E>(opts: RunConsumerOptions<E>): Promise<Consu
     return { ok, dead };
   }
 
+  /** Sends a chunk's dead letters in one request, each with its span (child of its record's). */
+  async function deadLetter(letters: { record: Omit<ConsumedRecord<E>, 'event'>; error: Error }[], partition: number, alive: () => boolean, heartbeat: () => Promise<void>, spans: Map<string, Span>) {
+    const messages: Message[] = [];
+    const letterSpans: Span[] = [];
+    for (const { record, error } of letters) {
+      const message = deadLetterMessage(record, error, opts.groupId, now());
+      const recordSpan = spans.get(record.offset);
+      if (recordSpan) letterSpans.push(tracing.startDeadLetter(recordSpan, record, errorCode(error), (message.headers ??= {})));
+      messages.push(message);
+    }
+    let sent: unknown = ABORTED;
+    try {
+      sent = await retrying(partition, alive, heartbeat, 'dead-letter', () => producer.sendBatch({ topicMessages: [{ topic: opts.dlqTopic, messages }], acks: -1 }));
+      return sent;
+    } catch (err) {
+      sent = err;
+      throw err;
+    } finally {
+      for (const span of letterSpans) {
+        if (sent === ABORTED) recordFailure(span, { code: 'WABUS_PARTITION_REVOKED' });
+        else if (sent instanceof Error) recordFailure(span, sent);
+        span.end();
+      }
+    }
+  }
+
   async function eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: { batch: Batch; resolveOffset: (o: string) => void; heartbeat: () => Promise<void>; isRunning: () => boolean; isStale: () => boolean }) {
     const { partition } = batch;
     const alive = () => isRunning() && !isStale() && !stopping;
@@ -176,32 +218,46 @@ export async function runConsumer<E>(opts: RunConsumerOptions<E>): Promise<Consu
       if (!alive()) return;
       const chunk = batch.messages.slice(i, i + maxChunk);
       const started = performance.now();
-      const { ok, dead } = decodeAll(chunk, partition);
-      const applied = await retrying(partition, alive, heartbeat, 'apply', () => apply(ok, partition, heartbeat));
-      if (applied === ABORTED) return;
-      const letters = [...dead, ...applied.rejected];
-      if (letters.length > 0) {
-        const messages = letters.map(({ record, error }) => deadLetterMessage(record, error, opts.groupId, now()));
-        const sent = await retrying(partition, alive, heartbeat, 'dead-letter', () => producer.sendBatch({ topicMessages: [{ topic: opts.dlqTopic, messages }], acks: -1 }));
-        if (sent === ABORTED) return;
-        for (const { record, error } of letters) {
-          obs.deadLettered?.((error as { code?: string }).code ?? 'WABUS_UNCLASSIFIED');
-          log.warn({ component: 'consumer', groupId: opts.groupId, partition, offset: record.offset, code: (error as { code?: string }).code, err: error }, 'dead-lettered');
+      const spans = new Map<string, Span>();
+      const letterErrors = new Map<string, Error>();
+      const endSpans = (outcome: (offset: string) => RecordOutcome) => {
+        for (const [offset, span] of spans) tracing.endRecord(span, outcome(offset), letterErrors.get(offset));
+        spans.clear();
+      };
+      try {
+        const { ok, dead } = decodeAll(chunk, partition, spans);
+        const applied = await retrying(partition, alive, heartbeat, 'apply', () => apply(ok, partition, heartbeat, spans));
+        if (applied === ABORTED) return;
+        const letters = [...dead, ...applied.rejected];
+        if (letters.length > 0) {
+          if ((await deadLetter(letters, partition, alive, heartbeat, spans)) === ABORTED) return;
+          for (const { record, error } of letters) {
+            letterErrors.set(record.offset, error);
+            obs.deadLettered?.((error as { code?: string }).code ?? 'WABUS_UNCLASSIFIED');
+            const span = spans.get(record.offset);
+            context.with(span ? trace.setSpan(ROOT_CONTEXT, span) : context.active(), () =>
+              log.warn({ component: 'consumer', groupId: opts.groupId, partition, offset: record.offset, code: (error as { code?: string }).code, err: error }, 'dead-lettered'),
+            );
+          }
         }
+        const last = chunk.at(-1)!.offset;
+        const next = BigInt(last) + 1n;
+        const committed = await retrying(partition, alive, heartbeat, 'commit', () =>
+          consumer.commitOffsets([{ topic: opts.topic, partition, offset: next.toString() }]),
+        );
+        if (committed === ABORTED) return;
+        endSpans((offset) => (letterErrors.has(offset) ? 'dead_lettered' : 'applied'));
+        resolveOffset(last);
+        const lag = Number(BigInt(batch.highWatermark) - next);
+        st.lag = lag < 0 ? 0 : lag;
+        obs.lag?.(partition, st.lag);
+        obs.applied?.(ok.length - applied.rejected.length, applied.duplicates);
+        obs.batchSeconds?.((performance.now() - started) / 1000);
+        progress.advance(partition, next);
+      } finally {
+        // The partition was given up (revoked, stopping) or an error escapes: what is still open was not committed here.
+        endSpans(() => 'abandoned');
       }
-      const last = chunk.at(-1)!.offset;
-      const next = BigInt(last) + 1n;
-      const committed = await retrying(partition, alive, heartbeat, 'commit', () =>
-        consumer.commitOffsets([{ topic: opts.topic, partition, offset: next.toString() }]),
-      );
-      if (committed === ABORTED) return;
-      resolveOffset(last);
-      const lag = Number(BigInt(batch.highWatermark) - next);
-      st.lag = lag < 0 ? 0 : lag;
-      obs.lag?.(partition, st.lag);
-      obs.applied?.(ok.length - applied.rejected.length, applied.duplicates);
-      obs.batchSeconds?.((performance.now() - started) / 1000);
-      progress.advance(partition, next);
       await heartbeat().catch(() => undefined);
     }
   }

@@ -1,0 +1,103 @@
+import { createRequire } from 'node:module';
+import { dbStatementShape } from './db-statement-shape.ts';
+import { telemetryDecision } from './telemetry-enabled.ts';
+
+export interface TelemetryOptions {
+  /** `service.name`, unless `OTEL_SERVICE_NAME` or `OTEL_RESOURCE_ATTRIBUTES` say otherwise. */
+  serviceName: string;
+  /** Decides whether to start at all; the SDK itself reads every other `OTEL_*` variable from `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /**
+   * Instrument node:http (server spans for every request, client spans for outgoing calls). Default true; a service
+   * that makes its own server spans and no outgoing HTTP calls turns it off (ingress: the instrumentation's per-request
+   * work is a large share of tracing's cost at its request rates).
+   */
+  instrumentHttp?: boolean;
+  /**
+   * Track the active span across asynchronous calls (AsyncLocalStorage). Default true: the consumers need it, their
+   * store and HTTP client spans find the handler's span that way. A service that hands every parent span over
+   * explicitly turns it off: on Node 20 an AsyncLocalStorage in use slows down every promise in the process.
+   */
+  asyncContext?: boolean;
+  /** Incoming request paths never traced (probes and scrapes would otherwise be most of the traces). */
+  untracedPaths?: readonly string[];
+}
+
+export interface Telemetry {
+  readonly enabled: boolean;
+  /** Why tracing is off, or where it exports: for the service's start-up log line. */
+  readonly detail: string;
+  /** Exports what is buffered, then stops. Bounded, so an unreachable collector cannot hold up a shutdown. */
+  shutdown(): Promise<void>;
+}
+
+type SdkConfig = ConstructorParameters<typeof import('@opentelemetry/sdk-node').NodeSDK>[0];
+
+export const DEFAULT_UNTRACED_PATHS: readonly string[] = ['/healthz', '/readyz', '/metrics', '/v1/lag'];
+const SHUTDOWN_BUDGET_MS = 5_000;
+
+/**
+ * Starts `@opentelemetry/sdk-node` for a service: traces only (metrics are Prometheus, logs are pino), exported the
+ * way the standard `OTEL_*` variables say (OTLP over http/protobuf unless `OTEL_EXPORTER_OTLP_PROTOCOL` says
+ * http/json or grpc; batch processor timings from `OTEL_BSP_*`; sampler from `OTEL_TRACES_SAMPLER`), W3C trace
+ * context propagation, and the instrumentations for incoming and outgoing HTTP (node:http, so fastify's server),
+ * fetch (undici) and the MongoDB driver.
+ *
+ * Call it from a service's entry point BEFORE anything imports fastify, mongodb or undici: the instrumentations
+ * patch those modules as they are first required. It is synchronous, and when tracing is off (see
+ * `telemetryDecision`) it loads none of the SDK.
+ */
+export function startTelemetry(opts: TelemetryOptions): Telemetry {
+  const env = opts.env ?? process.env;
+  const decision = telemetryDecision(env);
+  if (!decision.enabled) return { enabled: false, detail: decision.reason, shutdown: async () => {} };
+
+  // Loaded only now, synchronously: a service without tracing never pays for the SDK's modules.
+  const require = createRequire(import.meta.url);
+  const { NodeSDK, resources } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
+  const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
+  const { UndiciInstrumentation } = require('@opentelemetry/instrumentation-undici') as typeof import('@opentelemetry/instrumentation-undici');
+  const { MongoDBInstrumentation } = require('@opentelemetry/instrumentation-mongodb') as typeof import('@opentelemetry/instrumentation-mongodb');
+
+  const untraced = new Set(opts.untracedPaths ?? DEFAULT_UNTRACED_PATHS);
+  const instrumentations = [
+    ...(opts.instrumentHttp === false
+      ? []
+      : [
+          // Records url.query with known signature parameters redacted; wabus' own read APIs take no secrets there.
+          new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => untraced.has((req.url ?? '/').split('?', 1)[0]!) }),
+        ]),
+    new UndiciInstrumentation(),
+    // requireParentSpan: store calls outside any traced work (readiness pings, start-up index builds) make no spans.
+    new MongoDBInstrumentation({ requireParentSpan: true, dbStatementSerializer: dbStatementShape }),
+  ];
+  const sdk = new NodeSDK({
+    // Our defaults first: the environment detector (OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES) merges over them.
+    resource: resources.defaultResource().merge(resources.resourceFromAttributes({ 'service.name': opts.serviceName, 'service.namespace': 'wabus' })),
+    instrumentations,
+    // null: register none (the API's no-op manager stays); undefined: AsyncLocalStorage.
+    ...(opts.asyncContext === false ? { contextManager: null as unknown as NonNullable<SdkConfig>['contextManager'] } : {}),
+    metricReaders: [],
+    logRecordProcessors: [],
+  });
+  sdk.start();
+
+  const endpoint = env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'] ?? env['OTEL_EXPORTER_OTLP_ENDPOINT'];
+  const protocol = env['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL'] ?? env['OTEL_EXPORTER_OTLP_PROTOCOL'] ?? 'http/protobuf';
+  let stopped: Promise<void> | undefined;
+  return {
+    enabled: true,
+    detail: decision.exporters === 'otlp' ? `otlp ${protocol} to ${endpoint ?? 'the default endpoint'}` : decision.exporters,
+    shutdown() {
+      stopped ??= new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, SHUTDOWN_BUDGET_MS);
+        timer.unref();
+        sdk.shutdown().then(
+          () => resolve(),
+          () => resolve(),
+        ).finally(() => clearTimeout(timer));
+      });
+      return stopped;
+    },
+  };
+}
