@@ -1,17 +1,25 @@
-import { pino } from 'pino';
-import { createConsumerMetrics, loadConsumerConfig, startConsumerService, stopOnSignals } from '@wabus/consumer-service';
-import type { WhatsAppEvent } from '@wabus/events';
-import { contactRoutes } from './contact-routes.ts';
-import { authOf, loadCrmConfig } from './crm-config.ts';
-import { createCrmHandler } from './crm-handler.ts';
-import { createCrmHttp } from './crm-http.ts';
-import { createRestCrmAdapter } from './rest-crm-adapter.ts';
+import { startTelemetry } from '@wabus/telemetry/node';
+
+// Tracing first: the SDK instruments the MongoDB driver and node:http/fetch as they are first loaded, so everything
+// else is imported after it has started. Without OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_TRACES_EXPORTER) nothing starts.
+const telemetry = startTelemetry({ serviceName: 'crm-sync' });
+
+const { pino } = await import('pino');
+const { createConsumerMetrics, loadConsumerConfig, startConsumerService, stopOnSignals } = await import('@wabus/consumer-service');
+const { traceLogFields } = await import('@wabus/telemetry');
+const { contactRoutes } = await import('./contact-routes.ts');
+const { authOf, loadCrmConfig } = await import('./crm-config.ts');
+const { createCrmHandler } = await import('./crm-handler.ts');
+const { createCrmHttp } = await import('./crm-http.ts');
+const { createRestCrmAdapter } = await import('./rest-crm-adapter.ts');
+type WhatsAppEvent = import('@wabus/events').WhatsAppEvent;
 
 // Composition root: the only module that reads the environment and builds clients.
 const name = 'crm-sync';
 const config = loadConsumerConfig(name, 8084, 'CRM_SYNC_PORT');
 const crm = loadCrmConfig();
-const logger = pino({ name, level: config.logLevel });
+const logger = pino({ name, level: config.logLevel, mixin: traceLogFields });
+logger.info({ tracing: telemetry.detail }, 'tracing');
 const { registry, observer } = createConsumerMetrics(name, { defaultMetrics: true });
 
 const crmLog = logger.child({ component: 'crm' });
@@ -35,4 +43,4 @@ const service = await startConsumerService<WhatsAppEvent>({
   registry,
   observer,
 });
-stopOnSignals(service, logger);
+stopOnSignals(service, logger, { flush: telemetry.shutdown });
