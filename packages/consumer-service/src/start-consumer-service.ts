@@ -2,7 +2,7 @@ import { trace } from '@opentelemetry/api';
 import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import { MongoClient, type Db } from 'mongodb';
 import type { Logger } from 'pino';
-import type { Registry } from 'prom-client';
+import { Gauge, type Registry } from 'prom-client';
 import { createKafka, runConsumer, type ConsumerHandler, type ConsumerObserver, type ConsumerRuntime } from '@wabus/kafka';
 import type { ConsumerConfig } from './consumer-config.ts';
 
@@ -51,6 +51,15 @@ export async function startConsumerService<E>(opts: ConsumerServiceOptions<E>): 
     log: logger,
     observer: opts.observer,
     ...handler,
+  });
+
+  new Gauge({
+    name: 'wabus_consumer_ready',
+    help: '1 when the service is a member of its group with no partition paused (what /readyz reports, store aside)',
+    registers: [opts.registry],
+    collect() {
+      this.set(runtime.ready() ? 1 : 0);
+    },
   });
 
   const app = Fastify({ loggerInstance: logger, logController: new LogController({ disableRequestLogging: true }) }) as unknown as FastifyInstance;
