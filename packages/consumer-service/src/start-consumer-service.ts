@@ -50,6 +50,11 @@ export async function startConsumerService<E>(opts: ConsumerServiceOptions<E>): 
     sessionTimeoutMs: config.sessionTimeoutMs,
     log: logger,
     observer: opts.observer,
+    // Events of the wabus contract carry the time ingress received their webhook.
+    eventTime: (e: E) => {
+      const t = (e as { receivedAt?: unknown }).receivedAt;
+      return typeof t === 'number' ? t : null;
+    },
     ...handler,
   });
 

@@ -47,6 +47,8 @@ export interface ConsumerObserver {
   deadLettered?(code: string): void;
   retried?(partition: number, err: Error): void;
   batchSeconds?(seconds: number): void;
+  /** Per applied record: seconds from when it entered wabus (see `eventTime`) to its commit. */
+  endToEnd?(seconds: number): void;
   lag?(partition: number, lag: number): void;
   paused?(partition: number, paused: boolean): void;
 }

@@ -61,10 +61,13 @@ test('runtime: records of one key are applied in offset order and never concurre
   const seen = new Map<string, number[]>();
   const active = new Set<string>();
   let overlaps = 0;
+  const endToEnd: number[] = [];
   const rt = await start(kafka, {
     topic,
     dlqTopic,
     maxBatchRecords: 37,
+    eventTime: (e) => (e.seq % 2 === 0 ? Date.now() - 1_000 : null),
+    observer: { endToEnd: (s) => endToEnd.push(s) },
     handleBatch: async (records: ConsumedRecord<Ev>[]) => {
       const keys = new Set(records.map((r) => r.event.key));
       for (const k of keys) if (active.has(k)) overlaps++;
@@ -81,6 +84,8 @@ test('runtime: records of one key are applied in offset order and never concurre
     assert.deepEqual(seqs, expected, `order of ${key}`);
   }
   assert.equal([...seen.values()].flat().length, 400);
+  assert.equal(endToEnd.length, 200, 'one end-to-end observation per applied record with a known event time');
+  assert.ok(endToEnd.every((s) => s >= 0.9 && s < 60), 'measured from the event time (a second ago) to the commit');
   assert.ok(rt.ready());
   assert.equal((await readTopic(kafka, dlqTopic)).length, 0);
 });

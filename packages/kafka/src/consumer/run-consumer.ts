@@ -28,6 +28,8 @@ export interface RunConsumerOptions<E> extends ConsumerHandler<E> {
   now?: () => number;
   /** Spans of records, handler calls and dead letters (see consumer-tracing.ts); default: the global tracer (no-op without an SDK). */
   tracer?: Tracer;
+  /** When a record entered the system (epoch ms), for the end-to-end latency observation; null when unknown. */
+  eventTime?: (event: E) => number | null;
 }
 
 export interface ConsumerRuntime {
@@ -253,6 +255,13 @@ export async function runConsumer<E>(opts: RunConsumerOptions<E>): Promise<Consu
         obs.lag?.(partition, st.lag);
         obs.applied?.(ok.length - applied.rejected.length, applied.duplicates);
         obs.batchSeconds?.((performance.now() - started) / 1000);
+      if (obs.endToEnd && opts.eventTime) {
+        const at = now();
+        for (const r of ok) {
+          const t = opts.eventTime(r.event);
+          if (t !== null) obs.endToEnd(Math.max(0, at - t) / 1000);
+        }
+      }
         progress.advance(partition, next);
       } finally {
         // The partition was given up (revoked, stopping) or an error escapes: what is still open was not committed here.
