@@ -3,57 +3,24 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
-import { MongoClient } from 'mongodb';
 import { pino } from 'pino';
-import { createIdempotentProducer, createKafka } from '@wabus/kafka';
+import { createKafka } from '@wabus/kafka';
 import { startGraphApiStandIn, type GraphApiStandIn, type GraphRequest } from '@wabus/standins';
-import { testEnv, uniqueName } from '@wabus/testing';
+import { createEventTopics, produceRecords, testDatabase as testDatabaseFor, testEnv, uniqueName, type RecordToProduce } from '@wabus/testing';
 import type { OutboxEntry } from './outbox.ts';
 import { OUTBOX_COLLECTION } from './outbox.ts';
 import { loadAutoReplyEnv, startAutoReply, type AutoReplyService } from './start-auto-reply.ts';
-import type { EventRecord } from './workload.test-support.ts';
 
 export const TOKEN = 'auto-reply-test-token';
 export const testKafka = (): Kafka => createKafka({ brokers: testEnv().kafkaBrokers, clientId: 'auto-reply-test' });
 
 /** An events topic and its DLQ for one test, deleted after it. */
-export async function createTopics(t: TestContext, kafka: Kafka, partitions = 3) {
-  const topic = uniqueName('ar.events');
-  const dlqTopic = `${topic}.dlq`;
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions }, { topic: dlqTopic, numPartitions: 1 }] });
-  t.after(async () => {
-    await admin.deleteTopics({ topics: [topic, dlqTopic] }).catch(() => undefined);
-    await admin.disconnect();
-  });
-  return { topic, dlqTopic };
-}
+export const createTopics = (t: TestContext, kafka: Kafka, partitions = 3) => createEventTopics(t, kafka, { prefix: 'ar.events', partitions });
 
-export async function produce(kafka: Kafka, topic: string, records: readonly EventRecord[]): Promise<void> {
-  const producer = createIdempotentProducer(kafka);
-  await producer.connect();
-  try {
-    for (let i = 0; i < records.length; i += 1_000) {
-      const messages = records.slice(i, i + 1_000).map((r) => ({ key: r.key, value: r.value, ...(r.headers ? { headers: r.headers } : {}) }));
-      await producer.send({ topic, acks: -1, messages });
-    }
-  } finally {
-    await producer.disconnect();
-  }
-}
+export const produce = (kafka: Kafka, topic: string, records: readonly RecordToProduce[]): Promise<void> => produceRecords(kafka, topic, records);
 
 /** A database name for this test, dropped after it. */
-export function testDatabase(t: TestContext): string {
-  const name = uniqueName('ar');
-  t.after(async () => {
-    const client = new MongoClient(testEnv().mongoUri, { serverSelectionTimeoutMS: 5_000 });
-    await client.connect();
-    await client.db(name).dropDatabase().catch(() => undefined);
-    await client.close();
-  });
-  return name;
-}
+export const testDatabase = (t: TestContext): string => testDatabaseFor(t, { prefix: 'ar' });
 
 export async function writeRules(doc: unknown): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'auto-reply-'));

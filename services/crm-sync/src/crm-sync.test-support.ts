@@ -1,59 +1,27 @@
 import type { TestContext } from 'node:test';
-import { MongoClient } from 'mongodb';
 import { pino } from 'pino';
 import type { Kafka } from 'kafkajs';
 import { createConsumerMetrics, loadConsumerConfig, startConsumerService, type ConsumerService } from '@wabus/consumer-service';
 import type { WhatsAppEvent } from '@wabus/events';
-import { createIdempotentProducer, createKafka } from '@wabus/kafka';
-import { testEnv, uniqueName } from '@wabus/testing';
+import { createKafka } from '@wabus/kafka';
+import { createEventTopics, produceRecords, testDatabase as testDatabaseFor, testEnv, uniqueName, type RecordToProduce } from '@wabus/testing';
 import { contactRoutes } from './contact-routes.ts';
 import type { ContactDocument } from './contact-state.ts';
 import { CONTACTS_COLLECTION } from './contact-store.ts';
 import { authOf, loadCrmConfig } from './crm-config.ts';
 import { createCrmHandler } from './crm-handler.ts';
 import { createCrmHttp } from './crm-http.ts';
-import type { EventRecord } from './crm-workload.test-support.ts';
 import { createRestCrmAdapter } from './rest-crm-adapter.ts';
 
 export const testKafka = (): Kafka => createKafka({ brokers: testEnv().kafkaBrokers, clientId: 'crm-sync-test' });
 
 /** An events topic and its DLQ for one test, deleted after it. */
-export async function createTopics(t: TestContext, kafka: Kafka, partitions = 3) {
-  const topic = uniqueName('crm.events');
-  const dlqTopic = `${topic}.dlq`;
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions }, { topic: dlqTopic, numPartitions: 1 }] });
-  t.after(async () => {
-    await admin.deleteTopics({ topics: [topic, dlqTopic] }).catch(() => undefined);
-    await admin.disconnect();
-  });
-  return { topic, dlqTopic };
-}
+export const createTopics = (t: TestContext, kafka: Kafka, partitions = 3) => createEventTopics(t, kafka, { prefix: 'crm.events', partitions });
 
-export async function produce(kafka: Kafka, topic: string, records: readonly EventRecord[]): Promise<void> {
-  const producer = createIdempotentProducer(kafka);
-  await producer.connect();
-  try {
-    for (let i = 0; i < records.length; i += 2_000) {
-      await producer.send({ topic, acks: -1, messages: records.slice(i, i + 2_000).map((r) => ({ key: r.key, value: r.value, ...(r.headers ? { headers: r.headers } : {}) })) });
-    }
-  } finally {
-    await producer.disconnect();
-  }
-}
+export const produce = (kafka: Kafka, topic: string, records: readonly RecordToProduce[]): Promise<void> => produceRecords(kafka, topic, records);
 
-/** A database name for this test, dropped after it (through its own client: services may be stopped by then). */
-export function testDatabase(t: TestContext): string {
-  const name = uniqueName('crm');
-  t.after(async () => {
-    const client = new MongoClient(testEnv().mongoUri, { serverSelectionTimeoutMS: 5_000 });
-    await client.connect();
-    await client.db(name).dropDatabase().catch(() => undefined);
-    await client.close();
-  });
-  return name;
-}
+/** A database name for this test, dropped after it. */
+export const testDatabase = (t: TestContext): string => testDatabaseFor(t, { prefix: 'crm' });
 
 export const SECRET = 'crm-test-signing-secret';
 export const TOKEN = 'crm-test-token';

@@ -1,12 +1,12 @@
 import type { TestContext } from 'node:test';
-import { MongoClient, type Db } from 'mongodb';
+import type { Db } from 'mongodb';
 import { pino } from 'pino';
 import type { Kafka } from 'kafkajs';
 import { createConsumerMetrics, loadConsumerConfig, startConsumerService, type ConsumerService } from '@wabus/consumer-service';
 import { contentHash } from '@wabus/dedup';
 import { decodeEvent, type WhatsAppEvent } from '@wabus/events';
-import { createIdempotentProducer, createKafka } from '@wabus/kafka';
-import { testEnv, uniqueName } from '@wabus/testing';
+import { createKafka } from '@wabus/kafka';
+import { createEventTopics, produceRecords, testDatabase as testDatabaseFor, testEnv, uniqueName, type RecordToProduce } from '@wabus/testing';
 import { evolveStatus } from './evolve-status.ts';
 import { readStatusFact } from './status-fact.ts';
 import type { StatusDocument } from './status-document.ts';
@@ -18,40 +18,12 @@ import type { EventRecord } from './status-workload.test-support.ts';
 export const testKafka = (): Kafka => createKafka({ brokers: testEnv().kafkaBrokers, clientId: 'status-tracker-test' });
 
 /** An events topic and its DLQ for one test, deleted after it. */
-export async function createTopics(t: TestContext, kafka: Kafka, partitions = 3) {
-  const topic = uniqueName('st.events');
-  const dlqTopic = `${topic}.dlq`;
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions }, { topic: dlqTopic, numPartitions: 1 }] });
-  t.after(async () => {
-    await admin.deleteTopics({ topics: [topic, dlqTopic] }).catch(() => undefined);
-    await admin.disconnect();
-  });
-  return { topic, dlqTopic };
-}
+export const createTopics = (t: TestContext, kafka: Kafka, partitions = 3) => createEventTopics(t, kafka, { prefix: 'st.events', partitions });
 
-export async function produce(kafka: Kafka, topic: string, records: readonly (EventRecord | { key: string; value: Buffer })[]): Promise<void> {
-  const producer = createIdempotentProducer(kafka);
-  await producer.connect();
-  try {
-    for (let i = 0; i < records.length; i += 2_000) await producer.send({ topic, acks: -1, messages: records.slice(i, i + 2_000).map((r) => ({ key: r.key, value: r.value })) });
-  } finally {
-    await producer.disconnect();
-  }
-}
+export const produce = (kafka: Kafka, topic: string, records: readonly RecordToProduce[]): Promise<void> => produceRecords(kafka, topic, records);
 
-/** A database name for this test, dropped after it (through its own client: services may be stopped by then). */
-export function testDatabase(t: TestContext, uri = testEnv().mongoUri): string {
-  const name = uniqueName('st');
-  t.after(async () => {
-    const client = new MongoClient(uri, { serverSelectionTimeoutMS: 5_000 });
-    await client.connect();
-    await client.db(name).dropDatabase().catch(() => undefined);
-    await client.close();
-  });
-  return name;
-}
+/** A database name for this test, dropped after it. */
+export const testDatabase = (t: TestContext, uri = testEnv().mongoUri): string => testDatabaseFor(t, { prefix: 'st', uri });
 
 export interface TrackerUnderTest extends ConsumerService {
   metrics: ReturnType<typeof createConsumerMetrics>;

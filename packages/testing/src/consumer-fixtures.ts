@@ -1,0 +1,51 @@
+import type { TestContext } from 'node:test';
+import type { Kafka } from 'kafkajs';
+import { MongoClient } from 'mongodb';
+import { createIdempotentProducer } from '@wabus/kafka';
+import { testEnv, uniqueName } from './test-env.ts';
+
+/** An events topic and its dead-letter topic for one test, both deleted after it. */
+export async function createEventTopics(t: TestContext, kafka: Kafka, opts: { prefix: string; partitions?: number }): Promise<{ topic: string; dlqTopic: string }> {
+  const topic = uniqueName(opts.prefix);
+  const dlqTopic = `${topic}.dlq`;
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: opts.partitions ?? 3 }, { topic: dlqTopic, numPartitions: 1 }] });
+  t.after(async () => {
+    await admin.deleteTopics({ topics: [topic, dlqTopic] }).catch(() => undefined);
+    await admin.disconnect();
+  });
+  return { topic, dlqTopic };
+}
+
+export interface RecordToProduce {
+  key: string;
+  value: Buffer;
+  headers?: Record<string, string>;
+}
+
+/** Produces records in order with the idempotent producer, in chunks, and waits for every acknowledgement. */
+export async function produceRecords(kafka: Kafka, topic: string, records: readonly RecordToProduce[]): Promise<void> {
+  const producer = createIdempotentProducer(kafka);
+  await producer.connect();
+  try {
+    for (let i = 0; i < records.length; i += 2_000) {
+      const messages = records.slice(i, i + 2_000).map((r) => ({ key: r.key, value: r.value, ...(r.headers ? { headers: r.headers } : {}) }));
+      await producer.send({ topic, acks: -1, messages });
+    }
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/** A database name for one test, dropped after it through a client of its own (the service may be stopped by then). */
+export function testDatabase(t: TestContext, opts: { prefix: string; uri?: string }): string {
+  const name = uniqueName(opts.prefix);
+  t.after(async () => {
+    const client = new MongoClient(opts.uri ?? testEnv().mongoUri, { serverSelectionTimeoutMS: 5_000 });
+    await client.connect();
+    await client.db(name).dropDatabase().catch(() => undefined);
+    await client.close();
+  });
+  return name;
+}
