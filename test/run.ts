@@ -41,7 +41,8 @@ if (needsInfra) {
   startedHere = before.kafka.state === 'stopped' || before.mongo.state === 'stopped';
   env['KAFKA_BROKERS'] = r.kafkaBrokers.join(',');
   env['MONGODB_URI'] = r.mongoUri;
-  env['WABUS_INFRA_PROFILE'] = 'test';
+  // Tests that stop the broker on purpose may do so only with one this profile runs, never an external cluster.
+  if (r.kafka.state !== 'external') env['WABUS_INFRA_PROFILE'] = 'test';
 }
 
 // One file at a time: integration tests share one broker, and some stop it on purpose (fault tests).
