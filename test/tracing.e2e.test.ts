@@ -22,6 +22,8 @@ import { freePort, startService, waitReady, type ServiceProcess } from './proces
 const SECRET = 'tracing-e2e-app-secret-5b1c';
 const VERIFY_TOKEN = 'tracing-e2e-verify-token-77d2';
 const BODY_TEXT = 'tracing e2e private words';
+/** The customers' phone numbers (`wa_id`): in event keys, masked in every span (as in log lines). */
+const CUSTOMERS = ['4915112345678', '34600111222'] as const;
 const PHONE_NUMBER_ID = '106540352242922';
 const metadata = { display_phone_number: '15550783881', phone_number_id: PHONE_NUMBER_ID };
 // Two customers; each has messages and statuses, so the records of one customer share a partition.
@@ -38,12 +40,12 @@ const BODY = Buffer.from(
               messaging_product: 'whatsapp',
               metadata,
               contacts: [
-                { profile: { name: 'Ana' }, wa_id: '4915112345678' },
-                { profile: { name: 'Bo' }, wa_id: '34600111222' },
+                { profile: { name: 'Ana' }, wa_id: CUSTOMERS[0] },
+                { profile: { name: 'Bo' }, wa_id: CUSTOMERS[1] },
               ],
               messages: [
-                { from: '4915112345678', id: 'wamid.TRACE1', timestamp: '1731705721', type: 'text', text: { body: `${BODY_TEXT} one` } },
-                { from: '34600111222', id: 'wamid.TRACE2', timestamp: '1731705722', type: 'text', text: { body: `${BODY_TEXT} two` } },
+                { from: CUSTOMERS[0], id: 'wamid.TRACE1', timestamp: '1731705721', type: 'text', text: { body: `${BODY_TEXT} one` } },
+                { from: CUSTOMERS[1], id: 'wamid.TRACE2', timestamp: '1731705722', type: 'text', text: { body: `${BODY_TEXT} two` } },
               ],
             },
           },
@@ -53,9 +55,9 @@ const BODY = Buffer.from(
               messaging_product: 'whatsapp',
               metadata,
               statuses: [
-                { id: 'wamid.OUTT1', status: 'delivered', timestamp: '1731705730', recipient_id: '4915112345678' },
-                { id: 'wamid.OUTT1', status: 'read', timestamp: '1731705731', recipient_id: '4915112345678' },
-                { id: 'wamid.OUTT2', status: 'sent', timestamp: '1731705732', recipient_id: '34600111222' },
+                { id: 'wamid.OUTT1', status: 'delivered', timestamp: '1731705730', recipient_id: CUSTOMERS[0] },
+                { id: 'wamid.OUTT1', status: 'read', timestamp: '1731705731', recipient_id: CUSTOMERS[0] },
+                { id: 'wamid.OUTT2', status: 'sent', timestamp: '1731705732', recipient_id: CUSTOMERS[1] },
               ],
             },
           },
@@ -65,6 +67,19 @@ const BODY = Buffer.from(
   }),
 );
 const ITEMS = 5;
+
+/**
+ * What a record's key looks like in a span: `<phone_number_id>:` and the customer's number with all but its last four
+ * digits masked, as log lines show it.
+ */
+function maskedKey(key: string | null): string {
+  assert.ok(key !== null);
+  const [business, customer] = key.split(':') as [string, string];
+  assert.equal(business, PHONE_NUMBER_ID);
+  assert.ok((CUSTOMERS as readonly string[]).includes(customer), `key ${key} names one of the customers`);
+  return `${business}:${'*'.repeat(customer.length - 4)}${customer.slice(-4)}`;
+}
+
 const WRITES = new Set(['insert', 'update', 'delete', 'findAndModify']);
 /** Which consumer writes which item kind; the other consumes the record and writes nothing for it. */
 const HANDLES: Record<string, 'message-store' | 'status-tracker'> = { message: 'message-store', status: 'status-tracker' };
@@ -247,7 +262,7 @@ function assertIngress(run: Run, spans: ReceivedSpan[]): { server: ReceivedSpan;
       [p.attributes['messaging.system'], p.attributes['messaging.destination.name'], p.attributes['messaging.operation.type']],
       ['kafka', run.topics.events, 'publish'],
     );
-    assert.equal(p.attributes['messaging.kafka.message.key'], record.key);
+    assert.equal(p.attributes['messaging.kafka.message.key'], maskedKey(record.key), 'the key, the customer\'s number masked');
     assert.equal(p.attributes['wabus.delivery_id'], run.deliveryId);
     assert.equal(p.attributes['wabus.event_kind'], record.headers['wabus-kind']);
     // The record carries its own producer span's context, not the request's and not a flush's.
@@ -284,7 +299,7 @@ function assertConsumed(run: Run, spans: ReceivedSpan[], service: 'message-store
       partition: record.partition,
       offset: Number(record.offset),
       group: run.groups[service],
-      key: record.key,
+      key: maskedKey(record.key),
       deliveryId: run.deliveryId,
       outcome: 'applied',
     },
@@ -319,6 +334,8 @@ function assertNothingPrivate(run: Run): void {
     ['app secret', SECRET],
     ['verify token', VERIFY_TOKEN],
     ['signature', createHmac('sha256', SECRET).update(BODY).digest('hex')],
+    // Keys, contacts, statuses' recipients: every item names a customer, and no span names one in full.
+    ...CUSTOMERS.map((c) => ['customer phone number', c] as const),
   ] as const) {
     assert.ok(!exported.includes(text), `no exported span holds the ${what}`);
   }

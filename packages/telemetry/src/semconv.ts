@@ -12,6 +12,7 @@ export const ATTR = {
   /** The Kafka-specific name (newer conventions: `messaging.destination.partition.id`, a string). */
   kafkaPartition: 'messaging.kafka.destination.partition',
   kafkaOffset: 'messaging.kafka.offset',
+  /** Always through `spanMessageKey`: the customer's number masked. */
   kafkaMessageKey: 'messaging.kafka.message.key',
   httpRoute: 'http.route',
   errorType: 'error.type',

@@ -2,7 +2,7 @@ import { context, SpanKind, trace, type Attributes, type Context, type Span, typ
 import type { IHeaders, Message, TopicMessages } from 'kafkajs';
 import type { WhatsAppEvent } from '@wabus/events';
 import type { ProduceBatcher } from '@wabus/kafka';
-import { ATTR, injectSpanContext, KAFKA, OPERATION, recordFailure } from '@wabus/telemetry';
+import { ATTR, injectSpanContext, KAFKA, OPERATION, recordFailure, spanMessageKey } from '@wabus/telemetry';
 
 export interface Delivery {
   deliveryId: string;
@@ -81,7 +81,7 @@ export function recordsFor(
       [HEADERS.deliveryId]: delivery.deliveryId,
     };
     traceRecord(opts.eventsTopic, headers, {
-      [ATTR.kafkaMessageKey]: event.key,
+      [ATTR.kafkaMessageKey]: spanMessageKey(event.key),
       [ATTR.eventId]: event.eventId,
       [ATTR.deliveryId]: delivery.deliveryId,
       [ATTR.eventKind]: event.kind,

@@ -1,5 +1,5 @@
 import { context, isSpanContextValid, ROOT_CONTEXT, SpanKind, trace, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
-import { ATTR, extractMessageContext, injectSpanContext, KAFKA, OPERATION, recordFailure, type WritableHeaders } from '@wabus/telemetry';
+import { ATTR, extractMessageContext, injectSpanContext, KAFKA, OPERATION, recordFailure, spanMessageKey, type WritableHeaders } from '@wabus/telemetry';
 
 /** Headers ingress writes on every event record (services/ingress `HEADERS`); read here without decoding the value. */
 const EVENT_ID_HEADER = 'wabus-event-id';
@@ -61,7 +61,8 @@ export function createConsumerTracing(o: ConsumerTracingOptions): ConsumerTracin
 
   const identity = (r: TracedRecord): Attributes => {
     const a: Attributes = {};
-    if (r.key !== null) a[ATTR.kafkaMessageKey] = r.key;
+    // Masked like ingress masks it on the producer span (see spanMessageKey): the customer's number never in full.
+    if (r.key !== null) a[ATTR.kafkaMessageKey] = spanMessageKey(r.key);
     const eventId = r.headers[EVENT_ID_HEADER];
     if (eventId !== undefined) a[ATTR.eventId] = eventId;
     const deliveryId = r.headers[DELIVERY_ID_HEADER];

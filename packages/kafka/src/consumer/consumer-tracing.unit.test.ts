@@ -19,10 +19,10 @@ function produced(eventId: string) {
 }
 const byName = (name: string): ReadableSpan[] => tracing.spans().filter((s) => s.name === name);
 
-test('given a record with a producer context, then its process span is the producer span\'s child with the messaging attributes', () => {
+test('given a record with a producer context, then its process span is the producer span\'s child with the messaging attributes, the customer\'s number in the key masked', () => {
   tracing.reset();
   const { producer, headers } = produced('e1');
-  const r = ct.startRecord({ partition: 2, offset: '41', key: 'k1', headers });
+  const r = ct.startRecord({ partition: 2, offset: '41', key: '106540352242922:4915112345678', headers });
   ct.endRecord(r, 'applied');
   const [span] = byName('process events');
   assert.equal(span!.kind, SpanKind.CONSUMER);
@@ -37,7 +37,7 @@ test('given a record with a producer context, then its process span is the produ
       'messaging.consumer.group.name': 'g',
       'messaging.kafka.destination.partition': 2,
       'messaging.kafka.offset': 41,
-      'messaging.kafka.message.key': 'k1',
+      'messaging.kafka.message.key': '106540352242922:*********5678',
       'wabus.event_id': 'e1',
       'wabus.delivery_id': 'd1',
       'wabus.outcome': 'applied',
@@ -85,9 +85,10 @@ test('given a handler call that throws, then its batch span has ERROR status and
 test('given a dead letter, then its producer span is the record span\'s child and its context replaces the record\'s in the headers', () => {
   tracing.reset();
   const { headers } = produced('e9');
-  const r = ct.startRecord({ partition: 0, offset: '3', key: 'k', headers });
+  const key = '106540352242922:34600111222';
+  const r = ct.startRecord({ partition: 0, offset: '3', key, headers });
   const dlqHeaders: Record<string, string> = { ...headers };
-  const d = ct.startDeadLetter(r, { partition: 0, offset: '3', key: 'k', headers }, 'WABUS_EVENT_REJECTED', dlqHeaders);
+  const d = ct.startDeadLetter(r, { partition: 0, offset: '3', key, headers }, 'WABUS_EVENT_REJECTED', dlqHeaders);
   d.end();
   ct.endRecord(r, 'dead_lettered', Object.assign(new Error('bad'), { code: 'WABUS_EVENT_REJECTED' }));
   const [dlq] = byName('publish events.dlq');
@@ -95,6 +96,7 @@ test('given a dead letter, then its producer span is the record span\'s child an
   assert.equal(dlq!.parentSpanContext?.spanId, r.spanContext().spanId);
   assert.equal(dlq!.attributes['messaging.destination.name'], 'events.dlq');
   assert.equal(dlq!.attributes['error.type'], 'WABUS_EVENT_REJECTED');
+  assert.equal(dlq!.attributes['messaging.kafka.message.key'], '106540352242922:*******1222', 'masked like the record span');
   assert.equal(dlqHeaders['traceparent'], `00-${dlq!.spanContext().traceId}-${dlq!.spanContext().spanId}-01`);
   const [process] = byName('process events');
   assert.equal(process!.status.code, SpanStatusCode.ERROR);
