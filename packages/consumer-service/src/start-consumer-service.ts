@@ -55,6 +55,10 @@ export async function startConsumerService<E>(opts: ConsumerServiceOptions<E>): 
       const t = (e as { receivedAt?: unknown }).receivedAt;
       return typeof t === 'number' ? t : null;
     },
+    kindOf: (e: E) => {
+      const k = (e as { kind?: unknown }).kind;
+      return typeof k === 'string' ? k : 'unknown';
+    },
     ...handler,
   });
 

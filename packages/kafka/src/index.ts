@@ -10,3 +10,5 @@ export type { TopicDefinition } from './topic-definitions.ts';
 export { applyTopics, describeTopics } from './apply-topics.ts';
 export type { ApplyTopicsReport, TopicDrift, TopicState } from './apply-topics.ts';
 export * from './consumer/index.ts';
+export { describeGroup, fetchGroupOffsets, setGroupOffsets } from './group-offsets.ts';
+export type { GroupOffset, GroupState } from './group-offsets.ts';

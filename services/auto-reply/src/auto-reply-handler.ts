@@ -48,7 +48,7 @@ export async function createAutoReplyHandler(db: Db, o: AutoReplyHandlerOptions)
     const ids = [...new Set([...wrote.values()].flatMap((w) => (w ? [conversationId(w.phoneNumberId, w.customerId)] : [])))];
     const states = await loadConversations(conversations, ids);
     const touched = new Set<string>();
-    let duplicates = 0;
+    const duplicateOffsets: string[] = [];
 
     await settleLimited(groupBy(records, (r) => r.key ?? r.event.key), o.concurrency, async (group) => {
       for (const r of group) {
@@ -57,7 +57,7 @@ export async function createAutoReplyHandler(db: Db, o: AutoReplyHandlerOptions)
         const state: ConversationState | null = id === null ? null : (states.get(id) ?? null);
         const d = decide(r, state, o.policy, o.now());
         observer.decided?.('skip' in d ? d.skip : 'reply');
-        if ('commands' in d && (await executeReply(deps, d, { partition: r.partition, offset: r.offset })) === 'duplicate') duplicates++;
+        if ('commands' in d && (await executeReply(deps, d, { partition: r.partition, offset: r.offset })) === 'duplicate') duplicateOffsets.push(r.offset);
         if (w !== null && id !== null) {
           states.set(id, evolveConversation(state, w, 'commands' in d && d.trigger === 'greeting'));
           touched.add(id);
@@ -65,7 +65,7 @@ export async function createAutoReplyHandler(db: Db, o: AutoReplyHandlerOptions)
       }
     });
     await saveConversations(conversations, [...touched].map((id) => states.get(id)!));
-    return { duplicates };
+    return { duplicateOffsets };
   }
 
   return { decode: (value) => decodeEvent(value), handleBatch };

@@ -30,8 +30,8 @@ export function createMessageStoreHandler(c: MessageStoreCollections): ConsumerH
       await foldDocuments(c.conversations, conversationFactsById(plan.accepted, firsts), evolveConversation);
 
       // A duplicate (redelivery, replay, Meta retry) changed no message document.
-      const duplicates = plan.accepted.filter((f) => !changed.has(f.own) && (f.update === null || !changed.has(f.update))).length;
-      return { rejected, duplicates };
+      const duplicateOffsets = plan.accepted.filter((f) => !changed.has(f.own) && (f.update === null || !changed.has(f.update))).map((f) => String(f.conversation.at.o));
+      return { rejected, duplicateOffsets };
     },
   };
 }

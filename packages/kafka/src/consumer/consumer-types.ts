@@ -18,6 +18,11 @@ export interface BatchOutcome {
   rejected?: { offset: string; error: Error }[];
   /** Of the applied records, how many changed nothing (already applied before: redelivery, replay, Meta retry). */
   duplicates?: number;
+  /**
+   * The same, by offset: lets the runtime count duplicates per event kind. When given, it wins over `duplicates`;
+   * without it the count is attributed to a kind only when the batch holds one kind (else to `mixed`).
+   */
+  duplicateOffsets?: readonly string[];
 }
 
 export interface BatchContext {
@@ -43,9 +48,13 @@ export interface ConsumerHandler<E> {
 
 /** Observability hooks; every one is optional and the default does nothing. */
 export interface ConsumerObserver {
-  applied?(n: number, duplicates: number): void;
-  deadLettered?(code: string): void;
-  retried?(partition: number, err: Error): void;
+  /** Per event kind (see `kindOf`) of a committed chunk: records applied, of which `duplicates` changed nothing. */
+  applied?(kind: string, n: number, duplicates: number): void;
+  deadLettered?(code: string, kind: string): void;
+  /** An infrastructure error on a chunk: `records` of each kind wait for the retry. */
+  retried?(partition: number, err: Error, records: ReadonlyMap<string, number>): void;
+  /** Records below a replay's frontier: delivered again (`replayed`) or passed over (`skipped`, outside its range or keys). */
+  replay?(kind: 'replayed' | 'skipped', n: number): void;
   batchSeconds?(seconds: number): void;
   /** Per applied record: seconds from when it entered wabus (see `eventTime`) to its commit. */
   endToEnd?(seconds: number): void;
@@ -62,6 +71,10 @@ export interface PartitionState {
   /** Retrying after an infrastructure error: no records of this partition are applied meanwhile. */
   paused: boolean;
   lastError?: string;
+  /** A replay in progress on this partition (offsets below `frontier` are replayed or skipped). */
+  replay?: { id: string; frontier: string; until?: string; keys?: number; effects: boolean };
+  /** `replayOnly` runtimes: the partition reached its frontier (or has no replay) and is held there. */
+  replayDone?: boolean;
 }
 
 export interface ConsumerStatus {

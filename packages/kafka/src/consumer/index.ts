@@ -3,3 +3,5 @@ export type { RunConsumerOptions, ConsumerRuntime } from './run-consumer.ts';
 export { EventRejectedError, isPermanent, errorCode } from './classify-error.ts';
 export { DLQ_HEADERS, deadLetterMessage } from './dead-letter.ts';
 export type { ConsumedRecord, ConsumerHandler, ConsumerObserver, ConsumerStatus, BatchOutcome, BatchContext, PartitionState } from './consumer-types.ts';
+export { formatReplayMark, parseReplayMark, replayDecision, REPLAY_HEADER, MAX_MARK_BYTES } from './replay-mark.ts';
+export type { ReplayMark, ReplayDecision } from './replay-mark.ts';

@@ -8,6 +8,7 @@ import { createConsumerTracing, type RecordOutcome } from './consumer-tracing.ts
 import type { ConsumedRecord, ConsumerHandler, ConsumerObserver, ConsumerStatus } from './consumer-types.ts';
 import { deadLetterMessage } from './dead-letter.ts';
 import { createPartitionProgress } from './partition-progress.ts';
+import { formatReplayMark, parseReplayMark, REPLAY_HEADER, replayDecision, type ReplayMark } from './replay-mark.ts';
 
 export interface RunConsumerOptions<E> extends ConsumerHandler<E> {
   kafka: Kafka;
@@ -30,6 +31,13 @@ export interface RunConsumerOptions<E> extends ConsumerHandler<E> {
   tracer?: Tracer;
   /** When a record entered the system (epoch ms), for the end-to-end latency observation; null when unknown. */
   eventTime?: (event: E) => number | null;
+  /** The label metrics count a record under (an event's kind); records that cannot be decoded count as `undecodable`. */
+  kindOf?: (event: E) => string;
+  /**
+   * A shadow replay's runtime: apply only what lies below each partition's replay frontier (see replay-mark.ts) and
+   * hold every partition there; nothing live is ever applied.
+   */
+  replayOnly?: boolean;
 }
 
 export interface ConsumerRuntime {
@@ -46,6 +54,13 @@ export interface ConsumerRuntime {
 }
 
 const ABORTED = Symbol('aborted');
+
+interface Applied<E> {
+  rejected: { record: ConsumedRecord<E>; error: Error }[];
+  duplicates: number;
+  /** Null when the handler reported a count only. */
+  duplicateOffsets: string[] | null;
+}
 
 const headerText = (h: IHeaders | undefined): Record<string, string> => {
   const out: Record<string, string> = {};
@@ -72,6 +87,9 @@ export async function runConsumer<E>(opts: RunConsumerOptions<E>): Promise<Consu
   const initialMs = opts.retry?.initialMs ?? 100;
   const maxMs = opts.retry?.maxMs ?? 30_000;
   const progress = createPartitionProgress();
+  const kindOf = opts.kindOf ?? (() => 'event');
+  /** Replay marks per partition, read from the group's committed offsets once per generation (see replay-mark.ts). */
+  let marks: Promise<Map<number, ReplayMark | null>> | null = null;
   const tracing = createConsumerTracing({
     tracer: opts.tracer ?? trace.getTracer('@wabus/kafka'),
     topic: opts.topic,
@@ -94,6 +112,7 @@ export async function runConsumer<E>(opts: RunConsumerOptions<E>): Promise<Consu
   const admin = opts.kafka.admin();
   consumer.on(consumer.events.GROUP_JOIN, () => {
     joined = true;
+    marks = null;
   });
   consumer.on(consumer.events.REBALANCING, () => {
     joined = false;
@@ -102,8 +121,46 @@ export async function runConsumer<E>(opts: RunConsumerOptions<E>): Promise<Consu
     log.error({ component: 'consumer', groupId: opts.groupId, err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
   });
 
+  async function loadMarks(): Promise<Map<number, ReplayMark | null>> {
+    const [entry] = await admin.fetchOffsets({ groupId: opts.groupId, topics: [opts.topic] });
+    const out = new Map<number, ReplayMark | null>();
+    for (const p of entry?.partitions ?? []) {
+      const mark = parseReplayMark(p.metadata);
+      out.set(p.partition, mark !== null && BigInt(p.offset) < mark.frontier ? mark : null);
+      if (mark !== null) progress.state(p.partition).replay = describeMark(mark);
+    }
+    return out;
+  }
+
+  async function markOf(partition: number): Promise<ReplayMark | null> {
+    const current = (marks ??= loadMarks());
+    try {
+      return (await current).get(partition) ?? null;
+    } catch (err) {
+      if (marks === current) marks = null;
+      throw err;
+    }
+  }
+
+  function describeMark(m: ReplayMark) {
+    return {
+      id: m.id,
+      frontier: m.frontier.toString(),
+      ...(m.until !== undefined ? { until: m.until.toString() } : {}),
+      ...(m.keys !== undefined ? { keys: m.keys.length } : {}),
+      effects: m.effects === true,
+    };
+  }
+
   /** Retries `fn` on transient errors until it succeeds or this partition is no longer ours. */
-  async function retrying<T>(partition: number, alive: () => boolean, heartbeat: () => Promise<void>, what: string, fn: () => Promise<T>): Promise<T | typeof ABORTED> {
+  async function retrying<T>(
+    partition: number,
+    alive: () => boolean,
+    heartbeat: () => Promise<void>,
+    what: string,
+    fn: () => Promise<T>,
+    kinds: ReadonlyMap<string, number> = new Map(),
+  ): Promise<T | typeof ABORTED> {
     const st = progress.state(partition);
     for (let attempt = 0; ; attempt++) {
       try {
@@ -121,7 +178,7 @@ export async function runConsumer<E>(opts: RunConsumerOptions<E>): Promise<Consu
         if (!st.paused) obs.paused?.(partition, true);
         st.paused = true;
         st.lastError = `${what}: ${(err as Error).message}`;
-        obs.retried?.(partition, err as Error);
+        obs.retried?.(partition, err as Error, kinds);
         log.warn({ component: 'consumer', groupId: opts.groupId, partition, attempt, retryInMs: Math.round(delay), err }, `${what} failed; partition paused, retrying`);
         const until = Date.now() + delay;
         while (Date.now() < until) {
@@ -135,8 +192,8 @@ export async function runConsumer<E>(opts: RunConsumerOptions<E>): Promise<Consu
   }
 
   /** Applies records; a permanent error for a group of records is narrowed down by halving, so only the bad ones are rejected. */
-  async function apply(records: ConsumedRecord<E>[], partition: number, heartbeat: () => Promise<void>, spans: Map<string, Span>): Promise<{ rejected: { record: ConsumedRecord<E>; error: Error }[]; duplicates: number }> {
-    if (records.length === 0) return { rejected: [], duplicates: 0 };
+  async function apply(records: ConsumedRecord<E>[], partition: number, heartbeat: () => Promise<void>, spans: Map<string, Span>): Promise<Applied<E>> {
+    if (records.length === 0) return { rejected: [], duplicates: 0, duplicateOffsets: [] };
     try {
       const recordSpans = records.flatMap((r) => spans.get(r.offset) ?? []);
       const offsets = { first: records[0]!.offset, last: records.at(-1)!.offset };
@@ -148,28 +205,36 @@ export async function runConsumer<E>(opts: RunConsumerOptions<E>): Promise<Consu
         if (!record) throw new Error(`handler rejected offset ${offset}, which is not in the batch`);
         return { record, error };
       });
-      return { rejected, duplicates: out.duplicates ?? 0 };
+      const duplicateOffsets = out.duplicateOffsets === undefined ? null : [...out.duplicateOffsets];
+      return { rejected, duplicates: duplicateOffsets?.length ?? out.duplicates ?? 0, duplicateOffsets };
     } catch (err) {
       if (!isPermanent(err)) throw err;
-      if (records.length === 1) return { rejected: [{ record: records[0]!, error: err as Error }], duplicates: 0 };
+      if (records.length === 1) return { rejected: [{ record: records[0]!, error: err as Error }], duplicates: 0, duplicateOffsets: [] };
       const mid = Math.ceil(records.length / 2);
       const left = await apply(records.slice(0, mid), partition, heartbeat, spans);
       const right = await apply(records.slice(mid), partition, heartbeat, spans);
-      return { rejected: [...left.rejected, ...right.rejected], duplicates: left.duplicates + right.duplicates };
+      return {
+        rejected: [...left.rejected, ...right.rejected],
+        duplicates: left.duplicates + right.duplicates,
+        duplicateOffsets: left.duplicateOffsets && right.duplicateOffsets ? [...left.duplicateOffsets, ...right.duplicateOffsets] : null,
+      };
     }
   }
 
   /** Decodes a chunk, starting each record's span (before decoding: a record that cannot be decoded has one too). */
-  function decodeAll(messages: KafkaMessage[], partition: number, spans: Map<string, Span>) {
+  function decodeAll(messages: KafkaMessage[], partition: number, spans: Map<string, Span>, replayId: (m: KafkaMessage) => string | null) {
     const ok: ConsumedRecord<E>[] = [];
     const dead: { record: Omit<ConsumedRecord<E>, 'event'>; error: Error }[] = [];
     for (const m of messages) {
+      const headers = headerText(m.headers);
+      const replay = replayId(m);
+      if (replay !== null) headers[REPLAY_HEADER] = replay;
       const base = {
         topic: opts.topic,
         partition,
         offset: m.offset,
         key: m.key ? m.key.toString('utf8') : null,
-        headers: headerText(m.headers),
+        headers,
         timestamp: m.timestamp,
         value: m.value ?? Buffer.alloc(0),
       };
@@ -211,14 +276,59 @@ export async function runConsumer<E>(opts: RunConsumerOptions<E>): Promise<Consu
     }
   }
 
-  async function eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: { batch: Batch; resolveOffset: (o: string) => void; heartbeat: () => Promise<void>; isRunning: () => boolean; isStale: () => boolean }) {
+  /** Records per kind; records that could not be decoded count as `undecodable`. */
+  function countKinds(records: readonly ConsumedRecord<E>[], undecodable = 0): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const r of records) {
+      const k = kindOf(r.event);
+      out.set(k, (out.get(k) ?? 0) + 1);
+    }
+    if (undecodable > 0) out.set('undecodable', undecodable);
+    return out;
+  }
+
+  function reportApplied(ok: readonly ConsumedRecord<E>[], applied: Applied<E>) {
+    if (!obs.applied) return;
+    const rejected = new Set(applied.rejected.map((r) => r.record.offset));
+    const done = ok.filter((r) => !rejected.has(r.offset));
+    const kinds = countKinds(done);
+    const dups = new Map<string, number>();
+    if (applied.duplicateOffsets !== null) {
+      const byOffset = new Map(done.map((r) => [r.offset, r]));
+      for (const o of applied.duplicateOffsets) {
+        const r = byOffset.get(o);
+        if (r) dups.set(kindOf(r.event), (dups.get(kindOf(r.event)) ?? 0) + 1);
+      }
+    } else if (applied.duplicates > 0) {
+      dups.set(kinds.size === 1 ? [...kinds.keys()][0]! : 'mixed', applied.duplicates);
+    }
+    for (const [kind, n] of kinds) obs.applied(kind, n, dups.get(kind) ?? 0);
+    for (const [kind, n] of dups) if (!kinds.has(kind)) obs.applied(kind, 0, n);
+  }
+
+  async function eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, pause }: { batch: Batch; resolveOffset: (o: string) => void; heartbeat: () => Promise<void>; isRunning: () => boolean; isStale: () => boolean; pause: () => () => void }) {
     const { partition } = batch;
     const alive = () => isRunning() && !isStale() && !stopping;
     const st = progress.state(partition);
     st.highWatermark = batch.highWatermark;
-    for (let i = 0; i < batch.messages.length; i += maxChunk) {
+    const mark = await retrying(partition, alive, heartbeat, 'read replay mark', () => markOf(partition));
+    if (mark === ABORTED) return;
+    let messages = batch.messages;
+    if (opts.replayOnly) {
+      // A shadow replay applies nothing at or past the frontier: hold the partition there.
+      const frontier = mark?.frontier ?? -1n;
+      const cut = messages.findIndex((m) => BigInt(m.offset) >= frontier);
+      if (cut !== -1) messages = messages.slice(0, cut);
+      if (messages.length === 0) {
+        if (!st.replayDone) log.info({ component: 'consumer', groupId: opts.groupId, partition }, 'replay-only: partition at its frontier, held');
+        st.replayDone = true;
+        pause();
+        return;
+      }
+    }
+    for (let i = 0; i < messages.length; i += maxChunk) {
       if (!alive()) return;
-      const chunk = batch.messages.slice(i, i + maxChunk);
+      const all = messages.slice(i, i + maxChunk);
       const started = performance.now();
       const spans = new Map<string, Span>();
       const letterErrors = new Map<string, Error>();
@@ -226,26 +336,34 @@ export async function runConsumer<E>(opts: RunConsumerOptions<E>): Promise<Consu
         for (const [offset, span] of spans) tracing.endRecord(span, outcome(offset), letterErrors.get(offset));
         spans.clear();
       };
+      // Below a replay's frontier: records outside its range or keys were applied before and are passed over.
+      const decisions = mark === null ? null : new Map(all.map((m) => [m.offset, replayDecision(mark, BigInt(m.offset), m.key ? m.key.toString('utf8') : null)]));
+      const chunk = decisions === null ? all : all.filter((m) => decisions.get(m.offset) !== 'skip');
+      const replayed = decisions === null ? 0 : all.filter((m) => decisions.get(m.offset) === 'replay').length;
       try {
-        const { ok, dead } = decodeAll(chunk, partition, spans);
-        const applied = await retrying(partition, alive, heartbeat, 'apply', () => apply(ok, partition, heartbeat, spans));
+        const replayId = (m: KafkaMessage) => (mark !== null && !mark.effects && decisions?.get(m.offset) === 'replay' ? mark.id : null);
+        const { ok, dead } = decodeAll(chunk, partition, spans, replayId);
+        const kinds = countKinds(ok, dead.length);
+        const applied = await retrying(partition, alive, heartbeat, 'apply', () => apply(ok, partition, heartbeat, spans), kinds);
         if (applied === ABORTED) return;
         const letters = [...dead, ...applied.rejected];
         if (letters.length > 0) {
           if ((await deadLetter(letters, partition, alive, heartbeat, spans)) === ABORTED) return;
           for (const { record, error } of letters) {
             letterErrors.set(record.offset, error);
-            obs.deadLettered?.((error as { code?: string }).code ?? 'WABUS_UNCLASSIFIED');
+            obs.deadLettered?.((error as { code?: string }).code ?? 'WABUS_UNCLASSIFIED', 'event' in record ? kindOf((record as ConsumedRecord<E>).event) : 'undecodable');
             const span = spans.get(record.offset);
             context.with(span ? trace.setSpan(ROOT_CONTEXT, span) : context.active(), () =>
               log.warn({ component: 'consumer', groupId: opts.groupId, partition, offset: record.offset, code: (error as { code?: string }).code, err: error }, 'dead-lettered'),
             );
           }
         }
-        const last = chunk.at(-1)!.offset;
+        const last = all.at(-1)!.offset;
         const next = BigInt(last) + 1n;
+        // The mark travels with each commit while the partition is inside the replay, and is dropped past it.
+        const metadata = mark !== null && next < mark.frontier ? formatReplayMark(mark) : null;
         const committed = await retrying(partition, alive, heartbeat, 'commit', () =>
-          consumer.commitOffsets([{ topic: opts.topic, partition, offset: next.toString() }]),
+          consumer.commitOffsets([{ topic: opts.topic, partition, offset: next.toString(), metadata }]),
         );
         if (committed === ABORTED) return;
         endSpans((offset) => (letterErrors.has(offset) ? 'dead_lettered' : 'applied'));
@@ -253,21 +371,34 @@ export async function runConsumer<E>(opts: RunConsumerOptions<E>): Promise<Consu
         const lag = Number(BigInt(batch.highWatermark) - next);
         st.lag = lag < 0 ? 0 : lag;
         obs.lag?.(partition, st.lag);
-        obs.applied?.(ok.length - applied.rejected.length, applied.duplicates);
-        obs.batchSeconds?.((performance.now() - started) / 1000);
-      if (obs.endToEnd && opts.eventTime) {
-        const at = now();
-        for (const r of ok) {
-          const t = opts.eventTime(r.event);
-          if (t !== null) obs.endToEnd(Math.max(0, at - t) / 1000);
+        reportApplied(ok, applied);
+        if (mark !== null) {
+          if (replayed > 0) obs.replay?.('replayed', replayed);
+          if (all.length - chunk.length > 0) obs.replay?.('skipped', all.length - chunk.length);
+          if (metadata === null) {
+            (await marks)?.set(partition, null);
+            log.info({ component: 'consumer', groupId: opts.groupId, partition, replay: mark.id, frontier: mark.frontier.toString() }, 'replay finished on partition');
+          }
         }
-      }
+        obs.batchSeconds?.((performance.now() - started) / 1000);
+        if (obs.endToEnd && opts.eventTime && mark === null) {
+          const at = now();
+          for (const r of ok) {
+            const t = opts.eventTime(r.event);
+            if (t !== null) obs.endToEnd(Math.max(0, at - t) / 1000);
+          }
+        }
         progress.advance(partition, next);
       } finally {
         // The partition was given up (revoked, stopping) or an error escapes: what is still open was not committed here.
         endSpans(() => 'abandoned');
       }
       await heartbeat().catch(() => undefined);
+    }
+    if (opts.replayOnly && messages.length < batch.messages.length) {
+      st.replayDone = true;
+      log.info({ component: 'consumer', groupId: opts.groupId, partition }, 'replay-only: partition at its frontier, held');
+      pause();
     }
   }
 
