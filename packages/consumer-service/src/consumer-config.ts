@@ -1,4 +1,4 @@
-import { int, list, oneOf, readConfig, str, type ConfigOf } from '@wabus/config';
+import { bool, int, list, oneOf, readConfig, str, type ConfigOf } from '@wabus/config';
 
 /** The configuration every consumer service shares; `name` gives the defaults (group, database, DLQ topic). */
 export function consumerSchema(name: string, defaultPort: number, portEnv: string) {
@@ -9,6 +9,18 @@ export function consumerSchema(name: string, defaultPort: number, portEnv: strin
     topic: { env: 'WABUS_EVENTS_TOPIC', parse: str, default: 'whatsapp.events.v1', description: 'topic to consume' },
     groupId: { env: 'WABUS_GROUP_ID', parse: str, default: `wabus.${name}`, description: 'consumer group (one per service)' },
     dlqTopic: { env: 'WABUS_DLQ_TOPIC', parse: str, default: `whatsapp.events.v1.dlq.${name}`, description: 'dead-letter topic of this service' },
+    redriveTopic: {
+      env: 'WABUS_REDRIVE_TOPIC',
+      parse: str,
+      default: '',
+      description: 'where `wabus dlq redrive` puts dead letters back for this service, consumed by group <group>.redrive; default <topic>.redrive.<service>; `-`: not consumed',
+    },
+    replayOnly: {
+      env: 'WABUS_REPLAY_ONLY',
+      parse: bool,
+      default: false,
+      description: 'shadow replays (set by `wabus replay shadow`): apply only what lies below the replay frontier, nothing live',
+    },
     mongoUri: { env: 'MONGODB_URI', parse: str, default: 'mongodb://127.0.0.1:27017/?directConnection=true', description: 'MongoDB connection string' },
     database: { env: 'WABUS_DATABASE', parse: str, default: `wabus_${name.replaceAll('-', '_')}`, description: 'this service\'s own database' },
     maxBatchRecords: { env: 'WABUS_MAX_BATCH', parse: int(1, 10_000), default: 500, description: 'records applied per store round trip' },

@@ -21,6 +21,8 @@ export interface ConsumerServiceOptions<E> {
 export interface ConsumerService {
   app: FastifyInstance;
   runtime: ConsumerRuntime;
+  /** The runtime of the redrive topic; null when it is missing, disabled, or in a replay-only (shadow) run. */
+  redrive: ConsumerRuntime | null;
   mongo: MongoClient;
   db: Db;
   /** Graceful: stop consuming (finish the chunk in hand, commit, leave the group), close the API, close the store. */
@@ -40,14 +42,23 @@ export async function startConsumerService<E>(opts: ConsumerServiceOptions<E>): 
   const db = mongo.db(config.database);
   const handler = await opts.handler(db);
   const kafka = createKafka({ brokers: config.kafkaBrokers, clientId: `wabus-${opts.name}`, log: logger.child({ component: 'kafka' }) });
-  const runtime = await runConsumer<E>({
+  const common = {
     kafka,
-    groupId: config.groupId,
-    topic: config.topic,
     dlqTopic: config.dlqTopic,
     maxBatchRecords: config.maxBatchRecords,
     partitionsConsumedConcurrently: config.partitionsConcurrently,
     sessionTimeoutMs: config.sessionTimeoutMs,
+    kindOf: (e: E) => {
+      const k = (e as { kind?: unknown }).kind;
+      return typeof k === 'string' ? k : 'unknown';
+    },
+    ...handler,
+  };
+  const runtime = await runConsumer<E>({
+    ...common,
+    groupId: config.groupId,
+    topic: config.topic,
+    replayOnly: config.replayOnly,
     log: logger,
     observer: opts.observer,
     // Events of the wabus contract carry the time ingress received their webhook.
@@ -55,19 +66,44 @@ export async function startConsumerService<E>(opts: ConsumerServiceOptions<E>): 
       const t = (e as { receivedAt?: unknown }).receivedAt;
       return typeof t === 'number' ? t : null;
     },
-    kindOf: (e: E) => {
-      const k = (e as { kind?: unknown }).kind;
-      return typeof k === 'string' ? k : 'unknown';
-    },
-    ...handler,
   });
+  const redrive = config.replayOnly ? null : await startRedrive();
+
+  /**
+   * Dead letters put back by `wabus dlq redrive` arrive on the service's redrive topic, consumed by a group of its
+   * own (`<group>.redrive`) through the same handler: applied, deduplicated or dead-lettered again like any event.
+   */
+  async function startRedrive(): Promise<ConsumerRuntime | null> {
+    if (config.redriveTopic === '-') return null;
+    const redriveTopic = config.redriveTopic || `${config.topic}.redrive.${opts.name}`;
+    const admin = kafka.admin();
+    await admin.connect();
+    // listTopics, not a metadata request: that could auto-create the topic on a broker that allows it.
+    const exists = await admin
+      .listTopics()
+      .then((topics) => topics.includes(redriveTopic))
+      .finally(() => admin.disconnect());
+    if (!exists) {
+      logger.warn({ redriveTopic }, 'redrive topic missing (run `pnpm wabus topics apply`): re-driven dead letters are not consumed');
+      return null;
+    }
+    const { applied, deadLettered, retried } = opts.observer;
+    return runConsumer<E>({
+      ...common,
+      groupId: `${config.groupId}.redrive`,
+      topic: redriveTopic,
+      partitionsConsumedConcurrently: 1,
+      log: logger.child({ consumer: 'redrive' }),
+      observer: { applied, deadLettered, retried },
+    });
+  }
 
   new Gauge({
     name: 'wabus_consumer_ready',
     help: '1 when the service is a member of its group with no partition paused (what /readyz reports, store aside)',
     registers: [opts.registry],
     collect() {
-      this.set(runtime.ready() ? 1 : 0);
+      this.set(runtime.ready() && (redrive?.ready() ?? true) ? 1 : 0);
     },
   });
 
@@ -86,7 +122,7 @@ export async function startConsumerService<E>(opts: ConsumerServiceOptions<E>): 
       .then(() => ({ ok: true }))
       .catch((err: Error) => ({ ok: false, detail: err.message }));
     const status = runtime.status();
-    const paused = status.partitions.filter((p) => p.paused);
+    const paused = [...status.partitions, ...(redrive?.status().partitions ?? [])].filter((p) => p.paused);
     const checks = {
       consumer: status.joined ? { ok: true } : { ok: false, detail: 'not (yet) a member of the consumer group' },
       partitions: paused.length === 0 ? { ok: true } : { ok: false, detail: paused.map((p) => `partition ${p.partition}: ${p.lastError}`).join('; ') },
@@ -96,7 +132,7 @@ export async function startConsumerService<E>(opts: ConsumerServiceOptions<E>): 
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks });
   });
   app.get('/metrics', async (_req, reply) => reply.type(opts.registry.contentType).send(await opts.registry.metrics()));
-  app.get('/v1/lag', async () => runtime.status());
+  app.get('/v1/lag', async () => ({ ...runtime.status(), ...(redrive ? { redrive: redrive.status() } : {}) }));
   if (opts.routes) await app.register(opts.routes, { db });
   await app.listen({ host: config.host, port: config.port });
   logger.info({ groupId: config.groupId, topic: config.topic, database: config.database, port: config.port }, `${opts.name} running`);
@@ -104,10 +140,11 @@ export async function startConsumerService<E>(opts: ConsumerServiceOptions<E>): 
   return {
     app,
     runtime,
+    redrive,
     mongo,
     db,
     async stop() {
-      await runtime.stop();
+      await Promise.all([runtime.stop(), redrive?.stop()]);
       await app.close();
       await mongo.close();
     },
