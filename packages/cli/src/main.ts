@@ -1,8 +1,11 @@
 import { devCommand, devUsage } from './commands/dev.ts';
+import { dlqCommand, dlqUsage } from './commands/dlq.ts';
 import { eventsCommand, eventsUsage } from './commands/events-tail.ts';
+import { groupsCommand, groupsUsage } from './commands/groups.ts';
 import { infraCommand, infraUsage } from './commands/infra.ts';
 import { simulateCommand, simulateUsage } from './commands/simulate.ts';
 import { topicsCommand, topicsUsage } from './commands/topics.ts';
+import { traceCommand, traceUsage } from './commands/trace.ts';
 import { UsageError } from './usage-error.ts';
 
 const USAGE = `usage: pnpm wabus <command>
@@ -11,6 +14,9 @@ ${infraUsage}
 ${topicsUsage}
 ${eventsUsage}
 ${simulateUsage}
+${dlqUsage}
+${groupsUsage}
+${traceUsage}
 ${devUsage}
 `;
 
@@ -19,6 +25,9 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
   topics: topicsCommand,
   events: eventsCommand,
   simulate: simulateCommand,
+  dlq: (argv) => dlqCommand(argv),
+  groups: (argv) => groupsCommand(argv),
+  trace: (argv) => traceCommand(argv),
   dev: () => devCommand(),
 };
 

@@ -1,0 +1,94 @@
+import kafkajs, { type Admin, type IHeaders, type Kafka, type Message, type PartitionMetadata, type Producer } from 'kafkajs';
+import { createIdempotentProducer } from '@wabus/kafka';
+import { ledgerMessage, type LedgerAction } from './action-ledger.ts';
+import { REDRIVE_OF_HEADER, type DeadLetter } from './dead-letters.ts';
+import { OpsError } from './errors.ts';
+import { requireTopics } from './kafka-admin.ts';
+
+const { Partitioners } = kafkajs;
+
+/** The record a dead letter becomes on the redrive topic: original key, value and headers, plus where it came from. */
+export function redriveMessage(entry: DeadLetter): Message {
+  const headers: IHeaders = { ...entry.originalHeaders, [REDRIVE_OF_HEADER]: entry.id };
+  return { key: entry.key, value: entry.value, headers };
+}
+
+export interface RedriveOptions {
+  redriveTopic: string;
+  ledgerTopic: string;
+  by: string;
+  now: () => Date;
+  /** Records per produce request (and per ledger write). */
+  chunkSize?: number;
+}
+
+export interface Redriven {
+  entry: DeadLetter;
+  redriveTopic: string;
+  redrivePartition: number;
+  redriveOffset: string;
+}
+
+const CHUNK = 500;
+
+/**
+ * Produces each entry to the redrive topic (idempotent producer, acks=all), then, once acknowledged, records it in
+ * the actions ledger. Chunk by chunk: a failure leaves every earlier chunk both re-driven and recorded, and names
+ * what was re-driven but not recorded (re-driving those again is harmless: consumers deduplicate).
+ */
+export async function redriveDeadLetters(kafka: Kafka, admin: Admin, entries: readonly DeadLetter[], o: RedriveOptions): Promise<Redriven[]> {
+  await requireTopics(admin, [o.redriveTopic, o.ledgerTopic]);
+  const [meta] = (await admin.fetchTopicMetadata({ topics: [o.redriveTopic] })).topics;
+  const partitionMetadata = (meta?.partitions ?? []) as PartitionMetadata[];
+  // The partition is chosen here (the same murmur2 partitioner the producer uses) so each record's offset is known.
+  const partitioner = Partitioners.DefaultPartitioner();
+  const producer = createIdempotentProducer(kafka);
+  const done: Redriven[] = [];
+  await producer.connect();
+  try {
+    const size = o.chunkSize ?? CHUNK;
+    for (let i = 0; i < entries.length; i += size) {
+      const chunk = entries.slice(i, i + size);
+      const messages = chunk.map((entry) => {
+        const m = redriveMessage(entry);
+        return { ...m, partition: partitioner({ topic: o.redriveTopic, partitionMetadata, message: m }) };
+      });
+      const placed = await send(producer, o.redriveTopic, messages).catch((cause: unknown) => {
+        throw new OpsError('WABUS_OPS_REDRIVE_FAILED', `producing to ${o.redriveTopic} failed after ${done.length} of ${entries.length} re-drives: ${(cause as Error).message}`, {
+          cause,
+          details: { redriven: done.map((d) => d.entry.id), notRedriven: entries.slice(i).map((e) => e.id) },
+        });
+      });
+      const batch = chunk.map((entry, j) => ({ entry, redriveTopic: o.redriveTopic, redrivePartition: messages[j]!.partition, redriveOffset: placed[j]! }));
+      const at = o.now().toISOString();
+      const actions = batch.map((r) => {
+        const action: LedgerAction = { action: 'redriven', at, by: o.by, redriveTopic: r.redriveTopic, redrivePartition: r.redrivePartition, redriveOffset: r.redriveOffset };
+        return ledgerMessage(r.entry.id, action);
+      });
+      await producer.send({ topic: o.ledgerTopic, acks: -1, messages: actions }).catch((cause: unknown) => {
+        throw new OpsError('WABUS_OPS_LEDGER_WRITE_FAILED', `re-drove ${batch.length} dead letter(s) but could not record it in ${o.ledgerTopic}: ${(cause as Error).message}`, {
+          cause,
+          details: { redrivenNotRecorded: batch.map((b) => b.entry.id), redriven: done.map((d) => d.entry.id) },
+        });
+      });
+      done.push(...batch);
+    }
+  } finally {
+    await producer.disconnect().catch(() => undefined);
+  }
+  return done;
+}
+
+/** Sends messages with explicit partitions in one request; returns each message's offset. */
+async function send(producer: Producer, topic: string, messages: (Message & { partition: number })[]): Promise<string[]> {
+  const meta = await producer.send({ topic, acks: -1, messages });
+  const base = new Map(meta.map((m) => [m.partition, BigInt(m.baseOffset ?? '-1')]));
+  const seen = new Map<number, bigint>();
+  return messages.map((m) => {
+    const b = base.get(m.partition);
+    if (b === undefined || b < 0n) throw new Error(`no offset acknowledged for partition ${m.partition}`);
+    const n = seen.get(m.partition) ?? 0n;
+    seen.set(m.partition, n + 1n);
+    return (b + n).toString();
+  });
+}
