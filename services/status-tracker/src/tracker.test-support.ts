@@ -2,17 +2,16 @@ import type { TestContext } from 'node:test';
 import type { Db } from 'mongodb';
 import { pino } from 'pino';
 import type { Kafka } from 'kafkajs';
-import { createConsumerMetrics, loadConsumerConfig, startConsumerService, type ConsumerService } from '@wabus/consumer-service';
+import { loadConsumerConfig } from '@wabus/consumer-service';
 import { contentHash } from '@wabus/dedup';
-import { decodeEvent, type WhatsAppEvent } from '@wabus/events';
+import { decodeEvent } from '@wabus/events';
 import { createKafka } from '@wabus/kafka';
 import { createEventTopics, produceRecords, testDatabase as testDatabaseFor, testEnv, uniqueName, type RecordToProduce } from '@wabus/testing';
 import { evolveStatus } from './evolve-status.ts';
 import { readStatusFact } from './status-fact.ts';
 import type { StatusDocument } from './status-document.ts';
-import { createStatusHandler } from './status-handler.ts';
 import { STATUSES_COLLECTION } from './status-indexes.ts';
-import { statusRoutes } from './status-routes.ts';
+import { SERVICE_NAME, startStatusTracker, type StatusTrackerService } from './start-status-tracker.ts';
 import type { EventRecord } from './status-workload.test-support.ts';
 
 export const testKafka = (): Kafka => createKafka({ brokers: testEnv().kafkaBrokers, clientId: 'status-tracker-test' });
@@ -25,11 +24,9 @@ export const produce = (kafka: Kafka, topic: string, records: readonly RecordToP
 /** A database name for this test, dropped after it. */
 export const testDatabase = (t: TestContext, uri = testEnv().mongoUri): string => testDatabaseFor(t, { prefix: 'st', uri });
 
-export interface TrackerUnderTest extends ConsumerService {
-  metrics: ReturnType<typeof createConsumerMetrics>;
-}
+export type TrackerUnderTest = StatusTrackerService;
 
-/** The status-tracker in process, wired exactly as main.ts wires it, on the test's own topic, group and database. */
+/** The status-tracker in process, started as main.ts starts it, on the test's own topic, group and database. */
 export async function startTracker(t: TestContext, o: { topic: string; dlqTopic: string; database: string; groupId?: string; mongoUri?: string; maxBatch?: number }): Promise<TrackerUnderTest> {
   const env = {
     HOST: '127.0.0.1',
@@ -43,23 +40,14 @@ export async function startTracker(t: TestContext, o: { topic: string; dlqTopic:
     WABUS_MAX_BATCH: String(o.maxBatch ?? 500),
     LOG_LEVEL: 'silent',
   };
-  const config = loadConsumerConfig('status-tracker', 8082, 'STATUS_TRACKER_PORT', env);
-  const metrics = createConsumerMetrics('status-tracker');
-  const service = await startConsumerService<WhatsAppEvent>({
-    name: 'status-tracker',
-    config,
-    logger: pino({ level: 'silent' }),
-    handler: createStatusHandler,
-    routes: statusRoutes,
-    ...metrics,
-  });
+  const config = loadConsumerConfig(SERVICE_NAME, 8082, 'STATUS_TRACKER_PORT', env);
+  const service = await startStatusTracker({ config, logger: pino({ level: 'silent' }) });
   let stopped = false;
   t.after(async () => {
     if (!stopped) await service.stop();
   });
   return {
     ...service,
-    metrics,
     async stop() {
       stopped = true;
       await service.stop();
