@@ -1,5 +1,12 @@
 import type { SkipReason } from './decide.ts';
+import type { GraphOutcome } from './graph-client.ts';
 import type { OutboxState } from './outbox.ts';
+
+/** A Graph API call: a reply, or marking the inbound message as read. */
+export type GraphCall = 'send' | 'mark_read';
+
+/** Why a call waited: the business number's throughput limit, the recipient's pacing, or backoff after a refusal. */
+export type WaitReason = 'throughput' | 'recipient' | 'backoff';
 
 /** Observability hooks of auto-reply; every one is optional and the default does nothing. */
 export interface AutoReplyObserver {
@@ -13,6 +20,13 @@ export interface AutoReplyObserver {
   refused?(code: string): void;
   /** Pending entries turned `unknown` at start-up. */
   surfaced?(n: number): void;
+  /**
+   * Every Graph API call, by its outcome; `code` is Meta's `error.code` (or the transport's, e.g. ECONNREFUSED) for
+   * refused and failed calls, the reason for unknown ones, empty for accepted ones.
+   */
+  called?(call: GraphCall, result: GraphOutcome['outcome'], code: string): void;
+  /** A wait before a Graph API call, in seconds, as decided (not measured). */
+  waited?(reason: WaitReason, seconds: number): void;
 }
 
 export const noopObserver: AutoReplyObserver = {};

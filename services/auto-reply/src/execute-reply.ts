@@ -128,6 +128,7 @@ export async function executeReply(deps: ReplyExecutorDeps, d: ReplyDecision, so
         break;
       }
       deps.log.warn({ eventId: m.eventId, code: out.error.code, attempt, retryInMs: Math.round(wait) }, 'reply refused by a rate limit; retrying');
+      deps.observer.waited?.('backoff', wait / 1000);
       await deps.sleep(wait);
       // Lost only if someone marked the entry meanwhile (a restarting instance): then it is theirs to surface.
       if (!(await claim(deps, m.eventId, attempt, out.error))) return 'unknown';
@@ -148,7 +149,9 @@ export async function executeReply(deps: ReplyExecutorDeps, d: ReplyDecision, so
       outcome = out.outcome === 'refused' ? 'failed' : out.outcome;
       error = out.outcome === 'refused' || out.outcome === 'failed' ? out.error : undefined;
       if (out.outcome !== 'refused' || attempt === 3) break;
-      await deps.sleep(backoff(deps, attempt - 1));
+      const wait = backoff(deps, attempt - 1);
+      deps.observer.waited?.('backoff', wait / 1000);
+      await deps.sleep(wait);
     }
     await untilStored(deps, 'record mark-as-read', m.eventId, () => recordMarkAsRead(deps.outbox, m.eventId, outcome, error, new Date(deps.now())));
   }

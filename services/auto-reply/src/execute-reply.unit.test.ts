@@ -5,6 +5,7 @@ import { executeReply, type ReplyDecision, type ReplyExecutorDeps } from './exec
 import type { GraphOutcome } from './graph-client.ts';
 import type { GraphRequest } from './graph-request.ts';
 import { memoryOutbox } from './memory-outbox.test-support.ts';
+import { observeGraphCalls } from './observe-graph-calls.ts';
 import { createPacer, createRateLimiter } from './rate-limiter.ts';
 
 const NOW = 1_750_000_000_000;
@@ -107,6 +108,34 @@ test('execute: refusals are retried with a new claim each; permanent errors and 
   assert.equal(await executeReply(u.deps, decision(), source), 'unknown');
   assert.equal(u.sent.length, 1);
   assert.equal(u.outbox.docs.get('ev1')!.unknown?.reason, 'timeout');
+});
+
+test('execute: every Graph API call is reported with its outcome and code, and every backoff wait as slept', async () => {
+  const r = setup([
+    { outcome: 'refused', error: { code: 130429 } },
+    { outcome: 'refused', error: { code: 'ECONNREFUSED' } },
+    { outcome: 'accepted', wamid: 'wamid.OUT' },
+    { outcome: 'refused', error: { code: 80007 } },
+    { outcome: 'unknown', reason: 'timeout', detail: 'no answer' },
+  ]);
+  const events: string[] = [];
+  const slept: number[] = [];
+  r.deps.sleep = async (ms) => void slept.push(ms);
+  r.deps.observer = { called: (call, result, code) => events.push(`${call} ${result} ${code}`), waited: (reason, s) => events.push(`wait ${reason} ${s * 1000}`) };
+  r.deps.graph = observeGraphCalls(r.deps.graph, r.deps.observer);
+  assert.equal(await executeReply(r.deps, decision('x', true), source), 'sent');
+  // retry 1 ms initial, 4 max, random 0.5: refusal backoffs of 1 and 2 ms, the mark-as-read's of 1 ms.
+  assert.deepEqual(events, [
+    'send refused 130429',
+    'wait backoff 1',
+    'send refused ECONNREFUSED',
+    'wait backoff 2',
+    'send accepted ',
+    'mark_read refused 80007',
+    'wait backoff 1',
+    'mark_read unknown timeout',
+  ]);
+  assert.deepEqual(slept, [1, 2, 1], 'what was reported is what was slept');
 });
 
 test('execute: refusals past the max age end as failed (retries exhausted)', async () => {

@@ -66,9 +66,9 @@ export function serviceEnv(o: { topic: string; dlqTopic: string; database: strin
   };
 }
 
-/** auto-reply in process, wired as main.ts wires it. */
-export async function startService(t: TestContext, env: Record<string, string>): Promise<AutoReplyService> {
-  const service = await startAutoReply({ ...loadAutoReplyEnv(env), logger: pino({ level: 'silent' }) });
+/** auto-reply in process, wired as main.ts wires it; `now` replaces the clock (the limiters' and the decisions'). */
+export async function startService(t: TestContext, env: Record<string, string>, o: { now?: () => number } = {}): Promise<AutoReplyService> {
+  const service = await startAutoReply({ ...loadAutoReplyEnv(env), logger: pino({ level: 'silent' }), now: o.now });
   let stopped = false;
   t.after(async () => {
     if (!stopped) await service.stop();

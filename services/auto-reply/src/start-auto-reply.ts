@@ -5,7 +5,9 @@ import type { WhatsAppEvent } from '@wabus/events';
 import { loadAutoReplyConfig, type AutoReplyConfig } from './auto-reply-config.ts';
 import { createAutoReplyHandler } from './auto-reply-handler.ts';
 import { createAutoReplyMetrics } from './auto-reply-metrics.ts';
+import type { WaitReason } from './auto-reply-observer.ts';
 import { createGraphClient } from './graph-client.ts';
+import { observeGraphCalls } from './observe-graph-calls.ts';
 import { outboxRoutes } from './outbox-routes.ts';
 import { loadRules } from './parse-rules.ts';
 import { createPacer, createRateLimiter, perSecond } from './rate-limiter.ts';
@@ -33,6 +35,11 @@ export async function startAutoReply(o: { consumer: ConsumerConfig; config: Auto
   const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
   const metrics = createConsumerMetrics(SERVICE_NAME, { defaultMetrics: o.defaultMetrics ?? false });
   const observer = createAutoReplyMetrics(metrics.registry);
+  // The limiters decide how long to wait; each wait is counted as decided, then slept.
+  const waiting = (reason: WaitReason) => (ms: number) => {
+    observer.waited?.(reason, ms / 1000);
+    return sleep(ms);
+  };
   const log = o.logger.child({ component: 'auto-reply' });
   log.info({ rules: rules.rules.length, rulesFile: config.rulesFile, graph: config.graphBaseUrl, apiVersion: config.apiVersion }, 'rules loaded');
 
@@ -43,10 +50,10 @@ export async function startAutoReply(o: { consumer: ConsumerConfig; config: Auto
     handler: (db) =>
       createAutoReplyHandler(db, {
         policy: { rules, maxAgeSeconds: config.maxAgeSeconds, allowReplay: config.allowReplay },
-        graph: createGraphClient({ baseUrl: config.graphBaseUrl, accessToken: config.accessToken, timeoutMs: config.requestTimeoutMs }),
+        graph: observeGraphCalls(createGraphClient({ baseUrl: config.graphBaseUrl, accessToken: config.accessToken, timeoutMs: config.requestTimeoutMs }), observer),
         apiVersion: config.apiVersion,
-        throughput: createRateLimiter({ intervalMs: perSecond(config.ratePerSecond), burst: config.rateBurst, now, sleep }),
-        pacing: createPacer({ intervalMs: config.recipientIntervalMs, now, sleep }),
+        throughput: createRateLimiter({ intervalMs: perSecond(config.ratePerSecond), burst: config.rateBurst, now, sleep: waiting('throughput') }),
+        pacing: createPacer({ intervalMs: config.recipientIntervalMs, now, sleep: waiting('recipient') }),
         retry: { initialMs: config.retryInitialMs, maxMs: config.retryMaxMs },
         concurrency: config.concurrency,
         owner: randomUUID(),

@@ -1,0 +1,19 @@
+import type { AutoReplyObserver } from './auto-reply-observer.ts';
+import type { GraphClient, GraphOutcome } from './graph-client.ts';
+
+const codeOf = (out: GraphOutcome): string => {
+  if (out.outcome === 'accepted') return '';
+  if (out.outcome === 'unknown') return out.reason;
+  return String(out.error.code);
+};
+
+/** The client, reporting every call's outcome (a mark-as-read is the body with `status: "read"`). */
+export function observeGraphCalls(graph: GraphClient, observer: AutoReplyObserver): GraphClient {
+  return {
+    async post(req) {
+      const out = await graph.post(req);
+      observer.called?.(req.body['status'] === 'read' ? 'mark_read' : 'send', out.outcome, codeOf(out));
+      return out;
+    },
+  };
+}
