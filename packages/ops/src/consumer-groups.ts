@@ -36,7 +36,7 @@ export interface GroupReport {
   groupId: string;
   state: string;
   members: GroupMember[];
-  /** The events topic first, then the group's redrive topic(s) where it has committed offsets. */
+  /** The topics (events topic, redrive topics) on which the group has committed offsets. */
   topics: GroupTopicLag[];
 }
 
@@ -49,7 +49,7 @@ export interface GroupsReport {
 export interface DescribeGroupsOptions {
   /** The events topic (default whatsapp.events.v1); its `<topic>.redrive.*` topics are reported too. */
   topic: string;
-  /** Only these groups (default: every group with committed offsets on the topic). */
+  /** Only these groups (default: every group with committed offsets on the topic or its redrive topics). */
   groupIds?: readonly string[];
   lagProbes: readonly string[];
   probeTimeoutMs?: number;
@@ -58,7 +58,7 @@ export interface DescribeGroupsOptions {
 
 type Committed = Map<string, Map<number, bigint>>;
 
-/** Committed offsets (≥ 0) per topic and partition of a group, for the given topics. */
+/** Committed offsets (≥ 0) per topic and partition of a group, for the given topics; topics without any are left out. */
 export async function committedOffsets(admin: Admin, groupId: string, topics: readonly string[]): Promise<Committed> {
   const out: Committed = new Map();
   for (const entry of await admin.fetchOffsets({ groupId, topics: [...topics] })) {
@@ -69,18 +69,23 @@ export async function committedOffsets(admin: Admin, groupId: string, topics: re
   return out;
 }
 
-/** Every consumer group with committed offsets on `topic`, with their committed offsets there. */
-export async function groupsOnTopic(admin: Admin, topic: string): Promise<Map<string, Map<number, bigint>>> {
+/** Every consumer group with committed offsets on any of `topics`, with those offsets. */
+export async function groupsOnTopics(admin: Admin, topics: readonly string[]): Promise<Map<string, Committed>> {
   const { groups } = await admin.listGroups();
   const ids = groups.filter((g) => g.protocolType === 'consumer' || g.protocolType === '').map((g) => g.groupId);
-  const out = new Map<string, Map<number, bigint>>();
+  const out = new Map<string, Committed>();
   // A shared cluster can have hundreds of groups: a few offset fetches at a time.
   for (let i = 0; i < ids.length; i += 16) {
     const slice = ids.slice(i, i + 16);
-    const found = await Promise.all(slice.map(async (id) => (await committedOffsets(admin, id, [topic])).get(topic)));
-    found.forEach((c, j) => c && out.set(slice[j]!, c));
+    const found = await Promise.all(slice.map((id) => committedOffsets(admin, id, topics)));
+    found.forEach((c, j) => c.size > 0 && out.set(slice[j]!, c));
   }
   return out;
+}
+
+/** Every consumer group with committed offsets on `topic`, with its committed offsets there. */
+export async function groupsOnTopic(admin: Admin, topic: string): Promise<Map<string, Map<number, bigint>>> {
+  return new Map([...(await groupsOnTopics(admin, [topic]))].map(([id, c]) => [id, c.get(topic)!]));
 }
 
 function decodeAssignment(buf: Buffer): Record<string, number[]> {
@@ -93,41 +98,46 @@ function decodeAssignment(buf: Buffer): Record<string, number[]> {
 }
 
 /**
- * Each consumer group: state, members, and per partition of the events topic (and of its redrive topics) the
- * committed offset, the high watermark and the lag; whether a partition is paused comes from the services'
- * `/v1/lag`.
+ * Each consumer group of the events topic and of its redrive topics (services consume those with a group of their
+ * own, `<group>.redrive`): state, members, and per partition the committed offset, the high watermark and the lag;
+ * whether a partition is paused comes from the services' `/v1/lag`.
  */
 export async function describeConsumerGroups(admin: Admin, o: DescribeGroupsOptions): Promise<GroupsReport> {
   await requireTopics(admin, [o.topic]);
   const redriveTopics = (await admin.listTopics()).filter((t) => t.startsWith(`${o.topic}.redrive.`)).sort();
   const topics = [o.topic, ...redriveTopics];
-  const ids = o.groupIds ? [...o.groupIds] : [...(await groupsOnTopic(admin, o.topic)).keys()].sort();
-  const [probes, described] = await Promise.all([
+  const [probes, committedByGroup] = await Promise.all([
     probeLag(o.lagProbes, { ...(o.probeTimeoutMs !== undefined ? { timeoutMs: o.probeTimeoutMs } : {}), ...(o.fetch ? { fetch: o.fetch } : {}) }),
-    ids.length > 0 ? admin.describeGroups(ids) : Promise.resolve({ groups: [] }),
+    o.groupIds
+      ? Promise.all(o.groupIds.map(async (id) => [id, await committedOffsets(admin, id, topics)] as const)).then((e) => new Map(e))
+      : groupsOnTopics(admin, topics),
   ]);
+  const ids = [...committedByGroup.keys()].sort();
+  const described = ids.length > 0 ? await admin.describeGroups(ids) : { groups: [] };
   const ends = new Map<string, Map<number, { low: bigint; high: bigint }>>();
   for (const t of topics) ends.set(t, new Map((await admin.fetchTopicOffsets(t)).map((x) => [x.partition, { low: BigInt(x.low), high: BigInt(x.high) }])));
 
   const groups: GroupReport[] = [];
   for (const groupId of ids) {
     const d = described.groups.find((g) => g.groupId === groupId);
-    const committed = await committedOffsets(admin, groupId, topics);
-    if (o.groupIds && committed.size === 0 && (d === undefined || d.state === 'Dead')) {
+    const committed = committedByGroup.get(groupId)!;
+    if (committed.size === 0 && (d === undefined || d.state === 'Dead')) {
       throw new OpsError('WABUS_OPS_NO_MATCH', `consumer group ${groupId} does not exist (no members, no committed offsets on ${topics.join(', ')})`);
     }
     const paused = new Map<string, Map<number, { paused: boolean; lastError?: string }>>();
-    for (const p of probes) {
-      if (!p.ok || p.groupId !== groupId) continue;
-      const t = p.topic ?? o.topic;
+    for (const s of probes.flatMap((p) => p.statuses ?? [])) {
+      if (s.groupId !== groupId) continue;
+      const t = s.topic ?? o.topic;
       let m = paused.get(t);
       if (!m) paused.set(t, (m = new Map()));
-      for (const q of p.partitions ?? []) m.set(q.partition, { paused: q.paused, ...(q.lastError !== undefined ? { lastError: q.lastError } : {}) });
+      for (const q of s.partitions) m.set(q.partition, { paused: q.paused, ...(q.lastError !== undefined ? { lastError: q.lastError } : {}) });
     }
+    const assignment = new Set((d?.members ?? []).flatMap((m) => Object.keys(decodeAssignment(m.memberAssignment))));
     const topicLags: GroupTopicLag[] = [];
     for (const t of topics) {
       const c = committed.get(t);
-      if (t !== o.topic && !c) continue;
+      // A group named with --group that has no commits yet is still shown on the topics it is assigned.
+      if (!c && !assignment.has(t) && !(t === o.topic && committed.size === 0)) continue;
       const partitions: PartitionLag[] = [...ends.get(t)!]
         .sort(([a], [b]) => a - b)
         .map(([partition, { low, high }]) => {

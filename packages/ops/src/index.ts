@@ -18,10 +18,10 @@ export type { DeadLetterSelector, OffsetRef, Selection } from './select-dead-let
 export { redriveDeadLetters, redriveMessage } from './redrive-dead-letters.ts';
 export type { RedriveOptions, Redriven } from './redrive-dead-letters.ts';
 export { discardDeadLetters } from './discard-dead-letters.ts';
-export { committedOffsets, describeConsumerGroups, groupsOnTopic } from './consumer-groups.ts';
+export { committedOffsets, describeConsumerGroups, groupsOnTopic, groupsOnTopics } from './consumer-groups.ts';
 export type { DescribeGroupsOptions, GroupMember, GroupReport, GroupsReport, GroupTopicLag, PartitionLag } from './consumer-groups.ts';
 export { probeLag } from './lag-probe.ts';
-export type { FetchLike, ProbedPartition, ProbeResult } from './lag-probe.ts';
+export type { FetchLike, ProbedPartition, ProbedStatus, ProbeResult } from './lag-probe.ts';
 export { parseSince } from './parse-since.ts';
 export { recordMatches, traceEvent, traceIdOf } from './trace-event.ts';
 export type { ConsumerState, TraceOptions, TracedDeadLetter, TracedRecord, TraceReport } from './trace-event.ts';

@@ -5,13 +5,18 @@ export interface ProbedPartition {
   lastError?: string;
 }
 
+/** One runtime's status: the service's main group, or its redrive group (`redrive` in the same answer). */
+export interface ProbedStatus {
+  groupId: string;
+  /** The topic those partitions are of, when the service says (else the events topic). */
+  topic?: string;
+  partitions: ProbedPartition[];
+}
+
 export interface ProbeResult {
   url: string;
   ok: boolean;
-  groupId?: string;
-  /** The topic those partitions are of, when the service says (else the events topic). */
-  topic?: string;
-  partitions?: ProbedPartition[];
+  statuses?: ProbedStatus[];
   error?: string;
 }
 
@@ -29,7 +34,9 @@ export async function probeLag(urls: readonly string[], o: { timeoutMs?: number;
       try {
         const res = await fetchFn(url, { signal: ctrl.signal });
         if (!res.ok) return { url, ok: false, error: `HTTP ${res.status}` };
-        return { url, ...readLagBody(await res.json()) };
+        const main = readStatus(await res.json());
+        if (main === null) return { url, ok: false, error: 'not a /v1/lag answer (expected {groupId, partitions})' };
+        return { url, ok: true, statuses: [main.status, ...(main.redrive ? [main.redrive] : [])] };
       } catch (err) {
         return { url, ok: false, error: ctrl.signal.aborted ? `no answer within ${timeoutMs} ms` : (err as Error).message };
       } finally {
@@ -39,16 +46,15 @@ export async function probeLag(urls: readonly string[], o: { timeoutMs?: number;
   );
 }
 
-function readLagBody(body: unknown): Omit<ProbeResult, 'url'> {
-  const b = body as { groupId?: unknown; topic?: unknown; partitions?: unknown } | null;
-  if (typeof b !== 'object' || b === null || typeof b.groupId !== 'string' || !Array.isArray(b.partitions)) {
-    return { ok: false, error: 'not a /v1/lag answer (expected {groupId, partitions})' };
-  }
+function readStatus(body: unknown): { status: ProbedStatus; redrive: ProbedStatus | null } | null {
+  const b = body as { groupId?: unknown; topic?: unknown; partitions?: unknown; redrive?: unknown } | null;
+  if (typeof b !== 'object' || b === null || typeof b.groupId !== 'string' || !Array.isArray(b.partitions)) return null;
   const partitions: ProbedPartition[] = [];
   for (const p of b.partitions as unknown[]) {
     const q = p as { partition?: unknown; paused?: unknown; lastError?: unknown } | null;
     if (typeof q?.partition !== 'number' || typeof q.paused !== 'boolean') continue;
     partitions.push({ partition: q.partition, paused: q.paused, ...(typeof q.lastError === 'string' ? { lastError: q.lastError } : {}) });
   }
-  return { ok: true, groupId: b.groupId, ...(typeof b.topic === 'string' ? { topic: b.topic } : {}), partitions };
+  const status: ProbedStatus = { groupId: b.groupId, ...(typeof b.topic === 'string' ? { topic: b.topic } : {}), partitions };
+  return { status, redrive: b.redrive === undefined ? null : (readStatus(b.redrive)?.status ?? null) };
 }

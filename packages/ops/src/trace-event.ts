@@ -1,7 +1,7 @@
 import kafkajs, { type Admin, type Kafka, type PartitionMetadata } from 'kafkajs';
 import { decodeEvent, type WhatsAppEvent } from '@wabus/events';
 import { foldLedger, statusOf, type DeadLetterStatus, type LedgerAction } from './action-ledger.ts';
-import { committedOffsets, groupsOnTopic } from './consumer-groups.ts';
+import { groupsOnTopic } from './consumer-groups.ts';
 import { EVENT_ID_HEADER, parseDeadLetter, type DeadLetter } from './dead-letters.ts';
 import { OpsError } from './errors.ts';
 import { existingTopics, requireTopics } from './kafka-admin.ts';
@@ -39,8 +39,12 @@ export interface TracedDeadLetter {
   entry: DeadLetter;
   status: DeadLetterStatus;
   action: LedgerAction | null;
-  /** For a re-driven entry: whether its group committed past the re-driven record; null when not re-driven. */
-  redriveApplied: boolean | null;
+  /**
+   * For a re-driven entry, what became of the re-driven record: a group on the redrive topic (the service's
+   * `<group>.redrive`) is past it (`applied`, or `dead-lettered-again` when a dead letter says so) or `not-yet`.
+   * Null when the entry was not re-driven.
+   */
+  redrive: { state: ConsumerState | 'dead-lettered-again'; groups: { groupId: string; committed: string | null }[] } | null;
 }
 
 export interface TraceReport {
@@ -146,12 +150,15 @@ export async function traceEvent(kafka: Kafka, admin: Admin, o: TraceOptions): P
   const deadLetters: TracedDeadLetter[] = [];
   for (const entry of letters) {
     const action = ledger.get(entry.id) ?? null;
-    let redriveApplied: boolean | null = null;
-    if (action?.action === 'redriven' && action.redriveTopic !== undefined && action.redrivePartition !== undefined && action.redriveOffset !== undefined && entry.group !== null) {
-      const c = (await committedOffsets(admin, entry.group, [action.redriveTopic])).get(action.redriveTopic)?.get(action.redrivePartition);
-      redriveApplied = c !== undefined && c > BigInt(action.redriveOffset);
+    let redrive: TracedDeadLetter['redrive'] = null;
+    if (action?.action === 'redriven' && action.redriveTopic !== undefined && action.redrivePartition !== undefined && action.redriveOffset !== undefined) {
+      const { redriveTopic: rt, redrivePartition: rp, redriveOffset: ro } = action;
+      const groups = [...(await groupsOnTopic(admin, rt))].map(([groupId, offsets]) => ({ groupId, committed: offsets.get(rp)?.toString() ?? null })).sort((a, b) => a.groupId.localeCompare(b.groupId));
+      const past = groups.some((g) => g.committed !== null && BigInt(g.committed) > BigInt(ro));
+      const again = letters.some((d) => d.redriveOf === entry.id && d.source.topic === rt && d.source.partition === rp && d.source.offset === ro);
+      redrive = { state: again ? 'dead-lettered-again' : past ? 'applied' : 'not-yet', groups };
     }
-    deadLetters.push({ entry, status: statusOf(ledger, entry.id), action, redriveApplied });
+    deadLetters.push({ entry, status: statusOf(ledger, entry.id), action, redrive });
   }
   return { id: o.id, topic: o.topic, since: new Date(o.sinceMs).toISOString(), partitions, records, deadLetters, skippedTopics };
 }

@@ -50,7 +50,7 @@ export async function groupsCommand(argv: string[], print: Print = stdout): Prom
         }
       }
     }
-    for (const p of report.probes) print(`probe ${p.url}: ${p.ok ? `answered for ${p.groupId}` : `unreachable (${p.error})`}`);
+    for (const p of report.probes) print(`probe ${p.url}: ${p.ok ? `answered for ${(p.statuses ?? []).map((s) => s.groupId).join(', ')}` : `unreachable (${p.error})`}`);
     const total = report.groups.reduce((n, g) => n + g.topics.reduce((m, t) => m + t.totalLag, 0), 0);
     print(
       report.groups.length === 0

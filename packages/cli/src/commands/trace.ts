@@ -30,7 +30,7 @@ function printReport(print: Print, r: TraceReport, traceUrl: string): void {
     print(`  origin   ${e.source.topic ?? '?'}/${e.source.partition ?? '?'}/${e.source.offset ?? '?'}  failed ${e.failedAt ?? '?'}${e.redriveOf ? `  (re-drive of ${e.redriveOf})` : ''}`);
     const a = d.action;
     const where = a?.redriveTopic !== undefined ? ` → ${a.redriveTopic}/${a.redrivePartition}/${a.redriveOffset}` : '';
-    const applied = d.redriveApplied === null ? '' : d.redriveApplied ? ', applied after the re-drive' : ', re-drive not applied yet';
+    const applied = d.redrive === null ? '' : `; re-driven record: ${d.redrive.state}${d.redrive.groups.length > 0 ? ` (${d.redrive.groups.map((g) => `${g.groupId} at ${g.committed ?? '-'}`).join(', ')})` : ''}`;
     print(`  status   ${d.status}${a ? ` ${a.at} by ${a.by}${a.reason !== undefined ? ` (${a.reason})` : ''}${where}` : ''}${applied}`);
   }
   for (const t of r.skippedTopics) print(`note: ${t} does not exist here; not searched`);
