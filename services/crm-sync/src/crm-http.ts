@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
+import type { CrmObserver, CrmRequestResult, CrmWaitReason } from './crm-observer.ts';
 import { CrmSyncError } from './errors.ts';
-import { backoffDelay, classifyStatus, mayHaveArrived, parseRetryAfter, type BackoffOptions } from './http-retry.ts';
+import { backoffDelay, classifyStatus, mayHaveArrived, parseRetryAfter, type BackoffOptions, type StatusClass } from './http-retry.ts';
 
 /** `sha256=<hex HMAC-SHA256(secret, body)>`: the value of `X-Wabus-Signature` over the exact body bytes. */
 export const signCrmBody = (secret: string, body: string): string => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
@@ -18,6 +19,8 @@ export interface CrmHttpOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Retries are reported here (status or error, attempt, delay); bodies and credentials never are. */
   onRetry?: (info: { method: string; path: string; attempt: number; status: number | null; error: string | null; retryInMs: number }) => void;
+  /** Every attempt's result and every wait (metrics). */
+  observer?: CrmObserver;
 }
 
 export interface CrmOperation {
@@ -48,6 +51,7 @@ export function createCrmHttp(o: CrmHttpOptions) {
   const backoff = o.backoff ?? { baseMs: 200, maxMs: 5_000 };
   const base = o.baseUrl.replace(/\/+$/, '');
   let notBefore = 0;
+  let heldUntil = 0;
 
   function headersOf(op: CrmOperation): Record<string, string> {
     const h: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json', 'idempotency-key': op.idempotencyKey };
@@ -58,29 +62,49 @@ export function createCrmHttp(o: CrmHttpOptions) {
 
   return {
     async send(op: CrmOperation, deadline: number): Promise<CrmAnswer> {
+      const kind = op.method === 'POST' ? 'batch' : 'upsert';
       let inDoubt = false;
       let last = '';
+      // What the previous answer of this operation asked for; the CRM's Retry-After may ask every request for more.
+      let pause: Wait | null = null;
       for (let attempt = 0; ; attempt++) {
         // Also the first attempt: the caller's lease covers the budget plus one request, never more.
         if (now() > deadline) throw unavailable(`${last || `${op.method} ${op.path}: not sent`}; retry budget spent`, inDoubt);
-        const hold = notBefore - now();
-        if (hold > 0) {
-          if (now() + hold > deadline) throw unavailable(`${last}; the CRM asked to wait ${hold} ms (Retry-After), past the retry budget`, inDoubt);
-          await sleep(hold);
+        // A Retry-After instant a wait of this client already reached is not waited for again (timers and the clock
+        // can disagree by a millisecond).
+        const hold = notBefore > heldUntil ? notBefore - now() : 0;
+        const wait: Wait | null = hold > (pause?.ms ?? 0) ? { ms: hold, reason: 'retry_after' } : pause;
+        pause = null;
+        if (wait !== null && wait.ms > 0) {
+          if (now() + wait.ms > deadline) {
+            const why = wait.reason === 'retry_after' ? `the CRM asked to wait ${wait.ms} ms (Retry-After), past the retry budget` : `gave up after ${attempt} attempt(s) (retry budget)`;
+            throw unavailable(`${last}; ${why}`, inDoubt);
+          }
+          o.observer?.waited?.(wait.reason, wait.ms / 1000);
+          const from = now();
+          await sleep(wait.ms);
+          heldUntil = Math.max(heldUntil, from + wait.ms);
         }
         let status: number | null = null;
         let delay: number;
+        let reason: CrmWaitReason = 'backoff';
         try {
           const res = await doFetch(`${base}${op.path}`, { method: op.method, headers: headersOf(op), body: op.body, signal: AbortSignal.timeout(o.timeoutMs) });
           const text = await res.text();
           status = res.status;
-          if (classifyStatus(res.status) !== 'retry') return { status: res.status, text, inDoubt };
+          const cls = classifyStatus(res.status);
+          o.observer?.requested?.(kind, RESULT[cls], String(res.status));
+          if (cls !== 'retry') return { status: res.status, text, inDoubt };
           last = `${op.method} ${op.path}: HTTP ${res.status}`;
           const retryAfter = parseRetryAfter(res.headers.get('retry-after'), now());
-          if (retryAfter !== null) notBefore = Math.max(notBefore, now() + retryAfter);
+          if (retryAfter !== null) {
+            notBefore = Math.max(notBefore, now() + retryAfter);
+            reason = 'retry_after';
+          }
           delay = retryAfter ?? backoffDelay(attempt, backoff, o.random);
         } catch (err) {
           // A failure reading the answer also lands here: the request reached the CRM, so it is in doubt.
+          o.observer?.requested?.(kind, 'error', causeOf(err));
           inDoubt ||= mayHaveArrived(err);
           const cause = (err as { cause?: { code?: string; message?: string } }).cause;
           last = `${op.method} ${op.path}: ${(err as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ''}`;
@@ -88,12 +112,31 @@ export function createCrmHttp(o: CrmHttpOptions) {
         }
         if (now() + delay > deadline) throw unavailable(`${last}; gave up after ${attempt + 1} attempt(s) (retry budget)`, inDoubt);
         o.onRetry?.({ method: op.method, path: op.path, attempt, status, error: status === null ? last : null, retryInMs: delay });
-        await sleep(delay);
+        pause = { ms: delay, reason };
       }
     },
   };
 }
 
 export type CrmHttp = ReturnType<typeof createCrmHttp>;
+
+interface Wait {
+  ms: number;
+  reason: CrmWaitReason;
+}
+
+const RESULT: Record<StatusClass, CrmRequestResult> = { ok: 'ok', permanent: 'rejected', retry: 'retryable' };
+
+/** What a request without an answer met: `timeout`, else the innermost error code (ECONNREFUSED, ECONNRESET…). */
+function causeOf(err: unknown): string {
+  const name = (err as Error).name;
+  if (name === 'TimeoutError' || name === 'AbortError') return 'timeout';
+  let code = 'unknown';
+  for (let e: unknown = err, i = 0; typeof e === 'object' && e !== null && i < 5; e = (e as { cause?: unknown }).cause, i++) {
+    const c = (e as { code?: unknown }).code;
+    if (typeof c === 'string') code = c;
+  }
+  return code;
+}
 
 const unavailable = (message: string, inDoubt: boolean) => new CrmSyncError('WABUS_CRM_UNAVAILABLE', { message: `CRM unavailable: ${message}`, inDoubt });

@@ -1,17 +1,13 @@
 import type { TestContext } from 'node:test';
 import { pino } from 'pino';
 import type { Kafka } from 'kafkajs';
-import { createConsumerMetrics, loadConsumerConfig, startConsumerService, type ConsumerService } from '@wabus/consumer-service';
-import type { WhatsAppEvent } from '@wabus/events';
+import { loadConsumerConfig, type ConsumerService } from '@wabus/consumer-service';
 import { createKafka } from '@wabus/kafka';
 import { createEventTopics, produceRecords, testDatabase as testDatabaseFor, testEnv, uniqueName, type RecordToProduce } from '@wabus/testing';
-import { contactRoutes } from './contact-routes.ts';
 import type { ContactDocument } from './contact-state.ts';
 import { CONTACTS_COLLECTION } from './contact-store.ts';
-import { authOf, loadCrmConfig } from './crm-config.ts';
-import { createCrmHandler } from './crm-handler.ts';
-import { createCrmHttp } from './crm-http.ts';
-import { createRestCrmAdapter } from './rest-crm-adapter.ts';
+import { loadCrmConfig } from './crm-config.ts';
+import { SERVICE_NAME, startCrmSync as startService, type CrmSyncService } from './start-crm-sync.ts';
 
 export const testKafka = (): Kafka => createKafka({ brokers: testEnv().kafkaBrokers, clientId: 'crm-sync-test' });
 
@@ -49,20 +45,10 @@ export function crmSyncEnv(o: { topic: string; dlqTopic: string; database: strin
   };
 }
 
-/** crm-sync in process, wired exactly as main.ts wires it (same config loaders), with a fast retry backoff. */
-export async function startCrmSync(t: TestContext, env: Record<string, string>): Promise<ConsumerService> {
-  const config = loadConsumerConfig('crm-sync', 8084, 'CRM_SYNC_PORT', env);
-  const crm = loadCrmConfig(env);
-  const http = createCrmHttp({ baseUrl: crm.baseUrl, auth: authOf(crm), signingSecret: crm.signingSecret || null, timeoutMs: crm.timeoutMs, backoff: { baseMs: 50, maxMs: 500 } });
-  const adapter = createRestCrmAdapter({ http, batch: crm.batch, batchSize: crm.batchSize, concurrency: crm.concurrency, retryBudgetMs: crm.retryBudgetMs });
-  const service = await startConsumerService<WhatsAppEvent>({
-    name: 'crm-sync',
-    config,
-    logger: pino({ level: 'silent' }),
-    handler: createCrmHandler({ adapter, allowReplay: crm.allowReplay, leaseMs: crm.leaseMs, leaseWaitMs: crm.leaseWaitMs, retryBudgetMs: crm.retryBudgetMs }),
-    routes: contactRoutes,
-    ...createConsumerMetrics('crm-sync'),
-  });
+/** crm-sync in process, started as main.ts starts it (same config loaders), with a fast retry backoff. */
+export async function startCrmSync(t: TestContext, env: Record<string, string>): Promise<CrmSyncService> {
+  const consumer = loadConsumerConfig(SERVICE_NAME, 8084, 'CRM_SYNC_PORT', env);
+  const service = await startService({ consumer, crm: loadCrmConfig(env), logger: pino({ level: 'silent' }), backoff: { baseMs: 50, maxMs: 500 } });
   let stopped = false;
   t.after(async () => {
     if (!stopped) await service.stop();

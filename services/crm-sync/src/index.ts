@@ -23,3 +23,7 @@ export { CONTACTS_COLLECTION, openCrmSyncStore } from './contact-store.ts';
 export { CRM_SYNC_ERRORS, CrmSyncError } from './errors.ts';
 export type { CrmSyncErrorCode } from './errors.ts';
 export { stateHashOf } from './contact-state.ts';
+export { startCrmSync, SERVICE_NAME } from './start-crm-sync.ts';
+export type { CrmSyncService } from './start-crm-sync.ts';
+export { createCrmMetrics } from './crm-metrics.ts';
+export type { CrmObserver, CrmRequestKind, CrmRequestResult, CrmWaitReason } from './crm-observer.ts';

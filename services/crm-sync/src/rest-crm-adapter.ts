@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ContactState } from './contact-state.ts';
 import { idempotencyKey, type CrmAdapter, type UpsertResult } from './crm-adapter.ts';
 import type { CrmHttp } from './crm-http.ts';
+import type { CrmObserver } from './crm-observer.ts';
 import { CrmSyncError } from './errors.ts';
 import { backoffDelay, classifyStatus } from './http-retry.ts';
 
@@ -17,6 +18,8 @@ export interface RestCrmAdapterOptions {
   now?: () => number;
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /** Backoff before retrying batch items the CRM answered with a retryable status (metrics). */
+  observer?: CrmObserver;
 }
 
 const MAX_TEXT = 4_000;
@@ -111,6 +114,7 @@ export function createRestCrmAdapter(o: RestCrmAdapterOptions): CrmAdapter {
       if (pending.length === 0) break;
       const delay = backoffDelay(round, { baseMs: 200, maxMs: 5_000 }, o.random);
       if (now() + delay > deadline) throw new CrmSyncError('WABUS_CRM_UNAVAILABLE', { message: `CRM unavailable: ${pending.length} batch item(s) kept failing with retryable statuses` });
+      o.observer?.waited?.('backoff', delay / 1000);
       await sleep(delay);
     }
     return chunk.map((c) => (doubtful.has(c.id) ? { ...results.get(c.id)!, inDoubt: true } : results.get(c.id)!));
