@@ -15,3 +15,6 @@ export type {
   StartInfraResult,
 } from './types.ts';
 export { startPrivateMongo, type PrivateMongo } from './private-mongo.ts';
+export { installTraceViewer, isTraceViewerInstalled, type TraceViewerInstall } from './trace-viewer-install.ts';
+export { startTraceViewer, type TraceViewer } from './trace-viewer.ts';
+export { JAEGER_VERSION, resolveTraceViewerLayout, type TraceViewerLayout } from './trace-viewer-layout.ts';

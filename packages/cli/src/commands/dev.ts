@@ -2,15 +2,18 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
-import { startInfra } from '@wabus/infra';
+import { parseArgs } from 'node:util';
+import { installTraceViewer, isTraceViewerInstalled, JAEGER_VERSION, resolveTraceViewerLayout, startInfra, startTraceViewer, type TraceViewer } from '@wabus/infra';
 import { CRM_DEV_ENV, runGraphApiStandIn, startDevCrmStandIn } from '@wabus/standins';
 import { applyTopics, createKafka, loadTopicDefinitions } from '@wabus/kafka';
 import { formatLogLine } from '../log-format.ts';
 import { defaultTopicsFile, repoRoot } from '../repo-paths.ts';
 
-export const devUsage = `wabus dev
+export const devUsage = `wabus dev [--no-viewer]
     start Kafka and the store (profile dev), apply the topics, start every service with readable logs,
-    and print the webhook URL and verify token; Ctrl-C stops the services (infra keeps running: wabus infra down)`;
+    and print the webhook URL and verify token; Ctrl-C stops the services (infra keeps running: wabus infra down).
+    Traces go to a local Jaeger (UI and API on 127.0.0.1:16686, built from the Go module proxy on first use and
+    cached), unless OTEL_EXPORTER_OTLP_ENDPOINT points elsewhere or --no-viewer turns tracing off`;
 
 /** Local defaults for every service; any variable already set in the environment wins. */
 export const DEV_DEFAULTS: Record<string, string> = {
@@ -28,7 +31,57 @@ export const DEV_DEFAULTS: Record<string, string> = {
   ...CRM_DEV_ENV,
 };
 
-export async function devCommand(): Promise<number> {
+const TRACING_VARIABLES = ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', 'OTEL_TRACES_EXPORTER'] as const;
+
+/** Where the services' spans go under dev, and the viewer to stop with them. */
+interface DevTracing {
+  env: Record<string, string>;
+  /** For the banner. */
+  summary: string;
+  /** Jaeger's UI and API, when dev runs or uses one. */
+  queryUrl?: string;
+  viewer: Promise<TraceViewer | undefined>;
+  /** The viewer is built and starts in about a second: wait for it before the services, so no early span is lost. */
+  waitForViewer: boolean;
+}
+
+/**
+ * The environment decides first: with an OTLP endpoint or exporter set, spans go there and no viewer starts. With
+ * --no-viewer, tracing stays off. Otherwise the local Jaeger: started at once when built (or used when something
+ * already serves OTLP on 4318, e.g. docker-compose's Jaeger); when not built yet, built in the background while the
+ * services start with the endpoint set already (spans exported before it is up are lost).
+ */
+function devTracing(noViewer: boolean, log: (m: string) => void): DevTracing {
+  const own = TRACING_VARIABLES.filter((v) => process.env[v]);
+  const none = Promise.resolve(undefined);
+  if (own.length > 0) return { env: {}, summary: `as configured (${own.map((v) => `${v}=${process.env[v]}`).join(', ')})`, viewer: none, waitForViewer: false };
+  if (noViewer) return { env: {}, summary: 'off (--no-viewer)', viewer: none, waitForViewer: false };
+  const built = isTraceViewerInstalled();
+  const layout = resolveTraceViewerLayout();
+  const viewer = (async () => {
+    if (!built) await installTraceViewer({ log });
+    return startTraceViewer({ log });
+  })();
+  // Without a viewer the services still run; the reason is logged.
+  const started = viewer.catch((err: Error & { code?: string }) => {
+    log(`no trace viewer: ${err.code ? `${err.code}: ` : ''}${err.message} (pnpm dev --no-viewer skips it)`);
+    return undefined;
+  });
+  return {
+    env: { OTEL_EXPORTER_OTLP_ENDPOINT: `http://${layout.host}:${layout.otlpHttpPort}` },
+    queryUrl: `http://${layout.host}:${layout.queryPort}`,
+    summary: built
+      ? 'Jaeger'
+      : `Jaeger ${JAEGER_VERSION}, building now from the Go module proxy (once, a few minutes; cached): traces from before it is up are lost`,
+    viewer: started,
+    waitForViewer: built,
+  };
+}
+
+/** `argv` after `dev`; the CLI's entry point does not pass it yet, so it falls back to the process's own arguments. */
+export async function devCommand(argv: string[] = process.argv.slice(process.argv.indexOf('dev') + 1)): Promise<number> {
+  const { values } = parseArgs({ args: argv.filter((a) => a !== '--'), options: { 'no-viewer': { type: 'boolean', default: false } }, strict: true });
+  const tracing = devTracing(values['no-viewer'], (m) => process.stderr.write(`[viewer] ${m}\n`));
   const infra = await startInfra({ profile: 'dev', log: (m) => process.stderr.write(`[infra] ${m}\n`) });
   const kafka = createKafka({ brokers: infra.kafkaBrokers, clientId: 'wabus-dev' });
   const admin = kafka.admin();
@@ -38,7 +91,8 @@ export async function devCommand(): Promise<number> {
   for (const t of report.created) console.log(`[topics] created ${t}`);
   for (const d of report.drift) console.log(`[topics] DRIFT ${d.topic}: ${d.setting} is ${d.actual}, defined as ${d.expected}`);
 
-  const env: NodeJS.ProcessEnv = { ...DEV_DEFAULTS, ...process.env, KAFKA_BROKERS: infra.kafkaBrokers.join(','), MONGODB_URI: infra.mongoUri };
+  const env: NodeJS.ProcessEnv = { ...DEV_DEFAULTS, ...tracing.env, ...process.env, KAFKA_BROKERS: infra.kafkaBrokers.join(','), MONGODB_URI: infra.mongoUri };
+  if (tracing.waitForViewer) await tracing.viewer;
   // Stand-ins for what is outside wabus, unless the environment points the services at real ones.
   const standIns: { close(): Promise<void> }[] = [];
   if (!process.env['WHATSAPP_GRAPH_BASE_URL']) standIns.push(await runGraphApiStandIn({ port: 8090, accessToken: env['WHATSAPP_ACCESS_TOKEN'] }));
@@ -47,12 +101,19 @@ export async function devCommand(): Promise<number> {
   const services = readdirSync(servicesDir).filter((s) => existsSync(join(servicesDir, s, 'src/main.ts')));
   const color = process.stdout.isTTY === true;
   const children: ChildProcess[] = services.map((name, i) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(servicesDir, name, 'src/main.ts')], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Own process group: Ctrl-C reaches dev alone, which sends each service one SIGTERM (a second signal, the
+    // terminal's SIGINT and then ours, makes a consumer exit at once, without committing or flushing its spans).
+    const child = spawn(process.execPath, ['--import', 'tsx', join(servicesDir, name, 'src/main.ts')], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream! }).on('line', (l) => console.log(formatLogLine(name, i, l, color)));
     }
     child.on('exit', (code, signal) => console.log(formatLogLine(name, i, `exited (${signal ?? code})`, color)));
     return child;
+  });
+
+  // Detached, they would outlive a dev that ends abnormally.
+  process.once('exit', () => {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
   });
 
   const ingressUrl = `http://${env['INGRESS_HOST']}:${env['INGRESS_PORT']}/webhook`;
@@ -65,6 +126,8 @@ export async function devCommand(): Promise<number> {
     Verify token   ${env['WHATSAPP_VERIFY_TOKEN']}
     Graph API      ${env['WHATSAPP_GRAPH_BASE_URL']}${process.env['WHATSAPP_GRAPH_BASE_URL'] ? '' : '  (local stand-in: replies are logged as [graph-api])'}
     CRM            ${env['CRM_BASE_URL']}${process.env['CRM_BASE_URL'] ? '' : `  (local stand-in: curl ${env['CRM_BASE_URL']}/contacts)`}
+    Traces         ${tracing.summary}${tracing.queryUrl ? `, spans to ${tracing.env['OTEL_EXPORTER_OTLP_ENDPOINT']}
+                   UI ${tracing.queryUrl}   API curl '${tracing.queryUrl}/api/traces?service=ingress&limit=5'` : ''}
     App secret     ${secret}   (set WHATSAPP_APP_SECRETS to your Meta app's secret)
   Try:  pnpm wabus simulate --url ${ingressUrl} --secret ${secret} --rate 5 --duration 10s
         pnpm wabus events tail --from-beginning --max 5
@@ -85,5 +148,7 @@ export async function devCommand(): Promise<number> {
     for (const c of children) c.on('exit', () => --alive === 0 && resolve());
   });
   await Promise.all(standIns.map((s) => s.close()));
+  // A viewer still being built is left to its build (Ctrl-C ends that too); one that runs stops with the services.
+  await (await Promise.race([tracing.viewer, Promise.resolve(undefined)]))?.stop();
   return 0;
 }
