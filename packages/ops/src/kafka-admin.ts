@@ -1,12 +1,38 @@
+import { connect } from 'node:net';
 import type { Admin, Kafka } from 'kafkajs';
 import { OpsError } from './errors.ts';
 
-/** Connects an admin client; any failure to connect means the cluster cannot be reached. */
-export async function connectAdmin(kafka: Kafka): Promise<Admin> {
+/** Resolves with the error of a TCP connection to host:port that fails or takes longer than `timeoutMs`, else null. */
+function tcpFailure(address: string, timeoutMs: number): Promise<Error | null> {
+  const i = address.lastIndexOf(':');
+  return new Promise((resolve) => {
+    const socket = connect({ host: address.slice(0, i), port: Number(address.slice(i + 1)) });
+    const done = (err: Error | null) => {
+      socket.destroy();
+      resolve(err);
+    };
+    socket.setTimeout(timeoutMs, () => done(new Error(`connect ${address}: no answer within ${timeoutMs} ms`)));
+    socket.once('connect', () => done(null));
+    socket.once('error', done);
+  });
+}
+
+/**
+ * Connects an admin client; failing to connect means the cluster cannot be reached. With `brokers`, a plain TCP
+ * connection to each is tried first, so that an operator with a wrong KAFKA_BROKERS is told at once instead of after
+ * the client's retries with backoff.
+ */
+export async function connectAdmin(kafka: Kafka, o: { brokers?: readonly string[]; tcpTimeoutMs?: number } = {}): Promise<Admin> {
+  if (o.brokers && o.brokers.length > 0) {
+    const failures = await Promise.all(o.brokers.map((b) => tcpFailure(b, o.tcpTimeoutMs ?? 3_000)));
+    if (failures.every((f) => f !== null)) {
+      throw new OpsError('WABUS_OPS_BROKER_UNREACHABLE', `cannot reach Kafka: ${failures.map((f) => f!.message).join('; ')}`, { cause: failures[0] });
+    }
+  }
   const admin = kafka.admin();
   try {
     await admin.connect();
-    // connect() only opens a socket lazily on some paths: one metadata round trip proves the cluster answers.
+    // One metadata round trip proves the cluster answers.
     await admin.describeCluster();
   } catch (cause) {
     await admin.disconnect().catch(() => undefined);

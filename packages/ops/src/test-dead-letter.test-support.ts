@@ -1,5 +1,5 @@
 // Dead letters for tests, made the way the consumer runtime makes them (packages/kafka deadLetterMessage).
-import type { IHeaders } from 'kafkajs';
+import type { IHeaders, Message } from 'kafkajs';
 import { explodeWebhook, type WhatsAppEvent } from '@wabus/events';
 import { deadLetterMessage, EventRejectedError } from '@wabus/kafka';
 import { headerText, type LogRecord } from './scan-topics.ts';
@@ -30,15 +30,29 @@ export const eventHeaders = (e: WhatsAppEvent): Record<string, string> => ({
   traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
 });
 
-/** A dead letter as read back from its topic at `dlqTopic/0/offset`. */
-export function deadLetterRecord(o: { dlqTopic: string; offset: number; value: Buffer; headers: Record<string, string>; code?: string; source?: { topic: string; partition: number; offset: string }; group?: string; failedAt?: number }): LogRecord {
+export interface TestDeadLetter {
+  value: Buffer;
+  headers: Record<string, string>;
+  code?: string;
+  source?: { topic: string; partition: number; offset: string };
+  group?: string;
+  failedAt?: number;
+}
+
+/** The dead letter the consumer runtime would write for this record (the error is an EventRejectedError with `code`). */
+export function testDeadLetter(o: TestDeadLetter): Message {
   const src = o.source ?? { topic: 'whatsapp.events.v1', partition: 4, offset: '41' };
-  const m = deadLetterMessage(
+  return deadLetterMessage(
     { ...src, key: KEY, value: o.value, headers: o.headers, timestamp: '1700000100123' },
     new EventRejectedError('sticker not supported', o.code === undefined ? {} : { code: o.code }),
     o.group ?? 'wabus.message-store',
     o.failedAt ?? 1_700_000_200_000,
   );
+}
+
+/** A dead letter as read back from its topic at `dlqTopic/0/offset`. */
+export function deadLetterRecord(o: TestDeadLetter & { dlqTopic: string; offset: number }): LogRecord {
+  const m = testDeadLetter(o);
   const rawHeaders: IHeaders = {};
   for (const [k, v] of Object.entries(m.headers ?? {})) if (v !== undefined) rawHeaders[k] = Buffer.from(String(v));
   return { topic: o.dlqTopic, partition: 0, offset: String(o.offset), key: KEY, value: o.value, headers: headerText(rawHeaders), rawHeaders, timestamp: String(m.timestamp) };

@@ -110,8 +110,8 @@ export async function dlqCommand(argv: string[], print: Print = stdout): Promise
   const limit = positiveInt(values.limit, '--limit', Number.POSITIVE_INFINITY);
   if (values.status !== undefined && !['pending', 'redriven', 'discarded'].includes(values.status)) throw new UsageError(`--status expects pending, redriven or discarded, got ${JSON.stringify(values.status)}`);
 
-  const { kafka } = cliKafka('wabus-cli-dlq');
-  const admin = await connectAdmin(kafka);
+  const { kafka, brokers } = cliKafka('wabus-cli-dlq');
+  const admin = await connectAdmin(kafka, { brokers });
   try {
     const { entries, ledger, unreadableLedgerRecords } = await loadDeadLetters(kafka, admin, { dlqTopics: consumers.map((c) => c.dlqTopic), ledgerTopic });
     if (unreadableLedgerRecords > 0) process.stderr.write(`wabus: warning: ${unreadableLedgerRecords} record(s) of ${ledgerTopic} are not actions and were ignored\n`);

@@ -23,8 +23,8 @@ export async function groupsCommand(argv: string[], print: Print = stdout): Prom
   for (const url of values.probe ?? []) if (!/^https?:\/\//.test(url)) throw new UsageError(`--probe expects an http(s) URL such as http://127.0.0.1:8081/v1/lag, got ${JSON.stringify(url)}`);
   const topic = values.topic ?? EVENTS_TOPIC;
   const probeTimeoutMs = duration(values['probe-timeout'], '--probe-timeout', 1_000);
-  const { kafka } = cliKafka('wabus-cli-groups');
-  const admin = await connectAdmin(kafka);
+  const { kafka, brokers } = cliKafka('wabus-cli-groups');
+  const admin = await connectAdmin(kafka, { brokers });
   try {
     const report = await describeConsumerGroups(admin, { topic, lagProbes: values.probe ?? DEFAULT_LAG_PROBES, probeTimeoutMs, ...(values.group ? { groupIds: values.group } : {}) });
     if (values.json) {

@@ -63,8 +63,8 @@ export async function traceCommand(argv: string[], print: Print = stdout): Promi
   const sinceMs = parseSince(values.since ?? '24h', () => new Date());
   const dlqTopics = values['dlq-topic'] ?? Object.keys(CONSUMER_SERVICES).map((s) => consumerTopics(s, { eventsTopic: topic }).dlqTopic);
   const traceUrl = values['trace-url'] ?? process.env['WABUS_TRACE_URL'] ?? 'http://127.0.0.1:16686/trace/';
-  const { kafka } = cliKafka('wabus-cli-trace');
-  const admin = await connectAdmin(kafka);
+  const { kafka, brokers } = cliKafka('wabus-cli-trace');
+  const admin = await connectAdmin(kafka, { brokers });
   try {
     const report = await traceEvent(kafka, admin, { id, topic, sinceMs, dlqTopics, ledgerTopic: values['ledger-topic'] ?? ACTIONS_TOPIC, ...(values.key !== undefined ? { key: values.key } : {}) });
     if (values.json) {
