@@ -3,6 +3,7 @@ import { dlqCommand, dlqUsage } from './commands/dlq.ts';
 import { eventsCommand, eventsUsage } from './commands/events-tail.ts';
 import { groupsCommand, groupsUsage } from './commands/groups.ts';
 import { infraCommand, infraUsage } from './commands/infra.ts';
+import { replayCommand, replayUsage } from './commands/replay.ts';
 import { simulateCommand, simulateUsage } from './commands/simulate.ts';
 import { topicsCommand, topicsUsage } from './commands/topics.ts';
 import { traceCommand, traceUsage } from './commands/trace.ts';
@@ -18,6 +19,7 @@ ${dlqUsage}
 ${groupsUsage}
 ${traceUsage}
 ${devUsage}
+${replayUsage}
 `;
 
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
@@ -29,6 +31,7 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
   groups: (argv) => groupsCommand(argv),
   trace: (argv) => traceCommand(argv),
   dev: () => devCommand(),
+  replay: (argv) => replayCommand(argv),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,4 +1,6 @@
 export { explodeWebhook } from './explode.ts';
+export { eventRecord, RECORD_HEADERS } from './event-records.ts';
+export type { EventRecord } from './event-records.ts';
 export type { ExplodeFailureReason, ExplodeOptions, ExplodeResult } from './explode.ts';
 export { EVENT_KINDS, isEventKind } from './whatsapp-event.ts';
 export type { EventKind, EventPosition, WhatsAppEvent } from './whatsapp-event.ts';

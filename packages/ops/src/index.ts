@@ -25,3 +25,4 @@ export type { FetchLike, ProbedPartition, ProbedStatus, ProbeResult } from './la
 export { parseSince } from './parse-since.ts';
 export { recordMatches, traceEvent, traceIdOf } from './trace-event.ts';
 export type { ConsumerState, TraceOptions, TracedDeadLetter, TracedRecord, TraceReport } from './trace-event.ts';
+export * from './replay/index.ts';

@@ -1,6 +1,6 @@
 import { context, SpanKind, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import type { IHeaders, Message, TopicMessages } from 'kafkajs';
-import type { WhatsAppEvent } from '@wabus/events';
+import { eventRecord, RECORD_HEADERS, type WhatsAppEvent } from '@wabus/events';
 import type { ProduceBatcher } from '@wabus/kafka';
 import { ATTR, injectSpanContext, KAFKA, OPERATION, recordFailure, spanMessageKey } from '@wabus/telemetry';
 
@@ -39,17 +39,8 @@ export type TraceRecord = (topic: string, headers: IHeaders, attributes: Attribu
 /** Called with the raw record's headers: writes the request's context into them. */
 export type TraceRaw = (headers: IHeaders) => void;
 
-/** Header names every record carries; consumers and tooling read these without decoding the value. */
-export const HEADERS = {
-  deliveryId: 'wabus-delivery-id',
-  receivedAt: 'wabus-received-at',
-  secret: 'wabus-secret',
-  disposition: 'wabus-disposition',
-  quarantineReason: 'wabus-quarantine-reason',
-  items: 'wabus-items',
-  eventId: 'wabus-event-id',
-  kind: 'wabus-kind',
-} as const;
+/** Header names every record carries (shared with the tools that re-derive records: `wabus replay rederive`). */
+export const HEADERS = RECORD_HEADERS;
 
 /** Builds the records of one delivery: the raw body first, then its events in body order. */
 export function recordsFor(
@@ -75,18 +66,15 @@ export function recordsFor(
   };
   if (disposition.kind === 'quarantined' || disposition.events.length === 0) return [raw];
   const messages: Message[] = disposition.events.map((event) => {
-    const headers: IHeaders = {
-      [HEADERS.eventId]: event.eventId,
-      [HEADERS.kind]: event.kind,
-      [HEADERS.deliveryId]: delivery.deliveryId,
-    };
+    const record = eventRecord(event, delivery.deliveryId, delivery.receivedAt, opts.encode);
+    const headers: IHeaders = record.headers;
     traceRecord(opts.eventsTopic, headers, {
       [ATTR.kafkaMessageKey]: spanMessageKey(event.key),
       [ATTR.eventId]: event.eventId,
       [ATTR.deliveryId]: delivery.deliveryId,
       [ATTR.eventKind]: event.kind,
     });
-    return { key: event.key, value: opts.encode(event), headers, timestamp: String(delivery.receivedAt) };
+    return { ...record, headers };
   });
   return [raw, { topic: opts.eventsTopic, messages }];
 }

@@ -1,0 +1,11 @@
+export { parseOffsets, partitionBounds, resolveEnd, resolveStart } from './positions.ts';
+export type { EndAt, PartitionBounds, StartAt } from './positions.ts';
+export { executeReplayPlan, planReplay, replayProgress, waitForEmptyGroup } from './plan-replay.ts';
+export type { PartitionPlan, ReplayMode, ReplayPlan, ReplayProgress, ReplayRequest } from './plan-replay.ts';
+export { runShadowReplay } from './shadow.ts';
+export type { LaunchedService, ShadowResult, ShadowRunOptions, ShadowTarget } from './shadow.ts';
+export { diffDatabases, diffDatabasesAt, differingFields } from './diff-databases.ts';
+export type { ChangedDocument, CollectionDiff, DatabaseDiff } from './diff-databases.ts';
+export { rederiveEvents } from './rederive.ts';
+export type { RederiveOptions, RederiveReport } from './rederive.ts';
+export { formatDuration, progressLine } from './progress.ts';

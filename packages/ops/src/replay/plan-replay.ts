@@ -1,0 +1,189 @@
+import type { Kafka } from 'kafkajs';
+import { describeGroup, fetchGroupOffsets, formatReplayMark, isKafkaError, parseReplayMark, setGroupOffsets, type GroupOffset, type GroupState } from '@wabus/kafka';
+import { connectAdmin, requireTopics } from '../kafka-admin.ts';
+import { OpsError } from '../errors.ts';
+import { partitionBounds, resolveEnd, resolveStart, type EndAt, type StartAt } from './positions.ts';
+
+export type ReplayMode = 'reset' | 'shadow';
+
+export interface ReplayRequest {
+  mode: ReplayMode;
+  /** The events topic. */
+  topic: string;
+  /** The live group (reset moves its offsets; shadow compares against its database). */
+  groupId: string;
+  /** Shadow only: the separate group that replays into the separate database. */
+  shadowGroupId?: string;
+  from: StartAt;
+  to: EndAt;
+  /** Only records with these keys (conversations) are replayed. */
+  keys?: readonly string[];
+  /** Reset only: deliver without the replay header, so replies and CRM calls happen again. */
+  effects?: boolean;
+  /** Names the replay in the header, the group's commit metadata and the logs. */
+  id: string;
+}
+
+export interface PartitionPlan {
+  partition: number;
+  low: string;
+  high: string;
+  /** The group's committed offset before the replay (null: none). */
+  committed: string | null;
+  /** Offsets below this had been applied: the replay covers [start, frontier). */
+  frontier: string;
+  start: string;
+  /** Replayed up to here (exclusive); [until, frontier) is passed over. */
+  until: string;
+  /** Offsets the group will go through (start → frontier), replayed or passed over. */
+  span: string;
+  replay: boolean;
+}
+
+export interface ReplayPlan {
+  mode: ReplayMode;
+  id: string;
+  topic: string;
+  /** The group whose offsets are written: the live one (reset) or the shadow one. */
+  groupId: string;
+  liveGroupId: string;
+  keys: readonly string[] | null;
+  effects: boolean;
+  group: GroupState;
+  partitions: PartitionPlan[];
+  /** Σ (until − start) over replayed partitions: records delivered again (fewer with a keys filter). */
+  records: string;
+  /** What is committed when the plan is executed. */
+  offsets: GroupOffset[];
+}
+
+const max = (a: bigint, b: bigint) => (a > b ? a : b);
+const min = (a: bigint, b: bigint) => (a < b ? a : b);
+
+/**
+ * Works out, without changing anything, what a replay does on every partition. A reset replays what the group had
+ * applied (up to its frontier: its committed offset, or an unfinished replay's frontier); a shadow replays into a
+ * fresh group up to the log end at planning time (or `to`). A reset never moves a group forward (that would skip
+ * events it never applied).
+ */
+export async function planReplay(kafka: Kafka, req: ReplayRequest): Promise<ReplayPlan> {
+  const target = req.mode === 'shadow' ? req.shadowGroupId : req.groupId;
+  if (target === undefined || target === '') throw new OpsError('WABUS_OPS_BAD_REPLAY', 'a shadow replay needs a shadow group id');
+  if (req.keys !== undefined && req.keys.length === 0) throw new OpsError('WABUS_OPS_BAD_REPLAY', '--key was given without any key');
+  const admin = await connectAdmin(kafka);
+  let bounds, starts, ends;
+  try {
+    await requireTopics(admin, [req.topic]);
+    bounds = await partitionBounds(admin, req.topic);
+    starts = await resolveStart(admin, req.topic, req.from, bounds);
+    ends = await resolveEnd(admin, req.topic, req.to, bounds);
+  } finally {
+    await admin.disconnect();
+  }
+  const group = await describeGroup(kafka, target);
+  const committed = new Map((await fetchGroupOffsets(kafka, target, req.topic)).map((o) => [o.partition, o]));
+  if (req.mode === 'shadow' && [...committed.values()].some((o) => BigInt(o.offset) >= 0n)) {
+    throw new OpsError('WABUS_OPS_SHADOW_EXISTS', `shadow group ${target} already has committed offsets: pick another --label (each shadow replay starts from an empty group and database)`);
+  }
+  const effects = req.mode === 'reset' && req.effects === true;
+  const partitions: PartitionPlan[] = [];
+  const offsets: GroupOffset[] = [];
+  let records = 0n;
+  for (const b of bounds) {
+    const c = committed.get(b.partition);
+    const had = c !== undefined && BigInt(c.offset) >= 0n ? BigInt(c.offset) : null;
+    const oldMark = parseReplayMark(c?.metadata);
+    const end = ends.get(b.partition) ?? null;
+    const frontier = req.mode === 'shadow' ? (end ?? b.high) : max(had ?? b.low, oldMark?.frontier ?? 0n);
+    const start = starts.get(b.partition) ?? null;
+    if (req.mode === 'reset' && start !== null && had !== null && start > had) {
+      throw new OpsError('WABUS_OPS_REPLAY_FORWARD', `partition ${b.partition}: --from ${start} is past the group's committed offset ${had}; a replay never moves a group forward (that would skip events it has not applied)`);
+    }
+    const from = start === null ? frontier : min(start, frontier);
+    const until = end === null ? frontier : min(max(end, from), frontier);
+    const replay = from < frontier && until > from;
+    if (replay) {
+      records += until - from;
+      const mark = formatReplayMark({
+        id: req.id,
+        frontier,
+        ...(until < frontier ? { until } : {}),
+        ...(req.keys !== undefined ? { keys: req.keys } : {}),
+        ...(effects ? { effects: true } : {}),
+      });
+      offsets.push({ partition: b.partition, offset: from.toString(), metadata: mark });
+    } else if (req.mode === 'shadow') {
+      offsets.push({ partition: b.partition, offset: frontier.toString(), metadata: null });
+    } else if (had !== null) {
+      // Untouched by this replay: keep what is there (an unfinished replay's mark included).
+      offsets.push({ partition: b.partition, offset: had.toString(), metadata: c?.metadata || null });
+    }
+    partitions.push({
+      partition: b.partition,
+      low: b.low.toString(),
+      high: b.high.toString(),
+      committed: had?.toString() ?? null,
+      frontier: frontier.toString(),
+      start: from.toString(),
+      until: until.toString(),
+      span: (replay ? frontier - from : 0n).toString(),
+      replay,
+    });
+  }
+  return { mode: req.mode, id: req.id, topic: req.topic, groupId: target, liveGroupId: req.groupId, keys: req.keys ?? null, effects, group, partitions, records: records.toString(), offsets };
+}
+
+/** Waits until the group has no members (its services were stopped), polling; WABUS_OPS_GROUP_LIVE after `timeoutMs`. */
+export async function waitForEmptyGroup(kafka: Kafka, groupId: string, timeoutMs: number, onWait: (g: GroupState) => void = () => {}): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const g = await describeGroup(kafka, groupId);
+    if (g.members.length === 0) return;
+    if (Date.now() >= deadline) throw liveGroup(groupId, g);
+    onWait(g);
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+}
+
+const liveGroup = (groupId: string, g: GroupState) =>
+  new OpsError(
+    'WABUS_OPS_GROUP_LIVE',
+    `group ${groupId} has ${g.members.length} live member(s) (${g.members.map((m) => `${m.clientId}@${m.clientHost}`).join(', ')}): stop the service first, or pass --wait <duration> to wait for it to leave`,
+    { details: { members: g.members } },
+  );
+
+/** Commits the plan's offsets (with the replay marks); refuses while the group has members. */
+export async function executeReplayPlan(kafka: Kafka, plan: ReplayPlan): Promise<void> {
+  if (plan.offsets.length === 0) return;
+  try {
+    await setGroupOffsets(kafka, plan.groupId, plan.topic, plan.offsets);
+  } catch (err) {
+    if (isKafkaError(err, 'WABUS_KAFKA_GROUP_LIVE')) throw liveGroup(plan.groupId, await describeGroup(kafka, plan.groupId));
+    throw err;
+  }
+}
+
+export interface ReplayProgress {
+  /** Offsets gone through, of `total`. */
+  done: bigint;
+  total: bigint;
+  finished: boolean;
+}
+
+/** How far the group has come through the plan, from its committed offsets. */
+export async function replayProgress(kafka: Kafka, plan: ReplayPlan): Promise<ReplayProgress> {
+  const now = new Map((await fetchGroupOffsets(kafka, plan.groupId, plan.topic)).map((o) => [o.partition, BigInt(o.offset)]));
+  let done = 0n;
+  let total = 0n;
+  let finished = true;
+  for (const p of plan.partitions) {
+    if (!p.replay) continue;
+    const start = BigInt(p.start);
+    const frontier = BigInt(p.frontier);
+    const at = now.get(p.partition) ?? -1n;
+    total += frontier - start;
+    done += min(max(at, start), frontier) - start;
+    if (at < frontier) finished = false;
+  }
+  return { done, total, finished };
+}

@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import type { Kafka } from 'kafkajs';
+import { encodeEvent, eventRecord, explodeWebhook, RECORD_HEADERS, type EventRecord } from '@wabus/events';
+import { createIdempotentProducer, REPLAY_HEADER } from '@wabus/kafka';
+import { connectAdmin, requireTopics } from '../kafka-admin.ts';
+import { scanTopics } from '../scan-topics.ts';
+
+export interface RederiveOptions {
+  rawTopic: string;
+  eventsTopic: string;
+  /** Raw records appended at or after this time (epoch ms)… */
+  sinceMs: number;
+  /** …and before this one (default: now). */
+  untilMs?: number;
+  /** Produce only events whose id is not on the events topic yet (found by reading it over the same time range). */
+  onlyMissing?: boolean;
+  /** Mark the produced records as a replay (`wabus-replay` header): auto-reply and crm-sync cause no effects for them. */
+  asReplay?: boolean;
+  execute?: boolean;
+  id?: string;
+  timeoutMs?: number;
+}
+
+export interface RederiveReport {
+  id: string;
+  rawRecords: number;
+  /** Raw records the current parser accepts, and the events they yield. */
+  accepted: number;
+  events: number;
+  /** Raw records that are still quarantined (the reason counts). */
+  quarantined: Record<string, number>;
+  /** Raw records ingress had quarantined that the current parser accepts. */
+  nowAccepted: number;
+  /** Raw records whose key (delivery id) is not the body's hash: produced by something else, left alone. */
+  foreign: number;
+  /** Of the derived events, how many are already on the events topic (by event id). */
+  alreadyOnTopic: number;
+  missing: number;
+  produced: number;
+  executed: boolean;
+}
+
+/**
+ * Rebuilds `whatsapp.events.v1` records from `whatsapp.webhooks.raw.v1` for a time range, with the parser as it is
+ * now: the raw body and its receipt time give the same delivery id and the same deterministic event ids, so
+ * consumers deduplicate what they already had and apply only what the old parser missed. Dry run unless `execute`.
+ */
+export async function rederiveEvents(kafka: Kafka, o: RederiveOptions): Promise<RederiveReport> {
+  const id = o.id ?? `rederive-${randomUUID().slice(0, 8)}`;
+  const untilMs = o.untilMs ?? Date.now();
+  const admin = await connectAdmin(kafka);
+  const derived: EventRecord[] = [];
+  const report: RederiveReport = { id, rawRecords: 0, accepted: 0, events: 0, quarantined: {}, nowAccepted: 0, foreign: 0, alreadyOnTopic: 0, missing: 0, produced: 0, executed: false };
+  const onTopic = new Set<string>();
+  try {
+    await requireTopics(admin, [o.rawTopic, o.eventsTopic]);
+    await scanTopics(
+      kafka,
+      admin,
+      [{ topic: o.rawTopic, sinceMs: o.sinceMs }],
+      (r) => {
+        if (Number(r.timestamp) >= untilMs || r.value === null) return;
+        report.rawRecords++;
+        const receivedAt = Number(r.headers[RECORD_HEADERS.receivedAt] ?? r.timestamp);
+        const exploded = explodeWebhook(r.value, { receivedAt });
+        if (r.key !== null && r.key !== exploded.deliveryId) {
+          report.foreign++;
+          return;
+        }
+        if (!exploded.ok) {
+          report.quarantined[exploded.reason] = (report.quarantined[exploded.reason] ?? 0) + 1;
+          return;
+        }
+        report.accepted++;
+        if (r.headers[RECORD_HEADERS.disposition] === 'quarantined') report.nowAccepted++;
+        for (const e of exploded.events) derived.push(eventRecord(e, exploded.deliveryId, receivedAt, encodeEvent));
+      },
+      o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {},
+    );
+    // Event records carry their webhook's receipt time, so the same time range finds them.
+    await scanTopics(
+      kafka,
+      admin,
+      [{ topic: o.eventsTopic, sinceMs: o.sinceMs }],
+      (r) => {
+        const eventId = r.headers[RECORD_HEADERS.eventId];
+        if (eventId !== undefined) onTopic.add(eventId);
+      },
+      o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {},
+    );
+  } finally {
+    await admin.disconnect();
+  }
+  report.events = derived.length;
+  const missing = derived.filter((r) => !onTopic.has(r.headers[RECORD_HEADERS.eventId]!));
+  report.missing = missing.length;
+  report.alreadyOnTopic = derived.length - missing.length;
+  if (!o.execute) return report;
+
+  const toProduce = o.onlyMissing ? missing : derived;
+  const producer = createIdempotentProducer(kafka);
+  await producer.connect();
+  try {
+    for (let i = 0; i < toProduce.length; i += 1_000) {
+      const messages = toProduce.slice(i, i + 1_000).map((r) => ({
+        key: r.key,
+        value: r.value,
+        timestamp: r.timestamp,
+        headers: { ...r.headers, [RECORD_HEADERS.rederived]: id, ...(o.asReplay ? { [REPLAY_HEADER]: id } : {}) },
+      }));
+      await producer.send({ topic: o.eventsTopic, acks: -1, messages });
+      report.produced += messages.length;
+    }
+  } finally {
+    await producer.disconnect();
+  }
+  report.executed = true;
+  return report;
+}

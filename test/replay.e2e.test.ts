@@ -1,0 +1,212 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BSON, MongoClient } from 'mongodb';
+import { createKafka, fetchGroupOffsets, parseReplayMark } from '@wabus/kafka';
+import { createBodyGenerator, signBody } from '@wabus/simulator';
+import { highWatermarks, readTopic, testEnv, uniqueName } from '@wabus/testing';
+import { freePort, startService, wabus, waitReady, type ServiceProcess } from './processes.ts';
+
+/**
+ * Replay, shadow, diff and re-derive through the CLI, against services running as their own processes, the way the
+ * README's runbook tells the platform team to do it.
+ */
+const SECRET = 'e2e-replay-secret';
+const { kafkaBrokers, mongoUri } = testEnv();
+const kafka = createKafka({ brokers: kafkaBrokers, clientId: 'e2e-replay' });
+let admin: ReturnType<typeof kafka.admin>;
+let mongo: MongoClient;
+const raw = uniqueName('e2e.r.raw');
+const events = uniqueName('e2e.r.events');
+const group = { ms: uniqueName('e2e.r.ms'), st: uniqueName('e2e.r.st') };
+const db = { ms: uniqueName('e2e_r_ms'), st: uniqueName('e2e_r_st') };
+const topics = [raw, events, `${events}.dlq.message-store`, `${events}.dlq.status-tracker`, `${events}.dlq.message-store.shadow`];
+const common = { KAFKA_BROKERS: kafkaBrokers.join(','), MONGODB_URI: mongoUri, HOST: '127.0.0.1', WABUS_EVENTS_TOPIC: events, LOG_LEVEL: 'warn' };
+const cliEnv = { KAFKA_BROKERS: kafkaBrokers.join(','), MONGODB_URI: mongoUri };
+let ingress: ServiceProcess;
+let ingressPort = 0;
+let startedAt = 0;
+
+const env = (svc: 'ms' | 'st', port: number) => ({
+  ...common,
+  [svc === 'ms' ? 'MESSAGE_STORE_PORT' : 'STATUS_TRACKER_PORT']: String(port),
+  WABUS_GROUP_ID: group[svc],
+  WABUS_DATABASE: db[svc],
+  WABUS_DLQ_TOPIC: `${events}.dlq.${svc === 'ms' ? 'message-store' : 'status-tracker'}`,
+});
+
+async function startConsumer(svc: 'ms' | 'st'): Promise<ServiceProcess> {
+  const port = await freePort();
+  const p = startService(svc === 'ms' ? 'message-store' : 'status-tracker', env(svc, port));
+  await waitReady(`http://127.0.0.1:${port}/readyz`, p, 60_000);
+  return p;
+}
+
+/** Polls the group's commits until every partition is at the topic's end with no replay mark left: the replay is over. */
+async function committedToEnd(groupId: string, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ends = await highWatermarks(admin, events);
+    const offsets = await fetchGroupOffsets(kafka, groupId, events);
+    const done = [...ends].every(([p, high]) => {
+      const o = offsets.find((x) => x.partition === p);
+      return high === 0n || (o !== undefined && BigInt(o.offset) >= high && parseReplayMark(o.metadata) === null);
+    });
+    if (done) return;
+    if (Date.now() > deadline) throw new Error(`group ${groupId} not at the end: ${JSON.stringify(offsets)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Every document of every collection, as BSON bytes, in a stable order: "byte-identical" means equal dumps. */
+async function dump(database: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const collections = (await mongo.db(database).listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).sort();
+  for (const c of collections) {
+    for await (const doc of mongo.db(database).collection(c).find({})) {
+      out.set(`${c}/${BSON.EJSON.stringify(doc._id, { relaxed: false })}`, Buffer.from(BSON.serialize(doc)).toString('base64'));
+    }
+  }
+  return out;
+}
+
+async function post(body: Buffer): Promise<void> {
+  const res = await fetch(`http://127.0.0.1:${ingressPort}/webhook`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, SECRET) },
+    body,
+  });
+  assert.equal(res.status, 200, await res.text());
+}
+
+let ms: ServiceProcess;
+let st: ServiceProcess;
+
+before(async () => {
+  admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ waitForLeaders: true, topics: topics.map((topic) => ({ topic, numPartitions: topic.endsWith('shadow') || topic.includes('.dlq.') ? 1 : 4 })) });
+  mongo = new MongoClient(mongoUri);
+  await mongo.connect();
+  startedAt = Date.now() - 1_000;
+  ingressPort = await freePort();
+  ingress = startService('ingress', { ...common, INGRESS_HOST: '127.0.0.1', INGRESS_PORT: String(ingressPort), WHATSAPP_APP_SECRETS: SECRET, WHATSAPP_VERIFY_TOKEN: 'x', WABUS_RAW_TOPIC: raw });
+  await waitReady(`http://127.0.0.1:${ingressPort}/readyz`, ingress, 60_000);
+  [ms, st] = await Promise.all([startConsumer('ms'), startConsumer('st')]);
+  // Every kind, reactions/edits/revokes and statuses among them; some bodies posted twice, as Meta retries.
+  const gen = createBodyGenerator({ seed: 'e2e-replay', mix: 'uniform', batch: 4, customers: 12 });
+  for (let i = 0; i < 60; i++) {
+    const { body } = gen.next();
+    await post(body);
+    if (i % 10 === 0) await post(body);
+  }
+  await Promise.all([committedToEnd(group.ms), committedToEnd(group.st)]);
+});
+
+after(async () => {
+  await Promise.all([ingress?.stop(), ms?.stop(), st?.stop()]);
+  await admin.deleteTopics({ topics }).catch(() => undefined);
+  await admin.disconnect();
+  const { databases } = await mongo.db('admin').admin().listDatabases({ nameOnly: true });
+  for (const d of databases) if (d.name.startsWith(db.ms) || d.name.startsWith(db.st)) await mongo.db(d.name).dropDatabase().catch(() => undefined);
+  await mongo.close();
+});
+
+const resetArgs = (svc: 'ms' | 'st') => ['replay', 'reset', '--service', svc === 'ms' ? 'message-store' : 'status-tracker', '--topic', events, '--group', group[svc]];
+
+test('replay reset: a dry run changes nothing; --execute refuses while the group has a live member (WABUS_OPS_GROUP_LIVE)', async () => {
+  const before = await fetchGroupOffsets(kafka, group.ms, events);
+  const dry = await wabus([...resetArgs('ms'), '--from', 'beginning'], cliEnv);
+  assert.equal(dry.code, 0, dry.stderr);
+  assert.match(dry.stdout, /summary \(dry run\): \d+ record\(s\) would be replayed; nothing was changed/);
+  assert.match(dry.stdout, /live member/);
+  const live = await wabus([...resetArgs('ms'), '--from', 'beginning', '--execute'], cliEnv);
+  assert.equal(live.code, 1);
+  assert.match(live.stderr, /WABUS_OPS_GROUP_LIVE: group .* has 1 live member/);
+  assert.deepEqual(await fetchGroupOffsets(kafka, group.ms, events), before, 'offsets untouched');
+  const bad = await wabus([...resetArgs('ms'), '--from', '0=nope'], cliEnv);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /WABUS_OPS_BAD_OFFSET: --from expects <offset> or <partition>=<offset>/);
+  const time = await wabus([...resetArgs('ms'), '--from', 'yesterday'], cliEnv);
+  assert.equal(time.code, 1);
+  assert.match(time.stderr, /WABUS_OPS_BAD_TIME: --from expects beginning, an offset/);
+  const missing = await wabus([...resetArgs('ms'), '--topic', 'no.such.topic'], cliEnv);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /WABUS_OPS_TOPIC_MISSING/);
+  const far = await wabus([...resetArgs('ms'), '--from', '99=0'], cliEnv);
+  assert.match(far.stderr, /WABUS_OPS_BAD_OFFSET: --from: the topic has no partition 99/);
+});
+
+test('replay reset from offset 0 of message-store and status-tracker leaves both databases byte-identical, the replay marked and counted', async () => {
+  const before = { ms: await dump(db.ms), st: await dump(db.st) };
+  assert.ok(before.ms.size > 20 && before.st.size > 5, `a real workload (${before.ms.size} / ${before.st.size} documents)`);
+  await Promise.all([ms.stop(), st.stop()]);
+  const ends = await highWatermarks(admin, events);
+  const total = [...ends.values()].reduce((a, b) => a + b, 0n);
+  for (const svc of ['ms', 'st'] as const) {
+    const out = await wabus([...resetArgs(svc), '--from', '0', '--execute', '--id', `full-${svc}`, '--wait', '10s'], cliEnv);
+    assert.equal(out.code, 0, out.stderr);
+    assert.match(out.stdout, new RegExp(`offsets of ${group[svc]} moved: ${total} record\\(s\\) will be replayed`));
+    const offsets = await fetchGroupOffsets(kafka, group[svc], events);
+    for (const o of offsets) {
+      if (ends.get(o.partition) === 0n) continue;
+      assert.equal(o.offset, '0');
+      assert.equal(parseReplayMark(o.metadata)?.frontier, ends.get(o.partition));
+    }
+  }
+  [ms, st] = await Promise.all([startConsumer('ms'), startConsumer('st')]);
+  await Promise.all([committedToEnd(group.ms), committedToEnd(group.st)]);
+  assert.deepEqual(await dump(db.ms), before.ms, 'message-store: byte-identical');
+  assert.deepEqual(await dump(db.st), before.st, 'status-tracker: byte-identical');
+});
+
+test('replay shadow after corrupting one live document: the diff shows exactly that document, and nothing else', async () => {
+  const victim = await mongo.db(db.ms).collection<{ _id: string }>('messages').findOne({}, { sort: { _id: 1 } });
+  assert.ok(victim);
+  await mongo.db(db.ms).collection<{ _id: string }>('messages').updateOne({ _id: victim._id }, { $set: { corrupted: true } });
+  const label = 'e2e1';
+  const args = ['--service', 'message-store', '--topic', events, '--group', group.ms, '--database', db.ms];
+  const dry = await wabus(['replay', 'shadow', ...args, '--label', label], cliEnv);
+  assert.equal(dry.code, 0, dry.stderr);
+  assert.match(dry.stdout, /summary \(dry run\)/);
+  const shadow = await wabus(['replay', 'shadow', ...args, '--label', label, '--execute'], cliEnv, 120_000);
+  assert.equal(shadow.code, 0, shadow.stderr);
+  assert.match(shadow.stdout, new RegExp(`replayed into ${db.ms}__shadow_${label}`));
+  const diff = await wabus(['replay', 'diff', '--service', 'message-store', '--database', db.ms, '--label', label, '--json'], cliEnv);
+  assert.equal(diff.code, 3, `exit 3: different\n${diff.stderr}`);
+  const report = JSON.parse(diff.stdout) as { totals: { added: number; removed: number; changed: number }; collections: { name: string; changed: { id: string; fields: string[] }[] }[] };
+  assert.deepEqual(report.totals, { added: 0, removed: 0, changed: 1, identical: false });
+  const messages = report.collections.find((c) => c.name === 'messages');
+  assert.deepEqual(messages?.changed, [{ id: victim._id, fields: ['corrupted'] }]);
+  const again = await wabus(['replay', 'shadow', ...args, '--label', label, '--execute'], cliEnv);
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, /WABUS_OPS_SHADOW_EXISTS/);
+  const missing = await wabus(['replay', 'diff', '--service', 'message-store', '--database', db.ms, '--label', 'nosuch'], cliEnv);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /WABUS_OPS_DATABASE_MISSING/);
+});
+
+test('replay rederive: events rebuilt from the raw topic have the same ids, keys and bytes as those ingress appended', async () => {
+  const since = new Date(startedAt).toISOString();
+  const original = await readTopic(kafka, events);
+  const dry = await wabus(['replay', 'rederive', '--since', since, '--raw-topic', raw, '--topic', events, '--json'], cliEnv);
+  assert.equal(dry.code, 0, dry.stderr);
+  const report = JSON.parse(dry.stdout) as { rawRecords: number; events: number; alreadyOnTopic: number; missing: number; executed: boolean };
+  assert.equal(report.executed, false);
+  assert.equal(report.events, original.length, 'every event record derived again');
+  assert.equal(report.alreadyOnTopic, original.length);
+  assert.equal(report.missing, 0);
+
+  const fresh = uniqueName('e2e.r.rederived');
+  await admin.createTopics({ waitForLeaders: true, topics: [{ topic: fresh, numPartitions: 4 }] });
+  try {
+    const out = await wabus(['replay', 'rederive', '--since', since, '--raw-topic', raw, '--topic', fresh, '--execute', '--id', 'e2e-rederive', '--json'], cliEnv);
+    assert.equal(out.code, 0, out.stderr);
+    const rebuilt = await readTopic(kafka, fresh);
+    const view = (r: { key: string | null; value: Buffer | null; headers: Record<string, string>; timestamp: string }) =>
+      `${r.headers['wabus-event-id']} ${r.key} ${r.timestamp} ${r.value?.toString('base64')}`;
+    assert.deepEqual(rebuilt.map(view).sort(), original.map(view).sort());
+    assert.ok(rebuilt.every((r) => r.headers['wabus-rederived'] === 'e2e-rederive'));
+  } finally {
+    await admin.deleteTopics({ topics: [fresh] }).catch(() => undefined);
+  }
+});
