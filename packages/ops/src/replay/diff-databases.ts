@@ -37,6 +37,8 @@ export function differingFields(a: unknown, b: unknown, path = '', depth = 0): s
     if (out.length === 0 && Object.keys(a).join('\u0000') !== Object.keys(b).join('\u0000')) return [path ? `${path} (field order)` : '(field order)'];
     return out;
   }
+  // A missing field and a null one differ (EJSON would write both as null).
+  if ((a === undefined) !== (b === undefined)) return [path || '(document)'];
   return BSON.EJSON.stringify({ v: a }, { relaxed: false }) === BSON.EJSON.stringify({ v: b }, { relaxed: false }) ? [] : [path || '(document)'];
 }
 
