@@ -48,8 +48,9 @@ async function main(argv: string[]): Promise<number> {
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (err) {
-  const e = err as Error & { code?: string };
-  if (e.code === 'WABUS_CLI_USAGE' || e.code?.startsWith('ERR_PARSE_ARGS')) {
+  // Codes are strings for our errors; some clients' (kafkajs, the driver) are numbers.
+  const e = err as Error & { code?: unknown };
+  if (e.code === 'WABUS_CLI_USAGE' || (typeof e.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS'))) {
     process.stderr.write(`wabus: ${e.message}\n\n${USAGE}`);
     process.exitCode = 2;
   } else {
