@@ -153,6 +153,9 @@ test('replay reset from offset 0 of message-store and status-tracker leaves both
       assert.equal(parseReplayMark(o.metadata)?.frontier, ends.get(o.partition));
     }
   }
+  const groups = await wabus(['groups', '--topic', events, '--group', group.ms, '--probe', 'http://127.0.0.1:9', '--probe-timeout', '200ms'], cliEnv);
+  assert.equal(groups.code, 0, groups.stderr);
+  assert.match(groups.stdout, /replaying full-ms up to \d+, live from \d+/, 'groups shows the armed replay');
   [ms, st] = await Promise.all([startConsumer('ms'), startConsumer('st')]);
   await Promise.all([committedToEnd(group.ms), committedToEnd(group.st)]);
   assert.deepEqual(await dump(db.ms), before.ms, 'message-store: byte-identical');

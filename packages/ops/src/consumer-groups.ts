@@ -1,4 +1,5 @@
 import kafkajs, { type Admin } from 'kafkajs';
+import { parseReplayMark, type ReplayMark } from '@wabus/kafka';
 import { OpsError } from './errors.ts';
 import { requireTopics } from './kafka-admin.ts';
 import { probeLag, type FetchLike, type ProbeResult } from './lag-probe.ts';
@@ -16,6 +17,8 @@ export interface PartitionLag {
   /** From the service's own `/v1/lag`; `unknown` when no probed instance owns this partition or none answered. */
   paused: boolean | 'unknown';
   lastError?: string;
+  /** A replay in progress (`wabus replay reset|shadow`), from the replay mark in the group's commit metadata. */
+  replay?: { id: string; frontier: string; until?: string; keys?: number };
 }
 
 export interface GroupTopicLag {
@@ -133,6 +136,13 @@ export async function describeConsumerGroups(admin: Admin, o: DescribeGroupsOpti
       for (const q of s.partitions) m.set(q.partition, { paused: q.paused, ...(q.lastError !== undefined ? { lastError: q.lastError } : {}) });
     }
     const assignment = new Set((d?.members ?? []).flatMap((m) => Object.keys(decodeAssignment(m.memberAssignment))));
+    const marks = new Map<number, ReplayMark>();
+    for (const entry of await admin.fetchOffsets({ groupId, topics: [o.topic] })) {
+      for (const p of entry.partitions) {
+        const mark = parseReplayMark(p.metadata);
+        if (mark !== null && BigInt(p.offset) < mark.frontier) marks.set(p.partition, mark);
+      }
+    }
     const topicLags: GroupTopicLag[] = [];
     for (const t of topics) {
       const c = committed.get(t);
@@ -152,6 +162,7 @@ export async function describeConsumerGroups(admin: Admin, o: DescribeGroupsOpti
             lag: lag > 0n ? Number(lag) : 0,
             paused: probe ? probe.paused : 'unknown',
             ...(probe?.lastError !== undefined ? { lastError: probe.lastError } : {}),
+            ...(t === o.topic && marks.has(partition) ? { replay: replayOf(marks.get(partition)!) } : {}),
           };
         });
       topicLags.push({ topic: t, partitions, totalLag: partitions.reduce((s, p) => s + p.lag, 0) });
@@ -165,3 +176,10 @@ export async function describeConsumerGroups(admin: Admin, o: DescribeGroupsOpti
   }
   return { topic: o.topic, groups, probes };
 }
+
+const replayOf = (m: ReplayMark): NonNullable<PartitionLag['replay']> => ({
+  id: m.id,
+  frontier: m.frontier.toString(),
+  ...(m.until !== undefined ? { until: m.until.toString() } : {}),
+  ...(m.keys !== undefined ? { keys: m.keys.length } : {}),
+});

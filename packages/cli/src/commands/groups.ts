@@ -46,7 +46,8 @@ export async function groupsCommand(argv: string[], print: Print = stdout): Prom
         for (const p of t.partitions) {
           if (p.paused === true) paused++;
           if (p.paused === 'unknown') unknown++;
-          print(`    ${String(p.partition).padEnd(10)}${(p.committed ?? '-').padStart(12)}${p.high.padStart(12)}${String(p.lag).padStart(10)}  ${pausedText(p)}`);
+          const replay = p.replay ? `  replaying ${p.replay.id} up to ${p.replay.until ?? p.replay.frontier}${p.replay.keys !== undefined ? ` (${p.replay.keys} key(s))` : ''}, live from ${p.replay.frontier}` : '';
+          print(`    ${String(p.partition).padEnd(10)}${(p.committed ?? '-').padStart(12)}${p.high.padStart(12)}${String(p.lag).padStart(10)}  ${pausedText(p)}${replay}`);
         }
       }
     }
