@@ -300,7 +300,9 @@ async function rederive(values: Values, print: Print): Promise<number> {
   const untilMs = values.until !== undefined ? parseSince(values.until, now) : undefined;
   if (untilMs !== undefined && untilMs <= sinceMs) throw new OpsError('WABUS_OPS_BAD_TIME', '--until must be after --since');
   const { kafka } = cliKafka('wabus-cli-rederive');
+  const bars = { read: progressPrinter('reading'), produce: progressPrinter('appending') };
   const report = await rederiveEvents(kafka, {
+    onProgress: (phase, done, total) => bars[phase].update(BigInt(done), BigInt(total)),
     rawTopic: values['raw-topic'] ?? 'whatsapp.webhooks.raw.v1',
     eventsTopic: values.topic ?? 'whatsapp.events.v1',
     sinceMs,
@@ -310,6 +312,8 @@ async function rederive(values: Values, print: Print): Promise<number> {
     execute: values.execute === true,
     ...(values.id !== undefined ? { id: values.id } : {}),
   });
+  bars.read.end();
+  if (report.executed) bars.produce.end();
   if (values.json) {
     print(JSON.stringify(report));
     return 0;

@@ -4,6 +4,7 @@ import { encodeEvent, eventRecord, explodeWebhook, RECORD_HEADERS, type EventRec
 import { createIdempotentProducer, REPLAY_HEADER } from '@wabus/kafka';
 import { connectAdmin, requireTopics } from '../kafka-admin.ts';
 import { scanTopics } from '../scan-topics.ts';
+import { partitionBounds, resolveStart } from './positions.ts';
 
 export interface RederiveOptions {
   rawTopic: string;
@@ -19,6 +20,8 @@ export interface RederiveOptions {
   execute?: boolean;
   id?: string;
   timeoutMs?: number;
+  /** Records read (of the raw and events topics' ranges) and produced, as the run goes. */
+  onProgress?: (phase: 'read' | 'produce', done: number, total: number) => void;
 }
 
 export interface RederiveReport {
@@ -52,13 +55,25 @@ export async function rederiveEvents(kafka: Kafka, o: RederiveOptions): Promise<
   const derived: EventRecord[] = [];
   const report: RederiveReport = { id, rawRecords: 0, accepted: 0, events: 0, quarantined: {}, nowAccepted: 0, foreign: 0, alreadyOnTopic: 0, missing: 0, produced: 0, executed: false };
   const onTopic = new Set<string>();
+  let read = 0;
+  let toRead = 0;
+  const tick = () => {
+    read++;
+    if (read % 500 === 0) o.onProgress?.('read', read, toRead);
+  };
   try {
     await requireTopics(admin, [o.rawTopic, o.eventsTopic]);
+    for (const topic of [o.rawTopic, o.eventsTopic]) {
+      const bounds = await partitionBounds(admin, topic);
+      const starts = await resolveStart(admin, topic, { kind: 'time', ms: o.sinceMs }, bounds);
+      for (const b of bounds) toRead += Number(b.high - (starts.get(b.partition) ?? b.high));
+    }
     await scanTopics(
       kafka,
       admin,
       [{ topic: o.rawTopic, sinceMs: o.sinceMs }],
       (r) => {
+        tick();
         if (Number(r.timestamp) >= untilMs || r.value === null) return;
         report.rawRecords++;
         const receivedAt = Number(r.headers[RECORD_HEADERS.receivedAt] ?? r.timestamp);
@@ -83,6 +98,7 @@ export async function rederiveEvents(kafka: Kafka, o: RederiveOptions): Promise<
       admin,
       [{ topic: o.eventsTopic, sinceMs: o.sinceMs }],
       (r) => {
+        tick();
         const eventId = r.headers[RECORD_HEADERS.eventId];
         if (eventId !== undefined) onTopic.add(eventId);
       },
@@ -91,6 +107,7 @@ export async function rederiveEvents(kafka: Kafka, o: RederiveOptions): Promise<
   } finally {
     await admin.disconnect();
   }
+  o.onProgress?.('read', read, toRead);
   report.events = derived.length;
   const missing = derived.filter((r) => !onTopic.has(r.headers[RECORD_HEADERS.eventId]!));
   report.missing = missing.length;
@@ -110,6 +127,7 @@ export async function rederiveEvents(kafka: Kafka, o: RederiveOptions): Promise<
       }));
       await producer.send({ topic: o.eventsTopic, acks: -1, messages });
       report.produced += messages.length;
+      o.onProgress?.('produce', report.produced, toProduce.length);
     }
   } finally {
     await producer.disconnect();
