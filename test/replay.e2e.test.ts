@@ -34,8 +34,11 @@ const env = (svc: 'ms' | 'st', port: number) => ({
   WABUS_DLQ_TOPIC: `${events}.dlq.${svc === 'ms' ? 'message-store' : 'status-tracker'}`,
 });
 
+const ports: Record<'ms' | 'st', number> = { ms: 0, st: 0 };
+
 async function startConsumer(svc: 'ms' | 'st'): Promise<ServiceProcess> {
   const port = await freePort();
+  ports[svc] = port;
   const p = startService(svc === 'ms' ? 'message-store' : 'status-tracker', env(svc, port));
   await waitReady(`http://127.0.0.1:${port}/readyz`, p, 60_000);
   return p;
@@ -160,6 +163,11 @@ test('replay reset from offset 0 of message-store and status-tracker leaves both
   await Promise.all([committedToEnd(group.ms), committedToEnd(group.st)]);
   assert.deepEqual(await dump(db.ms), before.ms, 'message-store: byte-identical');
   assert.deepEqual(await dump(db.st), before.st, 'status-tracker: byte-identical');
+  for (const svc of ['ms', 'st'] as const) {
+    const text = await (await fetch(`http://127.0.0.1:${ports[svc]}/metrics`)).text();
+    const replayed = /^wabus_consumer_replay_events_total\{outcome="replayed"[^}]*\} (\d+)$/m.exec(text);
+    assert.equal(replayed?.[1], String(total), `${svc}: every record counted as replayed`);
+  }
 });
 
 test('replay shadow after corrupting one live document: the diff shows exactly that document, and nothing else', async () => {
