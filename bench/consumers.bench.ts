@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyTopics, createKafka, loadTopicDefinitions, type TopicDefinition } from '@wabus/kafka';
+import { parsePrometheusText } from '@wabus/testing';
 import { produceBacklog, type Backlog } from './consumers/backlog.ts';
 import { consumersReport, type DrainRun, type E2ERun } from './consumers/consumers-report.ts';
 import { measureDrain, type DrainResult } from './consumers/drain.ts';
@@ -55,11 +56,8 @@ async function highWatermarks(admin: Admin, topic: string): Promise<Map<number, 
 
 /** Sum of every sample of a Prometheus metric (all label sets), or undefined when the metric is absent. */
 function promSum(text: string, metric: string): number | undefined {
-  let sum: number | undefined;
-  for (const line of text.split('\n')) {
-    if (line.startsWith(`${metric}{`) || line.startsWith(`${metric} `)) sum = (sum ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return sum;
+  const samples = parsePrometheusText(text).filter((s) => s.name === metric);
+  return samples.length === 0 ? undefined : samples.reduce((sum, s) => sum + s.value, 0);
 }
 
 async function metricsOf(base: string): Promise<{ applied: number | undefined; duplicates: number | undefined; deadLettered: number }> {

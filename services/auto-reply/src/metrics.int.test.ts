@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readTopic } from '@wabus/testing';
+import { readTopic, scrapeMetrics } from '@wabus/testing';
 import { inboundBody } from './inbound.test-support.ts';
-import { scrapeMetrics } from './prometheus.test-support.ts';
 import { createTopics, produce, serviceEnv, standIn, startService, testDatabase, testKafka, writeRules } from './service.test-support.ts';
 import { recordsOf } from './workload.test-support.ts';
 

@@ -3,11 +3,10 @@ import assert from 'node:assert/strict';
 import { decodeEvent } from '@wabus/events';
 import { startCrmStandIn } from '@wabus/standins';
 import { buildBody, createGenContext, createRng, createWorld, generateItem } from '@wabus/simulator';
-import { readTopic } from '@wabus/testing';
+import { readTopic, scrapeMetrics } from '@wabus/testing';
 import { readContactFacts } from './contact-facts.ts';
 import { createTopics, crmSyncEnv, produce, SECRET, startCrmSync, testDatabase, testKafka, TOKEN } from './crm-sync.test-support.ts';
 import { toRecords } from './crm-workload.test-support.ts';
-import { scrapeMetrics } from './prometheus.test-support.ts';
 
 test('crm-sync /metrics after a known workload: applied, deduplicated, dead-lettered by kind and code, CRM requests by result and code, rate-limit waits', async (t) => {
   // Four customers write once each; the CRM answers A 429 (Retry-After: 1) once, B 503 once, refuses D for good (422);

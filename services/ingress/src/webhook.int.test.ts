@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeEvent } from '@wabus/events';
-import { readTopic } from '@wabus/testing';
+import { readScrape, readTopic } from '@wabus/testing';
 import { sign, startTestIngress, VERIFY_TOKEN } from './test-helpers.ts';
 
 // A body written the way Meta serialises: escaped unicode and slashes, a 64-bit template id, several entries and
@@ -186,10 +186,11 @@ test('/metrics counts requests by outcome and items per body', async (t) => {
   await post(MULTI);
   await post('not json');
   await post(MULTI, { 'x-hub-signature-256': sign(MULTI, 'wrong') });
-  const text = (await app.inject({ url: '/metrics' })).body;
-  assert.match(text, /wabus_ingress_requests_total\{outcome="accepted"\} 2/);
-  assert.match(text, /wabus_ingress_requests_total\{outcome="quarantined"\} 1/);
-  assert.match(text, /wabus_ingress_requests_total\{outcome="bad_signature"\} 1/);
-  assert.match(text, /wabus_ingress_items_per_body_sum 12/);
-  assert.match(text, /wabus_ingress_batcher_queued_records 0/);
+  const m = readScrape((await app.inject({ url: '/metrics' })).body);
+  assert.deepEqual(m.series('wabus_ingress_requests_total'), { 'outcome=accepted': 2, 'outcome=quarantined': 1, 'outcome=bad_signature': 1 });
+  assert.equal(m.value('wabus_ingress_items_per_body_sum'), 12);
+  assert.deepEqual(
+    m.samples.filter((s) => s.name === 'wabus_ingress_batcher_queued_records'),
+    [{ name: 'wabus_ingress_batcher_queued_records', labels: {}, value: 0 }],
+  );
 });

@@ -1,9 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { explodeWebhook, type WhatsAppEvent } from '@wabus/events';
-import { readTopic, uniqueName } from '@wabus/testing';
+import { readTopic, scrapeMetrics, uniqueName } from '@wabus/testing';
 import { CUSTOMER, PHONE, WABA, echo, inbound, reaction, text } from './message-events.test-support.ts';
-import { scrapeMetrics } from './prometheus.test-support.ts';
 import { createTopics, startService } from './service.test-support.ts';
 
 /** A `statuses[]` item about one of our outbound messages: not message-store's, applied as a no-op. */

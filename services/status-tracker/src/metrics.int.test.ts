@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildBody, createGenContext, createRng, createWorld, generateItem, type GeneratedItem, type KindName } from '@wabus/simulator';
-import { readTopic } from '@wabus/testing';
-import { scrapeMetrics } from './prometheus.test-support.ts';
+import { readTopic, scrapeMetrics } from '@wabus/testing';
 import { toRecords, type EventRecord } from './status-workload.test-support.ts';
 import { createTopics, produce, startTracker, testDatabase, testKafka } from './tracker.test-support.ts';
 
