@@ -1,6 +1,10 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { fetchGroupOffsets, parseReplayMark, type createKafka } from '@wabus/kafka';
+import { highWatermarks } from '@wabus/testing';
+
+type Kafka = ReturnType<typeof createKafka>;
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -68,4 +72,29 @@ export async function waitReady(url: string, service: ServiceProcess, timeoutMs 
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`${url} not ready within ${timeoutMs} ms:\n${service.output.join('').slice(-4000)}`);
+}
+
+/**
+ * Polls a consumer group's commits until every partition of `topic` is at its end with no replay mark left: what
+ * the group's service has durably applied, so a replay is over. Fails after `timeoutMs`.
+ */
+export async function groupAtEnd(kafka: Kafka, groupId: string, topic: string, timeoutMs = 90_000): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const ends = await highWatermarks(admin, topic);
+      const offsets = await fetchGroupOffsets(kafka, groupId, topic);
+      const done = [...ends].every(([p, high]) => {
+        const o = offsets.find((x) => x.partition === p);
+        return high === 0n || (o !== undefined && BigInt(o.offset) >= high && parseReplayMark(o.metadata) === null);
+      });
+      if (done) return;
+      if (Date.now() > deadline) throw new Error(`group ${groupId} not at the end of ${topic}: ${JSON.stringify(offsets)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } finally {
+    await admin.disconnect();
+  }
 }

@@ -4,11 +4,11 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
-import { createKafka, fetchGroupOffsets, parseReplayMark } from '@wabus/kafka';
+import { createKafka } from '@wabus/kafka';
 import { createBodyGenerator, signBody } from '@wabus/simulator';
 import { startCrmStandIn, startGraphApiStandIn } from '@wabus/standins';
-import { highWatermarks, testEnv, uniqueName } from '@wabus/testing';
-import { freePort, startService, wabus, waitReady, type ServiceProcess } from './processes.ts';
+import { testEnv, uniqueName } from '@wabus/testing';
+import { freePort, groupAtEnd, startService, wabus, waitReady, type ServiceProcess } from './processes.ts';
 
 const SECRET = 'e2e-effects-secret';
 const GRAPH_TOKEN = 'e2e-graph-token';
@@ -71,20 +71,7 @@ test('replays of auto-reply and crm-sync (reset and shadow) send nothing to the 
     await waitReady(`http://127.0.0.1:${port}/readyz`, p, 60_000);
     return p;
   };
-  const atEnd = async (groupId: string) => {
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      const ends = await highWatermarks(admin, events);
-      const offsets = await fetchGroupOffsets(kafka, groupId, events);
-      const done = [...ends].every(([p, high]) => {
-        const o = offsets.find((x) => x.partition === p);
-        return high === 0n || (o !== undefined && BigInt(o.offset) >= high && parseReplayMark(o.metadata) === null);
-      });
-      if (done) return;
-      if (Date.now() > deadline) throw new Error(`group ${groupId} not at the end: ${JSON.stringify(offsets)}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  };
+  const atEnd = (groupId: string) => groupAtEnd(kafka, groupId, events);
 
   const ingressPort = await freePort();
   const ingress = startService('ingress', { ...common, INGRESS_HOST: '127.0.0.1', INGRESS_PORT: String(ingressPort), WHATSAPP_APP_SECRETS: SECRET, WHATSAPP_VERIFY_TOKEN: 'x', WABUS_RAW_TOPIC: raw });

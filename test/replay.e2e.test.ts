@@ -4,7 +4,7 @@ import { BSON, MongoClient } from 'mongodb';
 import { createKafka, fetchGroupOffsets, parseReplayMark } from '@wabus/kafka';
 import { createBodyGenerator, signBody } from '@wabus/simulator';
 import { highWatermarks, readTopic, testEnv, uniqueName } from '@wabus/testing';
-import { freePort, startService, wabus, waitReady, type ServiceProcess } from './processes.ts';
+import { freePort, groupAtEnd, startService, wabus, waitReady, type ServiceProcess } from './processes.ts';
 
 /**
  * Replay, shadow, diff and re-derive through the CLI, against services running as their own processes, the way the
@@ -44,21 +44,7 @@ async function startConsumer(svc: 'ms' | 'st'): Promise<ServiceProcess> {
   return p;
 }
 
-/** Polls the group's commits until every partition is at the topic's end with no replay mark left: the replay is over. */
-async function committedToEnd(groupId: string, timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ends = await highWatermarks(admin, events);
-    const offsets = await fetchGroupOffsets(kafka, groupId, events);
-    const done = [...ends].every(([p, high]) => {
-      const o = offsets.find((x) => x.partition === p);
-      return high === 0n || (o !== undefined && BigInt(o.offset) >= high && parseReplayMark(o.metadata) === null);
-    });
-    if (done) return;
-    if (Date.now() > deadline) throw new Error(`group ${groupId} not at the end: ${JSON.stringify(offsets)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const committedToEnd = (groupId: string) => groupAtEnd(kafka, groupId, events);
 
 /** Every document of every collection, as BSON bytes, in a stable order: "byte-identical" means equal dumps. */
 async function dump(database: string): Promise<Map<string, string>> {
