@@ -6,3 +6,5 @@ export { createEventTopics, produceRecords, testDatabase } from './consumer-fixt
 export type { RecordToProduce } from './consumer-fixtures.ts';
 export { parsePrometheusText, readScrape, scrapeMetrics } from './prometheus.ts';
 export type { ListeningApp, Sample, Scrape } from './prometheus.ts';
+export { committedTotal, killAtRandomPoints, spawnServiceProcess, waitUntil } from './service-process.ts';
+export type { KillPoint, ServiceProcess } from './service-process.ts';

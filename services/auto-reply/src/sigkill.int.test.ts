@@ -1,47 +1,14 @@
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import type { Kafka } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { createRng } from '@wabus/simulator';
-import { readTopic, testEnv } from '@wabus/testing';
+import { committedTotal, killAtRandomPoints, readTopic, spawnServiceProcess, testEnv, waitUntil } from '@wabus/testing';
 import type { OutboxEntry } from './outbox.ts';
 import { OUTBOX_COLLECTION } from './outbox.ts';
 import { inboundWorkload } from './workload.test-support.ts';
 import { createTopics, EVERYTHING_RULES, produce, repliesByInbound, serviceEnv, standIn, testDatabase, testKafka, writeRules } from './service.test-support.ts';
 
-const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
-
-/** `src/main.ts` as its own process, the way it is deployed. */
-function spawnService(t: TestContext, env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'services/auto-reply/src/main.ts'], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const output: string[] = [];
-  child.stdout.on('data', (c: Buffer) => output.push(c.toString()));
-  child.stderr.on('data', (c: Buffer) => output.push(c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));
-  t.after(() => void (child.exitCode === null && child.signalCode === null && child.kill('SIGKILL')));
-  return { child, output, exited };
-}
-
-async function committed(kafka: Kafka, groupId: string, topic: string): Promise<bigint> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    return (entry?.partitions ?? []).reduce((sum, p) => sum + (Number(p.offset) > 0 ? BigInt(p.offset) : 0n), 0n);
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-async function waitUntil(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const MAIN = new URL('./main.ts', import.meta.url);
 
 test('auto-reply: SIGKILLed at random points mid-call and restarted, never two replies to one inbound message; pending ones become unknown', async (t) => {
   const kafka = testKafka();
@@ -67,18 +34,18 @@ test('auto-reply: SIGKILLed at random points mid-call and restarted, never two r
   const groupId = env['WABUS_GROUP_ID']!;
 
   const kills = 3;
-  for (let kill = 0; kill < kills; kill++) {
-    const target = graph.requests.length + rng.int(10, Math.floor(eligible.length / (kills + 2)));
-    const run = spawnService(t, env);
-    await graph.waitForRequests(target);
-    // Right as a request arrives: its answer is still 20-80 ms away, so its entry is pending.
-    run.child.kill('SIGKILL');
-    await run.exited;
-  }
-  const last = spawnService(t, env);
-  await waitUntil('the restarted service catches up', async () => (await committed(kafka, groupId, topic)) === BigInt(all.length));
-  last.child.kill('SIGTERM');
-  assert.equal(await last.exited, 0, `graceful stop\n${last.output.join('').slice(-2000)}`);
+  await killAtRandomPoints({
+    rounds: kills,
+    start: () => spawnServiceProcess(t, MAIN, env),
+    pick() {
+      const target = graph.requests.length + rng.int(10, Math.floor(eligible.length / (kills + 2)));
+      // Right as a request arrives: its answer is still 20-80 ms away, so its entry is pending.
+      return () => graph.waitForRequests(target);
+    },
+  });
+  const last = spawnServiceProcess(t, MAIN, env);
+  await waitUntil('the restarted service catches up', async () => (await committedTotal(kafka, groupId, topic)) === BigInt(all.length), { timeoutMs: 120_000 });
+  assert.equal(await last.stop(), 0, `graceful stop\n${last.output().slice(-2000)}`);
 
   const client = new MongoClient(testEnv().mongoUri);
   await client.connect();

@@ -64,12 +64,3 @@ export async function startCrmSync(t: TestContext, env: Record<string, string>):
 
 export const readContactDocs = (service: Pick<ConsumerService, 'db'>): Promise<ContactDocument[]> =>
   service.db.collection<ContactDocument>(CONTACTS_COLLECTION).find().sort({ _id: 1 }).toArray();
-
-/** Polls a condition the system exposes (committed offsets, a process's output); fails after `timeoutMs`. */
-export async function waitUntil(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

@@ -1,23 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { Db } from 'mongodb';
 import { createRng } from '@wabus/simulator';
-import { readTopic, uniqueName } from '@wabus/testing';
+import { killAtRandomPoints, readTopic, spawnServiceProcess, uniqueName, waitUntil } from '@wabus/testing';
 import { createTopics, openDb, serviceEnv, simulatedEvents, snapshot, startService, type TestTopics } from './service.test-support.ts';
 
-const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-
-/** Polls a condition of the store the child process writes (the child's runtime signal is not reachable from here). */
-async function until(what: string, cond: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+const MAIN = new URL('./main.ts', import.meta.url);
 
 /** Messages written whose conversation write has not happened yet: the state a kill between the two writes leaves. */
 async function pendingCounts(db: Db): Promise<number> {
@@ -40,27 +28,21 @@ test('message-store: SIGKILLed at random points and restarted, it ends exactly l
   const groupId = uniqueName('ms.kill');
   // A killed member holds its partitions until its session times out: keep that short so restarts do not wait 30 s.
   const env = serviceEnv(topics, { groupId, database, maxBatch: 20, sessionTimeoutMs: 6_000 });
-  const kills: { at: number; pending: number }[] = [];
-  for (let round = 0; round < 4; round++) {
-    const before = await messages.countDocuments({ received: true });
-    if (before >= distinct) break;
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-    t.after(() => void child.kill('SIGKILL'));
-    // A random point of progress, somewhere in the next few hundred messages.
-    const target = Math.min(distinct - 1, before + rng.int(50, 400));
-    await until(`progress to ${target} messages (child stderr: ${stderr.slice(-500)})`, async () => (await messages.countDocuments({ received: true })) >= target || child.exitCode !== null);
-    assert.equal(child.exitCode, null, `the service died on its own: ${stderr.slice(-2000)}`);
-    child.kill('SIGKILL');
-    await exited;
-    kills.push({ at: await messages.countDocuments({ received: true }), pending: await pendingCounts(db) });
-  }
+  const kills = await killAtRandomPoints({
+    rounds: 4,
+    start: () => spawnServiceProcess(t, MAIN, env),
+    async pick() {
+      const before = await messages.countDocuments({ received: true });
+      if (before >= distinct) return undefined;
+      // A random point of progress, somewhere in the next few hundred messages.
+      const target = Math.min(distinct - 1, before + rng.int(50, 400));
+      // Polls the store the child process writes (the child's runtime signal is not reachable from here); if the
+      // child dies first, the kill reports it with its output.
+      return (run) =>
+        waitUntil(`progress to ${target} messages`, async () => (await messages.countDocuments({ received: true })) >= target || !run.running(), { timeoutMs: 60_000, intervalMs: 5 });
+    },
+    afterKill: async () => ({ at: await messages.countDocuments({ received: true }), pending: await pendingCounts(db) }),
+  });
   assert.ok(kills.length >= 3, `killed ${kills.length} times`);
 
   // The last restart, in-process so the test can wait for the runtime's signal.

@@ -1,38 +1,12 @@
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import type { Kafka } from 'kafkajs';
 import { createRng } from '@wabus/simulator';
-import { readTopic, testEnv, uniqueName } from '@wabus/testing';
+import { committedTotal, killAtRandomPoints, readTopic, spawnServiceProcess, testEnv, uniqueName, waitUntil } from '@wabus/testing';
 import { MongoClient } from 'mongodb';
 import { deliver, statusWorkload } from './status-workload.test-support.ts';
-import { createTopics, expectedDocs, produce, readDocs, startTracker, testDatabase, testKafka, waitUntil } from './tracker.test-support.ts';
+import { createTopics, expectedDocs, produce, readDocs, startTracker, testDatabase, testKafka } from './tracker.test-support.ts';
 
-const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
-
-/** `src/main.ts` as its own process, the way it is deployed. */
-function spawnTracker(t: TestContext, env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'services/status-tracker/src/main.ts'], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const output: string[] = [];
-  child.stdout.on('data', (c: Buffer) => output.push(c.toString()));
-  child.stderr.on('data', (c: Buffer) => output.push(c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));
-  t.after(() => void (child.exitCode === null && child.signalCode === null && child.kill('SIGKILL')));
-  const running = () => output.join('').includes('"msg":"status-tracker running"');
-  return { child, output, exited, running };
-}
-
-async function committed(kafka: Kafka, groupId: string, topic: string): Promise<bigint> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    return (entry?.partitions ?? []).reduce((sum, p) => sum + (Number(p.offset) > 0 ? BigInt(p.offset) : 0n), 0n);
-  } finally {
-    await admin.disconnect();
-  }
-}
+const MAIN = new URL('./main.ts', import.meta.url);
 
 test('status-tracker: SIGKILLed at random points mid-batch and restarted, it ends with the documents of a clean run', async (t) => {
   const kafka = testKafka();
@@ -57,24 +31,25 @@ test('status-tracker: SIGKILLed at random points mid-batch and restarted, it end
     LOG_LEVEL: 'info',
   };
 
-  const killedAt: bigint[] = [];
-  for (let kill = 0; kill < 3; kill++) {
-    const before = await committed(kafka, groupId, topic);
-    // Somewhere in the next stretch of the log, at a random point.
-    const target = before + BigInt(rng.int(1, Math.max(2, Math.floor(Number(total - before) / 3))));
-    const run = spawnTracker(t, env);
-    await waitUntil('the tracker starts', () => run.running() || run.child.exitCode !== null, 60_000);
-    await waitUntil(`committed offsets pass ${target}`, async () => (await committed(kafka, groupId, topic)) >= target, 90_000);
-    run.child.kill('SIGKILL');
-    await run.exited;
-    killedAt.push(await committed(kafka, groupId, topic));
-  }
+  const killedAt = await killAtRandomPoints({
+    rounds: 3,
+    start: () => spawnServiceProcess(t, MAIN, env),
+    async pick() {
+      const before = await committedTotal(kafka, groupId, topic);
+      // Somewhere in the next stretch of the log, at a random point.
+      const target = before + BigInt(rng.int(1, Math.max(2, Math.floor(Number(total - before) / 3))));
+      return async (run) => {
+        await waitUntil('the tracker starts', () => run.output().includes('"msg":"status-tracker running"') || !run.running(), { timeoutMs: 60_000 });
+        await waitUntil(`committed offsets pass ${target}`, async () => (await committedTotal(kafka, groupId, topic)) >= target, { timeoutMs: 90_000 });
+      };
+    },
+    afterKill: () => committedTotal(kafka, groupId, topic),
+  });
   assert.ok(killedAt.every((c) => c > 0n && c < total), `killed mid-run each time (committed at kills: ${killedAt.join(', ')} of ${total})`);
 
-  const last = spawnTracker(t, env);
-  await waitUntil('the restarted tracker catches up', async () => (await committed(kafka, groupId, topic)) === total, 120_000);
-  last.child.kill('SIGTERM');
-  assert.equal(await last.exited, 0, 'graceful stop');
+  const last = spawnServiceProcess(t, MAIN, env);
+  await waitUntil('the restarted tracker catches up', async () => (await committedTotal(kafka, groupId, topic)) === total, { timeoutMs: 120_000 });
+  assert.equal(await last.stop(), 0, 'graceful stop');
 
   const client = new MongoClient(testEnv().mongoUri);
   await client.connect();

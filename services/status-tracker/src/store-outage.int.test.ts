@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startPrivateMongo } from '@wabus/infra';
-import { readTopic, uniqueName } from '@wabus/testing';
+import { readTopic, uniqueName, waitUntil } from '@wabus/testing';
 import { deliver, statusWorkload } from './status-workload.test-support.ts';
-import { createTopics, expectedDocs, produce, readDocs, startTracker, testKafka, waitUntil } from './tracker.test-support.ts';
+import { createTopics, expectedDocs, produce, readDocs, startTracker, testKafka } from './tracker.test-support.ts';
 
 test('status-tracker: the store stops answering mid-run → not ready, nothing dead-lettered; it returns → caught up, nothing lost', async (t) => {
   // A private store: pausing the shared one would stall every other test.
@@ -23,7 +23,7 @@ test('status-tracker: the store stops answering mid-run → not ready, nothing d
   store.pause();
   await produce(kafka, topic, records.slice(half));
   await waitUntil('/readyz answers 503', async () => (await readyz()) === 503);
-  await waitUntil('the runtime pauses a partition on the store error', () => tracker.runtime.status().partitions.some((p) => p.paused), 60_000);
+  await waitUntil('the runtime pauses a partition on the store error', () => tracker.runtime.status().partitions.some((p) => p.paused), { timeoutMs: 60_000 });
   const body = (await tracker.app.inject({ url: '/readyz' })).json<{ checks: { partitions: { ok: boolean; detail?: string } } }>();
   assert.equal(body.checks.partitions.ok, false, JSON.stringify(body));
   assert.equal((await readTopic(kafka, dlqTopic)).length, 0, 'a store outage is never a reason to dead-letter');

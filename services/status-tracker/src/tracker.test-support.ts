@@ -71,12 +71,3 @@ export async function counter(tracker: TrackerUnderTest, name: string): Promise<
   const metric = await tracker.metrics.registry.getSingleMetric(name)?.get();
   return metric?.values.reduce((sum, v) => sum + v.value, 0) ?? 0;
 }
-
-/** Polls a condition the service exposes (readiness, runtime status, committed offsets); fails after `timeoutMs`. */
-export async function waitUntil(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
