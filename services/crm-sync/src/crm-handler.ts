@@ -65,6 +65,14 @@ export function createCrmHandler(o: CrmHandlerOptions): (db: Db) => Promise<Cons
           if (refused !== undefined) rejected.push({ offset, error: crmRejected(refusalMessage(refused, synced.rejected.get(refused)!)) });
         }
       }
+      // A count, not `duplicateOffsets` (so a batch of several kinds counts its duplicates under `mixed`): which
+      // records changed nothing cannot be told exactly here. `withCounts` writes the conversation's ledger counts into
+      // every fact of it, so the count raise that a batch's new message ids bring lands on whichever fact of the
+      // conversation folds first, not on the record that brought them; a later new message whose other content an
+      // earlier fact already dominates (order-independent join) then looks unchanged. After a crash between
+      // `recordMessages` and the fold, the raise is owed to ids the ledger already held, and the document keeps
+      // counts, not ids, to say which record owes it. Facts are not records either (one record can be about
+      // several contacts, one without facts is about none), hence the clamp: this count is an estimate.
       return { rejected, duplicates: Math.min(folded.unchanged, records.length - rejected.length) };
     }
   };
