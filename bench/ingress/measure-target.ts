@@ -24,6 +24,8 @@ export interface TargetResult {
   /** Server and Kafka CPU during the saturation phase, % of one core (the server's summed over its process tree when it has workers). */
   serverCpuPct: number | undefined;
   kafkaCpuPct: number | undefined;
+  /** Server CPU during the fixed-rate phase, % of one core (one process only): cost per request, less sensitive to other load than throughput. */
+  fixedRateCpuPct: number | undefined;
   /** Targets with workers: the process tree at the end of saturation (primary first), with each one's peak RSS. */
   processes: { pid: number; comm: string; peakRssMiB: number | undefined; cpuPct: number | undefined }[] | undefined;
   /** The text of GET /metrics after the load, when one process serves all of it (wabus; not wabus-2w, one registry per worker). */
@@ -79,12 +81,14 @@ export async function measureTarget(opts: {
     );
 
     log(`${target.name}: open loop at ${phases.rate} req/s, ${phases.rateMs} ms`);
+    const fixedRateCpu = tree ? undefined : cpuMeter(child.pid);
     const fixedRate = await loadgen.rate({ url, rate: phases.rate, durationMs: phases.rateMs, maxInFlight: phases.maxInFlight });
+    const fixedRateCpuPct = fixedRateCpu?.();
     log(`${target.name}: p50 ${fixedRate.latency.p50.toFixed(1)} ms, p99 ${fixedRate.latency.p99.toFixed(1)} ms`);
 
     const metrics = target.ingress && !tree ? await (await fetch(`${base}/metrics`)).text() : undefined;
     const exitCode = await child.stop();
-    return { name: target.name, warmup, saturation, fixedRate, idleRssMiB, peakRssMiB, serverCpuPct, kafkaCpuPct, processes, metrics, exitCode };
+    return { name: target.name, warmup, saturation, fixedRate, idleRssMiB, peakRssMiB, serverCpuPct, kafkaCpuPct, fixedRateCpuPct, processes, metrics, exitCode };
   } finally {
     await child.stop(5_000);
   }

@@ -1,7 +1,10 @@
 import { join } from 'node:path';
 import { spawnNodeChild, type NodeChild } from '../lib/node-child.ts';
 
-export type TargetName = 'bare' | 'naive' | 'wabus' | 'wabus-2w';
+export type TargetName = 'bare' | 'naive' | 'wabus' | 'wabus-2w' | TracingTargetName;
+
+/** The tracing section's ingress processes (bench/tracing.bench.ts): off, every span exported, a sample, and off again as a control. */
+export type TracingTargetName = 'tracing-off' | 'tracing-all' | 'tracing-sampled' | 'tracing-off-b';
 
 /** Kafka topics a target writes to; the bench creates its own of each kind per target and run. */
 export type TopicKind = 'raw' | 'events' | 'naive';
@@ -47,7 +50,8 @@ function topic(e: TargetEnv, kind: TopicKind): string {
   return name;
 }
 
-function ingressTarget(name: TargetName, workers: number, description: string): TargetSpec {
+/** The real ingress as a target; `env` adds variables (tracing's `OTEL_*`) over the bench's own. */
+export function ingressTarget(name: TargetName, workers: number, description: string, env: (e: TargetEnv) => NodeJS.ProcessEnv = () => ({})): TargetSpec {
   return {
     name,
     description,
@@ -69,6 +73,7 @@ function ingressTarget(name: TargetName, workers: number, description: string): 
           WABUS_RAW_TOPIC: topic(e, 'raw'),
           WABUS_EVENTS_TOPIC: topic(e, 'events'),
           LOG_LEVEL: 'info',
+          ...env(e),
         },
         logFile: e.logFile,
         ...(e.nodeArgs ? { nodeArgs: e.nodeArgs } : {}),
