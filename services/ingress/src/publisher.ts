@@ -35,7 +35,7 @@ export interface PublisherOptions {
  * Called for each event record as it is built, with its headers still writable: starts the record's producer span
  * and writes that span's context into the headers.
  */
-export type TraceRecord = (topic: string, headers: IHeaders, attributes: Attributes) => void;
+export type TraceRecord = (headers: IHeaders, event: WhatsAppEvent) => void;
 /** Called with the raw record's headers: writes the request's context into them. */
 export type TraceRaw = (headers: IHeaders) => void;
 
@@ -68,12 +68,7 @@ export function recordsFor(
   const messages: Message[] = disposition.events.map((event) => {
     const record = eventRecord(event, delivery.deliveryId, delivery.receivedAt, opts.encode);
     const headers: IHeaders = record.headers;
-    traceRecord(opts.eventsTopic, headers, {
-      [ATTR.kafkaMessageKey]: spanMessageKey(event.key),
-      [ATTR.eventId]: event.eventId,
-      [ATTR.deliveryId]: delivery.deliveryId,
-      [ATTR.eventKind]: event.kind,
-    });
+    traceRecord(headers, event);
     return { ...record, headers };
   });
   return [raw, { topic: opts.eventsTopic, messages }];
@@ -89,24 +84,29 @@ export function recordsFor(
  */
 export function createPublisher(opts: PublisherOptions): Publisher {
   const tracer = opts.tracer ?? trace.getTracer('@wabus/ingress');
+  const spanName = `publish ${opts.eventsTopic}`;
+  const spanOptions = { kind: SpanKind.PRODUCER };
+  /**
+   * Set only on a span that records: for a sampled-out span (or with tracing off) they would be built for nothing.
+   * The delivery id is the parent server span's attribute, not repeated here: serializing attributes is most of what
+   * exporting a span costs.
+   */
+  const attributesOf = (event: WhatsAppEvent): Attributes => ({
+    [ATTR.messagingSystem]: KAFKA,
+    [ATTR.messagingDestination]: opts.eventsTopic,
+    [ATTR.messagingOperationType]: OPERATION.publish,
+    [ATTR.kafkaMessageKey]: spanMessageKey(event.key),
+    [ATTR.eventId]: event.eventId,
+    [ATTR.eventKind]: event.kind,
+  });
   return {
     publish(delivery, disposition, deadline, parent = context.active()) {
       const spans: Span[] = [];
-      const traceRecord: TraceRecord = (topic, headers, attributes) => {
-        const span = tracer.startSpan(
-          `publish ${topic}`,
-          {
-            kind: SpanKind.PRODUCER,
-            attributes: {
-              [ATTR.messagingSystem]: KAFKA,
-              [ATTR.messagingDestination]: topic,
-              [ATTR.messagingOperationType]: OPERATION.publish,
-              ...attributes,
-            },
-          },
-          parent,
-        );
+      const traceRecord: TraceRecord = (headers, event) => {
+        const span = tracer.startSpan(spanName, spanOptions, parent);
         injectSpanContext(span, headers, parent);
+        if (!span.isRecording()) return;
+        span.setAttributes(attributesOf(event));
         spans.push(span);
       };
       const traceRaw: TraceRaw = (headers) => {

@@ -39,7 +39,7 @@ function publishInRequest(publisher: ReturnType<typeof createPublisher>, n: numb
   const request = tracer.startSpan(`POST /webhook #${n}`, { kind: SpanKind.SERVER });
   const { delivery: d, disposition } = delivery(n);
   const done = publisher.publish(d, disposition, Date.now() + 5_000, trace.setSpan(context.active(), request));
-  return { request, done, deliveryId: d.deliveryId };
+  return { request, done, deliveryId: d.deliveryId, eventIds: disposition.kind === 'accepted' ? disposition.events.map((e) => e.eventId) : [] };
 }
 
 const traceparentTrace = (h: unknown) => String(h).split('-')[1];
@@ -62,8 +62,8 @@ test('given requests merged into one flush, then each record carries its own pro
 
   const producers = tracing.spans().filter((s) => s.kind === SpanKind.PRODUCER);
   assert.equal(producers.length, 6, 'per request: one per event');
-  for (const { request, deliveryId } of [a, b, c]) {
-    const mine = producers.filter((p) => p.attributes['wabus.delivery_id'] === deliveryId);
+  for (const { request, eventIds } of [a, b, c]) {
+    const mine = producers.filter((p) => eventIds.includes(String(p.attributes['wabus.event_id'])));
     assert.equal(mine.length, 2);
     for (const p of mine) {
       assert.equal(p.parentSpanContext?.spanId, request.spanContext().spanId);

@@ -16,7 +16,8 @@ export interface TelemetryOptions {
   /**
    * Track the active span across asynchronous calls (AsyncLocalStorage). Default true: the consumers need it, their
    * store and HTTP client spans find the handler's span that way. A service that hands every parent span over
-   * explicitly turns it off: on Node 20 an AsyncLocalStorage in use slows down every promise in the process.
+   * explicitly turns it off: on Node 20 an AsyncLocalStorage in use slows down every promise in the process. Off, the
+   * fetch (undici) and MongoDB instrumentations are not registered either (they could not find a parent).
    */
   asyncContext?: boolean;
   /** Incoming request paths never traced (probes and scrapes would otherwise be most of the traces). */
@@ -37,6 +38,18 @@ export const DEFAULT_UNTRACED_PATHS: readonly string[] = ['/healthz', '/readyz',
 const SHUTDOWN_BUDGET_MS = 5_000;
 
 /**
+ * Batch span processor sizes, unless `OTEL_BSP_*` say otherwise. The SDK's defaults (a queue of 2,048 spans, exports
+ * of 512, one export in flight at a time) drop spans once ingress produces more than about 10,000 spans a second: the
+ * queue fills while an export is out, and what does not fit is dropped without a word. Exports of 2,048 keep up
+ * (measured: bench/tracing, `pnpm bench -- --only tracing`) for about the same CPU per span; the queue holds four of
+ * them, about 8 MB.
+ */
+export const BATCH_DEFAULTS: Readonly<Record<string, string>> = {
+  OTEL_BSP_MAX_QUEUE_SIZE: '8192',
+  OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '2048',
+};
+
+/**
  * Starts `@opentelemetry/sdk-node` for a service: traces only (metrics are Prometheus, logs are pino), exported the
  * way the standard `OTEL_*` variables say (OTLP over http/protobuf unless `OTEL_EXPORTER_OTLP_PROTOCOL` says
  * http/json or grpc; batch processor timings from `OTEL_BSP_*`; sampler from `OTEL_TRACES_SAMPLER`), W3C trace
@@ -52,25 +65,34 @@ export function startTelemetry(opts: TelemetryOptions): Telemetry {
   const decision = telemetryDecision(env);
   if (!decision.enabled) return { enabled: false, detail: decision.reason, shutdown: async () => {} };
 
+  // The SDK reads these from process.env when it builds its batch processor.
+  for (const [name, value] of Object.entries(BATCH_DEFAULTS)) if (!process.env[name]) process.env[name] = value;
+
   // Loaded only now, synchronously: a service without tracing never pays for the SDK's modules.
   const require = createRequire(import.meta.url);
   const { NodeSDK, resources } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
-  const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
-  const { UndiciInstrumentation } = require('@opentelemetry/instrumentation-undici') as typeof import('@opentelemetry/instrumentation-undici');
-  const { MongoDBInstrumentation } = require('@opentelemetry/instrumentation-mongodb') as typeof import('@opentelemetry/instrumentation-mongodb');
 
   const untraced = new Set(opts.untracedPaths ?? DEFAULT_UNTRACED_PATHS);
-  const instrumentations = [
-    ...(opts.instrumentHttp === false
-      ? []
-      : [
-          // Records url.query with known signature parameters redacted; wabus' own read APIs take no secrets there.
-          new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => untraced.has((req.url ?? '/').split('?', 1)[0]!) }),
-        ]),
-    new UndiciInstrumentation(),
-    // requireParentSpan: store calls outside any traced work (readiness pings, start-up index builds) make no spans.
-    new MongoDBInstrumentation({ requireParentSpan: true, dbStatementSerializer: dbStatementShape }),
-  ];
+  const instrumentations = [];
+  if (opts.instrumentHttp !== false) {
+    const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
+    // Records url.query with known signature parameters redacted; wabus' own read APIs take no secrets there.
+    instrumentations.push(new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => untraced.has((req.url ?? '/').split('?', 1)[0]!) }));
+  }
+  // fetch and MongoDB spans find their parent in the active context: without async context tracking the first would
+  // all be roots and the second never made (requireParentSpan), so they are not registered then. That matters beyond
+  // the spans: a registered instrumentation hooks every require() in the process (require-in-the-middle), and kafkajs
+  // calls require() for its protocol modules on every produce and fetch; through the hook, under tsx, that was about
+  // 5 % of ingress' CPU at saturation (bench/tracing, --cpu-prof).
+  if (opts.asyncContext !== false) {
+    const { UndiciInstrumentation } = require('@opentelemetry/instrumentation-undici') as typeof import('@opentelemetry/instrumentation-undici');
+    const { MongoDBInstrumentation } = require('@opentelemetry/instrumentation-mongodb') as typeof import('@opentelemetry/instrumentation-mongodb');
+    instrumentations.push(
+      new UndiciInstrumentation(),
+      // requireParentSpan: store calls outside any traced work (readiness pings, start-up index builds) make no spans.
+      new MongoDBInstrumentation({ requireParentSpan: true, dbStatementSerializer: dbStatementShape }),
+    );
+  }
   const sdk = new NodeSDK({
     // Our defaults first: the environment detector (OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES) merges over them.
     resource: resources.defaultResource().merge(resources.resourceFromAttributes({ 'service.name': opts.serviceName, 'service.namespace': 'wabus' })),
