@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { resolveCacheDir, resolveProfileLayout } from './profile-layout.ts';
 
 /**
@@ -27,6 +28,8 @@ export interface TraceViewerLayout {
   logFile: string;
   /** Most traces kept in memory; the oldest go first. */
   maxTraces: number;
+  /** The page Jaeger serves as its UI (infra/viewer): a Jaeger built from Go modules has none of its own. */
+  uiAssets: string;
 }
 
 function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -51,6 +54,7 @@ export function resolveTraceViewerLayout(env: NodeJS.ProcessEnv = process.env): 
     configFile: join(stateDir, 'jaeger', 'config.yaml'),
     logFile: join(stateDir, 'jaeger.log'),
     maxTraces: 100_000,
+    uiAssets: fileURLToPath(new URL('../viewer', import.meta.url)),
   };
 }
 
@@ -66,6 +70,9 @@ service:
       processors: [batch]
       exporters: [jaeger_storage_exporter]
   telemetry:
+    # Jaeger traces none of its own API calls (they would be most of what the viewer lists) and serves no metrics.
+    traces:
+      level: none
     metrics:
       level: none
     logs:
@@ -83,6 +90,8 @@ extensions:
       endpoint: ${at(l.queryPort)}
     grpc:
       endpoint: ${at(l.queryGrpcPort)}
+    ui:
+      assets_path: ${JSON.stringify(l.uiAssets)}
   healthcheckv2:
     use_v2: true
     http:

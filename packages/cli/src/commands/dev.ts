@@ -68,7 +68,8 @@ function devTracing(noViewer: boolean, log: (m: string) => void): DevTracing {
     return undefined;
   });
   return {
-    env: { OTEL_EXPORTER_OTLP_ENDPOINT: `http://${layout.host}:${layout.otlpHttpPort}` },
+    // Exported within a second (the SDK's default waits 5 s): a webhook just sent should be in the viewer.
+    env: { OTEL_EXPORTER_OTLP_ENDPOINT: `http://${layout.host}:${layout.otlpHttpPort}`, OTEL_BSP_SCHEDULE_DELAY: '1000' },
     queryUrl: `http://${layout.host}:${layout.queryPort}`,
     summary: built
       ? 'Jaeger'
@@ -127,7 +128,7 @@ export async function devCommand(argv: string[] = process.argv.slice(process.arg
     Graph API      ${env['WHATSAPP_GRAPH_BASE_URL']}${process.env['WHATSAPP_GRAPH_BASE_URL'] ? '' : '  (local stand-in: replies are logged as [graph-api])'}
     CRM            ${env['CRM_BASE_URL']}${process.env['CRM_BASE_URL'] ? '' : `  (local stand-in: curl ${env['CRM_BASE_URL']}/contacts)`}
     Traces         ${tracing.summary}${tracing.queryUrl ? `, spans to ${tracing.env['OTEL_EXPORTER_OTLP_ENDPOINT']}
-                   UI ${tracing.queryUrl}   API curl '${tracing.queryUrl}/api/traces?service=ingress&limit=5'` : ''}
+                   viewer ${tracing.queryUrl}   API curl '${tracing.queryUrl}/api/traces?service=ingress&limit=5'` : ''}
     App secret     ${secret}   (set WHATSAPP_APP_SECRETS to your Meta app's secret)
   Try:  pnpm wabus simulate --url ${ingressUrl} --secret ${secret} --rate 5 --duration 10s
         pnpm wabus events tail --from-beginning --max 5

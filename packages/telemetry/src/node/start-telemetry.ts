@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { dbStatementShape } from './db-statement-shape.ts';
+import { maskUrlAttributes } from './url-shape.ts';
 import { telemetryDecision } from './telemetry-enabled.ts';
 
 export interface TelemetryOptions {
@@ -76,8 +77,11 @@ export function startTelemetry(opts: TelemetryOptions): Telemetry {
   const instrumentations = [];
   if (opts.instrumentHttp !== false) {
     const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
-    // Records url.query with known signature parameters redacted; wabus' own read APIs take no secrets there.
-    instrumentations.push(new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => untraced.has((req.url ?? '/').split('?', 1)[0]!) }));
+    // Records url.query with known signature parameters redacted; wabus' own read APIs take no secrets there. Paths
+    // name customers (`GET /v1/contacts/:customerId`): masked.
+    instrumentations.push(
+      new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => untraced.has((req.url ?? '/').split('?', 1)[0]!), requestHook: maskUrlAttributes }),
+    );
   }
   // fetch and MongoDB spans find their parent in the active context: without async context tracking the first would
   // all be roots and the second never made (requireParentSpan), so they are not registered then. That matters beyond
@@ -88,7 +92,8 @@ export function startTelemetry(opts: TelemetryOptions): Telemetry {
     const { UndiciInstrumentation } = require('@opentelemetry/instrumentation-undici') as typeof import('@opentelemetry/instrumentation-undici');
     const { MongoDBInstrumentation } = require('@opentelemetry/instrumentation-mongodb') as typeof import('@opentelemetry/instrumentation-mongodb');
     instrumentations.push(
-      new UndiciInstrumentation(),
+      // crm-sync's `PUT /contacts/<customer id>`: masked.
+      new UndiciInstrumentation({ requestHook: maskUrlAttributes }),
       // requireParentSpan: store calls outside any traced work (readiness pings, start-up index builds) make no spans.
       new MongoDBInstrumentation({ requireParentSpan: true, dbStatementSerializer: dbStatementShape }),
     );
