@@ -8,3 +8,5 @@ export { parsePrometheusText, readScrape, scrapeMetrics } from './prometheus.ts'
 export type { ListeningApp, Sample, Scrape } from './prometheus.ts';
 export { committedTotal, killAtRandomPoints, spawnServiceProcess, waitUntil } from './service-process.ts';
 export type { KillPoint, ServiceProcess } from './service-process.ts';
+export { deliverItems, ingressRecords, shuffle } from './ingress-records.ts';
+export { stopAfterTest } from './stop-after-test.ts';

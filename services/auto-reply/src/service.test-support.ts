@@ -6,7 +6,7 @@ import type { Kafka } from 'kafkajs';
 import { pino } from 'pino';
 import { createKafka } from '@wabus/kafka';
 import { startGraphApiStandIn, type GraphApiStandIn, type GraphRequest } from '@wabus/standins';
-import { createEventTopics, produceRecords, testDatabase as testDatabaseFor, testEnv, uniqueName, type RecordToProduce } from '@wabus/testing';
+import { createEventTopics, produceRecords, stopAfterTest, testDatabase as testDatabaseFor, testEnv, uniqueName, type RecordToProduce } from '@wabus/testing';
 import type { OutboxEntry } from './outbox.ts';
 import { OUTBOX_COLLECTION } from './outbox.ts';
 import { loadAutoReplyEnv, startAutoReply, type AutoReplyService } from './start-auto-reply.ts';
@@ -68,18 +68,7 @@ export function serviceEnv(o: { topic: string; dlqTopic: string; database: strin
 
 /** auto-reply in process, wired as main.ts wires it; `now` replaces the clock (the limiters' and the decisions'). */
 export async function startService(t: TestContext, env: Record<string, string>, o: { now?: () => number } = {}): Promise<AutoReplyService> {
-  const service = await startAutoReply({ ...loadAutoReplyEnv(env), logger: pino({ level: 'silent' }), now: o.now });
-  let stopped = false;
-  t.after(async () => {
-    if (!stopped) await service.stop();
-  });
-  return {
-    ...service,
-    async stop() {
-      stopped = true;
-      await service.stop();
-    },
-  };
+  return stopAfterTest(t, await startAutoReply({ ...loadAutoReplyEnv(env), logger: pino({ level: 'silent' }), now: o.now }));
 }
 
 export const readOutbox = (service: { db: { collection: AutoReplyService['db']['collection'] } }): Promise<OutboxEntry[]> =>

@@ -1,5 +1,6 @@
 import { buildBody, createGenContext, createRng, createWorld, generateItem, type KindName } from '@wabus/simulator';
 import { encodeEvent, explodeWebhook } from '@wabus/events';
+import { ingressRecords } from '@wabus/testing';
 
 /** One Kafka record as ingress would produce it (headers only on re-produced ones). */
 export interface EventRecord {
@@ -54,8 +55,4 @@ export function inboundWorkload(o: { seed: string; customers: number; messages: 
 }
 
 /** Records of one hand-made body (inbound.test-support.ts), as ingress would produce them. */
-export function recordsOf(body: Buffer, receivedAt = Date.now(), headers?: Record<string, string>): EventRecord[] {
-  const exploded = explodeWebhook(body, { receivedAt });
-  if (!exploded.ok) throw new Error(`body rejected: ${exploded.reason}`);
-  return exploded.events.map((e) => ({ key: e.key, value: encodeEvent(e), ...(headers ? { headers } : {}) }));
-}
+export const recordsOf = (body: Buffer, receivedAt = Date.now(), headers?: Record<string, string>): EventRecord[] => ingressRecords(body, receivedAt, headers);

@@ -2,9 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildBody, createGenContext, createRng, createWorld, generateItem, type GeneratedItem } from '@wabus/simulator';
 import { startCrmStandIn } from '@wabus/standins';
+import { ingressRecords } from '@wabus/testing';
 import type { contactView } from './contact-routes.ts';
 import { REPLAY_HEADER } from './group-contact-facts.ts';
-import { asJson, crmWorkload, expectedContacts, toRecords, type EventRecord } from './crm-workload.test-support.ts';
+import { asJson, crmWorkload, expectedContacts, type EventRecord } from './crm-workload.test-support.ts';
 import { createTopics, crmSyncEnv, produce, SECRET, startCrmSync, testDatabase, testKafka, TOKEN } from './crm-sync.test-support.ts';
 
 /** `n` inbound messages of one customer to one business number, a few seconds apart, one webhook each. */
@@ -19,7 +20,7 @@ function burst(seed: string, n: number): { records: EventRecord[]; customerId: s
     clock += 3_000;
     items.push(generateItem(ctx, rng.pick(['text', 'text', 'image', 'button_reply', 'location'] as const), who));
   }
-  return { records: items.flatMap((item, i) => toRecords(buildBody({ items: [item] }).body, clock + i)), customerId: who.customer.waId! };
+  return { records: items.flatMap((item, i) => ingressRecords(buildBody({ items: [item] }).body, clock + i)), customerId: who.customer.waId! };
 }
 
 test('crm-sync: a burst of 50 events for one contact becomes a few upserts, the last one with the latest state', async (t) => {
@@ -49,7 +50,7 @@ test('crm-sync: records marked wabus-replay fold state but call nobody; the next
   const { topic, dlqTopic } = await createTopics(t, kafka);
   const crm = await startCrmStandIn({ secret: SECRET, token: TOKEN });
   t.after(() => crm.close());
-  const replayed = toRecords(buildBody({ items: crmWorkload({ seed: 'replay', items: 80, customers: 4 }) }).body, 1).map((r) => ({ ...r, headers: { [REPLAY_HEADER]: 'operator re-drive' } }));
+  const replayed = ingressRecords(buildBody({ items: crmWorkload({ seed: 'replay', items: 80, customers: 4 }) }).body, 1).map((r) => ({ ...r, headers: { [REPLAY_HEADER]: 'operator re-drive' } }));
   await produce(kafka, topic, replayed);
   const service = await startCrmSync(t, crmSyncEnv({ topic, dlqTopic, database: testDatabase(t), crmUrl: crm.url }));
   await service.runtime.whenApplied();

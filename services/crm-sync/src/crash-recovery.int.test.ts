@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRng } from '@wabus/simulator';
 import { startCrmStandIn } from '@wabus/standins';
-import { committedTotal, killAtRandomPoints, readTopic, spawnServiceProcess, uniqueName, waitUntil } from '@wabus/testing';
-import { asJson, crmWorkload, deliver, expectedContacts } from './crm-workload.test-support.ts';
+import { committedTotal, deliverItems, killAtRandomPoints, readTopic, spawnServiceProcess, uniqueName, waitUntil } from '@wabus/testing';
+import { asJson, crmWorkload, expectedContacts } from './crm-workload.test-support.ts';
 import { createTopics, crmSyncEnv, produce, SECRET, testDatabase, testKafka, TOKEN } from './crm-sync.test-support.ts';
 
 const MAIN = new URL('./main.ts', import.meta.url);
@@ -11,7 +11,7 @@ const MAIN = new URL('./main.ts', import.meta.url);
 test('crm-sync: SIGKILLed at random points (mid-request, between the CRM answer and its record) and restarted, the CRM ends exact', async (t) => {
   const kafka = testKafka();
   const rng = createRng('sigkill');
-  const records = deliver(crmWorkload({ seed: 'sigkill', items: 900, customers: 20 }), { seed: 'sigkill-order', maxPerBody: 3 });
+  const records = deliverItems(crmWorkload({ seed: 'sigkill', items: 900, customers: 20 }), { seed: 'sigkill-order', maxPerBody: 3 });
   const total = BigInt(records.length);
   const expected = expectedContacts(records);
   const { topic, dlqTopic } = await createTopics(t, kafka);

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startCrmStandIn, type CrmRequest } from '@wabus/standins';
-import { readTopic } from '@wabus/testing';
+import { deliverItems, readTopic } from '@wabus/testing';
 import type { contactView } from './contact-routes.ts';
-import { asJson, crmWorkload, deliver, expectedContacts } from './crm-workload.test-support.ts';
+import { asJson, crmWorkload, expectedContacts } from './crm-workload.test-support.ts';
 import { createTopics, crmSyncEnv, produce, SECRET, startCrmSync, testDatabase, testKafka, TOKEN } from './crm-sync.test-support.ts';
 
 const statusOf = (r: CrmRequest) => (r.outcome?.kind === 'answered' ? r.outcome.status : r.outcome?.kind);
@@ -15,7 +15,7 @@ const itemsOf = (r: CrmRequest): [string, string][] =>
 
 test('crm-sync: after duplicates, interleaving, a 5xx burst, a 429 and a dropped connection the CRM holds exactly the fold of the workload', async (t) => {
   const kafka = testKafka();
-  const records = deliver(crmWorkload({ seed: 'main', items: 400 }), { seed: 'main-order', maxPerBody: 3 });
+  const records = deliverItems(crmWorkload({ seed: 'main', items: 400 }), { seed: 'main-order', maxPerBody: 3 });
   const expected = expectedContacts(records);
   // One partition and one request at a time: the order of requests is the order of attempts, so times can be read.
   const { topic, dlqTopic } = await createTopics(t, kafka, 1);
@@ -57,7 +57,7 @@ test('crm-sync: after duplicates, interleaving, a 5xx burst, a 429 and a dropped
 
 test('crm-sync: batch mode over three partitions, one contact written from several: one writer at a time per contact, exact end state', async (t) => {
   const kafka = testKafka();
-  const records = deliver(crmWorkload({ seed: 'batch', items: 600, customers: 8 }), { seed: 'batch-order', maxPerBody: 4 });
+  const records = deliverItems(crmWorkload({ seed: 'batch', items: 600, customers: 8 }), { seed: 'batch-order', maxPerBody: 4 });
   const expected = expectedContacts(records);
   const { topic, dlqTopic } = await createTopics(t, kafka, 3);
   const crm = await startCrmStandIn({ secret: SECRET, token: TOKEN });

@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import type { Kafka } from 'kafkajs';
 import { loadConsumerConfig, type ConsumerService } from '@wabus/consumer-service';
 import { createKafka } from '@wabus/kafka';
-import { createEventTopics, produceRecords, testDatabase as testDatabaseFor, testEnv, uniqueName, type RecordToProduce } from '@wabus/testing';
+import { createEventTopics, produceRecords, stopAfterTest, testDatabase as testDatabaseFor, testEnv, uniqueName, type RecordToProduce } from '@wabus/testing';
 import type { ContactDocument } from './contact-state.ts';
 import { CONTACTS_COLLECTION } from './contact-store.ts';
 import { loadCrmConfig } from './crm-config.ts';
@@ -48,18 +48,7 @@ export function crmSyncEnv(o: { topic: string; dlqTopic: string; database: strin
 /** crm-sync in process, started as main.ts starts it (same config loaders), with a fast retry backoff. */
 export async function startCrmSync(t: TestContext, env: Record<string, string>): Promise<CrmSyncService> {
   const consumer = loadConsumerConfig(SERVICE_NAME, 8084, 'CRM_SYNC_PORT', env);
-  const service = await startService({ consumer, crm: loadCrmConfig(env), logger: pino({ level: 'silent' }), backoff: { baseMs: 50, maxMs: 500 } });
-  let stopped = false;
-  t.after(async () => {
-    if (!stopped) await service.stop();
-  });
-  return {
-    ...service,
-    async stop() {
-      stopped = true;
-      await service.stop();
-    },
-  };
+  return stopAfterTest(t, await startService({ consumer, crm: loadCrmConfig(env), logger: pino({ level: 'silent' }), backoff: { baseMs: 50, maxMs: 500 } }));
 }
 
 export const readContactDocs = (service: Pick<ConsumerService, 'db'>): Promise<ContactDocument[]> =>

@@ -1,5 +1,5 @@
-import { buildBody, createGenContext, createRng, createWorld, generateItem, type GeneratedItem, type KindName, type Rng } from '@wabus/simulator';
-import { decodeEvent, encodeEvent, explodeWebhook } from '@wabus/events';
+import { createGenContext, createRng, createWorld, generateItem, type GeneratedItem, type KindName, type Rng } from '@wabus/simulator';
+import { decodeEvent } from '@wabus/events';
 import { readContactFacts, type LedgerEntry } from './contact-facts.ts';
 import type { ContactState } from './contact-state.ts';
 import { foldContact } from './evolve-contact.ts';
@@ -49,37 +49,6 @@ export function crmWorkload(opts: { seed: string; items: number; customers?: num
     out.push(generateItem(ctx, pickKind(rng)));
   }
   return out;
-}
-
-export function shuffle<T>(rng: Rng, list: readonly T[]): T[] {
-  const a = [...list];
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = rng.int(0, i);
-    [a[i], a[j]] = [a[j]!, a[i]!];
-  }
-  return a;
-}
-
-export function toRecords(body: Buffer, receivedAt: number): EventRecord[] {
-  const exploded = explodeWebhook(body, { receivedAt });
-  if (!exploded.ok) throw new Error(`workload body rejected: ${exploded.reason} ${exploded.detail}`);
-  return exploded.events.map((e) => ({ key: e.key, value: encodeEvent(e) }));
-}
-
-/**
- * The records ingress would write for these items, delivered in a random order (conversations interleaved, Meta
- * reordering items), `1..maxPerBody` per body, with a share of bodies delivered again later (Meta retries).
- */
-export function deliver(items: readonly GeneratedItem[], opts: { seed: string; maxPerBody?: number; retryShare?: number }): EventRecord[] {
-  const rng = createRng(opts.seed);
-  const bodies: Buffer[] = [];
-  const queue = shuffle(rng, items);
-  while (queue.length > 0) bodies.push(buildBody({ items: queue.splice(0, rng.int(1, opts.maxPerBody ?? 1)), rng }).body);
-  const retries = bodies.filter(() => rng.chance(opts.retryShare ?? 0.2));
-  const records: EventRecord[] = [];
-  let receivedAt = Date.UTC(2025, 5, 1, 12);
-  for (const body of shuffle(rng, [...bodies, ...retries])) records.push(...toRecords(body, (receivedAt += rng.int(1, 900))));
-  return records;
 }
 
 /**

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { decodeEvent } from '@wabus/events';
 import { DLQ_HEADERS } from '@wabus/kafka';
 import { startCrmStandIn } from '@wabus/standins';
-import { readTopic } from '@wabus/testing';
+import { deliverItems, readTopic } from '@wabus/testing';
 import { readContactFacts } from './contact-facts.ts';
 import type { contactView } from './contact-routes.ts';
-import { asJson, crmWorkload, deliver, expectedContacts } from './crm-workload.test-support.ts';
+import { asJson, crmWorkload, expectedContacts } from './crm-workload.test-support.ts';
 import { createTopics, crmSyncEnv, produce, SECRET, startCrmSync, testDatabase, testKafka, TOKEN } from './crm-sync.test-support.ts';
 
 const touches = (value: Buffer, id: string) => readContactFacts(decodeEvent(value)).facts.some((f) => f.id === id);
@@ -14,7 +14,7 @@ const touches = (value: Buffer, id: string) => readContactFacts(decodeEvent(valu
 for (const batch of [true, false]) {
   test(`crm-sync (${batch ? 'batch' : 'one PUT per contact'}): a contact the CRM refuses with a 4xx sends its events to the DLQ with request and response; the others sync`, async (t) => {
     const kafka = testKafka();
-    const records = deliver(crmWorkload({ seed: 'dlq', items: 250, customers: 8 }), { seed: 'dlq-order', maxPerBody: 2 });
+    const records = deliverItems(crmWorkload({ seed: 'dlq', items: 250, customers: 8 }), { seed: 'dlq-order', maxPerBody: 2 });
     const expected = expectedContacts(records);
     const bad = [...expected.keys()][2]!;
     const { topic, dlqTopic } = await createTopics(t, kafka);

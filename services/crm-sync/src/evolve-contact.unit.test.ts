@@ -3,16 +3,17 @@ import assert from 'node:assert/strict';
 import { contentHash } from '@wabus/dedup';
 import { decodeEvent } from '@wabus/events';
 import { buildBody, createRng } from '@wabus/simulator';
+import { ingressRecords, shuffle } from '@wabus/testing';
 import { readContactFacts } from './contact-facts.ts';
 import { emptyContact, stateHashOf, type ContactDocument, type ContactState } from './contact-state.ts';
-import { crmWorkload, shuffle, toRecords } from './crm-workload.test-support.ts';
+import { crmWorkload } from './crm-workload.test-support.ts';
 import { evolveContact, foldContact } from './evolve-contact.ts';
 
 /** Facts per contact of a realistic workload, one body per item. */
 function workloadFacts(seed: string): Map<string, ContactState[]> {
   const byId = new Map<string, ContactState[]>();
   for (const item of crmWorkload({ seed, items: 200, customers: 3 })) {
-    for (const r of toRecords(buildBody({ items: [item] }).body, 1_700_000_000_000)) {
+    for (const r of ingressRecords(buildBody({ items: [item] }).body, 1_700_000_000_000)) {
       for (const f of readContactFacts(decodeEvent(r.value)).facts) byId.set(f.id, [...(byId.get(f.id) ?? []), f]);
     }
   }

@@ -3,10 +3,9 @@ import assert from 'node:assert/strict';
 import { decodeEvent } from '@wabus/events';
 import { startCrmStandIn } from '@wabus/standins';
 import { buildBody, createGenContext, createRng, createWorld, generateItem } from '@wabus/simulator';
-import { readTopic, scrapeMetrics } from '@wabus/testing';
+import { ingressRecords, readTopic, scrapeMetrics } from '@wabus/testing';
 import { readContactFacts } from './contact-facts.ts';
 import { createTopics, crmSyncEnv, produce, SECRET, startCrmSync, testDatabase, testKafka, TOKEN } from './crm-sync.test-support.ts';
-import { toRecords } from './crm-workload.test-support.ts';
 
 test('crm-sync /metrics after a known workload: applied, deduplicated, dead-lettered by kind and code, CRM requests by result and code, rate-limit waits', async (t) => {
   // Four customers write once each; the CRM answers A 429 (Retry-After: 1) once, B 503 once, refuses D for good (422);
@@ -16,9 +15,9 @@ test('crm-sync /metrics after a known workload: applied, deduplicated, dead-lett
   const world = createWorld(rng.fork('world'), { customers: 4 });
   const ctx = createGenContext({ rng: rng.fork('gen'), world, now: () => Date.UTC(2025, 5, 1, 12) });
   const bodies = world.customers.slice(0, 4).map((customer) => buildBody({ items: [generateItem(ctx, 'text', { business: world.businesses[0]!, customer })] }).body);
-  const messages = bodies.map((body, i) => toRecords(body, Date.UTC(2025, 5, 1, 12) + i)[0]!);
+  const messages = bodies.map((body, i) => ingressRecords(body, Date.UTC(2025, 5, 1, 12) + i)[0]!);
   const [a, b, , d] = messages.map((r) => readContactFacts(decodeEvent(r.value)).facts[0]!.id);
-  const records = [...messages, { key: 'garbage', value: Buffer.from([0xc3, 0x01, 0xde, 0xad, 0xbe, 0xef]) }, toRecords(bodies[0]!, Date.UTC(2025, 5, 1, 13))[0]!];
+  const records = [...messages, { key: 'garbage', value: Buffer.from([0xc3, 0x01, 0xde, 0xad, 0xbe, 0xef]) }, ingressRecords(bodies[0]!, Date.UTC(2025, 5, 1, 13))[0]!];
 
   const kafka = testKafka();
   const { topic, dlqTopic } = await createTopics(t, kafka, 1);

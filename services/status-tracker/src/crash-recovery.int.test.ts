@@ -4,7 +4,7 @@ import { createRng } from '@wabus/simulator';
 import { committedTotal, killAtRandomPoints, readTopic, spawnServiceProcess, testEnv, uniqueName, waitUntil } from '@wabus/testing';
 import { MongoClient } from 'mongodb';
 import { deliver, statusWorkload } from './status-workload.test-support.ts';
-import { createTopics, expectedDocs, produce, readDocs, startTracker, testDatabase, testKafka } from './tracker.test-support.ts';
+import { createTopics, expectedDocs, produce, readDocs, startTracker, testDatabase, testKafka, trackerEnv } from './tracker.test-support.ts';
 
 const MAIN = new URL('./main.ts', import.meta.url);
 
@@ -17,19 +17,8 @@ test('status-tracker: SIGKILLed at random points mid-batch and restarted, it end
   await produce(kafka, topic, records);
   const groupId = uniqueName('st.group');
   const database = testDatabase(t);
-  const env = {
-    HOST: '127.0.0.1',
-    STATUS_TRACKER_PORT: '0',
-    KAFKA_BROKERS: testEnv().kafkaBrokers.join(','),
-    MONGODB_URI: testEnv().mongoUri,
-    WABUS_EVENTS_TOPIC: topic,
-    WABUS_DLQ_TOPIC: dlqTopic,
-    WABUS_GROUP_ID: groupId,
-    WABUS_DATABASE: database,
-    // Small chunks: many write-then-commit windows for a kill to land in.
-    WABUS_MAX_BATCH: '40',
-    LOG_LEVEL: 'info',
-  };
+  // Small chunks: many write-then-commit windows for a kill to land in; logs at info for the "running" line.
+  const env = trackerEnv({ topic, dlqTopic, groupId, database, maxBatch: 40, logLevel: 'info' });
 
   const killedAt = await killAtRandomPoints({
     rounds: 3,

@@ -2,17 +2,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildBody } from '@wabus/simulator';
 import { DLQ_HEADERS } from '@wabus/kafka';
-import { readTopic } from '@wabus/testing';
-import { statusWorkload, toRecords } from './status-workload.test-support.ts';
+import { ingressRecords, readTopic } from '@wabus/testing';
+import { statusWorkload } from './status-workload.test-support.ts';
 import { createTopics, expectedDocs, produce, readDocs, startTracker, testDatabase, testKafka } from './tracker.test-support.ts';
 
 test('status-tracker: an undecodable record and a status without an id go to the DLQ with their bytes; the rest apply', async (t) => {
   const kafka = testKafka();
   const items = statusWorkload({ seed: 'dlq', messages: 30 });
-  const good = items.flatMap((w) => toRecords(buildBody({ items: [w.item] }).body, 1_700_000_000_000));
+  const good = items.flatMap((w) => ingressRecords(buildBody({ items: [w.item] }).body, 1_700_000_000_000));
   const garbage = { key: 'garbage', value: Buffer.from([0xc3, 0x01, 0xde, 0xad, 0xbe, 0xef]) };
   const sample = items[0]!.item;
-  const idless = toRecords(buildBody({ items: [{ ...sample, payload: { ...sample.payload, id: undefined } }] }).body, 1_700_000_000_000)[0]!;
+  const idless = ingressRecords(buildBody({ items: [{ ...sample, payload: { ...sample.payload, id: undefined } }] }).body, 1_700_000_000_000)[0]!;
   // One partition, bad records in the middle: the consumer must move on past them, in order.
   const { topic, dlqTopic } = await createTopics(t, kafka, 1);
   await produce(kafka, topic, [...good.slice(0, 10), garbage, idless, ...good.slice(10)]);

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildBody, createGenContext, createRng, createWorld, generateItem, type GeneratedItem, type KindName } from '@wabus/simulator';
-import { readTopic, scrapeMetrics } from '@wabus/testing';
-import { toRecords, type EventRecord } from './status-workload.test-support.ts';
+import { ingressRecords, readTopic, scrapeMetrics } from '@wabus/testing';
+import type { EventRecord } from './status-workload.test-support.ts';
 import { createTopics, produce, startTracker, testDatabase, testKafka } from './tracker.test-support.ts';
 
 /**
@@ -42,10 +42,10 @@ function knownWorkload(): EventRecord[] {
     m1Delivered, // Meta retries: the same items again, in new bodies
     m2Sent,
     generateItem(ctx, 'text', { business: world.businesses[0]!, customer: world.customers[0]! }),
-  ].map((item, i) => toRecords(buildBody({ items: [item] }).body, 1_700_000_000_000 + i)[0]!);
+  ].map((item, i) => ingressRecords(buildBody({ items: [item] }).body, 1_700_000_000_000 + i)[0]!);
   const idless = status(3, 'delivered', 3001);
   const garbage = { key: 'garbage', value: Buffer.from([0xc3, 0x01, 0xde, 0xad, 0xbe, 0xef]) };
-  return [...bodies, garbage, toRecords(buildBody({ items: [{ ...idless, payload: { ...idless.payload, id: undefined } }] }).body, 1_700_000_000_100)[0]!];
+  return [...bodies, garbage, ingressRecords(buildBody({ items: [{ ...idless, payload: { ...idless.payload, id: undefined } }] }).body, 1_700_000_000_100)[0]!];
 }
 
 test('status-tracker /metrics after a known workload: applied, deduplicated and dead-lettered by kind and code; each delivery time observed once, never again on redelivery or replay', async (t) => {

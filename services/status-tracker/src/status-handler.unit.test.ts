@@ -2,9 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeEvent, explodeWebhook, type WhatsAppEvent } from '@wabus/events';
 import { buildBody, createGenContext, createRng, createWorld, generateItem, type GeneratedItem } from '@wabus/simulator';
+import { ingressRecords } from '@wabus/testing';
 import { groupStatusFacts } from './status-handler.ts';
 import { readStatusFact } from './status-fact.ts';
-import { statusWorkload, toRecords } from './status-workload.test-support.ts';
+import { statusWorkload } from './status-workload.test-support.ts';
 
 const eventsOf = (items: GeneratedItem[]): WhatsAppEvent[] => {
   const exploded = explodeWebhook(buildBody({ items }).body, { receivedAt: 1_748_779_200_000 });
@@ -31,7 +32,7 @@ test('fact: a failed status as Meta sends it reads with its id, number, recipien
 test('fact: the same item delivered twice (a Meta retry) is the same fact', () => {
   const [w] = statusWorkload({ seed: 'retry', messages: 1 });
   const body = buildBody({ items: [w!.item] }).body;
-  const [a, b] = [toRecords(body, 1), toRecords(body, 999_999)].map((r) => readStatusFact(decodeEvent(r[0]!.value)));
+  const [a, b] = [ingressRecords(body, 1), ingressRecords(body, 999_999)].map((r) => readStatusFact(decodeEvent(r[0]!.value)));
   assert.deepEqual(a, b);
 });
 

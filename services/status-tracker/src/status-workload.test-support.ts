@@ -1,5 +1,5 @@
-import { buildBody, createGenContext, createRng, createWorld, generateItem, type GeneratedItem, type JsonObject, type Rng } from '@wabus/simulator';
-import { encodeEvent, explodeWebhook } from '@wabus/events';
+import { createGenContext, createRng, createWorld, generateItem, type GeneratedItem, type JsonObject } from '@wabus/simulator';
+import { deliverItems } from '@wabus/testing';
 
 /** One Kafka record as ingress would produce it. */
 export interface EventRecord {
@@ -60,33 +60,9 @@ export function statusWorkload(opts: { seed: string; messages: number; nowMs?: n
   return out;
 }
 
-export function shuffle<T>(rng: Rng, list: readonly T[]): T[] {
-  const a = [...list];
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = rng.int(0, i);
-    [a[i], a[j]] = [a[j]!, a[i]!];
-  }
-  return a;
-}
-
 /**
  * The records ingress would write for these items delivered in a random order, batched `1..maxPerBody` items per
  * webhook body, with a share of bodies delivered again later (Meta retries: same items, new receivedAt).
  */
-export function deliver(items: readonly WorkloadItem[], opts: { seed: string; maxPerBody?: number; retryShare?: number }): EventRecord[] {
-  const rng = createRng(opts.seed);
-  const bodies: Buffer[] = [];
-  const queue = shuffle(rng, items);
-  while (queue.length > 0) bodies.push(buildBody({ items: queue.splice(0, rng.int(1, opts.maxPerBody ?? 1)).map((w) => w.item), rng }).body);
-  const retries = bodies.filter(() => rng.chance(opts.retryShare ?? 0.2));
-  const records: EventRecord[] = [];
-  let receivedAt = Date.UTC(2025, 5, 1, 12);
-  for (const body of shuffle(rng, [...bodies, ...retries])) records.push(...toRecords(body, (receivedAt += rng.int(1, 900))));
-  return records;
-}
-
-export function toRecords(body: Buffer, receivedAt: number): EventRecord[] {
-  const exploded = explodeWebhook(body, { receivedAt });
-  if (!exploded.ok) throw new Error(`workload body rejected: ${exploded.reason} ${exploded.detail}`);
-  return exploded.events.map((e) => ({ key: e.key, value: encodeEvent(e) }));
-}
+export const deliver = (items: readonly WorkloadItem[], opts: { seed: string; maxPerBody?: number; retryShare?: number }): EventRecord[] =>
+  deliverItems(items.map((w) => w.item), opts);

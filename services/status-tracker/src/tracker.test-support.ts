@@ -6,7 +6,7 @@ import { loadConsumerConfig } from '@wabus/consumer-service';
 import { contentHash } from '@wabus/dedup';
 import { decodeEvent } from '@wabus/events';
 import { createKafka } from '@wabus/kafka';
-import { createEventTopics, produceRecords, testDatabase as testDatabaseFor, testEnv, uniqueName, type RecordToProduce } from '@wabus/testing';
+import { createEventTopics, produceRecords, stopAfterTest, testDatabase as testDatabaseFor, testEnv, uniqueName, type RecordToProduce } from '@wabus/testing';
 import { evolveStatus } from './evolve-status.ts';
 import { readStatusFact } from './status-fact.ts';
 import type { StatusDocument } from './status-document.ts';
@@ -28,7 +28,13 @@ export type TrackerUnderTest = StatusTrackerService;
 
 /** The status-tracker in process, started as main.ts starts it, on the test's own topic, group and database. */
 export async function startTracker(t: TestContext, o: { topic: string; dlqTopic: string; database: string; groupId?: string; mongoUri?: string; maxBatch?: number }): Promise<TrackerUnderTest> {
-  const env = {
+  const config = loadConsumerConfig(SERVICE_NAME, 8082, 'STATUS_TRACKER_PORT', trackerEnv(o));
+  return stopAfterTest(t, await startStatusTracker({ config, logger: pino({ level: 'silent' }) }));
+}
+
+/** The environment main.ts reads, for the test's own topic, group and database. */
+export function trackerEnv(o: { topic: string; dlqTopic: string; database: string; groupId?: string; mongoUri?: string; maxBatch?: number; logLevel?: string }): Record<string, string> {
+  return {
     HOST: '127.0.0.1',
     STATUS_TRACKER_PORT: '0',
     KAFKA_BROKERS: testEnv().kafkaBrokers.join(','),
@@ -38,20 +44,7 @@ export async function startTracker(t: TestContext, o: { topic: string; dlqTopic:
     WABUS_GROUP_ID: o.groupId ?? uniqueName('st.group'),
     WABUS_DATABASE: o.database,
     WABUS_MAX_BATCH: String(o.maxBatch ?? 500),
-    LOG_LEVEL: 'silent',
-  };
-  const config = loadConsumerConfig(SERVICE_NAME, 8082, 'STATUS_TRACKER_PORT', env);
-  const service = await startStatusTracker({ config, logger: pino({ level: 'silent' }) });
-  let stopped = false;
-  t.after(async () => {
-    if (!stopped) await service.stop();
-  });
-  return {
-    ...service,
-    async stop() {
-      stopped = true;
-      await service.stop();
-    },
+    LOG_LEVEL: o.logLevel ?? 'silent',
   };
 }
 
