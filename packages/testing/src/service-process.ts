@@ -6,12 +6,15 @@ import { fetchGroupOffsets } from '@wabus/kafka';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 
-/** Polls a condition the system exposes (committed offsets, a store, a process's output); fails after `timeoutMs`. */
-export async function waitUntil(what: string, check: () => Promise<boolean> | boolean, opts: { timeoutMs?: number; intervalMs?: number } = {}): Promise<void> {
+/**
+ * Polls a condition the system exposes (committed offsets, a store, a process's output); fails after `timeoutMs`,
+ * saying `what` (a function: read when it fails, e.g. to show a child process's latest output).
+ */
+export async function waitUntil(what: string | (() => string), check: () => Promise<boolean> | boolean, opts: { timeoutMs?: number; intervalMs?: number } = {}): Promise<void> {
   const { timeoutMs = 30_000, intervalMs = 100 } = opts;
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${typeof what === 'string' ? what : what()}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }

@@ -28,8 +28,9 @@ test('status-tracker: SIGKILLed at random points mid-batch and restarted, it end
       // Somewhere in the next stretch of the log, at a random point.
       const target = before + BigInt(rng.int(1, Math.max(2, Math.floor(Number(total - before) / 3))));
       return async (run) => {
-        await waitUntil('the tracker starts', () => run.output().includes('"msg":"status-tracker running"') || !run.running(), { timeoutMs: 60_000 });
-        await waitUntil(`committed offsets pass ${target}`, async () => (await committedTotal(kafka, groupId, topic)) >= target, { timeoutMs: 90_000 });
+        const log = () => run.output().slice(-1_000);
+        await waitUntil(() => `the tracker starts\n${log()}`, () => run.output().includes('"msg":"status-tracker running"') || !run.running(), { timeoutMs: 60_000 });
+        await waitUntil(() => `committed offsets pass ${target}\n${log()}`, async () => (await committedTotal(kafka, groupId, topic)) >= target, { timeoutMs: 90_000 });
       };
     },
     afterKill: () => committedTotal(kafka, groupId, topic),
