@@ -177,7 +177,16 @@ export function tracingReport(input: {
   ];
 
   const kept = sampledSpans === undefined ? 0 : sampledSpans.server / Math.max(1, answered(sampled));
+  const cpuRatio = (r: InterleavedResult) => satCost(off) / satCost(r);
+  const p50 = (r: InterleavedResult) => median(r.rounds.map((x) => x.saturation.latency.p50));
+  const produceMs = (r: InterleavedResult) => promMean(r.metrics, 'wabus_ingress_produce_duration_seconds') * 1000;
   const notes = [
+    `**Reading the ratios.** Ingress' CPU per request alone would predict ${cpuRatio(all).toFixed(2)} for \`tracing-all\` and ` +
+      `${cpuRatio(sampled).toFixed(2)} for \`tracing-sampled\` (${int(satCost(off))} µs off, ${int(satCost(all))} and ${int(satCost(sampled))} µs ` +
+      `traced). The closed loop keeps ${phases.connections} requests in flight, so its throughput follows latency, and tracing adds ` +
+      `latency: p50 ${ms(p50(off))} → ${ms(p50(all))} ms, mean produce (append → Kafka's ack) ${ms(produceMs(off))} → ` +
+      `${ms(produceMs(all))} ms: whatever tracing runs on the event loop (making spans, serializing an export) delays requests ` +
+      'and the handling of Kafka\'s acknowledgements alike.',
     `**Noise.** \`tracing-off-b\` is the same program as \`tracing-off\`: its ratio, ${ratio(control).toFixed(2)} (rounds ` +
       `${ratios(control).map((x) => x.toFixed(2)).join(', ')}), is what this run cannot tell apart from 1. ` +
       `1-minute load average before the first process started: ${input.loadBefore.toFixed(2)} (the machine has 2 cores; other work on it ` +
