@@ -30,7 +30,7 @@ if (selected.length === 0) {
   console.error(`usage: node test/run.ts [all|unit|int|e2e] (got ${arg})`);
   process.exit(2);
 }
-const files = ['packages', 'services', 'infra', 'test'].flatMap((d) => collect(join(root, d), selected.map((t) => tiers[t]))).sort();
+const files = ['packages', 'services', 'infra', 'bench', 'test'].flatMap((d) => collect(join(root, d), selected.map((t) => tiers[t]))).sort();
 const needsInfra = selected.some((t) => t !== 'unit');
 
 let startedHere = false;

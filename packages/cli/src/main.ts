@@ -30,7 +30,7 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
   dlq: (argv) => dlqCommand(argv),
   groups: (argv) => groupsCommand(argv),
   trace: (argv) => traceCommand(argv),
-  dev: () => devCommand(),
+  dev: (argv) => devCommand(argv),
   replay: (argv) => replayCommand(argv),
 };
 
