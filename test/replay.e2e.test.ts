@@ -131,22 +131,27 @@ test('replay reset from offset 0 of message-store and status-tracker leaves both
   await Promise.all([ms.stop(), st.stop()]);
   const ends = await highWatermarks(admin, events);
   const total = [...ends.values()].reduce((a, b) => a + b, 0n);
-  for (const svc of ['ms', 'st'] as const) {
-    const out = await wabus([...resetArgs(svc), '--from', '0', '--execute', '--id', `full-${svc}`, '--wait', '10s'], cliEnv);
-    assert.equal(out.code, 0, out.stderr);
-    assert.match(out.stdout, new RegExp(`offsets of ${group[svc]} moved: ${total} record\\(s\\) will be replayed`));
+  const armed = async (svc: 'ms' | 'st') => {
     const offsets = await fetchGroupOffsets(kafka, group[svc], events);
-    for (const o of offsets) {
-      if (ends.get(o.partition) === 0n) continue;
-      assert.equal(o.offset, '0');
-      assert.equal(parseReplayMark(o.metadata)?.frontier, ends.get(o.partition));
-    }
-  }
+    return offsets.every((o) => ends.get(o.partition) === 0n || (o.offset === '0' && parseReplayMark(o.metadata)?.frontier === ends.get(o.partition)));
+  };
+  const out = await wabus([...resetArgs('ms'), '--from', '0', '--execute', '--id', 'full-ms', '--wait', '10s'], cliEnv);
+  assert.equal(out.code, 0, out.stderr);
+  assert.match(out.stdout, new RegExp(`offsets of ${group.ms} moved: ${total} record\\(s\\) will be replayed`));
+  assert.ok(await armed('ms'), 'every partition at 0 with a mark whose frontier is the end');
+  // status-tracker's with --follow: the command arms the replay, then follows the group until it is past it.
+  const followed = wabus([...resetArgs('st'), '--from', '0', '--execute', '--id', 'full-st', '--follow'], cliEnv, 180_000);
+  for (let i = 0; i < 300 && !(await armed('st')); i++) await new Promise((r) => setTimeout(r, 100));
+  assert.ok(await armed('st'));
   const groups = await wabus(['groups', '--topic', events, '--group', group.ms, '--probe', 'http://127.0.0.1:9', '--probe-timeout', '200ms'], cliEnv);
   assert.equal(groups.code, 0, groups.stderr);
   assert.match(groups.stdout, /replaying full-ms up to \d+, live from \d+/, 'groups shows the armed replay');
   [ms, st] = await Promise.all([startConsumer('ms'), startConsumer('st')]);
   await Promise.all([committedToEnd(group.ms), committedToEnd(group.st)]);
+  const follow = await followed;
+  assert.equal(follow.code, 0, follow.stderr);
+  assert.match(follow.stdout, new RegExp(`summary: replay full-st finished in \\S+: ${total} record\\(s\\) replayed through ${group.st}`));
+  assert.match(follow.stderr, /replay full-st \[#+\] 100% /, 'a progress line');
   assert.deepEqual(await dump(db.ms), before.ms, 'message-store: byte-identical');
   assert.deepEqual(await dump(db.st), before.st, 'status-tracker: byte-identical');
   for (const svc of ['ms', 'st'] as const) {
