@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyTopics, createKafka, loadTopicDefinitions, type TopicDefinition } from '@wabus/kafka';
+import { applyTopics, createKafka, formatReplayMark, loadTopicDefinitions, setGroupOffsets, type TopicDefinition } from '@wabus/kafka';
 import { parsePrometheusText } from '@wabus/testing';
 import { produceBacklog, type Backlog } from './consumers/backlog.ts';
-import { consumersReport, type DrainRun, type E2ERun } from './consumers/consumers-report.ts';
+import { consumersReport, type DrainRun, type E2ERun, type ReplayRun } from './consumers/consumers-report.ts';
+import { databaseDigest } from './consumers/database-digest.ts';
 import { measureDrain, type DrainResult } from './consumers/drain.ts';
 import { machineCpuMeter } from './consumers/machine-cpu.ts';
 import { runE2E } from './consumers/e2e.ts';
@@ -147,6 +148,7 @@ export const consumersBench: BenchSection = {
           { consumer: 'status-tracker', backlog: stBacklog, database: databases.stBacklog },
         ];
         const drains: DrainRun[] = [];
+        const replays: ReplayRun[] = [];
         for (const step of plan) {
           const port = await freePort();
           const base = `http://127.0.0.1:${port}`;
@@ -184,6 +186,35 @@ export const consumersBench: BenchSection = {
             // message-store also keeps placeholders (received: false) for reaction/edit/revoke targets not yet seen.
             const filter = step.consumer === 'message-store' ? { received: { $ne: false } } : {};
             documents = await store.db(step.database).collection(coll).countDocuments(filter);
+            // 2b. A full reset replay of the same backlog through the same group and database (wabus replay reset --from 0).
+            const groupId = `bench.${runId}.${step.consumer}.${step.backlog.label}`;
+            const digestBefore = await databaseDigest(store.db(step.database));
+            await setGroupOffsets(
+              kafka,
+              groupId,
+              step.backlog.topic,
+              [...highs].filter(([, high]) => high > 0n).map(([partition, high]) => ({ partition, offset: '0', metadata: formatReplayMark({ id: 'bench', frontier: high }) })),
+            );
+            const replayPort = await freePort();
+            const replayChild = startConsumer(step.consumer, {
+              root: ctx.root,
+              port: replayPort,
+              kafkaBrokers: infra.kafkaBrokers,
+              mongoUri: storeUri,
+              topic: step.backlog.topic,
+              dlqTopic: dlq(step.backlog.topic, step.consumer),
+              groupId,
+              database: step.database,
+              logFile: join(dir, `${step.consumer}-${step.backlog.label}-replay.log`),
+            });
+            try {
+              const replayDrain = await measureDrain({ child: replayChild, base: `http://127.0.0.1:${replayPort}`, spawnedAt: performance.now(), highWatermarks: highs, kafkaPid: infra.kafkaPid, storePid, pollMs: p.drainPollMs, timeoutMs: p.drainTimeoutMs });
+              const replayMetrics = await metricsOf(`http://127.0.0.1:${replayPort}`);
+              replays.push({ consumer: step.consumer, first: drain, replay: replayDrain, duplicates: replayMetrics.duplicates, identical: (await databaseDigest(store.db(step.database))) === digestBefore });
+              ctx.log(`${step.consumer} replay from 0: ${replayDrain.eventsPerSecond.toFixed(0)} events/s (first drain ${drain.eventsPerSecond.toFixed(0)})`);
+            } finally {
+              await replayChild.stop();
+            }
             // Free the in-memory store before the next run.
             await store.db(step.database).dropDatabase();
           }
@@ -257,7 +288,7 @@ export const consumersBench: BenchSection = {
         }
 
         const kafkaReplaced = infra.kafkaPid !== undefined && readCpuSeconds(infra.kafkaPid) === undefined;
-        const report = consumersReport({ phases: p, drains, e2e, quick: ctx.quick, loadBefore, kafkaReplaced, store: benchStore === undefined ? { kind: 'external' } : { kind: 'private', heap: benchStore.heap } });
+        const report = consumersReport({ phases: p, drains, replays, e2e, quick: ctx.quick, loadBefore, kafkaReplaced, store: benchStore === undefined ? { kind: 'external' } : { kind: 'private', heap: benchStore.heap } });
         ok = true;
         return report;
       } finally {

@@ -22,6 +22,17 @@ export interface DrainRun {
   exitCode: number | null;
 }
 
+/** The same service draining the same backlog again, after `wabus replay reset --from 0` (a replay mark per partition). */
+export interface ReplayRun {
+  consumer: ConsumerName;
+  first: DrainResult;
+  replay: DrainResult;
+  /** Deduplicated events counted by the service in the replay (all of them, when the data was right). */
+  duplicates: number | undefined;
+  /** The database's digest after the replay equals the one before it. */
+  identical: boolean;
+}
+
 export interface E2ERun {
   result: E2EResult;
   /** % of one core over the measured phase, by process. */
@@ -106,6 +117,7 @@ function cpuPerEvent(drains: DrainRun[], e2e: E2ERun, phases: ConsumerPhasesView
 export function consumersReport(input: {
   phases: ConsumerPhasesView;
   drains: DrainRun[];
+  replays: ReplayRun[];
   e2e: E2ERun;
   quick: boolean;
   loadBefore: number;
@@ -163,7 +175,32 @@ export function consumersReport(input: {
     ],
   };
 
+  const replayTable: Table = {
+    caption:
+      `**Replay**: right after its drain, the service stopped, its group's offsets moved back to 0 with a replay mark (what ` +
+      '`pnpm wabus replay reset --from 0 --execute` commits), and the service started again on the same database: it re-applies ' +
+      'the whole backlog, marked `wabus-replay`, and every event changes nothing. Same timing as the drain.',
+    columns: ['consumer', 'first drain events/s', 'replay events/s', 'replay ÷ first', 'deduplicated in the replay', 'database after = before'],
+    rows: input.replays.map((r) => [
+      `**${r.consumer}**`,
+      int(r.first.eventsPerSecond),
+      int(r.replay.eventsPerSecond),
+      (r.replay.eventsPerSecond / r.first.eventsPerSecond).toFixed(2),
+      int(r.duplicates),
+      r.identical ? 'byte-identical' : '**DIFFERENT**',
+    ]),
+  };
+
   const checks: Check[] = [];
+  for (const r of input.replays) {
+    const backlog = drains.find((d) => d.consumer === r.consumer)?.backlog;
+    checks.push({
+      name: `${r.consumer}: a full replay changes nothing`,
+      target: `byte-identical, ${int(backlog?.produced)} deduplicated`,
+      observed: `${r.identical ? 'byte-identical' : 'different'}, ${int(r.duplicates)} deduplicated`,
+      pass: r.identical && r.duplicates === backlog?.produced,
+    });
+  }
   for (const r of drains.filter((d) => d.consumer !== 'ceiling')) {
     const rate = r.drain.eventsPerSecond;
     checks.push({ name: `${r.consumer} from a backlog`, target: `≥ ${int(TARGET_RATE)} events/s`, observed: `${int(rate)} events/s`, pass: rate >= TARGET_RATE });
@@ -280,5 +317,5 @@ export function consumersReport(input: {
       `this JVM store (not measured here), so its CPU column says nothing about MongoDB's. Neither the throughput nor the latency here carries over as is: measure against a ` +
       `real replica set before sizing.`,
   );
-  return { tables: [drainTable, e2eTable], checks, notes };
+  return { tables: [drainTable, replayTable, e2eTable], checks, notes };
 }
