@@ -88,6 +88,7 @@ test('replay: offsets moved back with a mark are delivered again with the replay
   const [after] = await fetchGroupOffsets(kafka, groupId, topic);
   assert.equal(after?.offset, '30');
   assert.equal(after?.metadata ?? '', '', 'past the frontier the mark is dropped from the commit');
+  assert.equal(second.status().partitions.find((p) => p.partition === 0)?.replay, undefined, 'and from the status');
 
   // New records after the replay are live: no header.
   seen.length = 0;

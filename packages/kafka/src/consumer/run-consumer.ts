@@ -126,8 +126,10 @@ export async function runConsumer<E>(opts: RunConsumerOptions<E>): Promise<Consu
     const out = new Map<number, ReplayMark | null>();
     for (const p of entry?.partitions ?? []) {
       const mark = parseReplayMark(p.metadata);
-      out.set(p.partition, mark !== null && BigInt(p.offset) < mark.frontier ? mark : null);
-      if (mark !== null) progress.state(p.partition).replay = describeMark(mark);
+      const active = mark !== null && BigInt(p.offset) < mark.frontier;
+      out.set(p.partition, active ? mark : null);
+      if (active) progress.state(p.partition).replay = describeMark(mark);
+      else delete progress.state(p.partition).replay;
     }
     return out;
   }
@@ -377,6 +379,7 @@ export async function runConsumer<E>(opts: RunConsumerOptions<E>): Promise<Consu
           if (all.length - chunk.length > 0) obs.replay?.('skipped', all.length - chunk.length);
           if (metadata === null) {
             (await marks)?.set(partition, null);
+            delete st.replay;
             log.info({ component: 'consumer', groupId: opts.groupId, partition, replay: mark.id, frontier: mark.frontier.toString() }, 'replay finished on partition');
           }
         }
