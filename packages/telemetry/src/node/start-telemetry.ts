@@ -2,6 +2,8 @@ import { createRequire } from 'node:module';
 import { dbStatementShape } from './db-statement-shape.ts';
 import { maskUrlAttributes } from './url-shape.ts';
 import { telemetryDecision } from './telemetry-enabled.ts';
+import { exportInWorker } from './export-in-worker.ts';
+import { WorkerSpanExporter } from './worker-span-exporter.ts';
 
 export interface TelemetryOptions {
   /** `service.name`, unless `OTEL_SERVICE_NAME` or `OTEL_RESOURCE_ATTRIBUTES` say otherwise. */
@@ -50,6 +52,15 @@ export const BATCH_DEFAULTS: Readonly<Record<string, string>> = {
   OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '2048',
 };
 
+/** The worker-thread exporter, or undefined (the SDK's own then) where it cannot start: a `.ts` build without tsx. */
+function workerExporter(): WorkerSpanExporter | undefined {
+  try {
+    return new WorkerSpanExporter();
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Starts `@opentelemetry/sdk-node` for a service: traces only (metrics are Prometheus, logs are pino), exported the
  * way the standard `OTEL_*` variables say (OTLP over http/protobuf unless `OTEL_EXPORTER_OTLP_PROTOCOL` says
@@ -72,6 +83,14 @@ export function startTelemetry(opts: TelemetryOptions): Telemetry {
   // Loaded only now, synchronously: a service without tracing never pays for the SDK's modules.
   const require = createRequire(import.meta.url);
   const { NodeSDK, resources } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
+
+  const endpoint = env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'] ?? env['OTEL_EXPORTER_OTLP_ENDPOINT'];
+  const protocol = env['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL'] ?? env['OTEL_EXPORTER_OTLP_PROTOCOL'] ?? 'http/protobuf';
+  // Serializing an export on the event loop blocked ingress for ~20 ms at a time at saturation: the standard OTLP
+  // http/protobuf exporter runs in a worker thread instead (WABUS_OTEL_EXPORT_WORKER=0: in this thread, as the SDK
+  // would). Any other exporter or protocol: the SDK's own, from the same variables.
+  const traceExporter = exportInWorker(decision.exporters, protocol, env) ? workerExporter() : undefined;
+  const inWorker = traceExporter !== undefined;
 
   const untraced = new Set(opts.untracedPaths ?? DEFAULT_UNTRACED_PATHS);
   const instrumentations = [];
@@ -106,15 +125,15 @@ export function startTelemetry(opts: TelemetryOptions): Telemetry {
     ...(opts.asyncContext === false ? { contextManager: null as unknown as NonNullable<SdkConfig>['contextManager'] } : {}),
     metricReaders: [],
     logRecordProcessors: [],
+    // Given an exporter, the SDK still builds its batch processor from OTEL_BSP_*.
+    ...(traceExporter ? { traceExporter } : {}),
   });
   sdk.start();
 
-  const endpoint = env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'] ?? env['OTEL_EXPORTER_OTLP_ENDPOINT'];
-  const protocol = env['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL'] ?? env['OTEL_EXPORTER_OTLP_PROTOCOL'] ?? 'http/protobuf';
   let stopped: Promise<void> | undefined;
   return {
     enabled: true,
-    detail: decision.exporters === 'otlp' ? `otlp ${protocol} to ${endpoint ?? 'the default endpoint'}` : decision.exporters,
+    detail: decision.exporters === 'otlp' ? `otlp ${protocol} to ${endpoint ?? 'the default endpoint'}${inWorker ? ' from a worker thread' : ''}` : decision.exporters,
     shutdown() {
       stopped ??= new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, SHUTDOWN_BUDGET_MS);
