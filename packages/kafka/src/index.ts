@@ -1,4 +1,5 @@
 export { createKafka, parseBrokers, silentLog } from './client.ts';
+export { headerText } from './header-text.ts';
 export type { KafkaClientOptions, LogSink } from './client.ts';
 export { KafkaError, isKafkaError } from './errors.ts';
 export type { KafkaErrorCode } from './errors.ts';

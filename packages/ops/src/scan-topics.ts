@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Admin, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import { headerText } from '@wabus/kafka';
 import { OpsError } from './errors.ts';
 
 /** One record as read from the log; `rawHeaders` keeps the bytes for re-producing it unchanged. */
@@ -26,15 +27,6 @@ export interface ScanOptions {
   /** Gives up with WABUS_OPS_READ_TIMEOUT when the ends are not reached in time. Default 60 s. */
   timeoutMs?: number;
 }
-
-export const headerText = (h: IHeaders | undefined): Record<string, string> => {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(h ?? {})) {
-    const first = Array.isArray(v) ? v[0] : v;
-    if (first !== undefined) out[k] = Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
-  }
-  return out;
-};
 
 const toRecord = (topic: string, partition: number, m: KafkaMessage): LogRecord => ({
   topic,

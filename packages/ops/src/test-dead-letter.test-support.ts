@@ -2,7 +2,8 @@
 import type { IHeaders, Message } from 'kafkajs';
 import { explodeWebhook, type WhatsAppEvent } from '@wabus/events';
 import { deadLetterMessage, EventRejectedError } from '@wabus/kafka';
-import { headerText, type LogRecord } from './scan-topics.ts';
+import { headerText } from '@wabus/kafka';
+import type { LogRecord } from './scan-topics.ts';
 
 export const PHONE = '106540352242922';
 export const CUSTOMER = '16315551181';

@@ -1,4 +1,5 @@
-import type { Admin, IHeaders, Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
+import { headerText } from '@wabus/kafka';
 
 export interface ReadRecord {
   partition: number;
@@ -14,16 +15,6 @@ export async function highWatermarks(admin: Admin, topic: string): Promise<Map<n
   const offsets = await admin.fetchTopicOffsets(topic);
   return new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
 }
-
-const headerText = (h: IHeaders | undefined): Record<string, string> => {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(h ?? {})) {
-    if (v === undefined) continue;
-    const first = Array.isArray(v) ? v[0] : v;
-    out[k] = Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
-  }
-  return out;
-};
 
 /**
  * Reads every record of `topic` from the beginning up to the high watermarks at call time, with a throwaway

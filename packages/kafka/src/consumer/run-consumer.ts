@@ -1,7 +1,8 @@
 import { context, ROOT_CONTEXT, trace, type Span, type Tracer } from '@opentelemetry/api';
-import type { Batch, IHeaders, Kafka, KafkaMessage, Message } from 'kafkajs';
+import type { Batch, Kafka, KafkaMessage, Message } from 'kafkajs';
 import { recordFailure } from '@wabus/telemetry';
 import { silentLog, type LogSink } from '../client.ts';
+import { headerText } from '../header-text.ts';
 import { createIdempotentProducer } from '../producer.ts';
 import { errorCode, isPermanent } from './classify-error.ts';
 import { createConsumerTracing, type RecordOutcome } from './consumer-tracing.ts';
@@ -61,15 +62,6 @@ interface Applied<E> {
   /** Null when the handler reported a count only. */
   duplicateOffsets: string[] | null;
 }
-
-const headerText = (h: IHeaders | undefined): Record<string, string> => {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(h ?? {})) {
-    const first = Array.isArray(v) ? v[0] : v;
-    if (first !== undefined) out[k] = Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
-  }
-  return out;
-};
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
