@@ -153,7 +153,7 @@ export async function runConsumer<E>(opts: RunConsumerOptions<E>): Promise<Consu
     heartbeat: () => Promise<void>,
     what: string,
     fn: () => Promise<T>,
-    kinds: ReadonlyMap<string, number> = new Map(),
+    kinds: () => ReadonlyMap<string, number> = () => new Map(),
   ): Promise<T | typeof ABORTED> {
     const st = progress.state(partition);
     for (let attempt = 0; ; attempt++) {
@@ -172,7 +172,7 @@ export async function runConsumer<E>(opts: RunConsumerOptions<E>): Promise<Consu
         if (!st.paused) obs.paused?.(partition, true);
         st.paused = true;
         st.lastError = `${what}: ${(err as Error).message}`;
-        obs.retried?.(partition, err as Error, kinds);
+        obs.retried?.(partition, err as Error, kinds());
         log.warn({ component: 'consumer', groupId: opts.groupId, partition, attempt, retryInMs: Math.round(delay), err }, `${what} failed; partition paused, retrying`);
         const until = Date.now() + delay;
         while (Date.now() < until) {
@@ -270,32 +270,23 @@ export async function runConsumer<E>(opts: RunConsumerOptions<E>): Promise<Consu
     }
   }
 
-  /** Records per kind; records that could not be decoded count as `undecodable`. */
-  function countKinds(records: readonly ConsumedRecord<E>[], undecodable = 0): Map<string, number> {
+  /** Counts per kind of the given offsets (each record's kind looked up once per chunk, in `kindByOffset`). */
+  function tally(offsets: Iterable<string>, kindByOffset: ReadonlyMap<string, string>): Map<string, number> {
     const out = new Map<string, number>();
-    for (const r of records) {
-      const k = kindOf(r.event);
+    for (const o of offsets) {
+      const k = kindByOffset.get(o) ?? 'undecodable';
       out.set(k, (out.get(k) ?? 0) + 1);
     }
-    if (undecodable > 0) out.set('undecodable', undecodable);
     return out;
   }
 
-  function reportApplied(ok: readonly ConsumedRecord<E>[], applied: Applied<E>) {
+  function reportApplied(kindByOffset: ReadonlyMap<string, string>, applied: Applied<E>) {
     if (!obs.applied) return;
     const rejected = new Set(applied.rejected.map((r) => r.record.offset));
-    const done = ok.filter((r) => !rejected.has(r.offset));
-    const kinds = countKinds(done);
-    const dups = new Map<string, number>();
-    if (applied.duplicateOffsets !== null) {
-      const byOffset = new Map(done.map((r) => [r.offset, r]));
-      for (const o of applied.duplicateOffsets) {
-        const r = byOffset.get(o);
-        if (r) dups.set(kindOf(r.event), (dups.get(kindOf(r.event)) ?? 0) + 1);
-      }
-    } else if (applied.duplicates > 0) {
-      dups.set(kinds.size === 1 ? [...kinds.keys()][0]! : 'mixed', applied.duplicates);
-    }
+    const kinds = tally([...kindByOffset.keys()].filter((o) => !rejected.has(o)), kindByOffset);
+    let dups: Map<string, number>;
+    if (applied.duplicateOffsets !== null) dups = tally(applied.duplicateOffsets.filter((o) => kindByOffset.has(o) && !rejected.has(o)), kindByOffset);
+    else dups = new Map(applied.duplicates > 0 ? [[kinds.size === 1 ? [...kinds.keys()][0]! : 'mixed', applied.duplicates]] : []);
     for (const [kind, n] of kinds) obs.applied(kind, n, dups.get(kind) ?? 0);
     for (const [kind, n] of dups) if (!kinds.has(kind)) obs.applied(kind, 0, n);
   }
@@ -337,7 +328,8 @@ export async function runConsumer<E>(opts: RunConsumerOptions<E>): Promise<Consu
       try {
         const replayId = (m: KafkaMessage) => (mark !== null && !mark.effects && decisions?.get(m.offset) === 'replay' ? mark.id : null);
         const { ok, dead } = decodeAll(chunk, partition, spans, replayId);
-        const kinds = countKinds(ok, dead.length);
+        const kindByOffset = new Map(ok.map((r) => [r.offset, kindOf(r.event)]));
+        const kinds = () => tally([...kindByOffset.keys(), ...dead.map((d) => d.record.offset)], kindByOffset);
         const applied = await retrying(partition, alive, heartbeat, 'apply', () => apply(ok, partition, heartbeat, spans), kinds);
         if (applied === ABORTED) return;
         const letters = [...dead, ...applied.rejected];
@@ -345,7 +337,7 @@ export async function runConsumer<E>(opts: RunConsumerOptions<E>): Promise<Consu
           if ((await deadLetter(letters, partition, alive, heartbeat, spans)) === ABORTED) return;
           for (const { record, error } of letters) {
             letterErrors.set(record.offset, error);
-            obs.deadLettered?.((error as { code?: string }).code ?? 'WABUS_UNCLASSIFIED', 'event' in record ? kindOf((record as ConsumedRecord<E>).event) : 'undecodable');
+            obs.deadLettered?.((error as { code?: string }).code ?? 'WABUS_UNCLASSIFIED', kindByOffset.get(record.offset) ?? 'undecodable');
             const span = spans.get(record.offset);
             context.with(span ? trace.setSpan(ROOT_CONTEXT, span) : context.active(), () =>
               log.warn({ component: 'consumer', groupId: opts.groupId, partition, offset: record.offset, code: (error as { code?: string }).code, err: error }, 'dead-lettered'),
@@ -365,7 +357,7 @@ export async function runConsumer<E>(opts: RunConsumerOptions<E>): Promise<Consu
         const lag = Number(BigInt(batch.highWatermark) - next);
         st.lag = lag < 0 ? 0 : lag;
         obs.lag?.(partition, st.lag);
-        reportApplied(ok, applied);
+        reportApplied(kindByOffset, applied);
         if (mark !== null) {
           if (replayed > 0) obs.replay?.('replayed', replayed);
           if (all.length - chunk.length > 0) obs.replay?.('skipped', all.length - chunk.length);
