@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyTopics, createKafka, formatReplayMark, loadTopicDefinitions, setGroupOffsets, type TopicDefinition } from '@wabus/kafka';
-import { parsePrometheusText } from '@wabus/testing';
+import { highWatermarks, parsePrometheusText } from '@wabus/testing';
 import { produceBacklog, type Backlog } from './consumers/backlog.ts';
 import { consumersReport, type DrainRun, type E2ERun, type ReplayRun } from './consumers/consumers-report.ts';
 import { databaseDigest } from './consumers/database-digest.ts';
@@ -48,12 +48,6 @@ const FULL: ConsumerPhases = {
 };
 const QUICK: ConsumerPhases = { ...FULL, backlogEvents: 15_000, warmupMs: 1_000, e2eMs: 5_000 };
 const PARTITIONS = 12;
-
-type Admin = ReturnType<ReturnType<typeof createKafka>['admin']>;
-
-async function highWatermarks(admin: Admin, topic: string): Promise<Map<number, bigint>> {
-  return new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, BigInt(o.high)]));
-}
 
 /** Sum of every sample of a Prometheus metric (all label sets), or undefined when the metric is absent. */
 function promSum(text: string, metric: string): number | undefined {
