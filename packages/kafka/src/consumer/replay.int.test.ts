@@ -1,10 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { testEnv, uniqueName } from '@wabus/testing';
+import { createEventTopics, produceRecords, testEnv, uniqueName } from '@wabus/testing';
 import { createKafka } from '../client.ts';
 import { fetchGroupOffsets, setGroupOffsets } from '../group-offsets.ts';
 import { isKafkaError } from '../errors.ts';
-import { createIdempotentProducer } from '../producer.ts';
 import type { ConsumedRecord } from './consumer-types.ts';
 import { formatReplayMark, parseReplayMark, REPLAY_HEADER } from './replay-mark.ts';
 import { runConsumer, type RunConsumerOptions } from './run-consumer.ts';
@@ -17,24 +16,9 @@ interface Ev {
 /** One partition, so offsets are the sequence numbers: 0..n-1, keys a/b/c in turn. */
 async function setup(t: import('node:test').TestContext, n: number) {
   const kafka = createKafka({ brokers: testEnv().kafkaBrokers, clientId: 'replay-test' });
-  const topic = uniqueName('rp.events');
-  const dlqTopic = `${topic}.dlq`;
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1 }, { topic: dlqTopic, numPartitions: 1 }] });
-  const producer = createIdempotentProducer(kafka);
-  await producer.connect();
-  t.after(async () => {
-    await producer.disconnect();
-    await admin.deleteTopics({ topics: [topic, dlqTopic] }).catch(() => undefined);
-    await admin.disconnect();
-  });
+  const { topic, dlqTopic } = await createEventTopics(t, kafka, { prefix: 'rp.events', partitions: 1 });
   const keys = ['a', 'b', 'c'];
-  await producer.send({
-    topic,
-    acks: -1,
-    messages: Array.from({ length: n }, (_, seq) => ({ key: keys[seq % 3]!, value: Buffer.from(JSON.stringify({ key: keys[seq % 3], seq })) })),
-  });
+  await produceRecords(kafka, topic, Array.from({ length: n }, (_, seq) => ({ key: keys[seq % 3]!, value: Buffer.from(JSON.stringify({ key: keys[seq % 3], seq })) })));
   const groupId = uniqueName('rp.group');
   const seen: { seq: number; replay: string | undefined }[] = [];
   const run = async (extra: Partial<RunConsumerOptions<Ev>> = {}) => {
@@ -92,10 +76,7 @@ test('replay: offsets moved back with a mark are delivered again with the replay
 
   // New records after the replay are live: no header.
   seen.length = 0;
-  const producer = createIdempotentProducer(kafka);
-  await producer.connect();
-  await producer.send({ topic, acks: -1, messages: [{ key: 'b', value: Buffer.from(JSON.stringify({ key: 'b', seq: 30 })) }] });
-  await producer.disconnect();
+  await produceRecords(kafka, topic, [{ key: 'b', value: Buffer.from(JSON.stringify({ key: 'b', seq: 30 })) }]);
   await second.whenApplied(new Map([[0, 31n]]));
   assert.deepEqual(seen, [{ seq: 30, replay: undefined }]);
 });
