@@ -4,9 +4,9 @@ import { createHmac } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MongoClient } from 'mongodb';
-import { createKafka, type ConsumerStatus } from '@wabus/kafka';
+import { createKafka } from '@wabus/kafka';
 import { highWatermarks, testEnv, uniqueName } from '@wabus/testing';
-import { freePort, startService, waitReady, type ServiceProcess } from './processes.ts';
+import { caughtUp, freePort, startService, waitReady } from './processes.ts';
 
 const fixturesDir = fileURLToPath(new URL('../../shared/fixtures/whatsapp/', import.meta.url));
 const SECRET = 'e2e-consumers-secret';
@@ -23,18 +23,6 @@ function idsOf(doc: { entry?: { changes?: { value?: Record<string, unknown> }[] 
       for (const m of [...((v['messages'] as { id?: string }[]) ?? []), ...((v['message_echoes'] as { id?: string }[]) ?? [])]) if (m.id) into.messages.add(m.id);
       for (const s of (v['statuses'] as { id?: string }[]) ?? []) if (s.id) into.statuses.add(s.id);
     }
-  }
-}
-
-/** Waits until a consumer service reports every partition applied up to the topic's current end: its own signal. */
-async function caughtUp(base: string, service: ServiceProcess, targets: Map<number, bigint>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const status = (await (await fetch(`${base}/v1/lag`)).json()) as ConsumerStatus;
-    const applied = new Map(status.partitions.map((p) => [p.partition, BigInt(p.applied ?? '-1')]));
-    if ([...targets].every(([p, high]) => high === 0n || (applied.get(p) ?? -1n) >= high)) return;
-    if (Date.now() > deadline) throw new Error(`${base} not caught up: ${JSON.stringify(status)}\n${service.output.join('').slice(-3000)}`);
-    await new Promise((r) => setTimeout(r, 100));
   }
 }
 

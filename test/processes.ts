@@ -1,7 +1,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { fetchGroupOffsets, parseReplayMark, type createKafka } from '@wabus/kafka';
+import { fetchGroupOffsets, parseReplayMark, type ConsumerStatus, type createKafka } from '@wabus/kafka';
 import { highWatermarks } from '@wabus/testing';
 
 type Kafka = ReturnType<typeof createKafka>;
@@ -96,5 +96,17 @@ export async function groupAtEnd(kafka: Kafka, groupId: string, topic: string, t
     }
   } finally {
     await admin.disconnect();
+  }
+}
+
+/** Waits until a consumer service reports every partition applied up to `targets` (its /v1/lag): its own signal. */
+export async function caughtUp(base: string, service: ServiceProcess, targets: Map<number, bigint>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = (await (await fetch(`${base}/v1/lag`)).json()) as ConsumerStatus;
+    const applied = new Map(status.partitions.map((p) => [p.partition, BigInt(p.applied ?? '-1')]));
+    if ([...targets].every(([p, high]) => high === 0n || (applied.get(p) ?? -1n) >= high)) return;
+    if (Date.now() > deadline) throw new Error(`${base} not caught up: ${JSON.stringify(status)}\n${service.output.join('').slice(-3000)}`);
+    await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -2,10 +2,10 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { MongoClient } from 'mongodb';
-import { createIdempotentProducer, createKafka, type ConsumerStatus } from '@wabus/kafka';
+import { createIdempotentProducer, createKafka } from '@wabus/kafka';
 import { highWatermarks, readTopic, testEnv, uniqueName, type ReadRecord } from '@wabus/testing';
 import { SPAN_KIND, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './otlp-receiver.ts';
-import { freePort, startService, waitReady, type ServiceProcess } from './processes.ts';
+import { caughtUp, freePort, startService, waitReady, type ServiceProcess } from './processes.ts';
 
 /**
  * The span model under test (packages/kafka/src/consumer/consumer-tracing.ts, services/ingress/src/publisher.ts):
@@ -83,18 +83,6 @@ function maskedKey(key: string | null): string {
 const WRITES = new Set(['insert', 'update', 'delete', 'findAndModify']);
 /** Which consumer writes which item kind; the other consumes the record and writes nothing for it. */
 const HANDLES: Record<string, 'message-store' | 'status-tracker'> = { message: 'message-store', status: 'status-tracker' };
-
-/** Waits until a consumer service reports every partition applied up to `targets`: its own signal. */
-async function caughtUp(base: string, service: ServiceProcess, targets: Map<number, bigint>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const status = (await (await fetch(`${base}/v1/lag`)).json()) as ConsumerStatus;
-    const applied = new Map(status.partitions.map((p) => [p.partition, BigInt(p.applied ?? '-1')]));
-    if ([...targets].every(([p, high]) => high === 0n || (applied.get(p) ?? -1n) >= high)) return;
-    if (Date.now() > deadline) throw new Error(`${base} not caught up: ${JSON.stringify(status)}\n${service.output.join('').slice(-3000)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 interface Run {
   otlp: OtlpReceiver;
