@@ -2,7 +2,7 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { MongoClient } from 'mongodb';
-import { createIdempotentProducer, createKafka } from '@wabus/kafka';
+import { createProducer, createKafka } from '@wabus/kafka';
 import { highWatermarks, readTopic, testEnv, uniqueName, type ReadRecord } from '@wabus/testing';
 import { SPAN_KIND, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './otlp-receiver.ts';
 import { caughtUp, freePort, startService, waitReady, type ServiceProcess } from './processes.ts';
@@ -103,8 +103,7 @@ async function startRun(t: TestContext, consumerEnv: Record<string, string>): Pr
   const kafka = createKafka({ brokers: kafkaBrokers, clientId: 'e2e-tracing' });
   const admin = kafka.admin();
   await admin.connect();
-  const producer = createIdempotentProducer(kafka);
-  await producer.connect();
+  const producer = createProducer(kafka);
   const events = uniqueName('e2e.t.events');
   const topics = { raw: uniqueName('e2e.t.raw'), events, dlq: { ms: `${events}.dlq.ms`, st: `${events}.dlq.st` } };
   const all = [topics.raw, topics.events, topics.dlq.ms, topics.dlq.st];
@@ -114,7 +113,7 @@ async function startRun(t: TestContext, consumerEnv: Record<string, string>): Pr
   await mongo.connect();
   const otlp = await startOtlpReceiver();
   t.after(async () => {
-    await producer.disconnect();
+    await producer.close();
     await admin.deleteTopics({ topics: all }).catch(() => undefined);
     await admin.disconnect();
     for (const db of Object.values(groups)) await mongo.db(db).dropDatabase().catch(() => undefined);
@@ -189,7 +188,7 @@ async function startRun(t: TestContext, consumerEnv: Record<string, string>): Pr
     rawRecord,
     ingress,
     consumers: { 'message-store': ms, 'status-tracker': st },
-    produce: async (messages) => void (await producer.send({ topic: topics.events, acks: -1, messages })),
+    produce: async (messages) => void (await producer.send([{ topic: topics.events, messages }])),
     async waitCaughtUp() {
       const targets = await highWatermarks(admin, topics.events);
       await Promise.all([caughtUp(`http://127.0.0.1:${ports.ms}`, ms, targets), caughtUp(`http://127.0.0.1:${ports.st}`, st, targets)]);

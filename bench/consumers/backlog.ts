@@ -1,4 +1,4 @@
-import { createIdempotentProducer, type createKafka } from '@wabus/kafka';
+import { createProducer, type createKafka } from '@wabus/kafka';
 import { createBodyGenerator } from '@wabus/simulator';
 import { encodeEvent, explodeWebhook } from '@wabus/events';
 
@@ -38,8 +38,7 @@ const ITEMS_PER_BODY = 20;
 export async function produceBacklog(kafka: Kafka, spec: BacklogSpec): Promise<Backlog> {
   const started = performance.now();
   const gen = createBodyGenerator({ seed: spec.seed, kinds: spec.kinds, batch: ITEMS_PER_BODY, customers: 2_000 });
-  const producer = createIdempotentProducer(kafka);
-  await producer.connect();
+  const producer = createProducer(kafka);
   const ids = new Set<string>();
   const byType: Record<string, number> = {};
   let produced = 0;
@@ -63,11 +62,11 @@ export async function produceBacklog(kafka: Kafka, spec: BacklogSpec): Promise<B
         }
       }
       if (messages.length === 0) throw new Error(`the generator yields no events for kinds ${spec.kinds.join(',')}`);
-      await producer.sendBatch({ topicMessages: [{ topic: spec.topic, messages }], acks: -1 });
+      await producer.send([{ topic: spec.topic, messages }]);
       produced += messages.length;
     }
   } finally {
-    await producer.disconnect();
+    await producer.close();
   }
   return { ...spec, produced, distinctIds: ids.size, valueBytes, byType, ms: performance.now() - started };
 }

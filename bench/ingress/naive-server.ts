@@ -5,13 +5,12 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import Fastify from 'fastify';
-import { createIdempotentProducer, createKafka } from '@wabus/kafka';
+import { createProducer, createKafka } from '@wabus/kafka';
 
 const secret = process.env['BENCH_SECRET'] ?? '';
 const topic = process.env['BENCH_TOPIC'] ?? '';
 const kafka = createKafka({ brokers: (process.env['KAFKA_BROKERS'] ?? '').split(','), clientId: 'wabus-bench-naive' });
-const producer = createIdempotentProducer(kafka);
-await producer.connect();
+const producer = createProducer(kafka);
 
 const app = Fastify({ logger: false });
 app.removeAllContentTypeParsers();
@@ -21,10 +20,10 @@ app.post('/webhook', async (request, reply) => {
   const given = Buffer.from(String(request.headers['x-hub-signature-256'] ?? ''));
   const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(body).digest('hex')}`);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return reply.code(401).send({ error: 'bad signature' });
-  await producer.send({ topic, acks: -1, messages: [{ value: body }] });
+  await producer.sendAlone([{ topic, messages: [{ value: body }] }]);
   return { ok: true };
 });
 app.get('/readyz', async () => ({ status: 'ready' }));
 
-process.once('SIGTERM', () => void app.close().then(() => producer.disconnect()).then(() => process.exit(0)));
+process.once('SIGTERM', () => void app.close().then(() => producer.close()).then(() => process.exit(0)));
 await app.listen({ host: process.env['BENCH_HOST'] ?? '127.0.0.1', port: Number(process.env['BENCH_PORT']) });

@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type LogEntry, type KafkaConfig } from 'kafkajs';
+import { Kafka, logLevel, type LogEntry } from 'kafkajs';
 
 /** The subset of a pino logger the Kafka adapter needs; pino loggers satisfy it. */
 export interface LogSink {
@@ -7,6 +7,9 @@ export interface LogSink {
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
 }
+
+/** A connection to a cluster: brokers and client id, for the admin, the consumer runtime and producers. */
+export type KafkaClient = Kafka;
 
 export const silentLog: LogSink = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -17,8 +20,6 @@ export interface KafkaClientOptions {
   /** Per-connection request timeout; kafkajs' default (30 s) is far beyond a webhook's patience. */
   requestTimeoutMs?: number;
   connectionTimeoutMs?: number;
-  ssl?: KafkaConfig['ssl'];
-  sasl?: KafkaConfig['sasl'];
 }
 
 /** Routes kafkajs' own logging into the service logger, one child per namespace. */
@@ -37,17 +38,26 @@ function logCreatorFor(log: LogSink) {
     };
 }
 
+/** What each client made by createKafka was made with: the producer (another client library) connects the same way. */
+const optionsByClient = new WeakMap<Kafka, KafkaClientOptions>();
+
+export function kafkaOptionsOf(kafka: Kafka): KafkaClientOptions {
+  const opts = optionsByClient.get(kafka);
+  if (opts === undefined) throw new Error('this Kafka client was not made by createKafka (@wabus/kafka)');
+  return opts;
+}
+
 export function createKafka(opts: KafkaClientOptions): Kafka {
-  return new Kafka({
+  const kafka = new Kafka({
     clientId: opts.clientId,
     brokers: opts.brokers,
     logLevel: logLevel.INFO,
     logCreator: logCreatorFor(opts.log ?? silentLog),
     requestTimeout: opts.requestTimeoutMs ?? 10_000,
     connectionTimeout: opts.connectionTimeoutMs ?? 3_000,
-    ...(opts.ssl !== undefined ? { ssl: opts.ssl } : {}),
-    ...(opts.sasl !== undefined ? { sasl: opts.sasl } : {}),
   });
+  optionsByClient.set(kafka, opts);
+  return kafka;
 }
 
 /** Parses `KAFKA_BROKERS`-style input: comma-separated host:port pairs. */

@@ -1,11 +1,15 @@
-export { createKafka, parseBrokers, silentLog } from './client.ts';
+export { createKafka, kafkaOptionsOf, parseBrokers, silentLog } from './client.ts';
 export { headerText } from './header-text.ts';
-export type { KafkaClientOptions, LogSink } from './client.ts';
+export type { KafkaClient, KafkaClientOptions, LogSink } from './client.ts';
 export { KafkaError, isKafkaError } from './errors.ts';
 export type { KafkaErrorCode } from './errors.ts';
 export { createProduceBatcher } from './produce-batcher.ts';
 export type { ProduceBatcher, ProduceBatcherOptions, SendBatch } from './produce-batcher.ts';
-export { createIdempotentProducer } from './producer.ts';
+export { createProducer } from './producer.ts';
+export type { Producer, ProducerHealth, ProducerOptions } from './producer.ts';
+export { keyPartition } from './client-producer.ts';
+export type { ClientProducer } from './client-producer.ts';
+export type { PartitionPlacement, ProduceMessage, TopicMessages } from './produce-types.ts';
 export { loadTopicDefinitions, validateTopicDefinitions } from './topic-definitions.ts';
 export type { TopicDefinition } from './topic-definitions.ts';
 export { applyTopics, describeTopics } from './apply-topics.ts';

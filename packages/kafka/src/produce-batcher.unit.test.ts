@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { TopicMessages } from 'kafkajs';
+import type { TopicMessages } from './produce-types.ts';
 import { createProduceBatcher } from './produce-batcher.ts';
 import { isKafkaError } from './errors.ts';
 

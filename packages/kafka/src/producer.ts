@@ -1,18 +1,166 @@
-import kafkajs, { type Kafka, type Producer } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
+import { kafkaOptionsOf, silentLog, type LogSink } from './client.ts';
+import { createClientProducer, describeClientError, type ClientProducer } from './client-producer.ts';
+import { KafkaError } from './errors.ts';
+import { createProduceBatcher } from './produce-batcher.ts';
+import type { PartitionPlacement, TopicMessages } from './produce-types.ts';
 
-const { Partitioners } = kafkajs;
+export interface ProducerOptions {
+  /** Per produce request; with `retries` it bounds how long one send can stay in flight. Default 5,000 ms. */
+  requestTimeoutMs?: number;
+  /** Retries of a request inside the client, under the same sequence numbers. Default 2. */
+  retries?: number;
+  log?: LogSink;
+  /** Batching limits (see produce-batcher.ts). */
+  maxBatchRecords?: number;
+  maxBatchBytes?: number;
+  maxQueuedRecords?: number;
+  /** For tests: another client (a stand-in that fails on demand). */
+  client?: ClientProducer;
+}
+
+export interface ProducerHealth {
+  ok: boolean;
+  detail?: string;
+}
 
 /**
- * The one producer configuration wabus writes with: idempotent, acks=all, one request in flight (concurrent
- * in-flight requests with idempotence have open ordering/loss reports in kafkajs: #598, #1005), and the
- * Java-compatible murmur2 partitioner so keys land where every other Kafka client would put them.
+ * The one way wabus appends records to Kafka: idempotent, acks=all, one request in flight, and after any send that
+ * failed or timed out, a new producer id before anything else is sent (docs/producer.md: why that, and sequence
+ * numbers reserved per send, mean no interleaving of timeouts, retries and lost responses can make a later record
+ * disappear as a "duplicate" of an earlier one).
  */
-export function createIdempotentProducer(kafka: Kafka, opts: { retries?: number } = {}): Producer {
-  return kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    createPartitioner: Partitioners.DefaultPartitioner,
-    allowAutoTopicCreation: false,
-    retry: { initialRetryTime: 100, maxRetryTime: 1_000, retries: opts.retries ?? 5 },
+export interface Producer {
+  /**
+   * Resolves once every record is acknowledged by all in-sync replicas; merged with other sends (one request in
+   * flight). Rejects (KafkaError) when that is not known: WABUS_KAFKA_PRODUCE_TIMEOUT at `deadline` (epoch ms),
+   * WABUS_KAFKA_PRODUCE_FAILED, WABUS_KAFKA_QUEUE_FULL, WABUS_KAFKA_CLOSED. A rejection means "maybe stored": the
+   * records may be on the topic at most once; a retry by the caller appends them again.
+   */
+  send(topicMessages: TopicMessages[], opts?: { deadline?: number }): Promise<void>;
+  /** The same guarantees, sent in a request of its own, with where each partition's records went. */
+  sendAlone(topicMessages: TopicMessages[]): Promise<PartitionPlacement[]>;
+  /** Records waiting for the request in flight. */
+  queuedRecords(): number;
+  /**
+   * Can it produce now? False after a failed send until a new producer id is obtained (this call tries, when
+   * nothing else is in flight), and while a request has been in flight longer than the request timeout.
+   */
+  health(): Promise<ProducerHealth>;
+  /** Of `topics`, those the cluster does not know (a fresh metadata request). */
+  missingTopics(topics: readonly string[]): Promise<string[]>;
+  /** Obtains a producer id now (throws when the cluster does not answer); sends do it by themselves otherwise. */
+  connect(): Promise<void>;
+  /** Sends what is queued, waits for what is in flight, closes the connections. */
+  close(): Promise<void>;
+}
+
+export function createProducer(kafka: Kafka, opts: ProducerOptions = {}): Producer {
+  const base = kafkaOptionsOf(kafka);
+  const requestTimeoutMs = opts.requestTimeoutMs ?? 5_000;
+  const log = (opts.log ?? base.log ?? silentLog);
+  const client =
+    opts.client ??
+    createClientProducer({
+      brokers: base.brokers,
+      clientId: base.clientId,
+      requestTimeoutMs,
+      retries: opts.retries ?? 2,
+      retryDelayMs: 250,
+      connectTimeoutMs: base.connectionTimeoutMs ?? 3_000,
+    });
+
+  /** Set by a failed send, cleared by a new producer id: no record is sent under an id a failed send used. */
+  let needsFreshId = true;
+  let lastFailure: string | undefined;
+  let inFlightSince: number | undefined;
+  let closed = false;
+  let tail: Promise<unknown> = Promise.resolve();
+
+  /** One lane: a send, a producer id renewal, never two at once. */
+  const inLane = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = tail.then(fn, fn);
+    tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  };
+
+  const renew = async (): Promise<void> => {
+    const hadFailure = lastFailure !== undefined;
+    const id = await client.renewProducerId();
+    needsFreshId = false;
+    if (hadFailure) log.info({ component: 'producer', producerId: id.toString() }, 'new producer id after a failed send');
+  };
+
+  const sendInLane = (topicMessages: TopicMessages[]): Promise<PartitionPlacement[]> =>
+    inLane(async () => {
+      if (needsFreshId) {
+        try {
+          await renew();
+        } catch (cause) {
+          throw new KafkaError('WABUS_KAFKA_PRODUCE_FAILED', `no producer id: ${describeClientError(cause)}`, { cause });
+        }
+      }
+      inFlightSince = Date.now();
+      try {
+        const placed = await client.send(topicMessages);
+        lastFailure = undefined;
+        return placed;
+      } catch (cause) {
+        needsFreshId = true;
+        lastFailure = describeClientError(cause);
+        log.warn({ component: 'producer', err: cause, detail: lastFailure }, 'produce failed; the next send gets a new producer id');
+        throw new KafkaError('WABUS_KAFKA_PRODUCE_FAILED', `produce failed: ${lastFailure}`, { cause });
+      } finally {
+        inFlightSince = undefined;
+      }
+    });
+
+  const batcher = createProduceBatcher({
+    send: sendInLane,
+    ...(opts.maxBatchRecords !== undefined ? { maxBatchRecords: opts.maxBatchRecords } : {}),
+    ...(opts.maxBatchBytes !== undefined ? { maxBatchBytes: opts.maxBatchBytes } : {}),
+    ...(opts.maxQueuedRecords !== undefined ? { maxQueuedRecords: opts.maxQueuedRecords } : {}),
   });
+
+  return {
+    send: (topicMessages, o) => batcher.append(topicMessages, o?.deadline),
+    sendAlone(topicMessages) {
+      if (closed) return Promise.reject(new KafkaError('WABUS_KAFKA_CLOSED', 'producer is closed'));
+      return sendInLane(topicMessages);
+    },
+    queuedRecords: () => batcher.queuedRecords(),
+    async health() {
+      if (closed) return { ok: false, detail: 'producer closed' };
+      const since = inFlightSince;
+      if (since !== undefined && Date.now() - since > requestTimeoutMs) {
+        return { ok: false, detail: `a produce request has waited ${Date.now() - since} ms for Kafka` };
+      }
+      if (!needsFreshId) return { ok: true };
+      if (since !== undefined) return { ok: false, detail: `last send failed (${lastFailure ?? 'not connected yet'}); retrying` };
+      try {
+        await inLane(async () => {
+          if (needsFreshId) await renew();
+        });
+        return { ok: true };
+      } catch (err) {
+        return { ok: false, detail: `cannot get a producer id: ${describeClientError(err)}${lastFailure ? ` (last send failed: ${lastFailure})` : ''}` };
+      }
+    },
+    missingTopics: (topics) => client.missingTopics(topics),
+    async connect() {
+      await inLane(async () => {
+        if (needsFreshId) await renew();
+      });
+    },
+    async close() {
+      if (closed) return;
+      await batcher.close();
+      closed = true;
+      await tail;
+      await client.close().catch(() => undefined);
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import type { Message } from 'kafkajs';
+import type { ProduceMessage } from '@wabus/kafka';
 import type { LogRecord } from './scan-topics.ts';
 
 /** What an operator did with one dead letter; the value of its entry on the compacted actions topic. */
@@ -60,6 +60,6 @@ export function foldLedger(records: readonly LogRecord[]): { ledger: Map<string,
   return { ledger, unreadable };
 }
 
-export function ledgerMessage(id: string, action: LedgerAction): Message {
+export function ledgerMessage(id: string, action: LedgerAction): ProduceMessage {
   return { key: id, value: JSON.stringify(action), headers: { 'content-type': 'application/json' } };
 }

@@ -1,5 +1,5 @@
 import type { Admin, Kafka } from 'kafkajs';
-import { createIdempotentProducer } from '@wabus/kafka';
+import { createProducer } from '@wabus/kafka';
 import { ledgerMessage } from './action-ledger.ts';
 import type { DeadLetter } from './dead-letters.ts';
 import { OpsError } from './errors.ts';
@@ -9,13 +9,12 @@ import { requireTopics } from './kafka-admin.ts';
 export async function discardDeadLetters(kafka: Kafka, admin: Admin, entries: readonly DeadLetter[], o: { ledgerTopic: string; reason: string; by: string; now: () => Date }): Promise<void> {
   if (o.reason.trim() === '') throw new OpsError('WABUS_OPS_REASON_REQUIRED', 'discarding needs a reason (--reason "...")');
   await requireTopics(admin, [o.ledgerTopic]);
-  const producer = createIdempotentProducer(kafka);
-  await producer.connect();
+  const producer = createProducer(kafka);
   try {
     const at = o.now().toISOString();
     const messages = entries.map((e) => ledgerMessage(e.id, { action: 'discarded', reason: o.reason, at, by: o.by }));
     for (let i = 0; i < messages.length; i += 500) {
-      await producer.send({ topic: o.ledgerTopic, acks: -1, messages: messages.slice(i, i + 500) }).catch((cause: unknown) => {
+      await producer.send([{ topic: o.ledgerTopic, messages: messages.slice(i, i + 500) }]).catch((cause: unknown) => {
         throw new OpsError('WABUS_OPS_LEDGER_WRITE_FAILED', `recording discards in ${o.ledgerTopic} failed after ${i} of ${messages.length}: ${(cause as Error).message}`, {
           cause,
           details: { recorded: entries.slice(0, i).map((e) => e.id) },
@@ -23,6 +22,6 @@ export async function discardDeadLetters(kafka: Kafka, admin: Admin, entries: re
       });
     }
   } finally {
-    await producer.disconnect().catch(() => undefined);
+    await producer.close().catch(() => undefined);
   }
 }

@@ -1,15 +1,13 @@
-import kafkajs, { type Admin, type IHeaders, type Kafka, type Message, type PartitionMetadata, type Producer } from 'kafkajs';
-import { createIdempotentProducer } from '@wabus/kafka';
+import type { Admin, Kafka } from 'kafkajs';
+import { createProducer, keyPartition, type ProduceMessage, type Producer } from '@wabus/kafka';
 import { ledgerMessage, type LedgerAction } from './action-ledger.ts';
 import { REDRIVE_OF_HEADER, type DeadLetter } from './dead-letters.ts';
 import { OpsError } from './errors.ts';
 import { requireTopics } from './kafka-admin.ts';
 
-const { Partitioners } = kafkajs;
-
 /** The record a dead letter becomes on the redrive topic: original key, value and headers, plus where it came from. */
-export function redriveMessage(entry: DeadLetter): Message {
-  const headers: IHeaders = { ...entry.originalHeaders, [REDRIVE_OF_HEADER]: entry.id };
+export function redriveMessage(entry: DeadLetter): ProduceMessage {
+  const headers: Record<string, string> = { ...entry.originalHeaders, [REDRIVE_OF_HEADER]: entry.id };
   return { key: entry.key, value: entry.value, headers };
 }
 
@@ -39,19 +37,17 @@ const CHUNK = 500;
 export async function redriveDeadLetters(kafka: Kafka, admin: Admin, entries: readonly DeadLetter[], o: RedriveOptions): Promise<Redriven[]> {
   await requireTopics(admin, [o.redriveTopic, o.ledgerTopic]);
   const [meta] = (await admin.fetchTopicMetadata({ topics: [o.redriveTopic] })).topics;
-  const partitionMetadata = (meta?.partitions ?? []) as PartitionMetadata[];
+  const partitions = meta?.partitions.length ?? 0;
   // The partition is chosen here (the same murmur2 partitioner the producer uses) so each record's offset is known.
-  const partitioner = Partitioners.DefaultPartitioner();
-  const producer = createIdempotentProducer(kafka);
+  const producer = createProducer(kafka);
   const done: Redriven[] = [];
-  await producer.connect();
   try {
     const size = o.chunkSize ?? CHUNK;
     for (let i = 0; i < entries.length; i += size) {
       const chunk = entries.slice(i, i + size);
       const messages = chunk.map((entry) => {
         const m = redriveMessage(entry);
-        return { ...m, partition: partitioner({ topic: o.redriveTopic, partitionMetadata, message: m }) };
+        return { ...m, partition: keyPartition(m.key, partitions) };
       });
       const placed = await send(producer, o.redriveTopic, messages).catch((cause: unknown) => {
         throw new OpsError('WABUS_OPS_REDRIVE_FAILED', `producing to ${o.redriveTopic} failed after ${done.length} of ${entries.length} re-drives: ${(cause as Error).message}`, {
@@ -65,7 +61,7 @@ export async function redriveDeadLetters(kafka: Kafka, admin: Admin, entries: re
         const action: LedgerAction = { action: 'redriven', at, by: o.by, redriveTopic: r.redriveTopic, redrivePartition: r.redrivePartition, redriveOffset: r.redriveOffset };
         return ledgerMessage(r.entry.id, action);
       });
-      await producer.send({ topic: o.ledgerTopic, acks: -1, messages: actions }).catch((cause: unknown) => {
+      await producer.send([{ topic: o.ledgerTopic, messages: actions }]).catch((cause: unknown) => {
         throw new OpsError('WABUS_OPS_LEDGER_WRITE_FAILED', `re-drove ${batch.length} dead letter(s) but could not record it in ${o.ledgerTopic}: ${(cause as Error).message}`, {
           cause,
           details: { redrivenNotRecorded: batch.map((b) => b.entry.id), redriven: done.map((d) => d.entry.id) },
@@ -74,15 +70,15 @@ export async function redriveDeadLetters(kafka: Kafka, admin: Admin, entries: re
       done.push(...batch);
     }
   } finally {
-    await producer.disconnect().catch(() => undefined);
+    await producer.close().catch(() => undefined);
   }
   return done;
 }
 
 /** Sends messages with explicit partitions in one request; returns each message's offset. */
-async function send(producer: Producer, topic: string, messages: (Message & { partition: number })[]): Promise<string[]> {
-  const meta = await producer.send({ topic, acks: -1, messages });
-  const base = new Map(meta.map((m) => [m.partition, BigInt(m.baseOffset ?? '-1')]));
+async function send(producer: Producer, topic: string, messages: (ProduceMessage & { partition: number })[]): Promise<string[]> {
+  const placed = await producer.sendAlone([{ topic, messages }]);
+  const base = new Map(placed.filter((p) => p.topic === topic).map((p) => [p.partition, BigInt(p.baseOffset)]));
   const seen = new Map<number, bigint>();
   return messages.map((m) => {
     const b = base.get(m.partition);

@@ -1,7 +1,7 @@
 // Dead letters for tests, made the way the consumer runtime makes them (packages/kafka deadLetterMessage).
-import type { IHeaders, Message } from 'kafkajs';
+import type { IHeaders } from 'kafkajs';
 import { explodeWebhook, type WhatsAppEvent } from '@wabus/events';
-import { deadLetterMessage, EventRejectedError } from '@wabus/kafka';
+import { deadLetterMessage, EventRejectedError, type ProduceMessage } from '@wabus/kafka';
 import { headerText } from '@wabus/kafka';
 import type { LogRecord } from './scan-topics.ts';
 
@@ -41,7 +41,7 @@ export interface TestDeadLetter {
 }
 
 /** The dead letter the consumer runtime would write for this record (the error is an EventRejectedError with `code`). */
-export function testDeadLetter(o: TestDeadLetter): Message {
+export function testDeadLetter(o: TestDeadLetter): ProduceMessage {
   const src = o.source ?? { topic: 'whatsapp.events.v1', partition: 4, offset: '41' };
   return deadLetterMessage(
     { ...src, key: KEY, value: o.value, headers: o.headers, timestamp: '1700000100123' },

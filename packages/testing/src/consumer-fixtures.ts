@@ -1,7 +1,7 @@
 import type { TestContext } from 'node:test';
 import type { Kafka } from 'kafkajs';
 import { MongoClient } from 'mongodb';
-import { createIdempotentProducer } from '@wabus/kafka';
+import { createProducer } from '@wabus/kafka';
 import { testEnv, uniqueName } from './test-env.ts';
 
 /** An events topic and its dead-letter topic for one test, both deleted after it. */
@@ -26,15 +26,14 @@ export interface RecordToProduce {
 
 /** Produces records in order with the idempotent producer, in chunks, and waits for every acknowledgement. */
 export async function produceRecords(kafka: Kafka, topic: string, records: readonly RecordToProduce[]): Promise<void> {
-  const producer = createIdempotentProducer(kafka);
-  await producer.connect();
+  const producer = createProducer(kafka);
   try {
     for (let i = 0; i < records.length; i += 2_000) {
       const messages = records.slice(i, i + 2_000).map((r) => ({ key: r.key, value: r.value, ...(r.headers ? { headers: r.headers } : {}) }));
-      await producer.send({ topic, acks: -1, messages });
+      await producer.send([{ topic, messages }]);
     }
   } finally {
-    await producer.disconnect();
+    await producer.close();
   }
 }
 

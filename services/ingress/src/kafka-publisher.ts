@@ -1,69 +1,54 @@
-import type { Kafka } from 'kafkajs';
 import type { WhatsAppEvent } from '@wabus/events';
-import { createIdempotentProducer, createProduceBatcher, type LogSink, type ProduceBatcher } from '@wabus/kafka';
+import { createProducer, type KafkaClient, type LogSink, type Producer } from '@wabus/kafka';
 import type { Readiness } from './health-routes.ts';
 import { createPublisher, type Publisher } from './publisher.ts';
 
 export interface KafkaPublisher {
   publisher: Publisher;
-  batcher: ProduceBatcher;
+  producer: Producer;
   readiness: () => Promise<Readiness>;
-  /** Connects, retrying with backoff until it succeeds or `close()` is called; requests meanwhile get 503. */
+  /** Obtains a producer id, retrying with backoff until it succeeds or `close()` is called; requests meanwhile get 503. */
   connect: () => Promise<void>;
   /** Flushes what is queued, then disconnects. */
   close: () => Promise<void>;
 }
 
 export interface KafkaPublisherOptions {
-  kafka: Kafka;
+  kafka: KafkaClient;
   rawTopic: string;
   eventsTopic: string;
   encode: (event: WhatsAppEvent) => Buffer;
   log: LogSink;
-  /** How long the broker gets to acknowledge one produce request. */
+  /** How long the broker gets to answer one produce request (the client retries it, deduplicated, twice). */
   produceTimeoutMs: number;
+  /** For tests: the producer to use instead of one made from `kafka`. */
+  producer?: Producer;
 }
 
+/** A readiness probe answers within this, whatever the broker does (a stalled broker answers nothing). */
+const PROBE_TIMEOUT_MS = 2_000;
+
 export function createKafkaPublisher(opts: KafkaPublisherOptions): KafkaPublisher {
-  const producer = createIdempotentProducer(opts.kafka);
-  // No retries inside a probe: a readiness check answers now, and a retry loop outliving close() would reconnect.
-  const admin = opts.kafka.admin({ retry: { retries: 0 } });
-  let connected = false;
+  const producer = opts.producer ?? createProducer(opts.kafka, { requestTimeoutMs: opts.produceTimeoutMs, log: opts.log });
   let closing = false;
-  producer.on(producer.events.CONNECT, () => {
-    connected = true;
-  });
-  producer.on(producer.events.DISCONNECT, () => {
-    connected = false;
-  });
-
-  const batcher = createProduceBatcher({
-    send: (topicMessages) => producer.sendBatch({ topicMessages, acks: -1, timeout: opts.produceTimeoutMs }),
-  });
-
-  // A metadata request per readiness probe: cheap, and it fails fast when the broker is gone (kafkajs does not
-  // always notice a dead broker until the next produce).
-  const topicsPresent = async (): Promise<{ ok: boolean; detail?: string }> => {
-    const topics = new Set(await withTimeout(admin.listTopics(), 2_000, 'metadata request timed out'));
-    const missing = [opts.rawTopic, opts.eventsTopic].filter((t) => !topics.has(t));
-    if (missing.length > 0) return { ok: false, detail: `missing topics: ${missing.join(', ')} (run: pnpm wabus topics apply)` };
-    return { ok: true };
-  };
 
   const probes = new Set<Promise<Readiness>>();
   async function readinessNow(): Promise<Readiness> {
-    const checks: Readiness['checks'] = { producer: connected ? { ok: true } : { ok: false, detail: 'producer not connected' } };
-    try {
-      checks['topics'] = await topicsPresent();
-    } catch (err) {
-      checks['topics'] = { ok: false, detail: `cannot reach Kafka: ${(err as Error).message}` };
-    }
+    const checks: Readiness['checks'] = {};
+    const [health, missing] = await Promise.allSettled([
+      withTimeout(producer.health(), PROBE_TIMEOUT_MS, 'Kafka did not answer in time'),
+      withTimeout(producer.missingTopics([opts.rawTopic, opts.eventsTopic]), PROBE_TIMEOUT_MS, 'metadata request timed out'),
+    ]);
+    checks['producer'] = health.status === 'fulfilled' ? health.value : { ok: false, detail: (health.reason as Error).message };
+    if (missing.status === 'rejected') checks['topics'] = { ok: false, detail: `cannot reach Kafka: ${(missing.reason as Error).message}` };
+    else if (missing.value.length > 0) checks['topics'] = { ok: false, detail: `missing topics: ${missing.value.join(', ')} (run: pnpm wabus topics apply)` };
+    else checks['topics'] = { ok: true };
     return { ready: Object.values(checks).every((c) => c.ok), checks };
   }
 
   return {
-    publisher: createPublisher({ batcher, rawTopic: opts.rawTopic, eventsTopic: opts.eventsTopic, encode: opts.encode }),
-    batcher,
+    publisher: createPublisher({ producer, rawTopic: opts.rawTopic, eventsTopic: opts.eventsTopic, encode: opts.encode }),
+    producer,
     readiness() {
       const probe = readinessNow();
       probes.add(probe);
@@ -73,7 +58,6 @@ export function createKafkaPublisher(opts: KafkaPublisherOptions): KafkaPublishe
       for (let attempt = 0; !closing; attempt++) {
         try {
           await producer.connect();
-          await admin.connect();
           opts.log.info({ component: 'kafka-publisher' }, 'producer connected');
           return;
         } catch (err) {
@@ -85,11 +69,8 @@ export function createKafkaPublisher(opts: KafkaPublisherOptions): KafkaPublishe
     },
     async close() {
       closing = true;
-      await batcher.close();
-      // A probe still waiting on the broker would reconnect the admin after we disconnected it.
       await Promise.allSettled([...probes]);
-      await producer.disconnect().catch(() => undefined);
-      await admin.disconnect().catch(() => undefined);
+      await producer.close();
     },
   };
 }

@@ -68,7 +68,7 @@ async function runIngress(): Promise<void> {
     log: logger,
     produceTimeoutMs: cfg.ackTimeoutMs,
   });
-  const metrics = createIngressMetrics({ queuedRecords: kp.batcher.queuedRecords, defaultMetrics: true });
+  const metrics = createIngressMetrics({ queuedRecords: kp.producer.queuedRecords, defaultMetrics: true });
   const app = buildIngressApp({
     appSecrets: cfg.appSecrets,
     verifyToken: cfg.verifyToken,

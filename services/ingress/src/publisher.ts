@@ -1,7 +1,6 @@
 import { context, SpanKind, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
-import type { IHeaders, Message, TopicMessages } from 'kafkajs';
 import { eventRecord, RECORD_HEADERS, type WhatsAppEvent } from '@wabus/events';
-import type { ProduceBatcher } from '@wabus/kafka';
+import type { ProduceMessage, Producer, TopicMessages } from '@wabus/kafka';
 import { ATTR, injectSpanContext, KAFKA, OPERATION, recordFailure, spanMessageKey } from '@wabus/telemetry';
 
 export interface Delivery {
@@ -23,7 +22,7 @@ export interface Publisher {
 }
 
 export interface PublisherOptions {
-  batcher: ProduceBatcher;
+  producer: Pick<Producer, 'send'>;
   rawTopic: string;
   eventsTopic: string;
   encode: (event: WhatsAppEvent) => Buffer;
@@ -35,9 +34,9 @@ export interface PublisherOptions {
  * Called for each event record as it is built, with its headers still writable: starts the record's producer span
  * and writes that span's context into the headers.
  */
-export type TraceRecord = (headers: IHeaders, event: WhatsAppEvent) => void;
+export type TraceRecord = (headers: Record<string, string>, event: WhatsAppEvent) => void;
 /** Called with the raw record's headers: writes the request's context into them. */
-export type TraceRaw = (headers: IHeaders) => void;
+export type TraceRaw = (headers: Record<string, string>) => void;
 
 /** Header names every record carries (shared with the tools that re-derive records: `wabus replay rederive`). */
 export const HEADERS = RECORD_HEADERS;
@@ -50,7 +49,7 @@ export function recordsFor(
   traceRecord: TraceRecord = () => {},
   traceRaw: TraceRaw = () => {},
 ): TopicMessages[] {
-  const rawHeaders: IHeaders = {
+  const rawHeaders: Record<string, string> = {
     [HEADERS.deliveryId]: delivery.deliveryId,
     [HEADERS.receivedAt]: String(delivery.receivedAt),
     [HEADERS.secret]: delivery.secretLabel,
@@ -65,9 +64,9 @@ export function recordsFor(
     messages: [{ key: delivery.deliveryId, value: delivery.body, headers: rawHeaders, timestamp: String(delivery.receivedAt) }],
   };
   if (disposition.kind === 'quarantined' || disposition.events.length === 0) return [raw];
-  const messages: Message[] = disposition.events.map((event) => {
+  const messages: ProduceMessage[] = disposition.events.map((event) => {
     const record = eventRecord(event, delivery.deliveryId, delivery.receivedAt, opts.encode);
-    const headers: IHeaders = record.headers;
+    const headers: Record<string, string> = record.headers;
     traceRecord(headers, event);
     return { ...record, headers };
   });
@@ -113,7 +112,7 @@ export function createPublisher(opts: PublisherOptions): Publisher {
         const span = trace.getSpan(parent);
         if (span !== undefined) injectSpanContext(span, headers, parent);
       };
-      return opts.batcher.append(recordsFor(delivery, disposition, opts, traceRecord, traceRaw), deadline).then(
+      return opts.producer.send(recordsFor(delivery, disposition, opts, traceRecord, traceRaw), { deadline }).then(
         () => {
           for (const span of spans) span.end();
         },

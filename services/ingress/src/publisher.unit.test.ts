@@ -1,9 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import type { TopicMessages } from 'kafkajs';
 import { encodeEvent, explodeWebhook } from '@wabus/events';
-import { createProduceBatcher, KafkaError } from '@wabus/kafka';
+import { createProduceBatcher, KafkaError, type TopicMessages } from '@wabus/kafka';
 import { installTestTracing } from '@wabus/telemetry/testing';
 import { createPublisher, type Disposition } from './publisher.ts';
 
@@ -31,7 +30,8 @@ function gatedBatcher() {
     send: (topicMessages) =>
       new Promise<void>((resolve, reject) => sends.push({ topicMessages, release: (err) => (err ? reject(err) : resolve()) })),
   });
-  return { batcher, sends };
+  const producer = { send: (tm: TopicMessages[], o?: { deadline?: number }) => batcher.append(tm, o?.deadline) };
+  return { producer, sends };
 }
 
 /** Publishes one delivery under its own request span, as the webhook route does. */
@@ -46,8 +46,8 @@ const traceparentTrace = (h: unknown) => String(h).split('-')[1];
 
 test('given requests merged into one flush, then each record carries its own producer span, child of its own request', async () => {
   tracing.reset();
-  const { batcher, sends } = gatedBatcher();
-  const publisher = createPublisher({ batcher, rawTopic: 'raw', eventsTopic: 'events', encode: encodeEvent, tracer });
+  const { producer, sends } = gatedBatcher();
+  const publisher = createPublisher({ producer, rawTopic: 'raw', eventsTopic: 'events', encode: encodeEvent, tracer });
   const a = publishInRequest(publisher, 1);
   const b = publishInRequest(publisher, 2);
   const c = publishInRequest(publisher, 3);
@@ -96,8 +96,8 @@ test('given requests merged into one flush, then each record carries its own pro
 
 test('given a flush that fails, then its producer spans end with ERROR and the error code', async () => {
   tracing.reset();
-  const { batcher, sends } = gatedBatcher();
-  const publisher = createPublisher({ batcher, rawTopic: 'raw', eventsTopic: 'events', encode: encodeEvent, tracer });
+  const { producer, sends } = gatedBatcher();
+  const publisher = createPublisher({ producer, rawTopic: 'raw', eventsTopic: 'events', encode: encodeEvent, tracer });
   const a = publishInRequest(publisher, 1);
   sends[0]!.release(new KafkaError('WABUS_KAFKA_PRODUCE_FAILED', 'broker gone'));
   await assert.rejects(a.done, { code: 'WABUS_KAFKA_PRODUCE_FAILED' });

@@ -32,7 +32,7 @@ export async function startTestIngress(t: TestContext, overrides: Partial<Ingres
     produceTimeoutMs: overrides.ackTimeoutMs ?? 5_000,
   });
   await kp.connect();
-  const metrics = createIngressMetrics({ queuedRecords: kp.batcher.queuedRecords });
+  const metrics = createIngressMetrics({ queuedRecords: kp.producer.queuedRecords });
   const app: FastifyInstance = buildIngressApp({
     appSecrets: parseAppSecrets(overrides.secrets ?? SECRET, 'WHATSAPP_APP_SECRETS'),
     verifyToken: VERIFY_TOKEN,

@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import type { Kafka } from 'kafkajs';
 import { loadConsumerConfig, type ConsumerService } from '@wabus/consumer-service';
 import { encodeEvent, explodeWebhook, type WhatsAppEvent } from '@wabus/events';
-import { createIdempotentProducer, createKafka } from '@wabus/kafka';
+import { createProducer, createKafka } from '@wabus/kafka';
 import { createBodyGenerator } from '@wabus/simulator';
 import { testEnv, uniqueName } from '@wabus/testing';
 import { SERVICE_NAME, startMessageStore } from './start-message-store.ts';
@@ -26,10 +26,9 @@ export async function createTopics(t: TestContext, partitions = 3): Promise<Test
   const admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions }, { topic: dlqTopic, numPartitions: 1 }] });
-  const producer = createIdempotentProducer(kafka);
-  await producer.connect();
+  const producer = createProducer(kafka);
   t.after(async () => {
-    await producer.disconnect();
+    await producer.close();
     await admin.deleteTopics({ topics: [topic, dlqTopic] }).catch(() => undefined);
     await admin.disconnect();
   });
@@ -40,7 +39,7 @@ export async function createTopics(t: TestContext, partitions = 3): Promise<Test
     async produce(values) {
       for (let i = 0; i < values.length; i += 1_000) {
         const messages = values.slice(i, i + 1_000).map((v) => ('eventId' in v ? { key: v.key, value: encodeEvent(v) } : v));
-        await producer.send({ topic, acks: -1, messages });
+        await producer.send([{ topic, messages }]);
       }
     },
   };

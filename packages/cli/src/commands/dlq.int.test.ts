@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { encodeEvent } from '@wabus/events';
-import { createIdempotentProducer, createKafka } from '@wabus/kafka';
+import { createProducer, createKafka } from '@wabus/kafka';
 import { eventHeaders, testDeadLetter, testEvent } from '@wabus/ops/testing';
 import { highWatermarks, readTopic, testEnv, uniqueName } from '@wabus/testing';
 import { dlqCommand } from './dlq.ts';
@@ -30,17 +30,15 @@ async function deadLetters(t: TestContext) {
     await admin.disconnect();
   });
   const events = [testEvent('wamid.C1', { type: 'sticker' }), testEvent('wamid.C2', { type: 'sticker' })];
-  const producer = createIdempotentProducer(kafka);
-  await producer.connect();
-  await producer.send({
+  const producer = createProducer(kafka);
+  await producer.send([{
     topic: names.dlqTopic,
-    acks: -1,
     messages: [
       ...events.map((e, i) => testDeadLetter({ value: encodeEvent(e), headers: eventHeaders(e), source: { topic, partition: 1, offset: String(10 + i) } })),
       testDeadLetter({ value: Buffer.from('{"not":"avro"}'), headers: {}, code: 'WABUS_EVENTS_BAD_MAGIC', source: { topic, partition: 2, offset: '7' } }),
     ],
-  });
-  await producer.disconnect();
+  }]);
+  await producer.close();
   const run = async (...argv: string[]) => {
     const lines: string[] = [];
     const code = await dlqCommand([...argv, '--consumer', 'message-store', '--topic', topic, '--ledger-topic', names.ledgerTopic], (l) => lines.push(l));

@@ -1,4 +1,4 @@
-import type { Message } from 'kafkajs';
+import type { ProduceMessage } from '../produce-types.ts';
 import { errorCode } from './classify-error.ts';
 
 export const DLQ_HEADERS = {
@@ -22,7 +22,7 @@ export interface DeadLetterInput {
 }
 
 /** The original bytes, key and headers, plus why and where it failed: enough to inspect, fix and re-drive it. */
-export function deadLetterMessage(record: DeadLetterInput, err: Error, groupId: string, now: number): Message {
+export function deadLetterMessage(record: DeadLetterInput, err: Error, groupId: string, now: number): ProduceMessage {
   return {
     key: record.key,
     value: record.value,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Kafka } from 'kafkajs';
 import { readTopic, testEnv, uniqueName } from '@wabus/testing';
 import { createKafka } from '../client.ts';
-import { createIdempotentProducer } from '../producer.ts';
+import { createProducer } from '../producer.ts';
 import { EventRejectedError } from './classify-error.ts';
 import type { ConsumedRecord } from './consumer-types.ts';
 import { DLQ_HEADERS } from './dead-letter.ts';
@@ -22,19 +22,19 @@ async function setup(t: import('node:test').TestContext, partitions = 3) {
   const admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions }, { topic: dlqTopic, numPartitions: 1 }] });
-  const producer = createIdempotentProducer(kafka);
-  await producer.connect();
+  const producer = createProducer(kafka);
   t.after(async () => {
-    await producer.disconnect();
+    await producer.close();
     await admin.deleteTopics({ topics: [topic, dlqTopic] }).catch(() => undefined);
     await admin.disconnect();
   });
   const produce = async (values: (Ev | Buffer)[]) => {
-    await producer.send({
-      topic,
-      acks: -1,
-      messages: values.map((v) => (Buffer.isBuffer(v) ? { key: 'raw', value: v, headers: { origin: 'test' } } : { key: v.key, value: Buffer.from(JSON.stringify(v)), headers: { origin: 'test' } })),
-    });
+    await producer.send([
+      {
+        topic,
+        messages: values.map((v) => (Buffer.isBuffer(v) ? { key: 'raw', value: v, headers: { origin: 'test' } } : { key: v.key, value: Buffer.from(JSON.stringify(v)), headers: { origin: 'test' } })),
+      },
+    ]);
   };
   return { kafka, topic, dlqTopic, produce };
 }

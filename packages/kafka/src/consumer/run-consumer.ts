@@ -1,9 +1,10 @@
 import { context, ROOT_CONTEXT, trace, type Span, type Tracer } from '@opentelemetry/api';
-import type { Batch, Kafka, KafkaMessage, Message } from 'kafkajs';
+import type { Batch, Kafka, KafkaMessage } from 'kafkajs';
 import { recordFailure } from '@wabus/telemetry';
 import { silentLog, type LogSink } from '../client.ts';
 import { headerText } from '../header-text.ts';
-import { createIdempotentProducer } from '../producer.ts';
+import type { ProduceMessage } from '../produce-types.ts';
+import { createProducer } from '../producer.ts';
 import { errorCode, isPermanent } from './classify-error.ts';
 import { createConsumerTracing, type RecordOutcome } from './consumer-tracing.ts';
 import type { ConsumedRecord, ConsumerHandler, ConsumerObserver, ConsumerStatus } from './consumer-types.ts';
@@ -100,7 +101,9 @@ export async function runConsumer<E>(opts: RunConsumerOptions<E>): Promise<Consu
     maxWaitTimeInMs: 250,
     retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10_000 },
   });
-  const producer = createIdempotentProducer(opts.kafka, { retries: 10 });
+  // Dead letters: the one producer (a new producer id after any failed send, so a retried or later dead letter is
+  // never taken for a duplicate of one the broker stored after a timeout).
+  const producer = createProducer(opts.kafka, { log });
   const admin = opts.kafka.admin();
   consumer.on(consumer.events.GROUP_JOIN, () => {
     joined = true;
@@ -246,7 +249,7 @@ export async function runConsumer<E>(opts: RunConsumerOptions<E>): Promise<Consu
 
   /** Sends a chunk's dead letters in one request, each with its span (child of its record's). */
   async function deadLetter(letters: { record: Omit<ConsumedRecord<E>, 'event'>; error: Error }[], partition: number, alive: () => boolean, heartbeat: () => Promise<void>, spans: Map<string, Span>) {
-    const messages: Message[] = [];
+    const messages: ProduceMessage[] = [];
     const letterSpans: Span[] = [];
     for (const { record, error } of letters) {
       const message = deadLetterMessage(record, error, opts.groupId, now());
@@ -256,7 +259,7 @@ export async function runConsumer<E>(opts: RunConsumerOptions<E>): Promise<Consu
     }
     let sent: unknown = ABORTED;
     try {
-      sent = await retrying(partition, alive, heartbeat, 'dead-letter', () => producer.sendBatch({ topicMessages: [{ topic: opts.dlqTopic, messages }], acks: -1 }));
+      sent = await retrying(partition, alive, heartbeat, 'dead-letter', () => producer.send([{ topic: opts.dlqTopic, messages }]));
       return sent;
     } catch (err) {
       sent = err;
@@ -389,7 +392,8 @@ export async function runConsumer<E>(opts: RunConsumerOptions<E>): Promise<Consu
     }
   }
 
-  await Promise.all([consumer.connect(), producer.connect(), admin.connect()]);
+  // The dead-letter producer gets its producer id with its first send.
+  await Promise.all([consumer.connect(), admin.connect()]);
   await consumer.subscribe({ topic: opts.topic, fromBeginning: opts.fromBeginning ?? true });
   await consumer.run({
     autoCommit: false,
@@ -425,7 +429,7 @@ export async function runConsumer<E>(opts: RunConsumerOptions<E>): Promise<Consu
       stopping = true;
       await consumer.disconnect();
       running = false;
-      await producer.disconnect().catch(() => undefined);
+      await producer.close().catch(() => undefined);
       await admin.disconnect().catch(() => undefined);
     },
   };

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createIdempotentProducer, createKafka, fetchGroupOffsets, parseReplayMark, setGroupOffsets } from '@wabus/kafka';
+import { createProducer, createKafka, fetchGroupOffsets, parseReplayMark, setGroupOffsets } from '@wabus/kafka';
 import { testEnv, uniqueName } from '@wabus/testing';
 import { isOpsError } from '../errors.ts';
 import { executeReplayPlan, planReplay, replayProgress, type ReplayRequest } from './plan-replay.ts';
@@ -17,12 +17,11 @@ async function setup(t: import('node:test').TestContext) {
     await admin.disconnect();
   });
   const base = Date.now() - 3_600_000;
-  const producer = createIdempotentProducer(kafka);
-  await producer.connect();
+  const producer = createProducer(kafka);
   for (const partition of [0, 1]) {
-    await producer.send({ topic, acks: -1, messages: Array.from({ length: 10 }, (_, i) => ({ partition, key: i % 2 === 0 ? 'a' : 'b', value: Buffer.from(`${partition}/${i}`), timestamp: String(base + i * 1_000) })) });
+    await producer.send([{ topic, messages: Array.from({ length: 10 }, (_, i) => ({ partition, key: i % 2 === 0 ? 'a' : 'b', value: Buffer.from(`${partition}/${i}`), timestamp: String(base + i * 1_000) })) }]);
   }
-  await producer.disconnect();
+  await producer.close();
   const groupId = uniqueName('plan.group');
   await setGroupOffsets(kafka, groupId, topic, [
     { partition: 0, offset: '10', metadata: null },

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { encodeEvent, eventRecord, explodeWebhook, RECORD_HEADERS, type EventRecord } from '@wabus/events';
-import { createIdempotentProducer, REPLAY_HEADER } from '@wabus/kafka';
+import { createProducer, REPLAY_HEADER } from '@wabus/kafka';
 import { connectAdmin, requireTopics } from '../kafka-admin.ts';
 import { scanTopics } from '../scan-topics.ts';
 import { partitionBounds, resolveStart } from './positions.ts';
@@ -115,8 +115,7 @@ export async function rederiveEvents(kafka: Kafka, o: RederiveOptions): Promise<
   if (!o.execute) return report;
 
   const toProduce = o.onlyMissing ? missing : derived;
-  const producer = createIdempotentProducer(kafka);
-  await producer.connect();
+  const producer = createProducer(kafka);
   try {
     for (let i = 0; i < toProduce.length; i += 1_000) {
       const messages = toProduce.slice(i, i + 1_000).map((r) => ({
@@ -125,12 +124,12 @@ export async function rederiveEvents(kafka: Kafka, o: RederiveOptions): Promise<
         timestamp: r.timestamp,
         headers: { ...r.headers, [RECORD_HEADERS.rederived]: id, ...(o.asReplay ? { [REPLAY_HEADER]: id } : {}) },
       }));
-      await producer.send({ topic: o.eventsTopic, acks: -1, messages });
+      await producer.send([{ topic: o.eventsTopic, messages }]);
       report.produced += messages.length;
       o.onProgress?.('produce', report.produced, toProduce.length);
     }
   } finally {
-    await producer.disconnect();
+    await producer.close();
   }
   report.executed = true;
   return report;
