@@ -2,18 +2,19 @@ import { ensureComponentRunning, stopComponentProcess } from './component-runtim
 import { PROFILE_LOCK_TIMEOUT_MS, profileDrivers } from './component-drivers.ts';
 import { InfraError } from './errors.ts';
 import { runningPid } from './process-control.ts';
+import { faultsListenerPort, faultsProxyPort } from './kafka-server-properties.ts';
 import { resolveProfileLayout } from './profile-layout.ts';
 import { withProfileLock } from './profile-lock.ts';
 import type { ComponentName, ComponentStatus, LogFn, Profile } from './types.ts';
 
 /**
- * Fault injection: SIGSTOP freezes the component (connections stay open, nothing answers), SIGCONT resumes it.
- * Throws INFRA_NOT_RUNNING when the component of this profile does not run.
+ * Fault injection: SIGSTOP freezes the component (connections stay open, nothing answers), SIGCONT resumes it,
+ * SIGKILL ends it at once (no shutdown; startComponent brings it back on its data). Throws INFRA_NOT_RUNNING when the component of this profile does not run.
  */
 export function signalComponent(
   profile: Profile,
   name: ComponentName,
-  signal: 'SIGSTOP' | 'SIGCONT',
+  signal: 'SIGSTOP' | 'SIGCONT' | 'SIGKILL',
   env: NodeJS.ProcessEnv = process.env,
 ): void {
   const layout = resolveProfileLayout(profile, env)[name];
@@ -50,4 +51,14 @@ export async function startComponent(
   return withProfileLock(layout.lockFile, PROFILE_LOCK_TIMEOUT_MS, () =>
     ensureComponentRunning(drivers[name], { fresh: false, log: opts.log ?? (() => {}), env }),
   );
+}
+
+/**
+ * The test broker's fault listener: a TCP proxy listening on `proxy` and forwarding to `listener` carries every
+ * request of a client bootstrapped at `proxy` (the listener advertises the proxy's address), so a test can drop
+ * responses or cut connections between that client and the broker.
+ */
+export function kafkaFaultListener(env: NodeJS.ProcessEnv = process.env): { proxy: { host: string; port: number }; listener: { host: string; port: number } } {
+  const { kafka } = resolveProfileLayout('test', env);
+  return { proxy: { host: kafka.host, port: faultsProxyPort(kafka) }, listener: { host: kafka.host, port: faultsListenerPort(kafka) } };
 }

@@ -2,7 +2,7 @@ export { installInfra } from './install-infra.ts';
 export { startInfra } from './start-infra.ts';
 export { stopInfra } from './stop-infra.ts';
 export { infraStatus } from './infra-status.ts';
-export { signalComponent, startComponent, stopComponent } from './component-control.ts';
+export { kafkaFaultListener, signalComponent, startComponent, stopComponent } from './component-control.ts';
 export { resolveCacheDir, resolveProfileLayout } from './profile-layout.ts';
 export { InfraError, type InfraErrorCode } from './errors.ts';
 export type {

@@ -7,7 +7,7 @@ import type { ComponentDriver } from './component-driver.ts';
 import { InfraError } from './errors.ts';
 import type { KafkaArtifacts } from './infra-artifacts.ts';
 import { kafkaBrokerFor, type KafkaLayout } from './profile-layout.ts';
-import { renderKafkaServerProperties } from './kafka-server-properties.ts';
+import { faultsListenerPort, renderKafkaServerProperties } from './kafka-server-properties.ts';
 import { jdkTool, runCommand, tail } from './run-command.ts';
 import type { Profile } from './types.ts';
 
@@ -56,7 +56,7 @@ export function kafkaComponent(
 
   return {
     layout,
-    ports: [layout.port, layout.controllerPort],
+    ports: [layout.port, layout.controllerPort, ...(profile === 'test' ? [faultsListenerPort(layout)] : [])],
     startTimeoutMs: 90_000,
 
     async prepare({ fresh, log }) {

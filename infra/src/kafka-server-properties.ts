@@ -1,6 +1,11 @@
 import type { KafkaLayout } from './profile-layout.ts';
 import type { Profile } from './types.ts';
 
+/** The test broker's fault listener binds here (port + 2)… */
+export const faultsListenerPort = (layout: KafkaLayout): number => layout.port + 2;
+/** …and advertises this one (port + 3), where a fault test's proxy listens and forwards to the listener. */
+export const faultsProxyPort = (layout: KafkaLayout): number => layout.port + 3;
+
 /**
  * server.properties of a single combined broker + controller in KRaft mode (Kafka 4.x style: a dynamic quorum
  * bootstrapped with `StorageTool format --standalone`, KIP-853). Pure.
@@ -8,15 +13,20 @@ import type { Profile } from './types.ts';
 export function renderKafkaServerProperties(layout: KafkaLayout, profile: Profile): string {
   const plain = `${layout.host}:${layout.port}`;
   const controller = `${layout.host}:${layout.controllerPort}`;
+  // Test profile only: a third listener that advertises a port nobody listens on but a fault test's TCP proxy
+  // (packages/testing tcp-fault-proxy.ts), so a client bootstrapped there sends everything through the proxy.
+  const faults = profile === 'test' ? { bind: `${layout.host}:${faultsListenerPort(layout)}`, advertised: `${layout.host}:${faultsProxyPort(layout)}` } : undefined;
+  const listeners = [`PLAINTEXT://${plain}`, `CONTROLLER://${controller}`, ...(faults ? [`FAULTS://${faults.bind}`] : [])];
+  const advertised = [`PLAINTEXT://${plain}`, `CONTROLLER://${controller}`, ...(faults ? [`FAULTS://${faults.advertised}`] : [])];
   const settings: [string, string | number | boolean][] = [
     ['process.roles', 'broker,controller'],
     ['node.id', 1],
     ['controller.quorum.bootstrap.servers', controller],
-    ['listeners', `PLAINTEXT://${plain},CONTROLLER://${controller}`],
-    ['advertised.listeners', `PLAINTEXT://${plain},CONTROLLER://${controller}`],
+    ['listeners', listeners.join(',')],
+    ['advertised.listeners', advertised.join(',')],
     ['inter.broker.listener.name', 'PLAINTEXT'],
     ['controller.listener.names', 'CONTROLLER'],
-    ['listener.security.protocol.map', 'CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT'],
+    ['listener.security.protocol.map', `CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT${faults ? ',FAULTS:PLAINTEXT' : ''}`],
     ['log.dirs', layout.logDir],
     // One broker: every internal topic has one replica.
     ['offsets.topic.replication.factor', 1],

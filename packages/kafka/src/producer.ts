@@ -55,10 +55,21 @@ export interface Producer {
   close(): Promise<void>;
 }
 
+const RETRY_DELAY_MS = 250;
+
+/**
+ * The longest one send can stay in flight before it fails: every attempt waiting its whole request timeout, plus the
+ * pauses between them. A fault test that stalls the broker for longer sees sends give up, not just wait.
+ */
+export function sendGiveUpMs(opts: Pick<ProducerOptions, 'requestTimeoutMs' | 'retries'> = {}): number {
+  const retries = opts.retries ?? 2;
+  return (retries + 1) * (opts.requestTimeoutMs ?? 5_000) + retries * RETRY_DELAY_MS;
+}
+
 export function createProducer(kafka: Kafka, opts: ProducerOptions = {}): Producer {
   const base = kafkaOptionsOf(kafka);
   const requestTimeoutMs = opts.requestTimeoutMs ?? 5_000;
-  const log = (opts.log ?? base.log ?? silentLog);
+  const log = opts.log ?? base.log ?? silentLog;
   const client =
     opts.client ??
     createClientProducer({
@@ -66,7 +77,7 @@ export function createProducer(kafka: Kafka, opts: ProducerOptions = {}): Produc
       clientId: base.clientId,
       requestTimeoutMs,
       retries: opts.retries ?? 2,
-      retryDelayMs: 250,
+      retryDelayMs: RETRY_DELAY_MS,
       connectTimeoutMs: base.connectionTimeoutMs ?? 3_000,
     });
 

@@ -10,3 +10,5 @@ export { committedTotal, killAtRandomPoints, spawnServiceProcess, waitUntil } fr
 export type { KillPoint, ServiceProcess } from './service-process.ts';
 export { deliverItems, ingressRecords, shuffle } from './ingress-records.ts';
 export { stopAfterTest } from './stop-after-test.ts';
+export { KAFKA_API, startTcpFaultProxy } from './tcp-fault-proxy.ts';
+export type { FaultKind, TcpFaultProxy } from './tcp-fault-proxy.ts';

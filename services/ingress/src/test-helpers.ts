@@ -17,14 +17,15 @@ export const VERIFY_TOKEN = 'test-verify-token';
 export const sign = (body: Buffer | string, secret = SECRET): string => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 
 /** An ingress wired to the real test broker with its own topics; closed and cleaned up after the test. */
-export async function startTestIngress(t: TestContext, overrides: Partial<IngressDeps> & { secrets?: string; ackTimeoutMs?: number; wrapPublisher?: (p: Publisher) => Publisher } = {}) {
+export async function startTestIngress(t: TestContext, overrides: Partial<IngressDeps> & { secrets?: string; ackTimeoutMs?: number; wrapPublisher?: (p: Publisher) => Publisher; producerBrokers?: string[] } = {}) {
   const { kafkaBrokers } = testEnv();
   const kafka = createKafka({ brokers: kafkaBrokers, clientId: 'ingress-test' });
   const topics = await createTestTopics(kafka);
   const logLines: Record<string, unknown>[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => void logLines.push(JSON.parse(line) as Record<string, unknown>) });
   const kp = createKafkaPublisher({
-    kafka,
+    // Topics are made and read directly; the producer may go another way (a fault proxy).
+    kafka: overrides.producerBrokers ? createKafka({ brokers: overrides.producerBrokers, clientId: 'ingress-test' }) : kafka,
     rawTopic: topics.rawTopic,
     eventsTopic: topics.eventsTopic,
     encode: encodeEvent,
@@ -61,7 +62,7 @@ export async function startTestIngress(t: TestContext, overrides: Partial<Ingres
   return { app, kafka, topics, logLines, metrics, kp, post };
 }
 
-function withoutHelperOptions<T extends { secrets?: unknown; wrapPublisher?: unknown }>(o: T): Omit<T, 'secrets' | 'wrapPublisher'> {
-  const { secrets: _s, wrapPublisher: _w, ...rest } = o;
+function withoutHelperOptions<T extends { secrets?: unknown; wrapPublisher?: unknown; producerBrokers?: unknown }>(o: T): Omit<T, 'secrets' | 'wrapPublisher' | 'producerBrokers'> {
+  const { secrets: _s, wrapPublisher: _w, producerBrokers: _p, ...rest } = o;
   return rest;
 }
