@@ -21,8 +21,11 @@ export interface ClientProducerOptions {
   clientId: string;
   /** Per request; a produce that gets no answer in this time is retried (same sequence numbers) or fails. */
   requestTimeoutMs: number;
-  /** Retries of one request inside the client (the broker deduplicates them by sequence number). */
-  retries: number;
+  /**
+   * Retries of one request inside the client, under the same sequence numbers (the broker deduplicates them);
+   * `forever`: until it is delivered or the producer is closed, the pause growing to 5 s.
+   */
+  retries: number | 'forever';
   retryDelayMs: number;
   connectTimeoutMs: number;
 }
@@ -51,8 +54,8 @@ export function createClientProducer(opts: ClientProducerOptions): ClientProduce
     timeout: opts.requestTimeoutMs,
     requestTimeout: opts.requestTimeoutMs,
     connectTimeout: opts.connectTimeoutMs,
-    retries: opts.retries,
-    retryDelay: opts.retryDelayMs,
+    retries: opts.retries === 'forever' ? true : opts.retries,
+    retryDelay: opts.retries === 'forever' ? (_client, _op, attempt) => Math.min(5_000, opts.retryDelayMs * 2 ** Math.min(attempt, 10)) : opts.retryDelayMs,
     partitioner: createPartitioner(),
     serializers: { key: utf8, value: utf8, headerKey: utf8, headerValue: utf8 },
   });

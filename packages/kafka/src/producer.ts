@@ -8,8 +8,13 @@ import type { PartitionPlacement, TopicMessages } from './produce-types.ts';
 export interface ProducerOptions {
   /** Per produce request; with `retries` it bounds how long one send can stay in flight. Default 5,000 ms. */
   requestTimeoutMs?: number;
-  /** Retries of a request inside the client, under the same sequence numbers. Default 2. */
-  retries?: number;
+  /**
+   * Retries of a request inside the client, under the same sequence numbers, so the broker keeps only one copy
+   * whatever it stored of the earlier attempts. Default 2 (ingress: it must answer Meta in time, and a 503'd
+   * webhook is retried by Meta anyway). `until-delivered`: a send waits out any outage and is stored exactly once
+   * (dead letters, operator tools: a retry under a new producer id could store them twice).
+   */
+  retries?: number | 'until-delivered';
   log?: LogSink;
   /** Batching limits (see produce-batcher.ts). */
   maxBatchRecords?: number;
@@ -51,8 +56,11 @@ export interface Producer {
   missingTopics(topics: readonly string[]): Promise<string[]>;
   /** Obtains a producer id now (throws when the cluster does not answer); sends do it by themselves otherwise. */
   connect(): Promise<void>;
-  /** Sends what is queued, waits for what is in flight, closes the connections. */
-  close(): Promise<void>;
+  /**
+   * Sends what is queued and waits for what is in flight, up to `graceMs` (default 10 s); then closes the
+   * connections, which ends a send still retrying (it fails: its records are maybe stored).
+   */
+  close(opts?: { graceMs?: number }): Promise<void>;
 }
 
 const RETRY_DELAY_MS = 250;
@@ -62,6 +70,7 @@ const RETRY_DELAY_MS = 250;
  * pauses between them. A fault test that stalls the broker for longer sees sends give up, not just wait.
  */
 export function sendGiveUpMs(opts: Pick<ProducerOptions, 'requestTimeoutMs' | 'retries'> = {}): number {
+  if (opts.retries === 'until-delivered') return Number.POSITIVE_INFINITY;
   const retries = opts.retries ?? 2;
   return (retries + 1) * (opts.requestTimeoutMs ?? 5_000) + retries * RETRY_DELAY_MS;
 }
@@ -76,7 +85,7 @@ export function createProducer(kafka: Kafka, opts: ProducerOptions = {}): Produc
       brokers: base.brokers,
       clientId: base.clientId,
       requestTimeoutMs,
-      retries: opts.retries ?? 2,
+      retries: opts.retries === 'until-delivered' ? 'forever' : (opts.retries ?? 2),
       retryDelayMs: RETRY_DELAY_MS,
       connectTimeoutMs: base.connectionTimeoutMs ?? 3_000,
     });
@@ -166,12 +175,16 @@ export function createProducer(kafka: Kafka, opts: ProducerOptions = {}): Produc
         if (needsFreshId) await renew();
       });
     },
-    async close() {
+    async close(o = {}) {
       if (closed) return;
-      await batcher.close();
+      let grace: NodeJS.Timeout | undefined;
+      const graceOver = new Promise<void>((resolve) => (grace = setTimeout(resolve, o.graceMs ?? 10_000)));
+      await Promise.race([batcher.close().then(() => tail), graceOver]);
+      clearTimeout(grace);
       closed = true;
-      await tail;
       await client.close().catch(() => undefined);
+      await batcher.close();
+      await tail;
     },
   };
 }

@@ -9,7 +9,7 @@ import { requireTopics } from './kafka-admin.ts';
 export async function discardDeadLetters(kafka: Kafka, admin: Admin, entries: readonly DeadLetter[], o: { ledgerTopic: string; reason: string; by: string; now: () => Date }): Promise<void> {
   if (o.reason.trim() === '') throw new OpsError('WABUS_OPS_REASON_REQUIRED', 'discarding needs a reason (--reason "...")');
   await requireTopics(admin, [o.ledgerTopic]);
-  const producer = createProducer(kafka);
+  const producer = createProducer(kafka, { retries: 'until-delivered' });
   try {
     const at = o.now().toISOString();
     const messages = entries.map((e) => ledgerMessage(e.id, { action: 'discarded', reason: o.reason, at, by: o.by }));

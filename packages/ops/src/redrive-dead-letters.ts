@@ -39,7 +39,7 @@ export async function redriveDeadLetters(kafka: Kafka, admin: Admin, entries: re
   const [meta] = (await admin.fetchTopicMetadata({ topics: [o.redriveTopic] })).topics;
   const partitions = meta?.partitions.length ?? 0;
   // The partition is chosen here (the same murmur2 partitioner the producer uses) so each record's offset is known.
-  const producer = createProducer(kafka);
+  const producer = createProducer(kafka, { retries: 'until-delivered' });
   const done: Redriven[] = [];
   try {
     const size = o.chunkSize ?? CHUNK;

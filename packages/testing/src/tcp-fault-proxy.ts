@@ -32,7 +32,12 @@ interface Armed {
  * starts with api key, version and correlation id, a response header with the correlation id), so a test can lose a
  * chosen response or cut a connection at a chosen point while everything else passes through unchanged.
  */
-export async function startTcpFaultProxy(opts: { listen: { host: string; port: number }; target: { host: string; port: number } }): Promise<TcpFaultProxy> {
+export async function startTcpFaultProxy(opts: {
+  listen: { host: string; port: number };
+  target: { host: string; port: number };
+  /** Called with each request's API key before it is forwarded (e.g. to freeze the broker under a produce). */
+  onRequest?: (apiKey: number) => void;
+}): Promise<TcpFaultProxy> {
   const requests = new Map<number, number>();
   const sockets = new Set<Socket>();
   let armed: Armed | null = null;
@@ -75,6 +80,7 @@ export async function startTcpFaultProxy(opts: { listen: { host: string; port: n
         const apiKey = frame.readInt16BE(4);
         const correlationId = frame.readInt32BE(8);
         requests.set(apiKey, (requests.get(apiKey) ?? 0) + 1);
+        opts.onRequest?.(apiKey);
         const fault = take(apiKey);
         if (fault === 'close-before-forward') return closeBoth();
         if (fault !== null) pending.set(correlationId, fault);

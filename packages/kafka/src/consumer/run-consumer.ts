@@ -103,7 +103,7 @@ export async function runConsumer<E>(opts: RunConsumerOptions<E>): Promise<Consu
   });
   // Dead letters: the one producer (a new producer id after any failed send, so a retried or later dead letter is
   // never taken for a duplicate of one the broker stored after a timeout).
-  const producer = createProducer(opts.kafka, { log });
+  const producer = createProducer(opts.kafka, { log, retries: 'until-delivered' });
   const admin = opts.kafka.admin();
   consumer.on(consumer.events.GROUP_JOIN, () => {
     joined = true;

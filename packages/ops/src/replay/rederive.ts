@@ -115,7 +115,7 @@ export async function rederiveEvents(kafka: Kafka, o: RederiveOptions): Promise<
   if (!o.execute) return report;
 
   const toProduce = o.onlyMissing ? missing : derived;
-  const producer = createProducer(kafka);
+  const producer = createProducer(kafka, { retries: 'until-delivered' });
   try {
     for (let i = 0; i < toProduce.length; i += 1_000) {
       const messages = toProduce.slice(i, i + 1_000).map((r) => ({
