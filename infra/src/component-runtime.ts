@@ -52,18 +52,18 @@ async function waitForReady(
     if (exit !== undefined || !isProcessAlive(pid, layout.instanceTag)) {
       throw new InfraError(
         'INFRA_PROCESS_EXITED',
-        `${layout.name} (pid ${pid}) exited during start-up (${exit ?? 'gone'}); see ${layout.logFile}:\n` +
+        `${layout.label} (pid ${pid}) exited during start-up (${exit ?? 'gone'}); see ${layout.logFile}:\n` +
           logExcerpt(layout.logFile, logOffset),
-        { component: layout.name, logFile: layout.logFile, pid },
+        { component: layout.label, logFile: layout.logFile, pid },
       );
     }
     if ((await isPortOpen(layout.host, layout.port)) && (await driver.probeReady())) return;
     if (Date.now() >= deadline) {
       throw new InfraError(
         'INFRA_START_TIMEOUT',
-        `${layout.name} (pid ${pid}) not ready on ${address(layout)} after ${driver.startTimeoutMs} ms; ` +
+        `${layout.label} (pid ${pid}) not ready on ${address(layout)} after ${driver.startTimeoutMs} ms; ` +
           `see ${layout.logFile}:\n${logExcerpt(layout.logFile, logOffset)}`,
-        { component: layout.name, logFile: layout.logFile, pid },
+        { component: layout.label, logFile: layout.logFile, pid },
       );
     }
     await sleep(250);
@@ -84,11 +84,11 @@ export async function ensureComponentRunning(
   if (existing !== undefined) {
     if (isProcessStopped(existing)) {
       // Left frozen by a fault test that did not get to its SIGCONT.
-      opts.log(`${layout.name}: pid ${existing} was SIGSTOPped, sending SIGCONT`);
+      opts.log(`${layout.label}: pid ${existing} was SIGSTOPped, sending SIGCONT`);
       process.kill(existing, 'SIGCONT');
     }
     await waitForReady(driver, existing, undefined, fileSize(layout.logFile));
-    opts.log(`${layout.name}: reusing pid ${existing} on ${address(layout)}`);
+    opts.log(`${layout.label}: reusing pid ${existing} on ${address(layout)}`);
     return runningStatus(layout, existing);
   }
   await removePidFile(layout.pidFile);
@@ -96,10 +96,10 @@ export async function ensureComponentRunning(
     if (!(await isPortOpen(layout.host, port))) continue;
     throw new InfraError(
       'INFRA_PORT_IN_USE',
-      `${layout.host}:${port} is taken by a process that is not this profile's ${layout.name}; stop it, or point ` +
+      `${layout.host}:${port} is taken by a process that is not this profile's ${layout.label}; stop it, or point ` +
         `${layout.name === 'kafka' ? 'KAFKA_BROKERS' : 'MONGODB_URI'} at it, or move with ` +
-        `${layout.name === 'kafka' ? 'WABUS_KAFKA_PORT (the controller takes the next port)' : 'WABUS_MONGO_PORT'}`,
-      { component: layout.name, address: `${layout.host}:${port}` },
+        `${layout.name === 'kafka' ? 'WABUS_KAFKA_PORT (the controller takes the next port; cluster profile: WABUS_CLUSTER_KAFKA_PORT)' : 'WABUS_MONGO_PORT (cluster profile: WABUS_CLUSTER_MONGO_PORT)'}`,
+      { component: layout.label, address: `${layout.host}:${port}` },
     );
   }
 
@@ -124,7 +124,7 @@ export async function ensureComponentRunning(
       cause: err,
     });
   });
-  opts.log(`${layout.name}: started pid ${child.pid}, log ${layout.logFile}`);
+  opts.log(`${layout.label}: started pid ${child.pid}, log ${layout.logFile}`);
   try {
     await waitForReady(driver, child.pid, child, logOffset);
   } catch (err) {
@@ -132,7 +132,7 @@ export async function ensureComponentRunning(
     await removePidFile(layout.pidFile);
     throw err;
   }
-  opts.log(`${layout.name}: ready on ${address(layout)} in ${Date.now() - started} ms`);
+  opts.log(`${layout.label}: ready on ${address(layout)} in ${Date.now() - started} ms`);
   return runningStatus(layout, child.pid);
 }
 
@@ -142,7 +142,7 @@ export async function stopComponentProcess(layout: ComponentLayout, log: LogFn):
   if (pid !== undefined) {
     const started = Date.now();
     const outcome = await terminateProcess(pid, layout.instanceTag, STOP_GRACE_MS);
-    log(`${layout.name}: pid ${pid} ${outcome} in ${Date.now() - started} ms`);
+    log(`${layout.label}: pid ${pid} ${outcome} in ${Date.now() - started} ms`);
   }
   await removePidFile(layout.pidFile);
 }

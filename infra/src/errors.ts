@@ -8,7 +8,9 @@ export type InfraErrorCode =
   | 'INFRA_PROCESS_EXITED'
   | 'INFRA_START_TIMEOUT'
   | 'INFRA_LOCK_TIMEOUT'
-  | 'INFRA_NOT_RUNNING';
+  | 'INFRA_NOT_RUNNING'
+  | 'INFRA_NO_SUCH_NODE'
+  | 'INFRA_CLUSTER_INCOMPLETE';
 
 /** Every failure of infra/ carries a stable `code`; `details` names the files to look at. */
 export class InfraError extends Error {

@@ -2,18 +2,20 @@ export { installInfra } from './install-infra.ts';
 export { startInfra } from './start-infra.ts';
 export { stopInfra } from './stop-infra.ts';
 export { infraStatus } from './infra-status.ts';
-export { kafkaFaultListener, signalComponent, startComponent, stopComponent } from './component-control.ts';
-export { resolveCacheDir, resolveProfileLayout } from './profile-layout.ts';
+export { kafkaFaultListener, signalComponent, signalKafkaNode, startComponent, stopComponent } from './component-control.ts';
+export { CLUSTER_NODES, kafkaBrokersFor, resolveCacheDir, resolveProfileLayout } from './profile-layout.ts';
 export { InfraError, type InfraErrorCode } from './errors.ts';
 export type {
   ComponentName,
   ComponentStatus,
   InfraStatus,
   InstallResult,
+  KafkaNodeStatus,
   LogFn,
   Profile,
   StartInfraResult,
 } from './types.ts';
+export { PROFILES } from './types.ts';
 export { startPrivateMongo, type PrivateMongo } from './private-mongo.ts';
 export { installTraceViewer, isTraceViewerInstalled, type TraceViewerInstall } from './trace-viewer-install.ts';
 export { startTraceViewer, type TraceViewer } from './trace-viewer.ts';

@@ -1,9 +1,10 @@
 import { componentStatus } from './component-runtime.ts';
+import { kafkaStatus } from './kafka-status.ts';
 import { resolveProfileLayout } from './profile-layout.ts';
 import type { ComponentStatus, InfraStatus, Profile } from './types.ts';
 
 function orExternal(status: ComponentStatus, externalAddress: string | undefined): ComponentStatus {
-  if (status.state === 'running' || !externalAddress) return status;
+  if (status.state === 'running' || status.state === 'degraded' || !externalAddress) return status;
   return { state: 'external', address: externalAddress };
 }
 
@@ -12,7 +13,7 @@ export async function infraStatus(opts: { profile: Profile; env?: NodeJS.Process
   const env = opts.env ?? process.env;
   const layout = resolveProfileLayout(opts.profile, env);
   return {
-    kafka: orExternal(componentStatus(layout.kafka), env.KAFKA_BROKERS?.trim()),
+    kafka: orExternal(kafkaStatus(layout), env.KAFKA_BROKERS?.trim()),
     mongo: orExternal(componentStatus(layout.mongo), env.MONGODB_URI?.trim()),
   };
 }

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -7,17 +6,10 @@ import type { ComponentDriver } from './component-driver.ts';
 import { InfraError } from './errors.ts';
 import type { KafkaArtifacts } from './infra-artifacts.ts';
 import { kafkaBrokerFor, type KafkaLayout } from './profile-layout.ts';
+import { initialControllers, randomKafkaUuid, readKafkaQuorum } from './kafka-quorum.ts';
 import { faultsListenerPort, renderKafkaServerProperties } from './kafka-server-properties.ts';
 import { jdkTool, runCommand, tail } from './run-command.ts';
 import type { Profile } from './types.ts';
-
-/** Same shape as org.apache.kafka.common.Uuid.randomUuid(): 16 random bytes, base64url, never starting with '-'. */
-function randomClusterId(): string {
-  for (;;) {
-    const id = randomBytes(16).toString('base64url');
-    if (!id.startsWith('-')) return id;
-  }
-}
 
 interface FormattedPorts {
   port: number;
@@ -41,11 +33,25 @@ function checkPorts(layout: KafkaLayout, markerFile: string): void {
   }
 }
 
+/**
+ * How a node's storage is bootstrapped: one node alone is a standalone quorum; a node of the cluster profile is
+ * formatted with the cluster id and all three controllers that `quorumFile` records (the same on every node).
+ */
+function formatArgs(layout: KafkaLayout, quorumFile: string): { clusterId: string; quorum: string[] } {
+  if (layout.voters.length === 1) return { clusterId: randomKafkaUuid(), quorum: ['--standalone'] };
+  const quorum = readKafkaQuorum(quorumFile);
+  if (quorum === undefined) {
+    throw new InfraError('INFRA_CONFIG_MISMATCH', `${quorumFile} is missing: start the whole cluster with startInfra first`, { quorumFile });
+  }
+  return { clusterId: quorum.clusterId, quorum: ['--initial-controllers', initialControllers(layout.voters, quorum)] };
+}
+
 export function kafkaComponent(
   layout: KafkaLayout,
   artifacts: KafkaArtifacts,
   profile: Profile,
   env: NodeJS.ProcessEnv,
+  quorumFile: string,
 ): ComponentDriver {
   const java = jdkTool('java', env);
   const classPath = join(artifacts.libsDir, '*');
@@ -68,13 +74,13 @@ export function kafkaComponent(
       await copyFile(artifacts.log4jConfig, log4jConfig);
       if (existsSync(join(layout.logDir, 'meta.properties'))) return;
 
-      const clusterId = randomClusterId();
+      const { clusterId, quorum } = formatArgs(layout, quorumFile);
       log(`formatting ${layout.logDir} (cluster id ${clusterId})`);
       // -g (--ignore-formatted): a directory formatted by a concurrent or interrupted run is not an error.
-      const args = [log4jFlag, '-cp', classPath, 'kafka.tools.StorageTool', 'format', '--standalone', '-g'];
+      const args = [log4jFlag, '-cp', classPath, 'kafka.tools.StorageTool', 'format', ...quorum, '-g'];
       const result = await runCommand(java, [...args, '-t', clusterId, '-c', serverProperties], { env });
       if (result.code !== 0) {
-        throw new InfraError('INFRA_FORMAT_FAILED', `kafka StorageTool format failed:\n${tail(result.output)}`, {
+        throw new InfraError('INFRA_FORMAT_FAILED', `${layout.label} StorageTool format failed:\n${tail(result.output)}`, {
           dataDir: layout.dataDir,
         });
       }
@@ -83,12 +89,13 @@ export function kafkaComponent(
     },
 
     command() {
+      // The stock kafka-server-start.sh uses 1 GiB and these G1 settings; half that is plenty for one node, and
+      // three nodes of the cluster profile share 2 cores and a test's traffic: 384 MiB each.
+      const heap = layout.voters.length === 1 ? ['-Xms256m', '-Xmx512m'] : ['-Xms128m', '-Xmx384m'];
       return {
         file: java,
         args: [
-          // The stock kafka-server-start.sh uses 1 GiB and these G1 settings; half that is plenty here.
-          '-Xms256m',
-          '-Xmx512m',
+          ...heap,
           '-XX:+UseG1GC',
           '-XX:MaxGCPauseMillis=20',
           '-XX:InitiatingHeapOccupancyPercent=35',
@@ -118,7 +125,9 @@ export function kafkaComponent(
       try {
         await admin.connect();
         const cluster = await admin.describeCluster();
-        return cluster.brokers.length > 0 && cluster.controller !== null && cluster.controller >= 0;
+        // Registered and unfenced: the controller quorum lists this node among the brokers (so it caught up on
+        // the metadata log).
+        return cluster.brokers.some((b) => b.nodeId === layout.nodeId) && cluster.controller !== null && cluster.controller >= 0;
       } catch {
         return false;
       } finally {

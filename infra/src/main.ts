@@ -1,11 +1,11 @@
 // Thin command line over the infra API, for humans and CI scripts:
-//   node --import tsx infra/src/main.ts install | start [dev|test] | stop [dev|test] | status [dev|test]
+//   node --import tsx infra/src/main.ts install | start [dev|test|cluster] | stop [dev|test|cluster] | status [dev|test|cluster]
 // `start` prints the export lines a shell can eval: KAFKA_BROKERS=... MONGODB_URI=...
 import { installInfra } from './install-infra.ts';
 import { infraStatus } from './infra-status.ts';
 import { startInfra } from './start-infra.ts';
 import { stopInfra } from './stop-infra.ts';
-import type { Profile } from './types.ts';
+import { PROFILES, type Profile } from './types.ts';
 
 const [command, profileArg = 'dev'] = process.argv.slice(2);
 const log = (msg: string): void => {
@@ -13,8 +13,9 @@ const log = (msg: string): void => {
 };
 
 function profileOf(value: string): Profile {
-  if (value === 'dev' || value === 'test') return value;
-  throw new Error(`profile must be dev or test, got ${value}`);
+  const profile = PROFILES.find((p) => p === value);
+  if (profile !== undefined) return profile;
+  throw new Error(`profile must be ${PROFILES.join(', ')}, got ${value}`);
 }
 
 async function run(): Promise<void> {
@@ -39,7 +40,7 @@ async function run(): Promise<void> {
       process.stdout.write(`${JSON.stringify(await infraStatus({ profile: profileOf(profileArg) }), null, 2)}\n`);
       return;
     default:
-      throw new Error('usage: main.ts install | start [dev|test] | stop [dev|test] | status [dev|test]');
+      throw new Error('usage: main.ts install | start [dev|test|cluster] | stop [dev|test|cluster] | status [dev|test|cluster]');
   }
 }
 

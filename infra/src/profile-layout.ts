@@ -4,6 +4,8 @@ import type { ComponentName, Profile } from './types.ts';
 
 export interface ComponentLayout {
   name: ComponentName;
+  /** How logs and errors name it: `kafka`, `mongo`, or `kafka-2` for a node of the cluster profile. */
+  label: string;
   host: string;
   port: number;
   /** Files of this component (config, data); wiped on a fresh start of the test profile. */
@@ -14,9 +16,20 @@ export interface ComponentLayout {
   instanceTag: string;
 }
 
+/** A controller of the KRaft quorum, as every node's `controller.quorum.bootstrap.servers` names it. */
+export interface KafkaVoter {
+  nodeId: number;
+  host: string;
+  controllerPort: number;
+}
+
+/** One Kafka node (a combined broker + controller): the only one of dev and test, one of three for cluster. */
 export interface KafkaLayout extends ComponentLayout {
   name: 'kafka';
+  nodeId: number;
   controllerPort: number;
+  /** Every controller of the quorum, this node included: one for dev and test, three for cluster. */
+  voters: KafkaVoter[];
   configDir: string;
   logDir: string;
 }
@@ -30,10 +43,15 @@ export interface ProfileLayout {
   profile: Profile;
   cacheDir: string;
   stateDir: string;
-  /** True for `test`: a component started anew gets empty state. */
+  /** True for `test` and `cluster`: a component started anew gets empty state (Kafka: when no node of it runs). */
   freshOnStart: boolean;
   lockFile: string;
+  /** The first Kafka node: for dev and test the only one. */
   kafka: KafkaLayout;
+  /** Every Kafka node, node 1 first: one for dev and test, three for cluster. */
+  kafkaNodes: KafkaLayout[];
+  /** Cluster profile: the cluster id and controller directory ids every node is formatted with (KIP-853). */
+  quorumFile: string;
   mongo: MongoLayout;
 }
 
@@ -42,7 +60,22 @@ const HOST = '127.0.0.1';
 const DEFAULT_PORTS: Record<Profile, { kafka: number; mongo: number }> = {
   dev: { kafka: 9092, mongo: 27017 },
   test: { kafka: 19092, mongo: 37017 },
+  // Node n: broker 29090 + 2n, controller the next port (29092-29097).
+  cluster: { kafka: 29092, mongo: 47017 },
 };
+
+/**
+ * The port variables of each profile. The cluster profile has its own, so that one `pnpm test` (test profile, then
+ * cluster profile) can move both.
+ */
+const PORT_VARIABLES: Record<Profile, { kafka: string; mongo: string }> = {
+  dev: { kafka: 'WABUS_KAFKA_PORT', mongo: 'WABUS_MONGO_PORT' },
+  test: { kafka: 'WABUS_KAFKA_PORT', mongo: 'WABUS_MONGO_PORT' },
+  cluster: { kafka: 'WABUS_CLUSTER_KAFKA_PORT', mongo: 'WABUS_CLUSTER_MONGO_PORT' },
+};
+
+/** Nodes of the cluster profile: three, each broker and controller (docs/infra.md says why not 3 + 3). */
+export const CLUSTER_NODES = 3;
 
 /** Downloads, compiled classes and the test profile's state: `WABUS_CACHE_DIR`, else `~/.cache/wabus`. */
 export function resolveCacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -51,49 +84,74 @@ export function resolveCacheDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 function resolveStateDir(profile: Profile, cacheDir: string, env: NodeJS.ProcessEnv): string {
-  if (profile === 'test') return join(cacheDir, 'state', 'test');
+  if (profile !== 'dev') return join(cacheDir, 'state', profile);
   if (env.WABUS_STATE_DIR) return resolve(env.WABUS_STATE_DIR);
   return join(homedir(), '.local', 'share', 'wabus', 'dev');
 }
 
-function portFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+/** A base port from `env`; the component binds `span` ports from it (Kafka: broker and controller per node). */
+function portFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, span: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const port = Number(raw);
-  if (!Number.isInteger(port) || port < 1 || port > 65534) {
-    throw new Error(`${name} must be a TCP port between 1 and 65534, got ${JSON.stringify(raw)}`);
+  const highest = 65536 - Math.max(span, 2);
+  if (!Number.isInteger(port) || port < 1 || port > highest) {
+    throw new Error(`${name} must be a TCP port between 1 and ${highest}, got ${JSON.stringify(raw)}`);
   }
   return port;
+}
+
+/**
+ * Kafka node `nodeId` of a profile. dev and test have one node, laid out as before the cluster profile existed
+ * (`kafka/`, `kafka.log`); cluster node n has `kafka-n/`, `kafka-n.log`, broker port base + 2(n - 1) and the
+ * controller on the next port.
+ */
+function kafkaNodeLayout(profile: Profile, stateDir: string, basePort: number, nodeId: number, voters: KafkaVoter[]): KafkaLayout {
+  const label = profile === 'cluster' ? `kafka-${nodeId}` : 'kafka';
+  const port = basePort + 2 * (nodeId - 1);
+  const dataDir = join(stateDir, label);
+  return {
+    name: 'kafka',
+    label,
+    nodeId,
+    host: HOST,
+    port,
+    controllerPort: port + 1,
+    voters,
+    dataDir,
+    configDir: join(dataDir, 'config'),
+    logDir: join(dataDir, 'data'),
+    logFile: join(stateDir, `${label}.log`),
+    pidFile: join(stateDir, `${label}.pid`),
+    instanceTag: `${label}@${stateDir}`,
+  };
 }
 
 /** Where each component of a profile listens and keeps its files. Pure: reads only `env`. */
 export function resolveProfileLayout(profile: Profile, env: NodeJS.ProcessEnv = process.env): ProfileLayout {
   const cacheDir = resolveCacheDir(env);
   const stateDir = resolveStateDir(profile, cacheDir, env);
-  const kafkaPort = portFromEnv(env, 'WABUS_KAFKA_PORT', DEFAULT_PORTS[profile].kafka);
-  const mongoPort = portFromEnv(env, 'WABUS_MONGO_PORT', DEFAULT_PORTS[profile].mongo);
-  const kafkaDir = join(stateDir, 'kafka');
+  const vars = PORT_VARIABLES[profile];
+  const nodeCount = profile === 'cluster' ? CLUSTER_NODES : 1;
+  // Ports from the base: broker and controller per node, plus the test broker's fault listener and its proxy.
+  const kafkaPort = portFromEnv(env, vars.kafka, DEFAULT_PORTS[profile].kafka, profile === 'test' ? 4 : 2 * nodeCount);
+  const mongoPort = portFromEnv(env, vars.mongo, DEFAULT_PORTS[profile].mongo, 1);
   const mongoDir = join(stateDir, 'mongo');
+  const ids = Array.from({ length: nodeCount }, (_, i) => i + 1);
+  const voters = ids.map((nodeId) => ({ nodeId, host: HOST, controllerPort: kafkaPort + 2 * (nodeId - 1) + 1 }));
+  const kafkaNodes = ids.map((nodeId) => kafkaNodeLayout(profile, stateDir, kafkaPort, nodeId, voters));
   return {
     profile,
     cacheDir,
     stateDir,
-    freshOnStart: profile === 'test',
+    freshOnStart: profile !== 'dev',
     lockFile: join(stateDir, '.lock'),
-    kafka: {
-      name: 'kafka',
-      host: HOST,
-      port: kafkaPort,
-      controllerPort: kafkaPort + 1,
-      dataDir: kafkaDir,
-      configDir: join(kafkaDir, 'config'),
-      logDir: join(kafkaDir, 'data'),
-      logFile: join(stateDir, 'kafka.log'),
-      pidFile: join(stateDir, 'kafka.pid'),
-      instanceTag: `kafka@${stateDir}`,
-    },
+    kafka: kafkaNodes[0]!,
+    kafkaNodes,
+    quorumFile: join(stateDir, 'kafka-quorum.json'),
     mongo: {
       name: 'mongo',
+      label: 'mongo',
       host: HOST,
       port: mongoPort,
       dataDir: mongoDir,
@@ -111,4 +169,9 @@ export function mongoUriFor(layout: MongoLayout): string {
 
 export function kafkaBrokerFor(layout: KafkaLayout): string {
   return `${layout.host}:${layout.port}`;
+}
+
+/** Every broker of a profile, node 1 first: what KAFKA_BROKERS should say. */
+export function kafkaBrokersFor(layout: ProfileLayout): string[] {
+  return layout.kafkaNodes.map(kafkaBrokerFor);
 }

@@ -1,7 +1,11 @@
-import { ensureComponentRunning } from './component-runtime.ts';
+import { ensureComponentRunning, stopComponentProcess } from './component-runtime.ts';
 import { PROFILE_LOCK_TIMEOUT_MS, profileDrivers } from './component-drivers.ts';
 import { installInfra } from './install-infra.ts';
-import { kafkaBrokerFor, mongoUriFor } from './profile-layout.ts';
+import { waitForBrokers } from './kafka-brokers-ready.ts';
+import { ensureKafkaQuorum } from './kafka-quorum.ts';
+import { kafkaStatus } from './kafka-status.ts';
+import { kafkaBrokersFor, mongoUriFor } from './profile-layout.ts';
+import { runningPid } from './process-control.ts';
 import { withProfileLock } from './profile-lock.ts';
 import type { ComponentStatus, LogFn, Profile, StartInfraResult } from './types.ts';
 
@@ -18,13 +22,19 @@ function externalMongo(env: NodeJS.ProcessEnv): string | undefined {
   return uri ? uri : undefined;
 }
 
+/** After each node is ready, the cluster profile waits until the cluster lists all of them at once. */
+const CLUSTER_READY_TIMEOUT_MS = 30_000;
+
 /**
  * Makes Kafka and the Mongo-wire store of `profile` available and says where. `KAFKA_BROKERS` / `MONGODB_URI` in
  * `env` mean "use that one, start nothing". Otherwise each component is reused when its process of this profile
  * is alive, else started in the background (it outlives the caller; stop it with stopInfra). Resolves only when
- * both serve requests: Kafka answers describeCluster with a broker and a controller, Mongo answers ping.
+ * both serve requests: every Kafka node is a registered broker with a controller (cluster profile: all three
+ * registered), Mongo answers ping. A test or cluster profile's Kafka starts with empty data only when none of its
+ * nodes runs; a missing node of a running cluster comes back on its data.
  * `env` (default process.env) is the whole environment: it is read for the overrides (KAFKA_BROKERS, MONGODB_URI,
- * WABUS_CACHE_DIR, WABUS_STATE_DIR, WABUS_KAFKA_PORT, WABUS_MONGO_PORT, JAVA_HOME) and handed to mvn and the JVMs.
+ * WABUS_CACHE_DIR, WABUS_STATE_DIR, WABUS_KAFKA_PORT, WABUS_MONGO_PORT, WABUS_CLUSTER_KAFKA_PORT,
+ * WABUS_CLUSTER_MONGO_PORT, JAVA_HOME) and handed to mvn and the JVMs.
  */
 export async function startInfra(opts: {
   profile: Profile;
@@ -44,19 +54,36 @@ export async function startInfra(opts: {
 
   await installInfra({ log, env });
   return withProfileLock(layout.lockFile, PROFILE_LOCK_TIMEOUT_MS, async () => {
-    const startOpts = { fresh: layout.freshOnStart, log, env };
-    // Both JVMs start side by side; a failure of one does not abandon the other half-started.
-    const [kafka, mongo] = await Promise.allSettled([
-      kafkaBrokers === undefined ? ensureComponentRunning(drivers.kafka, startOpts) : external(kafkaBrokers.join(',')),
-      mongoUri === undefined ? ensureComponentRunning(drivers.mongo, startOpts) : external(mongoUri),
+    const kafkaRunning = layout.kafkaNodes.some((node) => runningPid(node.pidFile, node.instanceTag) !== undefined);
+    const kafkaFresh = layout.freshOnStart && !kafkaRunning;
+    if (kafkaBrokers === undefined && layout.kafkaNodes.length > 1) {
+      await ensureKafkaQuorum(layout.quorumFile, layout.kafka.voters, { fresh: kafkaFresh });
+    }
+    const kafkaOpts = { fresh: kafkaFresh, log, env };
+    const mongoOpts = { fresh: layout.freshOnStart, log, env };
+    // Every JVM starts side by side (a quorum needs its voters up together); a failure of one does not abandon the
+    // others half-started.
+    const [mongo, ...nodes] = await Promise.allSettled([
+      mongoUri === undefined ? ensureComponentRunning(drivers.mongo, mongoOpts) : external(mongoUri),
+      ...(kafkaBrokers === undefined ? drivers.kafka.map((d) => ensureComponentRunning(d, kafkaOpts)) : []),
     ]);
-    if (kafka.status === 'rejected') throw kafka.reason;
-    if (mongo.status === 'rejected') throw mongo.reason;
+    const failed = nodes.find((n) => n.status === 'rejected');
+    if (failed !== undefined && kafkaFresh) {
+      // A new cluster that did not come up whole is stopped whole, so that the next start formats it anew.
+      await Promise.all(layout.kafkaNodes.map((node) => stopComponentProcess(node, log)));
+    }
+    if (failed?.status === 'rejected') throw failed.reason;
+    if (mongo!.status === 'rejected') throw mongo!.reason;
+    const nodeStatuses = nodes.map((n) => (n as PromiseFulfilledResult<ComponentStatus>).value);
+    if (kafkaBrokers === undefined && layout.kafkaNodes.length > 1) {
+      await waitForBrokers(kafkaBrokersFor(layout), layout.kafkaNodes.map((n) => n.nodeId), CLUSTER_READY_TIMEOUT_MS);
+      log(`kafka: ${layout.kafkaNodes.length} brokers registered`);
+    }
     return {
-      kafkaBrokers: kafkaBrokers ?? [kafkaBrokerFor(layout.kafka)],
+      kafkaBrokers: kafkaBrokers ?? kafkaBrokersFor(layout),
       mongoUri: mongoUri ?? mongoUriFor(layout.mongo),
-      kafka: kafka.value,
-      mongo: mongo.value,
+      kafka: kafkaBrokers === undefined ? kafkaStatus(layout, nodeStatuses) : external(kafkaBrokers.join(',')),
+      mongo: mongo!.value,
     };
   });
 }

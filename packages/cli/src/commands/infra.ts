@@ -1,26 +1,32 @@
 import { parseArgs } from 'node:util';
-import { infraStatus, installInfra, startInfra, stopInfra, type ComponentStatus, type Profile } from '@wabus/infra';
+import { infraStatus, installInfra, PROFILES, startInfra, stopInfra, type ComponentStatus, type Profile } from '@wabus/infra';
 import { UsageError } from '../usage-error.ts';
 
 export const infraUsage = `wabus infra install
     fetch Kafka and the Mongo-wire store from Maven Central into ~/.cache/wabus (idempotent)
-wabus infra up [--profile dev|test]
-    start them on loopback and wait until each really answers (skipped for KAFKA_BROKERS / MONGODB_URI)
-wabus infra down [--profile dev|test]
+wabus infra up [--profile dev|test|cluster]
+    start them on loopback and wait until each really answers (skipped for KAFKA_BROKERS / MONGODB_URI);
+    cluster: three Kafka nodes on 29092/29094/29096 and an in-memory store on 47017
+wabus infra down [--profile dev|test|cluster]
     stop them; nothing is left running
-wabus infra status [--profile dev|test]
-    what runs where`;
+wabus infra status [--profile dev|test|cluster]
+    what runs where (cluster: each Kafka node)`;
 
 const log = (msg: string) => process.stderr.write(`[infra] ${msg}\n`);
 
 export function parseProfile(value: string | undefined): Profile {
-  if (value === undefined || value === 'dev') return 'dev';
-  if (value === 'test') return 'test';
-  throw new UsageError(`--profile expects dev or test, got ${JSON.stringify(value)}`);
+  if (value === undefined) return 'dev';
+  const profile = PROFILES.find((p) => p === value);
+  if (profile !== undefined) return profile;
+  throw new UsageError(`--profile expects ${PROFILES.join(', ')}, got ${JSON.stringify(value)}`);
 }
 
+const statusLine = (name: string, s: ComponentStatus) =>
+  `${name.padEnd(8)} ${s.state.padEnd(8)} ${s.address ?? ''}${s.pid ? `  pid ${s.pid}` : ''}${s.logFile ? `  log ${s.logFile}` : ''}${s.dataDir ? `  data ${s.dataDir}` : ''}`;
+
+/** A component's line, and for the cluster profile's Kafka one more per node. */
 const line = (name: string, s: ComponentStatus) =>
-  `${name.padEnd(6)} ${s.state.padEnd(8)} ${s.address ?? ''}${s.pid ? `  pid ${s.pid}` : ''}${s.logFile ? `  log ${s.logFile}` : ''}${s.dataDir ? `  data ${s.dataDir}` : ''}`;
+  [statusLine(name, s), ...(s.nodes ?? []).map((n) => statusLine(`  ${name}-${n.nodeId}`, n))].join('\n');
 
 export async function infraCommand(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;

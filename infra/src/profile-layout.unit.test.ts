@@ -1,0 +1,69 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { initialControllers } from './kafka-quorum.ts';
+import { renderKafkaServerProperties } from './kafka-server-properties.ts';
+import { kafkaBrokersFor, resolveProfileLayout } from './profile-layout.ts';
+
+const properties = (text: string): Map<string, string> =>
+  new Map(text.split('\n').filter((l) => l !== '' && !l.startsWith('#')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+
+test('given the cluster profile, then three nodes, each its own ports, files and instance tag, beside dev and test', () => {
+  const l = resolveProfileLayout('cluster', { WABUS_CACHE_DIR: '/c' });
+  assert.equal(l.stateDir, '/c/state/cluster');
+  assert.equal(l.freshOnStart, true);
+  assert.deepEqual(
+    l.kafkaNodes.map((n) => [n.nodeId, n.label, n.port, n.controllerPort, n.dataDir, n.logFile, n.pidFile, n.instanceTag]),
+    [
+      [1, 'kafka-1', 29092, 29093, '/c/state/cluster/kafka-1', '/c/state/cluster/kafka-1.log', '/c/state/cluster/kafka-1.pid', 'kafka-1@/c/state/cluster'],
+      [2, 'kafka-2', 29094, 29095, '/c/state/cluster/kafka-2', '/c/state/cluster/kafka-2.log', '/c/state/cluster/kafka-2.pid', 'kafka-2@/c/state/cluster'],
+      [3, 'kafka-3', 29096, 29097, '/c/state/cluster/kafka-3', '/c/state/cluster/kafka-3.log', '/c/state/cluster/kafka-3.pid', 'kafka-3@/c/state/cluster'],
+    ],
+  );
+  assert.deepEqual(kafkaBrokersFor(l), ['127.0.0.1:29092', '127.0.0.1:29094', '127.0.0.1:29096']);
+  assert.deepEqual([l.mongo.port, l.mongo.backend], [47017, { kind: 'memory' }]);
+  const ports = l.kafkaNodes.flatMap((n) => [n.port, n.controllerPort]);
+  for (const other of [resolveProfileLayout('dev', {}), resolveProfileLayout('test', {})]) {
+    assert.ok(!ports.includes(other.kafka.port) && !ports.includes(other.kafka.controllerPort), `apart from ${other.profile}`);
+  }
+});
+
+test('given WABUS_CLUSTER_KAFKA_PORT and WABUS_CLUSTER_MONGO_PORT, then they move the cluster only; WABUS_KAFKA_PORT moves dev and test only', () => {
+  const env = { WABUS_CLUSTER_KAFKA_PORT: '25092', WABUS_CLUSTER_MONGO_PORT: '49017', WABUS_KAFKA_PORT: '23092', WABUS_MONGO_PORT: '39017' };
+  const cluster = resolveProfileLayout('cluster', env);
+  assert.deepEqual(cluster.kafkaNodes.map((n) => n.port), [25092, 25094, 25096]);
+  assert.equal(cluster.mongo.port, 49017);
+  const testLayout = resolveProfileLayout('test', env);
+  assert.deepEqual([testLayout.kafkaNodes.length, testLayout.kafka.port, testLayout.mongo.port], [1, 23092, 39017]);
+  assert.throws(() => resolveProfileLayout('cluster', { WABUS_CLUSTER_KAFKA_PORT: '65533' }), /WABUS_CLUSTER_KAFKA_PORT/);
+});
+
+test('given a cluster node, then its server.properties name all three controllers and replicate internal topics 3 times, 2 in sync', () => {
+  const node = resolveProfileLayout('cluster', {}).kafkaNodes[1]!;
+  const p = properties(renderKafkaServerProperties(node, 'cluster'));
+  assert.equal(p.get('node.id'), '2');
+  assert.equal(p.get('process.roles'), 'broker,controller');
+  assert.equal(p.get('controller.quorum.bootstrap.servers'), '127.0.0.1:29093,127.0.0.1:29095,127.0.0.1:29097');
+  assert.equal(p.has('controller.quorum.voters'), false, 'one style only: the dynamic quorum (KIP-853)');
+  assert.equal(p.get('listeners'), 'PLAINTEXT://127.0.0.1:29094,CONTROLLER://127.0.0.1:29095');
+  for (const [key, value] of [
+    ['offsets.topic.replication.factor', '3'],
+    ['transaction.state.log.replication.factor', '3'],
+    ['transaction.state.log.min.isr', '2'],
+    ['share.coordinator.state.topic.replication.factor', '3'],
+    ['share.coordinator.state.topic.min.isr', '2'],
+    ['default.replication.factor', '3'],
+    ['min.insync.replicas', '2'],
+    ['unclean.leader.election.enable', 'false'],
+  ]) {
+    assert.equal(p.get(key!), value, key);
+  }
+  const single = properties(renderKafkaServerProperties(resolveProfileLayout('test', {}).kafka, 'test'));
+  assert.deepEqual([single.get('node.id'), single.get('offsets.topic.replication.factor'), single.has('min.insync.replicas')], ['1', '1', false]);
+});
+
+test('given a quorum, then --initial-controllers names every controller with its directory id, the same for every node', () => {
+  const l = resolveProfileLayout('cluster', {});
+  const quorum = { clusterId: 'c', directoryIds: { '1': 'd1', '2': 'd2', '3': 'd3' } };
+  const strings = l.kafkaNodes.map((n) => initialControllers(n.voters, quorum));
+  assert.deepEqual(new Set(strings), new Set(['1@127.0.0.1:29093:d1,2@127.0.0.1:29095:d2,3@127.0.0.1:29097:d3']));
+});
