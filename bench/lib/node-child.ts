@@ -164,10 +164,11 @@ export async function waitForClusterReady(opts: {
   void child.exited.then(() => {
     gone = true;
   });
-  const comm = readComm(child.pid);
   let last = 'no worker yet';
   while (Date.now() < deadline) {
     if (gone) throw new Error(`${host}:${port}: the server exited before it was ready`);
+    // Read each time: Node 24 renames its main thread ("node" → "MainThread") a moment after it starts.
+    const comm = readComm(child.pid);
     const pids = descendantPids(child.pid).filter((p) => comm !== undefined && readComm(p) === comm);
     if (pids.length !== workers) {
       last = `${pids.length} worker processes`;
