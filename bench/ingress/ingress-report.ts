@@ -20,6 +20,10 @@ const pct = (n: number | undefined) => (n === undefined ? 'n/a' : `${n.toFixed(0
 const mib = (n: number | undefined) => (n === undefined ? 'n/a' : `${n.toFixed(0)}`);
 const sec = (n: number) => `${(n / 1000).toFixed(0)} s`;
 
+/** Broker CPU time per webhook answered 200 during saturation (µs): what the producer's requests cost Kafka. */
+export const kafkaMicrosPerWebhook = (r: TargetResult): number | undefined =>
+  r.kafkaCpuPct === undefined || r.saturation.rps === 0 ? undefined : ((r.kafkaCpuPct / 100) * 1e6) / r.saturation.rps;
+
 export function ingressReport(input: {
   results: TargetResult[];
   phases: Phases;
@@ -44,7 +48,7 @@ export function ingressReport(input: {
 
   const saturation = {
     caption: `**Saturation**: closed loop, ${phases.connections} keep-alive connections, ${sec(phases.saturateMs)} after a ${sec(phases.warmupMs)} warm-up (autocannon).`,
-    columns: ['target', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'server CPU', 'Kafka CPU', 'load gen CPU', 'RSS idle → peak MiB'],
+    columns: ['target', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'server CPU', 'Kafka CPU', 'Kafka CPU µs / webhook', 'load gen CPU', 'RSS idle → peak MiB'],
     rows: results.map((r) => {
       const s = r.saturation;
       return [
@@ -56,6 +60,7 @@ export function ingressReport(input: {
         int(s.errors),
         pct(r.serverCpuPct),
         r.name === 'bare' ? '(idle)' : pct(r.kafkaCpuPct),
+        r.name === 'bare' ? '' : kafkaMicrosPerWebhook(r) === undefined ? 'n/a' : kafkaMicrosPerWebhook(r)!.toFixed(1),
         pct(s.loadgenCpuPct),
         `${mib(r.idleRssMiB)} → ${mib(r.peakRssMiB)}`,
       ];
@@ -86,7 +91,9 @@ export function ingressReport(input: {
     // What the load generator saw bounds the 200s: it read client2xx of them, and each abandoned request may have been one.
     const consistent = c.events >= client2xx && c.events <= client2xx + abandoned;
     checks.push(
-      { name: `${r.name} / bare throughput`, target: '≥ 0.50', observed: vsBare.toFixed(2), pass: vsBare >= 0.5 },
+      // Issue 10: twice the 0.15 measured with kafkajs (2026-11-27); 0.5 stays the ceiling to aim at.
+      { name: `${r.name} / bare throughput (issue 10)`, target: '≥ 0.30', observed: vsBare.toFixed(2), pass: vsBare >= 0.3 },
+      { name: `${r.name} / bare throughput (ceiling)`, target: '≥ 0.50', observed: vsBare.toFixed(2), pass: vsBare >= 0.5 },
       { name: `${r.name} / naive throughput`, target: '≥ 3×', observed: `${vsNaive.toFixed(1)}×`, pass: vsNaive >= 3 },
       { name: `${r.name} p99 at ${int(phases.rate)} req/s`, target: '< 50 ms', observed: `${ms(p99)} ms`, pass: p99 < 50 && r.fixedRate.skipped === 0 },
     );

@@ -17,3 +17,5 @@ export type { ApplyTopicsReport, TopicDrift, TopicState } from './apply-topics.t
 export * from './consumer/index.ts';
 export { describeGroup, fetchGroupOffsets, setGroupOffsets } from './group-offsets.ts';
 export type { GroupOffset, GroupState } from './group-offsets.ts';
+export { decodeMemberAssignment } from './kafka-types.ts';
+export type { FetchedMessage, KafkaAdmin, PartitionInfo, RecordHeaders } from './kafka-types.ts';

@@ -1,10 +1,9 @@
-import kafkajs, { type Admin } from 'kafkajs';
+import { decodeMemberAssignment, type KafkaAdmin as Admin } from '@wabus/kafka';
 import { parseReplayMark, type ReplayMark } from '@wabus/kafka';
 import { OpsError } from './errors.ts';
 import { requireTopics } from './kafka-admin.ts';
 import { probeLag, type FetchLike, type ProbeResult } from './lag-probe.ts';
 
-const { AssignerProtocol } = kafkajs;
 
 export interface PartitionLag {
   partition: number;
@@ -94,7 +93,7 @@ export async function groupsOnTopic(admin: Admin, topic: string): Promise<Map<st
 function decodeAssignment(buf: Buffer): Record<string, number[]> {
   if (buf.length === 0) return {};
   try {
-    return AssignerProtocol.MemberAssignment.decode(buf)?.assignment ?? {};
+    return decodeMemberAssignment(buf);
   } catch {
     return {};
   }

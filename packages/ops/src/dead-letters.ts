@@ -1,4 +1,4 @@
-import type { IHeaders } from 'kafkajs';
+import type { RecordHeaders as IHeaders } from '@wabus/kafka';
 import { decodeEvent, type WhatsAppEvent } from '@wabus/events';
 import { DLQ_HEADERS } from '@wabus/kafka';
 import type { LogRecord } from './scan-topics.ts';

@@ -1,4 +1,4 @@
-import type { Admin, Kafka } from 'kafkajs';
+import type { KafkaAdmin as Admin, KafkaClient as Kafka } from '@wabus/kafka';
 import { createProducer } from '@wabus/kafka';
 import { ledgerMessage } from './action-ledger.ts';
 import type { DeadLetter } from './dead-letters.ts';

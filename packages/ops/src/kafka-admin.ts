@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import type { Admin, Kafka } from 'kafkajs';
+import type { KafkaAdmin as Admin, KafkaClient as Kafka } from '@wabus/kafka';
 import { OpsError } from './errors.ts';
 
 /** Resolves with the error of a TCP connection to host:port that fails or takes longer than `timeoutMs`, else null. */

@@ -1,4 +1,4 @@
-import type { Admin, Kafka } from 'kafkajs';
+import type { KafkaAdmin as Admin, KafkaClient as Kafka } from '@wabus/kafka';
 import { foldLedger, type Ledger } from './action-ledger.ts';
 import { parseDeadLetter, type DeadLetter } from './dead-letters.ts';
 import { requireTopics } from './kafka-admin.ts';

@@ -3,7 +3,7 @@
 // folds events into Mongo like the real services do (packages/dedup) and that has a "bug" a test can fix.
 import type { TestContext } from 'node:test';
 import type { AddressInfo } from 'node:net';
-import type { Kafka } from 'kafkajs';
+import type { KafkaClient as Kafka } from '@wabus/kafka';
 import { MongoClient } from 'mongodb';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';

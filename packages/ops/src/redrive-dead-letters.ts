@@ -1,4 +1,4 @@
-import type { Admin, Kafka } from 'kafkajs';
+import type { KafkaAdmin as Admin, KafkaClient as Kafka } from '@wabus/kafka';
 import { createProducer, keyPartition, type ProduceMessage, type Producer } from '@wabus/kafka';
 import { ledgerMessage, type LedgerAction } from './action-ledger.ts';
 import { REDRIVE_OF_HEADER, type DeadLetter } from './dead-letters.ts';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Admin, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import type { KafkaAdmin as Admin, RecordHeaders as IHeaders, KafkaClient as Kafka, FetchedMessage as KafkaMessage } from '@wabus/kafka';
 import { headerText } from '@wabus/kafka';
 import { OpsError } from './errors.ts';
 

@@ -1,5 +1,5 @@
 // Dead letters for tests, made the way the consumer runtime makes them (packages/kafka deadLetterMessage).
-import type { IHeaders } from 'kafkajs';
+import type { RecordHeaders as IHeaders } from '@wabus/kafka';
 import { explodeWebhook, type WhatsAppEvent } from '@wabus/events';
 import { deadLetterMessage, EventRejectedError, type ProduceMessage } from '@wabus/kafka';
 import { headerText } from '@wabus/kafka';

@@ -1,4 +1,4 @@
-import kafkajs, { type Admin, type Kafka, type PartitionMetadata } from 'kafkajs';
+import { keyPartition, type KafkaAdmin as Admin, type KafkaClient as Kafka, type PartitionInfo as PartitionMetadata } from '@wabus/kafka';
 import { decodeEvent, type WhatsAppEvent } from '@wabus/events';
 import { foldLedger, statusOf, type DeadLetterStatus, type LedgerAction } from './action-ledger.ts';
 import { groupsOnTopic } from './consumer-groups.ts';
@@ -7,7 +7,6 @@ import { OpsError } from './errors.ts';
 import { existingTopics, requireTopics } from './kafka-admin.ts';
 import { scanTopics, type LogRecord } from './scan-topics.ts';
 
-const { Partitioners } = kafkajs;
 
 export interface TraceOptions {
   /** An event id (hex sha256) or a WhatsApp message id (wamid: matches the message and every status of it). */
@@ -84,7 +83,7 @@ export async function traceEvent(kafka: Kafka, admin: Admin, o: TraceOptions): P
   const [meta] = (await admin.fetchTopicMetadata({ topics: [o.topic] })).topics;
   const partitionMetadata = (meta?.partitions ?? []) as PartitionMetadata[];
   const allPartitions = partitionMetadata.map((p) => p.partitionId).sort((a, b) => a - b);
-  const partitions = o.key === undefined ? allPartitions : [Partitioners.DefaultPartitioner()({ topic: o.topic, partitionMetadata, message: { key: o.key, value: null } })];
+  const partitions = o.key === undefined ? allPartitions : [keyPartition(o.key, partitionMetadata.length)];
 
   const found: { record: LogRecord; event: WhatsAppEvent | null; decodeError: string | null }[] = [];
   await scanTopics(

@@ -1,4 +1,4 @@
-import type { Admin, Kafka } from 'kafkajs';
+import type { KafkaAdmin as Admin, KafkaClient as Kafka } from '@wabus/kafka';
 import { headerText } from '@wabus/kafka';
 
 export interface ReadRecord {

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { Kafka } from 'kafkajs';
+import type { KafkaClient as Kafka } from '@wabus/kafka';
 import { fetchGroupOffsets } from '@wabus/kafka';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));

@@ -1,6 +1,6 @@
 import type { TestContext } from 'node:test';
 import { pino } from 'pino';
-import type { Kafka } from 'kafkajs';
+import type { KafkaClient as Kafka } from '@wabus/kafka';
 import { loadConsumerConfig, type ConsumerService } from '@wabus/consumer-service';
 import { createKafka } from '@wabus/kafka';
 import { createEventTopics, produceRecords, stopAfterTest, testDatabase as testDatabaseFor, testEnv, uniqueName, type RecordToProduce } from '@wabus/testing';

@@ -3,7 +3,7 @@
 import type { TestContext } from 'node:test';
 import { BSON, MongoClient, type Db, type Document } from 'mongodb';
 import { pino } from 'pino';
-import type { Kafka } from 'kafkajs';
+import type { KafkaClient as Kafka } from '@wabus/kafka';
 import { loadConsumerConfig, type ConsumerService } from '@wabus/consumer-service';
 import { encodeEvent, explodeWebhook, type WhatsAppEvent } from '@wabus/events';
 import { createProducer, createKafka } from '@wabus/kafka';

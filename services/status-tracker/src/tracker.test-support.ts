@@ -1,7 +1,7 @@
 import type { TestContext } from 'node:test';
 import type { Db } from 'mongodb';
 import { pino } from 'pino';
-import type { Kafka } from 'kafkajs';
+import type { KafkaClient as Kafka } from '@wabus/kafka';
 import { loadConsumerConfig } from '@wabus/consumer-service';
 import { contentHash } from '@wabus/dedup';
 import { decodeEvent } from '@wabus/events';

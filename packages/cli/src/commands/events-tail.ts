@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { IHeaders } from 'kafkajs';
+import type { RecordHeaders as IHeaders } from '@wabus/kafka';
 import { decodeEvent } from '@wabus/events';
 import { cliKafka } from '../kafka-target.ts';
 import { positiveInt, UsageError } from '../usage-error.ts';

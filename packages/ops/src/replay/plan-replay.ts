@@ -1,4 +1,4 @@
-import type { Kafka } from 'kafkajs';
+import type { KafkaClient as Kafka } from '@wabus/kafka';
 import { describeGroup, fetchGroupOffsets, formatReplayMark, isKafkaError, parseReplayMark, setGroupOffsets, type GroupOffset, type GroupState } from '@wabus/kafka';
 import { connectAdmin, requireTopics } from '../kafka-admin.ts';
 import { OpsError } from '../errors.ts';

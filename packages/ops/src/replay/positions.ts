@@ -1,4 +1,4 @@
-import type { Admin } from 'kafkajs';
+import type { KafkaAdmin as Admin } from '@wabus/kafka';
 import { OpsError } from '../errors.ts';
 
 /** Where a replay starts on each partition. */

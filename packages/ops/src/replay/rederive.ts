@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kafka } from 'kafkajs';
+import type { KafkaClient as Kafka } from '@wabus/kafka';
 import { encodeEvent, eventRecord, explodeWebhook, RECORD_HEADERS, type EventRecord } from '@wabus/events';
 import { createProducer, REPLAY_HEADER } from '@wabus/kafka';
 import { connectAdmin, requireTopics } from '../kafka-admin.ts';

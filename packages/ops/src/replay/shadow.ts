@@ -1,4 +1,4 @@
-import type { Kafka } from 'kafkajs';
+import type { KafkaClient as Kafka } from '@wabus/kafka';
 import { OpsError } from '../errors.ts';
 import { connectAdmin } from '../kafka-admin.ts';
 import { executeReplayPlan, replayProgress, type ReplayPlan, type ReplayProgress } from './plan-replay.ts';
