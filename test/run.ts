@@ -1,17 +1,19 @@
 /**
- * The one test command: `pnpm test` (all tiers), `pnpm test:unit|int|e2e`.
+ * The one test command: `pnpm test` (all tiers), `pnpm test:unit|int|e2e|cluster`.
  * Integration and e2e tiers need Kafka and the store: unless KAFKA_BROKERS and MONGODB_URI are set, this starts
- * the `test` infra profile (in-memory store, fresh Kafka log), runs the tests, and stops what it started.
+ * the `test` infra profile (in-memory store, fresh Kafka log), runs the tests, and stops what it started. The
+ * cluster tier (`*.cluster.test.ts`) does the same with the `cluster` profile (three brokers) unless KAFKA_BROKERS
+ * is set.
  * Node 20's test runner takes no globs, so the files are collected here.
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { infraStatus, startInfra, stopInfra } from '@wabus/infra';
+import { infraStatus, startInfra, stopInfra, type Profile } from '@wabus/infra';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const tiers = { unit: '.unit.test.ts', int: '.int.test.ts', e2e: '.e2e.test.ts' } as const;
+const tiers = { unit: '.unit.test.ts', int: '.int.test.ts', e2e: '.e2e.test.ts', cluster: '.cluster.test.ts' } as const;
 type Tier = keyof typeof tiers;
 
 function collect(dir: string, suffixes: string[], out: string[] = []): string[] {
@@ -25,32 +27,55 @@ function collect(dir: string, suffixes: string[], out: string[] = []): string[] 
 }
 
 const arg = process.argv[2] ?? 'all';
-const selected: Tier[] = arg === 'all' ? ['unit', 'int', 'e2e'] : arg in tiers ? [arg as Tier] : [];
+const selected: Tier[] = arg === 'all' ? (Object.keys(tiers) as Tier[]) : arg in tiers ? [arg as Tier] : [];
 if (selected.length === 0) {
-  console.error(`usage: node test/run.ts [all|unit|int|e2e] (got ${arg})`);
+  console.error(`usage: node test/run.ts [all|${Object.keys(tiers).join('|')}] (got ${arg})`);
   process.exit(2);
 }
-const files = ['packages', 'services', 'infra', 'bench', 'test'].flatMap((d) => collect(join(root, d), selected.map((t) => tiers[t]))).sort();
-const needsInfra = selected.some((t) => t !== 'unit');
 
-let startedHere = false;
-const env = { ...process.env };
-if (needsInfra) {
-  const before = await infraStatus({ profile: 'test' });
-  const r = await startInfra({ profile: 'test', log: (m) => console.error(`[infra] ${m}`) });
-  startedHere = before.kafka.state === 'stopped' || before.mongo.state === 'stopped';
-  env['KAFKA_BROKERS'] = r.kafkaBrokers.join(',');
-  env['MONGODB_URI'] = r.mongoUri;
-  // Tests that stop the broker on purpose may do so only with one this profile runs, never an external cluster.
-  if (r.kafka.state !== 'external') env['WABUS_INFRA_PROFILE'] = 'test';
+/**
+ * One test process per infra profile, one after the other: unit, integration and e2e files on the `test` profile
+ * (one broker), the cluster tier on the `cluster` profile (three brokers, started once the test profile is stopped:
+ * two Kafka profiles at once would share 2 cores). Unit files alone need no infra.
+ */
+interface Run {
+  profile: Profile | undefined;
+  tiers: Tier[];
+}
+const single = selected.filter((t) => t !== 'cluster');
+const runs: Run[] = [
+  ...(single.length > 0 ? [{ profile: single.some((t) => t !== 'unit') ? ('test' as const) : undefined, tiers: single }] : []),
+  ...(selected.includes('cluster') ? [{ profile: 'cluster' as const, tiers: ['cluster' as const] }] : []),
+];
+
+async function run({ profile, tiers: runTiers }: Run): Promise<number> {
+  const files = ['packages', 'services', 'infra', 'bench', 'test'].flatMap((d) => collect(join(root, d), runTiers.map((t) => tiers[t]))).sort();
+  let startedHere = false;
+  const env = { ...process.env };
+  if (profile !== undefined) {
+    const before = await infraStatus({ profile });
+    const r = await startInfra({ profile, log: (m) => console.error(`[infra] ${m}`) });
+    startedHere = [before.kafka.state, before.mongo.state].some((s) => s === 'stopped' || s === 'degraded');
+    env['KAFKA_BROKERS'] = r.kafkaBrokers.join(',');
+    env['MONGODB_URI'] = r.mongoUri;
+    // Tests that stop a broker on purpose may do so only with one this profile runs, never an external cluster.
+    if (r.kafka.state !== 'external') env['WABUS_INFRA_PROFILE'] = profile;
+  }
+  // One file at a time: integration tests share one broker, and some stop it on purpose (fault tests).
+  const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-force-exit', '--test-concurrency=1', '--test-reporter=spec', ...files], {
+    cwd: root,
+    env,
+    stdio: 'inherit',
+  });
+  const code: number = await new Promise((resolve) => child.on('exit', (c, s) => resolve(c ?? (s ? 1 : 0))));
+  if (profile !== undefined && startedHere && !process.env['WABUS_KEEP_INFRA']) await stopInfra({ profile });
+  return code;
 }
 
-// One file at a time: integration tests share one broker, and some stop it on purpose (fault tests).
-const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-force-exit', '--test-concurrency=1', '--test-reporter=spec', ...files], {
-  cwd: root,
-  env,
-  stdio: 'inherit',
-});
-const code: number = await new Promise((resolve) => child.on('exit', (c, s) => resolve(c ?? (s ? 1 : 0))));
-if (startedHere && !process.env['WABUS_KEEP_INFRA']) await stopInfra({ profile: 'test' });
-process.exit(code);
+let exitCode = 0;
+for (const r of runs) {
+  // A failing run does not stop the next: CI reports every tier.
+  const code = await run(r);
+  if (exitCode === 0) exitCode = code;
+}
+process.exit(exitCode);

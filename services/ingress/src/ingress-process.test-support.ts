@@ -1,0 +1,68 @@
+import { createHmac } from 'node:crypto';
+import { createServer } from 'node:net';
+import type { TestContext } from 'node:test';
+import { spawnServiceProcess, waitUntil, type ServiceProcess } from '@wabus/testing';
+
+const SECRET = 'cluster-test-app-secret';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+export interface IngressProcess {
+  /** `http://127.0.0.1:<port>` */
+  base: string;
+  service: ServiceProcess;
+  /** POSTs a correctly signed body to /webhook, the way Meta does. */
+  post(body: Buffer): Promise<Response>;
+}
+
+/**
+ * The real ingress (`services/ingress/src/main.ts`) as its own process, on `brokers` and the given topics, with its
+ * defaults but for the acknowledgement deadline; resolves once /readyz answers 200. Killed after the test if still
+ * running. What the tests see of it is its public surface: HTTP answers, and what is on the topics.
+ */
+export async function startIngressProcess(
+  t: TestContext,
+  opts: { brokers: string[]; rawTopic: string; eventsTopic: string; ackTimeoutMs?: number },
+): Promise<IngressProcess> {
+  const port = await freePort();
+  const service = spawnServiceProcess(t, new URL('./main.ts', import.meta.url), {
+    INGRESS_HOST: '127.0.0.1',
+    INGRESS_PORT: String(port),
+    WHATSAPP_APP_SECRETS: SECRET,
+    WHATSAPP_VERIFY_TOKEN: 'cluster-test-verify-token',
+    KAFKA_BROKERS: opts.brokers.join(','),
+    WABUS_RAW_TOPIC: opts.rawTopic,
+    WABUS_EVENTS_TOPIC: opts.eventsTopic,
+    INGRESS_ACK_TIMEOUT_MS: String(opts.ackTimeoutMs ?? 5_000),
+    LOG_LEVEL: 'warn',
+    OTEL_TRACES_EXPORTER: 'none',
+  });
+  const base = `http://127.0.0.1:${port}`;
+  await waitUntil(
+    () => `ingress ready at ${base}/readyz; its output:\n${service.output().slice(-3_000)}`,
+    async () => {
+      if (!service.running()) throw new Error(`ingress exited during start-up:\n${service.output().slice(-3_000)}`);
+      return fetch(`${base}/readyz`).then(
+        (r) => r.status === 200,
+        () => false,
+      );
+    },
+    { timeoutMs: 30_000, intervalMs: 200 },
+  );
+  const post = (body: Buffer) =>
+    fetch(`${base}/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` },
+      body,
+    });
+  return { base, service, post };
+}
