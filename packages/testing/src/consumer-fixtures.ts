@@ -48,3 +48,11 @@ export function testDatabase(t: TestContext, opts: { prefix: string; uri?: strin
   });
   return name;
 }
+
+/** A client on the shared test store, closed after the test: for reading what service processes wrote. */
+export async function testMongoClient(t: TestContext, uri = testEnv().mongoUri): Promise<MongoClient> {
+  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 5_000 });
+  await client.connect();
+  t.after(() => client.close());
+  return client;
+}
