@@ -22,6 +22,8 @@ export interface IngressProcess {
   service: ServiceProcess;
   /** POSTs a correctly signed body to /webhook, the way Meta does. */
   post(body: Buffer): Promise<Response>;
+  /** Its first `n` log lines at level error or above (pino level ≥ 50): why it refused something. */
+  errorLines(n: number): string[];
 }
 
 /**
@@ -64,5 +66,12 @@ export async function startIngressProcess(
       headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` },
       body,
     });
-  return { base, service, post };
+  const errorLines = (n: number) =>
+    service
+      .output()
+      .split('\n')
+      .filter((l) => /^\{"level":(5|6)\d/.test(l))
+      .slice(0, n)
+      .map((l) => (l.length > 1_500 ? `${l.slice(0, 1_500)}…` : l));
+  return { base, service, post, errorLines };
 }

@@ -34,6 +34,9 @@ test(
     const accepted = (phase: string) => traffic.answers().filter((a) => a.phase === phase && a.status === 200).length;
     await waitUntil('40 accepted before the kill', () => accepted('before') >= 40, { timeoutMs: 30_000 });
 
+    // With all three in sync nothing should be refused; if something was, the diagnostics say why.
+    const refusedBefore = traffic.answers().filter((a) => a.status !== 200).length;
+    const whyRefusedBefore = refusedBefore > 0 ? ingress.errorLines(2) : [];
     const leader = busiestLeader(await partitionReplicas(kafka, both), topics.eventsTopic);
     traffic.phase('leader-killed');
     const killedAt = Date.now();
@@ -62,6 +65,7 @@ test(
     const events = assertDelivered(answers, await countOnTopic(kafka, topics.eventsTopic));
     const raw = assertDelivered(answers, await countOnTopic(kafka, topics.rawTopic));
     t.diagnostic(JSON.stringify({ killed: leader, movedAfterMs, events, rawUnavailableStored: raw.unavailableStored }));
+    for (const line of whyRefusedBefore) t.diagnostic(`refused before the kill: ${line}`);
     assert.equal(events.byPhase['caught-up']!.unavailable, 0, 'with every replica in sync again, no webhook is refused');
     assert.equal(events.byPhase['restarting']?.unavailable ?? 0, 0, 'a broker rejoining does not make ingress refuse webhooks');
     assert.equal(events.byPhase['restarted']?.unavailable ?? 0, 0, 'nor does its catching up');

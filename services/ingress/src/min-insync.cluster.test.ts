@@ -35,6 +35,8 @@ test(
     const answersOf = (phase: string) => traffic.answers().filter((a) => a.phase === phase);
     await waitUntil('40 accepted with three brokers', () => answersOf('before').filter((a) => a.status === 200).length >= 40, { timeoutMs: 30_000 });
 
+    // With all three in sync nothing should be refused; if something was, the diagnostics say why.
+    const whyRefusedBefore = answersOf('before').some((a) => a.status !== 200) ? ingress.errorLines(2) : [];
     // The broker leading fewest partitions stays; the other two go, each with the leaderships it holds.
     const before = await partitionReplicas(kafka, both);
     const led = (node: number) => before.filter((p) => p.leader === node).length;
@@ -69,6 +71,7 @@ test(
     const events = assertDelivered(answers, await countOnTopic(kafka, topics.eventsTopic));
     const raw = assertDelivered(answers, await countOnTopic(kafka, topics.rawTopic));
     t.diagnostic(JSON.stringify({ survivor, stopped, isrWhileDown: oneInSync.map((p) => p.isr), events, rawUnavailableStored: raw.unavailableStored }));
+    for (const line of whyRefusedBefore) t.diagnostic(`refused before the stop: ${line}`);
     const whileDown = events.byPhase['two-down']!;
     assert.equal(whileDown.accepted, 0, 'no webhook acknowledged with a single replica in sync (min.insync.replicas 2)');
     assert.ok(whileDown.unavailable >= 20, 'every webhook posted with one broker left got 503');
