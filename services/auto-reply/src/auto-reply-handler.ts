@@ -8,7 +8,7 @@ import { decide, type DecidePolicy } from './decide.ts';
 import { executeReply, type ReplyExecutorDeps } from './execute-reply.ts';
 import { customerWrote } from './inbound-message.ts';
 import { groupBy, settleLimited } from './settle-limited.ts';
-import { ensureOutboxIndexes, outboxOf, surfacePending } from './outbox.ts';
+import { ensureOutboxIndexes, outboxOf, surfaceOrphans } from './outbox.ts';
 
 export interface AutoReplyHandlerOptions extends Omit<ReplyExecutorDeps, 'outbox' | 'observer' | 'maxAgeSeconds'> {
   policy: DecidePolicy;
@@ -18,9 +18,9 @@ export interface AutoReplyHandlerOptions extends Omit<ReplyExecutorDeps, 'outbox
 }
 
 /**
- * auto-reply's Kafka-facing code. At start-up (before any record): indexes, and pending outbox entries of a previous
- * process surfaced as `unknown`. Per batch: the conversations' states in one read; records grouped by key, each
- * key's records in offset order, different keys concurrently; each record decided from the state before it and,
+ * auto-reply's Kafka-facing code. At start-up (before any record): indexes. Per batch: outbox entries of its records
+ * left pending by a process that died surfaced as `unknown` (surfaceOrphans); the conversations' states in one read;
+ * records grouped by key, each key's records in offset order, different keys concurrently; each record decided from the state before it and,
  * for a reply, executed at most once through the outbox; the states written back in one bulk write.
  */
 export async function createAutoReplyHandler(db: Db, o: AutoReplyHandlerOptions): Promise<ConsumerHandler<WhatsAppEvent>> {
@@ -28,9 +28,6 @@ export async function createAutoReplyHandler(db: Db, o: AutoReplyHandlerOptions)
   const outbox = outboxOf(db);
   const conversations = conversationsOf(db);
   await ensureOutboxIndexes(outbox);
-  const surfaced = await surfacePending(outbox, new Date(o.now()));
-  observer.surfaced?.(surfaced);
-  if (surfaced > 0) o.log.warn({ count: surfaced }, 'replies pending when the last process stopped are now unknown (not retried: they may have been sent)');
   const deps: ReplyExecutorDeps = { ...o, outbox, observer, maxAgeSeconds: o.policy.maxAgeSeconds };
 
   async function handleBatch(records: ConsumedRecord<WhatsAppEvent>[], ctx: BatchContext) {
@@ -44,6 +41,12 @@ export async function createAutoReplyHandler(db: Db, o: AutoReplyHandlerOptions)
   }
 
   async function applyBatch(records: ConsumedRecord<WhatsAppEvent>[]) {
+    const messages = records.filter((r) => r.event.kind === 'message').map((r) => r.event.eventId);
+    const surfaced = await surfaceOrphans(outbox, messages, o.owner, new Date(o.now()));
+    if (surfaced > 0) {
+      observer.surfaced?.(surfaced);
+      o.log.warn({ count: surfaced }, 'replies left pending by a stopped process are now unknown (not retried: they may have been sent)');
+    }
     const wrote = new Map(records.map((r) => [r, customerWrote(r.event)]));
     const ids = [...new Set([...wrote.values()].flatMap((w) => (w ? [conversationId(w.phoneNumberId, w.customerId)] : [])))];
     const states = await loadConversations(conversations, ids);

@@ -18,7 +18,7 @@ export interface AutoReplyObserver {
   completed?(state: Exclude<OutboxState, 'pending'>, code?: string): void;
   /** A call refused by a rate limit (or never connected), to be retried. */
   refused?(code: string): void;
-  /** Pending entries turned `unknown` at start-up. */
+  /** Pending entries of a stopped process turned `unknown` when their records came again. */
   surfaced?(n: number): void;
   /**
    * Every Graph API call, by its outcome; `code` is Meta's `error.code` (or the transport's, e.g. ECONNREFUSED) for

@@ -30,7 +30,7 @@ export interface OutboxEntry {
   reply?: { wamid: string; acceptedAt: Date };
   /** failed: why; pending: the last refusal. */
   error?: GraphErrorInfo & { reason?: 'retries_exhausted' };
-  unknown?: { reason: 'timeout' | 'connection_lost' | 'unreadable_answer' | 'pending_at_startup'; detail: string; at: Date };
+  unknown?: { reason: 'timeout' | 'connection_lost' | 'unreadable_answer' | 'orphaned'; detail: string; at: Date };
   /** The process that decided, then the one that made the last claim (a random id per process). */
   owner: string;
   /** Token of the last successful claim: tells a caller whose claim write failed whether it landed anyway. */
@@ -98,13 +98,24 @@ export async function recordMarkAsRead(outbox: Collection<OutboxEntry>, id: stri
 }
 
 /**
- * At start-up: entries still pending were being decided or called when the last process died. The call may have
- * left, so they are not retried: they become `unknown`, for a person to look at (attempts 0: it certainly did not).
+ * Entries of these inbound events still pending under another process's claim, found when their records came to
+ * this process again: that process stopped before it recorded the outcome. The call may have left, so they are not
+ * retried: they become `unknown`, for a person to look at (attempts 0: it certainly did not).
+ *
+ * Why "another process's pending entry of a record I hold" means it died: a record comes to a second process only
+ * after its partition moved (or as Meta's duplicate, later on the same partition), and the group moves a partition
+ * only once its live owner has finished the batch in hand (an eager rebalance waits for every member to rejoin) and
+ * a batch finishes only with every outcome recorded. The records of a dead process's pending entries were not
+ * committed, so they always come again. An owner that is alive after all (expelled from the group while stalled)
+ * still records its outcome over the `unknown` (completeEntry), and only its next claim fails: it sends nothing
+ * more. Entries this process owns are its own insert whose acknowledgement was lost (the claim decides; see
+ * executeReply). Not a sweep at start-up: with several instances, that turned the entries of live ones `unknown`.
  */
-export async function surfacePending(outbox: Collection<OutboxEntry>, now: Date): Promise<number> {
+export async function surfaceOrphans(outbox: Collection<OutboxEntry>, eventIds: readonly string[], owner: string, now: Date): Promise<number> {
+  if (eventIds.length === 0) return 0;
   const res = await outbox.updateMany(
-    { state: 'pending' },
-    { $set: { state: 'unknown', unknown: { reason: 'pending_at_startup', detail: 'pending when the service started: the previous process stopped before recording the outcome', at: now }, updatedAt: now } },
+    { _id: { $in: [...eventIds] }, state: 'pending', owner: { $ne: owner } },
+    { $set: { state: 'unknown', unknown: { reason: 'orphaned', detail: 'pending when its record came again: the process that claimed it stopped before recording the outcome', at: now }, updatedAt: now } },
   );
   return res.modifiedCount;
 }

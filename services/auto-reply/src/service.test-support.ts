@@ -1,8 +1,9 @@
 import type { TestContext } from 'node:test';
+import assert from 'node:assert/strict';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Kafka } from 'kafkajs';
+import type { KafkaClient as Kafka } from '@wabus/kafka';
 import { pino } from 'pino';
 import { createKafka } from '@wabus/kafka';
 import { startGraphApiStandIn, type GraphApiStandIn, type GraphRequest } from '@wabus/standins';
@@ -10,6 +11,7 @@ import { createEventTopics, produceRecords, stopAfterTest, testDatabase as testD
 import type { OutboxEntry } from './outbox.ts';
 import { OUTBOX_COLLECTION } from './outbox.ts';
 import { loadAutoReplyEnv, startAutoReply, type AutoReplyService } from './start-auto-reply.ts';
+import type { WorkloadMessage } from './workload.test-support.ts';
 
 export const TOKEN = 'auto-reply-test-token';
 export const testKafka = (): Kafka => createKafka({ brokers: testEnv().kafkaBrokers, clientId: 'auto-reply-test' });
@@ -91,4 +93,36 @@ export function repliesByInbound(requests: readonly GraphRequest[]): Map<string,
 export async function counter(service: AutoReplyService, name: string, labels: Record<string, string> = {}): Promise<number> {
   const metric = await service.metrics.registry.getSingleMetric(name)?.get();
   return metric?.values.filter((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l)).reduce((sum, v) => sum + v.value, 0) ?? 0;
+}
+
+/**
+ * The outbox after a crash or churn test, judged against what the Graph API stand-in accepted (a refused send
+ * reached nobody): never two replies to one message, none to one not eligible; every eligible message decided once;
+ * `sent` exactly when Meta accepted it, with its wamid; otherwise `unknown` because the process that claimed the
+ * call was killed (`orphaned`; `killed`: the owner ids of the killed processes, when the test knows them), and
+ * with no reply if it was never called. Returns the tallies.
+ */
+export function judgeOutbox(o: { outbox: readonly OutboxEntry[]; requests: readonly GraphRequest[]; messages: readonly WorkloadMessage[]; killed?: ReadonlySet<string> }): { sent: number; unknown: number; unknownButSent: number } {
+  const replies = repliesByInbound(o.requests.filter((r) => r.status === 200));
+  const eligible = o.messages.filter((m) => m.eligible);
+  for (const m of o.messages) assert.ok((replies.get(m.wamid)?.length ?? 0) <= (m.eligible ? 1 : 0), `${m.wamid}: never two replies, none when not eligible`);
+  assert.deepEqual(o.outbox.map((e) => e.inbound.wamid).sort(), eligible.map((m) => m.wamid).sort(), 'every eligible message decided exactly once');
+  const out = { sent: 0, unknown: 0, unknownButSent: 0 };
+  for (const e of o.outbox) {
+    const sent = replies.get(e.inbound.wamid) ?? [];
+    if (e.state === 'sent') {
+      assert.equal(sent.length, 1, `${e._id}: sent, and Meta accepted it once`);
+      assert.equal(e.reply?.wamid, sent[0]!.wamid);
+      out.sent++;
+      continue;
+    }
+    assert.equal(e.state, 'unknown', `${e._id}: ${e.state} (owner ${e.owner}, attempts ${e.attempts})`);
+    assert.equal(e.unknown?.reason, 'orphaned', `${e._id}: unknown for ${e.unknown?.reason}`);
+    if (o.killed) assert.ok(o.killed.has(e.owner), `${e._id}: unknown, but its owner ${e.owner} was not killed (attempts ${e.attempts}, ${sent.length} replies)`);
+    if (e.attempts === 0) assert.equal(sent.length, 0, `${e._id}: attempts 0, so the request certainly never left`);
+    out.unknown++;
+    if (sent.length === 1) out.unknownButSent++;
+  }
+  assert.equal(out.sent + out.unknown, eligible.length);
+  return out;
 }

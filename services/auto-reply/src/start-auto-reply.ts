@@ -41,7 +41,9 @@ export async function startAutoReply(o: { consumer: ConsumerConfig; config: Auto
     return sleep(ms);
   };
   const log = o.logger.child({ component: 'auto-reply' });
-  log.info({ rules: rules.rules.length, rulesFile: config.rulesFile, graph: config.graphBaseUrl, apiVersion: config.apiVersion }, 'rules loaded');
+  // This process's id in the outbox entries it decides and claims (`owner`): with several instances, which one it was.
+  const owner = randomUUID();
+  log.info({ owner, rules: rules.rules.length, rulesFile: config.rulesFile, graph: config.graphBaseUrl, apiVersion: config.apiVersion }, 'rules loaded');
 
   const service = await startConsumerService<WhatsAppEvent>({
     name: SERVICE_NAME,
@@ -56,7 +58,7 @@ export async function startAutoReply(o: { consumer: ConsumerConfig; config: Auto
         pacing: createPacer({ intervalMs: config.recipientIntervalMs, now, sleep: waiting('recipient') }),
         retry: { initialMs: config.retryInitialMs, maxMs: config.retryMaxMs },
         concurrency: config.concurrency,
-        owner: randomUUID(),
+        owner,
         now,
         sleep,
         log,
