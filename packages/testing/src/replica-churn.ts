@@ -1,8 +1,9 @@
+import type { TestContext } from 'node:test';
 import type { KafkaClient as Kafka } from '@wabus/kafka';
 import { describeGroup } from '@wabus/kafka';
 import type { Rng } from '@wabus/simulator';
-import { waitUntil, type ServiceProcess } from './service-process.ts';
-import type { RecordToProduce } from './consumer-fixtures.ts';
+import { spawnServiceProcess, waitUntil, type ServiceProcess } from './service-process.ts';
+import { produceRecords, type RecordToProduce } from './consumer-fixtures.ts';
 import { shuffle } from './ingress-records.ts';
 
 /**
@@ -47,10 +48,9 @@ export interface ReplicaChurnOptions {
    */
   records: readonly RecordToProduce[];
   backlogShare?: number;
-  /** Appends records to the topic (produceRecords), in order. */
-  produce: (records: readonly RecordToProduce[]) => Promise<void>;
-  /** Starts instance `n` as its own process (spawnServiceProcess). */
-  start: (n: number) => ServiceProcess;
+  /** The service's entry point (its `src/main.ts`) and environment: every instance is `spawnServiceProcess(t, entry, env)`. */
+  entry: URL;
+  env: Record<string, string | undefined>;
   /** The log message (`msg`, pino's JSON lines at level info) by which a started instance says it runs, e.g. `status-tracker running`. */
   runningMessage: string;
   /** Instances started together at first; the churn keeps between 1 and `maxReplicas` (default `replicas + 1`) running. */
@@ -80,12 +80,12 @@ export interface ReplicaChurn {
  * Stable, one member per running instance), then stops every instance with SIGTERM and expects exit code 0. An
  * instance that dies on its own fails it (a kill of a dead process throws).
  */
-export async function churnReplicas(o: ReplicaChurnOptions): Promise<ReplicaChurn> {
+export async function churnReplicas(t: TestContext, o: ReplicaChurnOptions): Promise<ReplicaChurn> {
   // One admin connection for the polls: a poll takes milliseconds, so a step lands close to its point.
   const admin = o.kafka.admin();
   await admin.connect();
   try {
-    return await churn(o, async () => {
+    return await churn(t, o, async () => {
       const [entry] = await admin.fetchOffsets({ groupId: o.groupId, topics: [o.topic] });
       return (entry?.partitions ?? []).reduce((sum, p) => sum + (Number(p.offset) > 0 ? BigInt(p.offset) : 0n), 0n);
     });
@@ -94,7 +94,7 @@ export async function churnReplicas(o: ReplicaChurnOptions): Promise<ReplicaChur
   }
 }
 
-async function churn(o: ReplicaChurnOptions, committed: () => Promise<bigint>): Promise<ReplicaChurn> {
+async function churn(t: TestContext, o: ReplicaChurnOptions, committed: () => Promise<bigint>): Promise<ReplicaChurn> {
   const max = o.maxReplicas ?? o.replicas + 1;
   const timeoutMs = o.timeoutMs ?? 90_000;
   const instances: ReplicaInstance[] = [];
@@ -105,7 +105,7 @@ async function churn(o: ReplicaChurnOptions, committed: () => Promise<bigint>): 
     const started: ReplicaInstance[] = [];
     for (let k = 0; k < count; k++) {
       const n = instances.length + 1;
-      const s: ReplicaInstance = { n, run: o.start(n), fate: 'running' };
+      const s: ReplicaInstance = { n, run: spawnServiceProcess(t, o.entry, o.env), fate: 'running' };
       instances.push(s);
       started.push(s);
     }
@@ -119,7 +119,7 @@ async function churn(o: ReplicaChurnOptions, committed: () => Promise<bigint>): 
 
   const total = BigInt(o.records.length);
   const backlog = Math.floor(o.records.length * (o.backlogShare ?? 0.4));
-  await o.produce(o.records.slice(0, backlog));
+  await produceRecords(o.kafka, o.topic, o.records.slice(0, backlog));
   let produced = backlog;
   const t0 = Date.now();
   await launch(o.replicas);
@@ -132,12 +132,13 @@ async function churn(o: ReplicaChurnOptions, committed: () => Promise<bigint>): 
     const action = pending.splice(at, 1)[0]!;
     const before = produced;
     produced = backlog + Math.floor(((o.records.length - backlog) * (i + 1)) / o.actions.length);
-    await o.produce(o.records.slice(before, produced));
+    await produceRecords(o.kafka, o.topic, o.records.slice(before, produced));
     // A seeded point in the middle half of what the group has not committed yet.
     const from = await committed();
     const target = from + BigInt(Math.floor((produced - Number(from)) * (0.25 + o.rng.next() * 0.5)));
     let now = 0n;
     await waitUntil(() => `committed offsets pass ${target} of ${produced} before step ${i + 1} (${action})\n${tail()}`, async () => (now = await committed()) >= target, { timeoutMs, intervalMs: 5 });
+    if (now >= BigInt(produced)) throw new Error(`step ${i + 1} (${action}) would find nothing pending: the instances drained ${produced} records before it (larger slices, or slower instances)`);
     const victim = o.rng.pick(running());
     const step: ChurnStep = { action, instance: victim.n, committed: now, produced: BigInt(produced), running: 0, ms: 0 };
     if (action === 'kill' || action === 'restart') {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeEvent } from '@wabus/events';
 import { createRng } from '@wabus/simulator';
-import { churnReplicas, databaseSnapshot, deliverItems, describeChurn, produceRecords, readTopic, spawnServiceProcess, testMongoClient, uniqueName } from '@wabus/testing';
+import { churnReplicas, databaseSnapshot, deliverItems, describeChurn, readTopic, testMongoClient, uniqueName } from '@wabus/testing';
 import { messageWorkload } from './message-workload.test-support.ts';
 import { createTopics, serviceEnv, startService } from './service.test-support.ts';
 
@@ -22,20 +22,19 @@ test('message-store: 3 replicas of one group, SIGKILLed, restarted, added and re
   // and the conversation writes too). A killed member holds its partitions until its session times out: 6 s, the minimum.
   const env = { ...serviceEnv(topics, { groupId, database, maxBatch: 5, sessionTimeoutMs: 6_000 }), LOG_LEVEL: 'info', WABUS_PARTITIONS_CONCURRENTLY: '1' };
 
-  const churn = await churnReplicas({
+  const churn = await churnReplicas(t, {
     kafka: topics.kafka,
     groupId,
     topic: topics.topic,
     records,
-    produce: (some) => produceRecords(topics.kafka, topics.topic, some),
-    start: () => spawnServiceProcess(t, MAIN, env),
+    entry: MAIN,
+    env,
     runningMessage: 'message-store running',
     replicas: 3,
     actions: ['kill', 'restart', 'add', 'remove', 'restart', 'kill', 'add'],
     rng: createRng('ms-replicas'),
   });
   t.diagnostic(`${total} records, ${wamids.size} messages; ${describeChurn(churn)}`);
-  assert.ok(churn.steps.every((s) => s.committed < s.produced), 'every step under load, with records pending');
 
   const clean = await startService(t, topics);
   await clean.runtime.whenApplied();
