@@ -32,6 +32,20 @@ export interface ClientProducerOptions {
 
 const utf8 = (s?: string | Buffer) => (s === undefined ? undefined : Buffer.isBuffer(s) ? s : Buffer.from(s));
 
+/** Header names are a handful of constants: each is encoded once (bounded, in case a caller makes names up). */
+function createHeaderKeyEncoder(limit = 256) {
+  const cache = new Map<string, Buffer>();
+  return (s?: string | Buffer) => {
+    if (s === undefined || Buffer.isBuffer(s)) return s;
+    let b = cache.get(s);
+    if (b === undefined) {
+      b = Buffer.from(s);
+      if (cache.size < limit) cache.set(s, b);
+    }
+    return b;
+  };
+}
+
 /** Java's murmur2 partitioner for keyed records; round-robin over partitions for records without a key. */
 function createPartitioner() {
   let next = 0;
@@ -57,7 +71,7 @@ export function createClientProducer(opts: ClientProducerOptions): ClientProduce
     retries: opts.retries === 'forever' ? true : opts.retries,
     retryDelay: opts.retries === 'forever' ? (_client, _op, attempt) => Math.min(5_000, opts.retryDelayMs * 2 ** Math.min(attempt, 10)) : opts.retryDelayMs,
     partitioner: createPartitioner(),
-    serializers: { key: utf8, value: utf8, headerKey: utf8, headerValue: utf8 },
+    serializers: { key: utf8, value: utf8, headerKey: createHeaderKeyEncoder(), headerValue: utf8 },
   });
 
   return {

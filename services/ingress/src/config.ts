@@ -1,9 +1,14 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { readConfig, str, int, bool, list, bytes, oneOf, ConfigError, type ConfigOf } from '@wabus/config';
 
 /** A configured app secret. Only the label is ever logged or written to Kafka, never the secret. */
 export interface AppSecret {
   label: string;
-  secret: Buffer;
+  /**
+   * The secret as a KeyObject, made once: on Node 24 an HMAC keyed by a Buffer costs about four times one keyed by
+   * a KeyObject (the key is imported anew on every call), ~15 µs of every webhook.
+   */
+  secret: KeyObject;
 }
 
 /**
@@ -16,7 +21,7 @@ export function parseAppSecrets(raw: string, env: string): AppSecret[] {
     const label = eq > 0 ? item.slice(0, eq).trim() : `secret#${i + 1}`;
     const secret = eq > 0 ? item.slice(eq + 1).trim() : item;
     if (secret.length === 0) throw new ConfigError(env, `entry ${i + 1} (${label}) has an empty secret`);
-    return { label, secret: Buffer.from(secret, 'utf8') };
+    return { label, secret: createSecretKey(Buffer.from(secret, 'utf8')) };
   });
 }
 

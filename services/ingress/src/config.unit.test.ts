@@ -14,7 +14,7 @@ test('given the required variables, then defaults fill the rest', () => {
 
 test('given labelled secrets for rotation, then each keeps its label', () => {
   const cfg = loadIngressConfig({ ...base, WHATSAPP_APP_SECRETS: 'old=aaa, new=bbb,ccc' });
-  assert.deepEqual(cfg.appSecrets.map((s) => [s.label, s.secret.toString()]), [['old', 'aaa'], ['new', 'bbb'], ['secret#3', 'ccc']]);
+  assert.deepEqual(cfg.appSecrets.map((s) => [s.label, s.secret.export().toString()]), [['old', 'aaa'], ['new', 'bbb'], ['secret#3', 'ccc']]);
 });
 
 test('given bad or missing variables, then start-up fails naming every one of them', () => {

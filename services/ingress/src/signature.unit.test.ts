@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey } from 'node:crypto';
 import { verifySignature } from './signature.ts';
 
 const secrets = [
-  { label: 'a', secret: Buffer.from('first') },
-  { label: 'b', secret: Buffer.from('second') },
+  { label: 'a', secret: createSecretKey(Buffer.from('first')) },
+  { label: 'b', secret: createSecretKey(Buffer.from('second')) },
 ];
 const body = Buffer.from('{"x":"caf\\u00e9"}');
 const hmac = (s: string, b: Buffer = body) => createHmac('sha256', s).update(b).digest('hex');
