@@ -53,10 +53,13 @@ test(
     );
 
     traffic.phase('restarting');
+    const restartedAt = Date.now();
     await startComponent(profile!, 'kafka', { node: leader });
     killed = undefined;
+    const registeredAfterMs = Date.now() - restartedAt;
     traffic.phase('restarted');
     await waitForPartitions(kafka, both, `broker ${leader} back in the ISR of every partition`, (p) => p.isr.length === 3, 90_000);
+    const inSyncAfterMs = Date.now() - restartedAt;
     traffic.phase('caught-up');
     await waitUntil('40 accepted once the broker caught up', () => accepted('caught-up') >= 40, { timeoutMs: 30_000 });
     const answers = await traffic.stop();
@@ -64,7 +67,7 @@ test(
 
     const events = assertDelivered(answers, await countOnTopic(kafka, topics.eventsTopic));
     const raw = assertDelivered(answers, await countOnTopic(kafka, topics.rawTopic));
-    t.diagnostic(JSON.stringify({ killed: leader, movedAfterMs, events, rawUnavailableStored: raw.unavailableStored }));
+    t.diagnostic(JSON.stringify({ killed: leader, movedAfterMs, registeredAfterMs, inSyncAfterMs, events, rawUnavailableStored: raw.unavailableStored }));
     for (const line of whyRefusedBefore) t.diagnostic(`refused before the kill: ${line}`);
     assert.equal(events.byPhase['caught-up']!.unavailable, 0, 'with every replica in sync again, no webhook is refused');
     assert.equal(events.byPhase['restarting']?.unavailable ?? 0, 0, 'a broker rejoining does not make ingress refuse webhooks');
