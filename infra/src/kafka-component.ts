@@ -34,15 +34,19 @@ function checkPorts(layout: KafkaLayout, markerFile: string): void {
 }
 
 /**
- * How a node's storage is bootstrapped: one node alone is a standalone quorum; a node of the cluster profile is
- * formatted with the cluster id and all three controllers that `quorumFile` records (the same on every node).
+ * How a node's storage is bootstrapped: one node alone is a standalone quorum; a node of a cluster being formatted
+ * anew gets the cluster id and all three controllers that `quorumFile` records (the same on every node). A cluster
+ * node found without data while the others keep theirs (its directory was removed) joins without claiming a voter's
+ * place (`--no-initial-controllers`, a new directory id): the quorum must not count an empty log as one of its
+ * voters (KIP-853); it becomes a voter again only through `kafka-metadata-quorum add-controller`.
  */
-function formatArgs(layout: KafkaLayout, quorumFile: string): { clusterId: string; quorum: string[] } {
+function formatArgs(layout: KafkaLayout, quorumFile: string, fresh: boolean): { clusterId: string; quorum: string[] } {
   if (layout.voters.length === 1) return { clusterId: randomKafkaUuid(), quorum: ['--standalone'] };
   const quorum = readKafkaQuorum(quorumFile);
   if (quorum === undefined) {
     throw new InfraError('INFRA_CONFIG_MISMATCH', `${quorumFile} is missing: start the whole cluster with startInfra first`, { quorumFile });
   }
+  if (!fresh) return { clusterId: quorum.clusterId, quorum: ['--no-initial-controllers'] };
   return { clusterId: quorum.clusterId, quorum: ['--initial-controllers', initialControllers(layout.voters, quorum)] };
 }
 
@@ -74,8 +78,8 @@ export function kafkaComponent(
       await copyFile(artifacts.log4jConfig, log4jConfig);
       if (existsSync(join(layout.logDir, 'meta.properties'))) return;
 
-      const { clusterId, quorum } = formatArgs(layout, quorumFile);
-      log(`formatting ${layout.logDir} (cluster id ${clusterId})`);
+      const { clusterId, quorum } = formatArgs(layout, quorumFile, fresh);
+      log(`formatting ${layout.logDir} (cluster id ${clusterId}${quorum[0] === '--no-initial-controllers' ? ', joining as an observer, not a voter' : ''})`);
       // -g (--ignore-formatted): a directory formatted by a concurrent or interrupted run is not an error.
       const args = [log4jFlag, '-cp', classPath, 'kafka.tools.StorageTool', 'format', ...quorum, '-g'];
       const result = await runCommand(java, [...args, '-t', clusterId, '-c', serverProperties], { env });
