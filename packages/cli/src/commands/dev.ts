@@ -9,8 +9,9 @@ import { applyTopics, createKafka, loadTopicDefinitions } from '@wabus/kafka';
 import { formatLogLine } from '../log-format.ts';
 import { defaultTopicsFile, repoRoot } from '../repo-paths.ts';
 
-export const devUsage = `wabus dev [--no-viewer]
-    start Kafka and the store (profile dev), apply the topics, start every service with readable logs,
+export const devUsage = `wabus dev [--no-viewer] [--topics F]
+    start Kafka and the store (profile dev), apply the topics (infra/topics.json, or F: infra/topics.cluster.json
+    on a replicated cluster named by KAFKA_BROKERS), start every service with readable logs,
     and print the webhook URL and verify token; Ctrl-C stops the services (infra keeps running: wabus infra down).
     Traces go to a local Jaeger (UI and API on 127.0.0.1:16686, built from the Go module proxy on first use and
     cached), unless OTEL_EXPORTER_OTLP_ENDPOINT points elsewhere or --no-viewer turns tracing off`;
@@ -81,13 +82,13 @@ function devTracing(noViewer: boolean, log: (m: string) => void): DevTracing {
 
 /** `argv` after `dev`; the CLI's entry point does not pass it yet, so it falls back to the process's own arguments. */
 export async function devCommand(argv: string[] = process.argv.slice(process.argv.indexOf('dev') + 1)): Promise<number> {
-  const { values } = parseArgs({ args: argv.filter((a) => a !== '--'), options: { 'no-viewer': { type: 'boolean', default: false } }, strict: true });
+  const { values } = parseArgs({ args: argv.filter((a) => a !== '--'), options: { 'no-viewer': { type: 'boolean', default: false }, topics: { type: 'string' } }, strict: true });
   const tracing = devTracing(values['no-viewer'], (m) => process.stderr.write(`[viewer] ${m}\n`));
   const infra = await startInfra({ profile: 'dev', log: (m) => process.stderr.write(`[infra] ${m}\n`) });
   const kafka = createKafka({ brokers: infra.kafkaBrokers, clientId: 'wabus-dev' });
   const admin = kafka.admin();
   await admin.connect();
-  const report = await applyTopics(admin, await loadTopicDefinitions(defaultTopicsFile));
+  const report = await applyTopics(admin, await loadTopicDefinitions(values.topics ?? defaultTopicsFile));
   await admin.disconnect();
   for (const t of report.created) console.log(`[topics] created ${t}`);
   for (const d of report.drift) console.log(`[topics] DRIFT ${d.topic}: ${d.setting} is ${d.actual}, defined as ${d.expected}`);
