@@ -27,6 +27,22 @@ export function workerStart(entry: URL, resolve: (specifier: string) => string):
   return { script: `require(${tsx}).register(); require(${JSON.stringify(fileURLToPath(entry))});`, eval: true };
 }
 
+const PASSED_ON = /^(--import|--require|-r|--conditions|-C|--enable-source-maps|--no-warnings|--no-deprecation|--experimental-[\w-]+)(=|$)/;
+
+/** The flags of this process a worker gets: those of PASSED_ON, each with its value when it takes one. */
+export function workerExecArgv(execArgv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i]!;
+    const m = PASSED_ON.exec(arg);
+    if (m === null) continue;
+    out.push(arg);
+    const takesValue = ['--import', '--require', '-r', '--conditions', '-C'].includes(m[1]!);
+    if (takesValue && m[2] === '' && i + 1 < execArgv.length) out.push(execArgv[++i]!);
+  }
+  return out;
+}
+
 /**
  * A SpanExporter that hands each batch, as plain data, to a worker thread running the SDK's OTLP/HTTP protobuf
  * exporter, so that serializing a batch (about 6 ms for 2,048 spans) and sending it leave the event loop. The copy to
@@ -45,8 +61,11 @@ export class WorkerSpanExporter implements SpanExporter {
 
   constructor(entry: URL = new URL('./span-export-worker.ts', import.meta.url)) {
     const start = workerStart(entry, createRequire(import.meta.url).resolve);
-    // --input-type (node -e) would make the bootstrap an ES module, without require.
-    const execArgv = process.execArgv.filter((arg) => !arg.startsWith('--input-type'));
+    // Only flags that shape module loading and diagnostics pass on. A worker refuses process-wide flags
+    // (ERR_WORKER_INVALID_EXEC_ARGV), and Node 24's `node --test` hands each test file's process a long list of them
+    // (--stack-trace-limit, --v8-pool-size, --tls-cipher-list, …); --input-type (node -e) would make the bootstrap
+    // an ES module, without require.
+    const execArgv = workerExecArgv(process.execArgv);
     this.#worker = new Worker(start.script, { eval: start.eval, execArgv });
     this.#worker.unref();
     this.#worker.on('message', (reply: WorkerReply) => {
