@@ -32,3 +32,17 @@ export function errorCode(err: unknown): string {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : typeof code === 'number' ? `E${code}` : 'WABUS_UNCLASSIFIED';
 }
+
+/**
+ * The group coordinator's answer that this member's generation is over: expelled after its session timed out (a
+ * process frozen longer than the session timeout), or a rebalance under way. Nothing it does for the old assignment
+ * can be committed any more, so retrying cannot help. kafkajs wraps the protocol error (`cause`) when it gives up.
+ */
+const GENERATION_OVER = new Set(['UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION', 'REBALANCE_IN_PROGRESS', 'FENCED_INSTANCE_ID']);
+
+export function isGenerationOver(err: unknown): boolean {
+  for (let e = err as { type?: unknown; cause?: unknown } | null, depth = 0; e && depth < 3; e = e.cause as typeof e, depth++) {
+    if (typeof e.type === 'string' && GENERATION_OVER.has(e.type)) return true;
+  }
+  return false;
+}

@@ -5,7 +5,7 @@ import { silentLog, type LogSink } from '../client.ts';
 import { headerText } from '../header-text.ts';
 import type { ProduceMessage } from '../produce-types.ts';
 import { createProducer } from '../producer.ts';
-import { errorCode, isPermanent } from './classify-error.ts';
+import { errorCode, isGenerationOver, isPermanent } from './classify-error.ts';
 import { createConsumerTracing, type RecordOutcome } from './consumer-tracing.ts';
 import type { ConsumedRecord, ConsumerHandler, ConsumerObserver, ConsumerStatus } from './consumer-types.ts';
 import { deadLetterMessage } from './dead-letter.ts';
@@ -171,6 +171,9 @@ export async function runConsumer<E>(opts: RunConsumerOptions<E>): Promise<Consu
         return result;
       } catch (err) {
         if (isPermanent(err)) throw err;
+        // The group went on without this member (it froze past its session, or a rebalance began): give the chunk up,
+        // so that kafkajs rejoins; the partition's owner applies its records again (the handler is idempotent).
+        if (isGenerationOver(err)) return ABORTED;
         const delay = Math.min(maxMs, initialMs * 2 ** Math.min(attempt, 20)) * (0.8 + Math.random() * 0.4);
         if (!st.paused) obs.paused?.(partition, true);
         st.paused = true;
