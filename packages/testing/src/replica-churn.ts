@@ -9,9 +9,11 @@ import { shuffle } from './ingress-records.ts';
 /**
  * What the churn does to the instances of one consumer group: `kill` SIGKILLs one (a crash nobody replaces),
  * `restart` SIGKILLs one and starts a replacement (a crash the orchestrator replaces), `add` starts one more
- * (scale up), `remove` SIGTERMs one and expects it to leave cleanly (scale down, exit 0).
+ * (scale up), `remove` SIGTERMs one and expects it to leave cleanly (scale down, exit 0), `freeze` SIGSTOPs one
+ * until the group has expelled it and given its partitions to the others, then SIGCONTs it (a long GC pause, a
+ * frozen VM): it wakes up in the middle of a batch that is no longer its own, and must find its way back.
  */
-export type ChurnAction = 'kill' | 'restart' | 'add' | 'remove';
+export type ChurnAction = 'kill' | 'restart' | 'add' | 'remove' | 'freeze';
 
 /** One instance, numbered 1, 2, 3… in start order. */
 export interface ReplicaInstance {
@@ -19,6 +21,8 @@ export interface ReplicaInstance {
   run: ServiceProcess;
   /** How it ended: SIGKILLed by the churn, or stopped with SIGTERM (by `remove` or at the end). */
   fate: 'running' | 'killed' | 'stopped';
+  /** Was frozen by the churn (and expelled from the group meanwhile). */
+  frozen: boolean;
 }
 
 export interface ChurnStep {
@@ -99,13 +103,17 @@ async function churn(t: TestContext, o: ReplicaChurnOptions, committed: () => Pr
   const timeoutMs = o.timeoutMs ?? 90_000;
   const instances: ReplicaInstance[] = [];
   const running = () => instances.filter((i) => i.fate === 'running');
+  const settled = async (members: number) => {
+    const g = await describeGroup(o.kafka, o.groupId);
+    return g.state === 'Stable' && g.members.length === members;
+  };
   const tail = () => running().map((i) => `--- instance ${i.n}:\n${i.run.output().slice(-1_500)}`).join('\n');
 
   const launch = async (count: number): Promise<ReplicaInstance[]> => {
     const started: ReplicaInstance[] = [];
     for (let k = 0; k < count; k++) {
       const n = instances.length + 1;
-      const s: ReplicaInstance = { n, run: spawnServiceProcess(t, o.entry, o.env), fate: 'running' };
+      const s: ReplicaInstance = { n, run: spawnServiceProcess(t, o.entry, o.env), fate: 'running', frozen: false };
       instances.push(s);
       started.push(s);
     }
@@ -133,9 +141,11 @@ async function churn(t: TestContext, o: ReplicaChurnOptions, committed: () => Pr
     const before = produced;
     produced = backlog + Math.floor(((o.records.length - backlog) * (i + 1)) / o.actions.length);
     await produceRecords(o.kafka, o.topic, o.records.slice(before, produced));
-    // A seeded point in the middle half of what the group has not committed yet.
+    // A seeded point in the middle half of what the group has not committed yet; a freeze right after the slice
+    // arrived, so that the instance frozen is in the middle of a batch.
     const from = await committed();
-    const target = from + BigInt(Math.floor((produced - Number(from)) * (0.25 + o.rng.next() * 0.5)));
+    const share = action === 'freeze' ? 0.02 + o.rng.next() * 0.08 : 0.25 + o.rng.next() * 0.5;
+    const target = from + BigInt(Math.floor((produced - Number(from)) * share));
     let now = 0n;
     await waitUntil(() => `committed offsets pass ${target} of ${produced} before step ${i + 1} (${action})\n${tail()}`, async () => (now = await committed()) >= target, { timeoutMs, intervalMs: 5 });
     if (now >= BigInt(produced)) throw new Error(`step ${i + 1} (${action}) would find nothing pending: the instances drained ${produced} records before it (larger slices, or slower instances)`);
@@ -146,7 +156,12 @@ async function churn(t: TestContext, o: ReplicaChurnOptions, committed: () => Pr
       victim.fate = 'killed';
       if (action === 'restart') step.replacement = (await launch(1))[0]!.n;
     } else if (action === 'remove') await stopCleanly(victim);
-    else step.instance = (await launch(1))[0]!.n;
+    else if (action === 'freeze') {
+      victim.run.child.kill('SIGSTOP');
+      victim.frozen = true;
+      await waitUntil(() => `the group expels frozen instance ${victim.n}\n${tail()}`, () => settled(running().length - 1), { timeoutMs, intervalMs: 100 }).finally(() => victim.run.child.kill('SIGCONT'));
+      await waitUntil(() => `instance ${victim.n}, woken up, rejoins the group\n${tail()}`, () => settled(running().length), { timeoutMs, intervalMs: 100 });
+    } else step.instance = (await launch(1))[0]!.n;
     step.running = running().length;
     step.ms = Date.now() - t0;
     steps.push(step);
@@ -154,14 +169,7 @@ async function churn(t: TestContext, o: ReplicaChurnOptions, committed: () => Pr
 
   await waitUntil(() => `the group commits all ${total} records\n${tail()}`, async () => (await committed()) === total, { timeoutMs, intervalMs: 100 });
   const drainedMs = Date.now() - t0;
-  await waitUntil(
-    () => `the group settles with ${running().length} members\n${tail()}`,
-    async () => {
-      const g = await describeGroup(o.kafka, o.groupId);
-      return g.state === 'Stable' && g.members.length === running().length;
-    },
-    { timeoutMs, intervalMs: 200 },
-  );
+  await waitUntil(() => `the group settles with ${running().length} members\n${tail()}`, () => settled(running().length), { timeoutMs, intervalMs: 200 });
   const settledMs = Date.now() - t0;
   await Promise.all(running().map((r) => stopCleanly(r)));
   return { steps, instances, drainedMs, settledMs };

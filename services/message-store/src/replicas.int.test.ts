@@ -8,7 +8,7 @@ import { createTopics, serviceEnv, startService } from './service.test-support.t
 
 const MAIN = new URL('./main.ts', import.meta.url);
 
-test('message-store: 3 replicas of one group, SIGKILLed, restarted, added and removed under load, end byte for byte like one clean run', { timeout: 240_000 }, async (t) => {
+test('message-store: 3 replicas of one group, SIGKILLed, restarted, added, removed and frozen (SIGSTOP past the session) under load, end byte for byte like one clean run', { timeout: 240_000 }, async (t) => {
   const topics = await createTopics(t, 6);
   // Meta-like delivery: conversations interleaved, reactions, edits and revokes often before their target, a share of bodies twice.
   const records = deliverItems(messageWorkload({ seed: 'replicas', items: 5_000, customers: 60 }), { seed: 'replicas-order', maxPerBody: 3 });
@@ -31,7 +31,7 @@ test('message-store: 3 replicas of one group, SIGKILLed, restarted, added and re
     env,
     runningMessage: 'message-store running',
     replicas: 3,
-    actions: ['kill', 'restart', 'add', 'remove', 'restart', 'kill', 'add'],
+    actions: ['kill', 'restart', 'add', 'remove', 'freeze', 'kill', 'add'],
     rng: createRng('ms-replicas'),
   });
   t.diagnostic(`${total} records, ${wamids.size} messages; ${describeChurn(churn)}`);

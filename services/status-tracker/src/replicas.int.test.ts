@@ -7,7 +7,7 @@ import { createTopics, expectedDocs, readDocs, startTracker, testDatabase, testK
 
 const MAIN = new URL('./main.ts', import.meta.url);
 
-test('status-tracker: 3 replicas of one group, SIGKILLed, restarted, added and removed under load, end with the documents of one clean run', { timeout: 240_000 }, async (t) => {
+test('status-tracker: 3 replicas of one group, SIGKILLed, restarted, added, removed and frozen (SIGSTOP past the session) under load, end with the documents of one clean run', { timeout: 240_000 }, async (t) => {
   const kafka = testKafka();
   // Meta-like delivery: conversations interleaved, statuses out of order, a share of bodies delivered twice.
   const records = deliver(statusWorkload({ seed: 'replicas', messages: 3_000 }), { seed: 'replicas-order', maxPerBody: 3 });
@@ -28,7 +28,7 @@ test('status-tracker: 3 replicas of one group, SIGKILLed, restarted, added and r
     env,
     runningMessage: 'status-tracker running',
     replicas: 3,
-    actions: ['kill', 'restart', 'add', 'remove', 'restart', 'kill', 'add'],
+    actions: ['kill', 'restart', 'add', 'remove', 'freeze', 'kill', 'add'],
     rng: createRng('st-replicas'),
   });
   t.diagnostic(`${total} records; ${describeChurn(churn)}`);
