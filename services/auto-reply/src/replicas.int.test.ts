@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRng } from '@wabus/simulator';
-import { churnReplicas, describeChurn, readTopic, testMongoClient, type ServiceProcess } from '@wabus/testing';
+import { churnReplicas, describeChurn, readTopic, testMongoClient, type ReplicaInstance, type ServiceProcess } from '@wabus/testing';
 import { OUTBOX_COLLECTION, type OutboxEntry } from './outbox.ts';
 import { inboundWorkload } from './workload.test-support.ts';
 import { createTopics, EVERYTHING_RULES, judgeOutbox, serviceEnv, standIn, testDatabase, testKafka, writeRules } from './service.test-support.ts';
@@ -15,7 +15,7 @@ function ownerOf(run: ServiceProcess): string {
   return owner;
 }
 
-test('auto-reply: 2 replicas of one group under churn (SIGKILLs, restarts, scale up and down): never two replies to one message, each eligible one answered once or unknown because its process died', { timeout: 240_000 }, async (t) => {
+test('auto-reply: 2 replicas of one group under churn (SIGKILLs, restarts, scale up and down, a freeze): never two replies to one message, each eligible one answered once or unknown because its process died', { timeout: 240_000 }, async (t) => {
   const kafka = testKafka();
   const rng = createRng('ar-replicas');
   const graph = await standIn(t);
@@ -47,14 +47,14 @@ test('auto-reply: 2 replicas of one group under churn (SIGKILLs, restarts, scale
     env,
     runningMessage: 'auto-reply running',
     replicas: 2,
-    actions: ['restart', 'kill', 'add', 'remove', 'restart', 'add'],
+    actions: ['restart', 'kill', 'add', 'remove', 'freeze', 'add'],
     rng: createRng('ar-churn'),
   });
   t.diagnostic(`${all.length} records, ${eligible.length} eligible messages; ${describeChurn(churn)}`);
-  const killed = new Set(churn.instances.filter((i) => i.fate === 'killed').map((i) => ownerOf(i.run)));
+  const owners = (which: (i: ReplicaInstance) => boolean) => new Set(churn.instances.filter(which).map((i) => ownerOf(i.run)));
 
   const outbox = await (await testMongoClient(t)).db(database).collection<OutboxEntry>(OUTBOX_COLLECTION).find().toArray();
-  const judged = judgeOutbox({ outbox, requests: graph.requests, messages, killed });
+  const judged = judgeOutbox({ outbox, requests: graph.requests, messages, killed: owners((i) => i.fate === 'killed'), frozen: owners((i) => i.frozen) });
   t.diagnostic(`${outbox.length} decisions: ${judged.sent} sent, ${judged.unknown} unknown (${judged.unknownButSent} of them did reach the Graph API); ${graph.requests.length} Graph API requests`);
   assert.equal((await readTopic(kafka, dlqTopic)).length, 0);
 });

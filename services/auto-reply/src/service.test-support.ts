@@ -99,10 +99,17 @@ export async function counter(service: AutoReplyService, name: string, labels: R
  * The outbox after a crash or churn test, judged against what the Graph API stand-in accepted (a refused send
  * reached nobody): never two replies to one message, none to one not eligible; every eligible message decided once;
  * `sent` exactly when Meta accepted it, with its wamid; otherwise `unknown` because the process that claimed the
- * call was killed (`orphaned`; `killed`: the owner ids of the killed processes, when the test knows them), and
- * with no reply if it was never called. Returns the tallies.
+ * call was SIGKILLed (`orphaned`) or frozen past its session (then also the outcome of its own call, which woke up on
+ * dead connections), and with no reply if it was never called. `killed` / `frozen`: owner ids of those processes,
+ * when the test knows them (else any owner may have died). Returns the tallies.
  */
-export function judgeOutbox(o: { outbox: readonly OutboxEntry[]; requests: readonly GraphRequest[]; messages: readonly WorkloadMessage[]; killed?: ReadonlySet<string> }): { sent: number; unknown: number; unknownButSent: number } {
+export function judgeOutbox(o: {
+  outbox: readonly OutboxEntry[];
+  requests: readonly GraphRequest[];
+  messages: readonly WorkloadMessage[];
+  killed?: ReadonlySet<string>;
+  frozen?: ReadonlySet<string>;
+}): { sent: number; unknown: number; unknownButSent: number } {
   const replies = repliesByInbound(o.requests.filter((r) => r.status === 200));
   const eligible = o.messages.filter((m) => m.eligible);
   for (const m of o.messages) assert.ok((replies.get(m.wamid)?.length ?? 0) <= (m.eligible ? 1 : 0), `${m.wamid}: never two replies, none when not eligible`);
@@ -117,8 +124,9 @@ export function judgeOutbox(o: { outbox: readonly OutboxEntry[]; requests: reado
       continue;
     }
     assert.equal(e.state, 'unknown', `${e._id}: ${e.state} (owner ${e.owner}, attempts ${e.attempts})`);
-    assert.equal(e.unknown?.reason, 'orphaned', `${e._id}: unknown for ${e.unknown?.reason}`);
-    if (o.killed) assert.ok(o.killed.has(e.owner), `${e._id}: unknown, but its owner ${e.owner} was not killed (attempts ${e.attempts}, ${sent.length} replies)`);
+    const frozen = o.frozen?.has(e.owner) ?? false;
+    if (!frozen) assert.equal(e.unknown?.reason, 'orphaned', `${e._id}: unknown for ${e.unknown?.reason}`);
+    if (o.killed) assert.ok(frozen || o.killed.has(e.owner), `${e._id}: unknown, but its owner ${e.owner} was neither killed nor frozen (attempts ${e.attempts}, ${sent.length} replies)`);
     if (e.attempts === 0) assert.equal(sent.length, 0, `${e._id}: attempts 0, so the request certainly never left`);
     out.unknown++;
     if (sent.length === 1) out.unknownButSent++;
