@@ -1,5 +1,5 @@
 import type { TestContext } from 'node:test';
-import type { Kafka } from 'kafkajs';
+import type { KafkaClient as Kafka } from '@wabus/kafka';
 import { MongoClient } from 'mongodb';
 import { createProducer } from '@wabus/kafka';
 import { testEnv, uniqueName } from './test-env.ts';

@@ -1,4 +1,4 @@
-import type { Kafka } from 'kafkajs';
+import type { KafkaClient as Kafka } from '@wabus/kafka';
 import { applyTopics, type TopicDefinition } from '@wabus/kafka';
 import { uniqueName } from './test-env.ts';
 
