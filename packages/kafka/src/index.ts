@@ -6,7 +6,7 @@ export type { KafkaErrorCode } from './errors.ts';
 export { createProduceBatcher } from './produce-batcher.ts';
 export type { ProduceBatcher, ProduceBatcherOptions, SendBatch } from './produce-batcher.ts';
 export { createProducer, sendGiveUpMs } from './producer.ts';
-export type { Producer, ProducerHealth, ProducerOptions } from './producer.ts';
+export type { Producer, ProducerHealth, ProducerOptions, ProducerStats } from './producer.ts';
 export { keyPartition } from './client-producer.ts';
 export type { ClientProducer } from './client-producer.ts';
 export type { PartitionPlacement, ProduceMessage, TopicMessages } from './produce-types.ts';

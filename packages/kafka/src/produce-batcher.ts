@@ -12,6 +12,12 @@ export interface ProduceBatcherOptions {
   maxBatchBytes?: number;
   /** Records waiting (not yet in flight) beyond which new appends are refused at once. */
   maxQueuedRecords?: number;
+  /**
+   * After a send, how long the next batch may wait to grow (unless it reaches `maxBatchRecords`) when records are
+   * already waiting: under sustained load fewer, larger requests, each costing the broker one append per partition.
+   * An append to an idle batcher (nothing in flight, nothing lingering) is sent at once, whatever this is. Default 0.
+   */
+  lingerMs?: number;
   now?: () => number;
 }
 
@@ -54,6 +60,8 @@ export function createProduceBatcher(opts: ProduceBatcherOptions): ProduceBatche
   const maxBatchBytes = opts.maxBatchBytes ?? 8 * 1024 * 1024;
   const maxQueuedRecords = opts.maxQueuedRecords ?? 100_000;
   const now = opts.now ?? Date.now;
+  const lingerMs = opts.lingerMs ?? 0;
+  let lingering: NodeJS.Timeout | undefined;
   const queue: Pending[] = [];
   let queued = 0;
   let inFlight: Promise<void> | undefined;
@@ -101,7 +109,7 @@ export function createProduceBatcher(opts: ProduceBatcherOptions): ProduceBatche
   };
 
   const pump = (): void => {
-    if (inFlight) return;
+    if (inFlight || lingering) return;
     const batch = takeBatch();
     if (batch.length === 0) return;
     inFlight = opts
@@ -115,8 +123,21 @@ export function createProduceBatcher(opts: ProduceBatcherOptions): ProduceBatche
       )
       .finally(() => {
         inFlight = undefined;
-        pump();
+        if (lingerMs > 0 && queued > 0 && queued < maxBatchRecords && !closed) {
+          lingering = setTimeout(() => {
+            lingering = undefined;
+            pump();
+          }, lingerMs);
+        } else pump();
       });
+  };
+  /** A lingering batch that reached its size goes at once. */
+  const full = (): void => {
+    if (lingering !== undefined && queued >= maxBatchRecords) {
+      clearTimeout(lingering);
+      lingering = undefined;
+      pump();
+    }
   };
 
   return {
@@ -144,11 +165,16 @@ export function createProduceBatcher(opts: ProduceBatcherOptions): ProduceBatche
         queue.push(p);
         queued += records;
         pump();
+        full();
       });
     },
     queuedRecords: () => queued,
     async close() {
       closed = true;
+      if (lingering !== undefined) {
+        clearTimeout(lingering);
+        lingering = undefined;
+      }
       while (inFlight || queue.some((p) => !p.settled)) {
         if (inFlight) await inFlight.catch(() => undefined);
         else pump();

@@ -123,3 +123,52 @@ test('given close, then in-flight work settles and new appends are refused with 
   await a;
   await closing;
 });
+
+test('given a linger, then an append to an idle batcher goes at once, and after a send the waiting records wait up to the linger to grow', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const { calls, send } = controllableSend();
+  const b = createProduceBatcher({ send, lingerMs: 5 });
+  const first = b.append(msg('t', 'k', '1'));
+  await tick();
+  assert.equal(calls.length, 1, 'idle: no linger');
+  const waiting = [b.append(msg('t', 'k', '2'))];
+  calls[0]!.resolve();
+  await first;
+  await tick();
+  assert.equal(calls.length, 1, 'records waiting after a send linger');
+  waiting.push(b.append(msg('t', 'k', '3')));
+  t.mock.timers.tick(4);
+  await tick();
+  assert.equal(calls.length, 1);
+  t.mock.timers.tick(1);
+  await tick();
+  assert.equal(calls.length, 2, 'sent when the linger is over');
+  assert.deepEqual(calls[1]!.batch[0]!.messages.map((m) => String(m.value)), ['2', '3']);
+  calls[1]!.resolve();
+  await Promise.all(waiting);
+  await tick();
+  const later = b.append(msg('t', 'k', '4'));
+  await tick();
+  assert.equal(calls.length, 3, 'nothing waited after that send: idle again, at once');
+  calls[2]!.resolve();
+  await later;
+});
+
+test('given a linger, then a batch that reaches maxBatchRecords while lingering goes at once', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const { calls, send } = controllableSend();
+  const b = createProduceBatcher({ send, lingerMs: 1_000, maxBatchRecords: 3 });
+  const first = b.append(msg('t', 'k', '1'));
+  await tick();
+  const rest = [b.append(msg('t', 'k', '2'))];
+  calls[0]!.resolve();
+  await first;
+  await tick();
+  assert.equal(calls.length, 1);
+  rest.push(b.append(msg('t', 'k', '3')), b.append(msg('t', 'k', '4')));
+  await tick();
+  assert.equal(calls.length, 2, 'full: no more waiting');
+  assert.equal(calls[1]!.batch[0]!.messages.length, 3);
+  calls[1]!.resolve();
+  await Promise.all(rest);
+});

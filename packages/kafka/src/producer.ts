@@ -20,8 +20,17 @@ export interface ProducerOptions {
   maxBatchRecords?: number;
   maxBatchBytes?: number;
   maxQueuedRecords?: number;
+  /** How long a batch may wait to grow while records are waiting after a send (produce-batcher.ts); default 0. */
+  lingerMs?: number;
   /** For tests: another client (a stand-in that fails on demand). */
   client?: ClientProducer;
+}
+
+/** What the producer sent since it was made: produce rounds (one request per partition leader each), and records. */
+export interface ProducerStats {
+  sends: number;
+  records: number;
+  failedSends: number;
 }
 
 export interface ProducerHealth {
@@ -47,6 +56,8 @@ export interface Producer {
   sendAlone(topicMessages: TopicMessages[]): Promise<PartitionPlacement[]>;
   /** Records waiting for the request in flight. */
   queuedRecords(): number;
+  /** Sends and records so far (records per send is how well batching works; each send costs the broker a request). */
+  stats(): ProducerStats;
   /**
    * Can it produce now? False after a failed send until a new producer id is obtained (this call tries, when
    * nothing else is in flight), and while a request has been in flight longer than the request timeout.
@@ -96,6 +107,7 @@ export function createProducer(kafka: Kafka, opts: ProducerOptions = {}): Produc
   let inFlightSince: number | undefined;
   let closed = false;
   let tail: Promise<unknown> = Promise.resolve();
+  const stats: ProducerStats = { sends: 0, records: 0, failedSends: 0 };
 
   /** One lane: a send, a producer id renewal, never two at once. */
   const inLane = <T>(fn: () => Promise<T>): Promise<T> => {
@@ -124,11 +136,14 @@ export function createProducer(kafka: Kafka, opts: ProducerOptions = {}): Produc
         }
       }
       inFlightSince = Date.now();
+      stats.sends += 1;
+      for (const tm of topicMessages) stats.records += tm.messages.length;
       try {
         const placed = await client.send(topicMessages);
         lastFailure = undefined;
         return placed;
       } catch (cause) {
+        stats.failedSends += 1;
         needsFreshId = true;
         lastFailure = describeClientError(cause);
         log.warn({ component: 'producer', err: cause, detail: lastFailure }, 'produce failed; the next send gets a new producer id');
@@ -143,6 +158,7 @@ export function createProducer(kafka: Kafka, opts: ProducerOptions = {}): Produc
     ...(opts.maxBatchRecords !== undefined ? { maxBatchRecords: opts.maxBatchRecords } : {}),
     ...(opts.maxBatchBytes !== undefined ? { maxBatchBytes: opts.maxBatchBytes } : {}),
     ...(opts.maxQueuedRecords !== undefined ? { maxQueuedRecords: opts.maxQueuedRecords } : {}),
+    ...(opts.lingerMs !== undefined ? { lingerMs: opts.lingerMs } : {}),
   });
 
   return {
@@ -152,6 +168,7 @@ export function createProducer(kafka: Kafka, opts: ProducerOptions = {}): Produc
       return sendInLane(topicMessages);
     },
     queuedRecords: () => batcher.queuedRecords(),
+    stats: () => ({ ...stats }),
     async health() {
       if (closed) return { ok: false, detail: 'producer closed' };
       const since = inFlightSince;

@@ -66,6 +66,12 @@ export const ingressSchema = {
     default: 'client.webhooks.fbclientcerts.com',
     description: 'the only client certificate subject CN accepted',
   },
+  produceLingerMs: {
+    env: 'INGRESS_PRODUCE_LINGER_MS',
+    parse: int(0, 1_000),
+    default: 2,
+    description: 'under load, how long the next produce request may wait to gather more records (fewer, larger requests: less broker CPU per webhook, that much more latency)',
+  },
   workers: {
     env: 'INGRESS_WORKERS',
     parse: int(1, 64),

@@ -21,6 +21,8 @@ export interface KafkaPublisherOptions {
   log: LogSink;
   /** How long the broker gets to answer one produce request (the client retries it, deduplicated, twice). */
   produceTimeoutMs: number;
+  /** How long a produce batch may wait to grow under load (INGRESS_PRODUCE_LINGER_MS). */
+  lingerMs?: number;
   /** For tests: the producer to use instead of one made from `kafka`. */
   producer?: Producer;
 }
@@ -29,7 +31,7 @@ export interface KafkaPublisherOptions {
 const PROBE_TIMEOUT_MS = 2_000;
 
 export function createKafkaPublisher(opts: KafkaPublisherOptions): KafkaPublisher {
-  const producer = opts.producer ?? createProducer(opts.kafka, { requestTimeoutMs: opts.produceTimeoutMs, log: opts.log });
+  const producer = opts.producer ?? createProducer(opts.kafka, { requestTimeoutMs: opts.produceTimeoutMs, log: opts.log, ...(opts.lingerMs !== undefined ? { lingerMs: opts.lingerMs } : {}) });
   let closing = false;
 
   const probes = new Set<Promise<Readiness>>();

@@ -67,8 +67,9 @@ async function runIngress(): Promise<void> {
     encode: encodeEvent,
     log: logger,
     produceTimeoutMs: cfg.ackTimeoutMs,
+    lingerMs: cfg.produceLingerMs,
   });
-  const metrics = createIngressMetrics({ queuedRecords: kp.producer.queuedRecords, defaultMetrics: true });
+  const metrics = createIngressMetrics({ queuedRecords: kp.producer.queuedRecords, producerStats: kp.producer.stats, defaultMetrics: true });
   const app = buildIngressApp({
     appSecrets: cfg.appSecrets,
     verifyToken: cfg.verifyToken,

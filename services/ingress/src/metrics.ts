@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ProducerStats } from '@wabus/kafka';
 
 export type Outcome = 'accepted' | 'quarantined' | 'bad_signature' | 'rejected' | 'unavailable' | 'handshake_ok' | 'handshake_refused';
 
@@ -11,10 +12,29 @@ export interface IngressMetrics {
   queuedRecords: Gauge;
 }
 
+/** A counter whose value is read from elsewhere at scrape time (the producer keeps its own counts). */
+function readCounter(registry: Registry, name: string, help: string, read: () => number): Counter {
+  return new Counter({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(read());
+    },
+  });
+}
+
 /** One registry per app instance, so several apps in one test process never share counters. */
-export function createIngressMetrics(opts: { queuedRecords: () => number; defaultMetrics?: boolean }): IngressMetrics {
+export function createIngressMetrics(opts: { queuedRecords: () => number; producerStats?: () => ProducerStats; defaultMetrics?: boolean }): IngressMetrics {
   const registry = new Registry();
   if (opts.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'wabus_ingress_' });
+  const stats = opts.producerStats;
+  if (stats !== undefined) {
+    readCounter(registry, 'wabus_ingress_produce_sends_total', 'Produce rounds sent to Kafka (one request per partition leader each); records per round is how well batching works', () => stats().sends);
+    readCounter(registry, 'wabus_ingress_produce_records_total', 'Records sent to Kafka (raw bodies and events)', () => stats().records);
+    readCounter(registry, 'wabus_ingress_produce_failed_sends_total', 'Produce rounds that failed (each is followed by a new producer id)', () => stats().failedSends);
+  }
   return {
     registry,
     requests: new Counter({ name: 'wabus_ingress_requests_total', help: 'Webhook requests by outcome', labelNames: ['outcome'], registers: [registry] }),

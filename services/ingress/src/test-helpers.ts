@@ -33,7 +33,7 @@ export async function startTestIngress(t: TestContext, overrides: Partial<Ingres
     produceTimeoutMs: overrides.ackTimeoutMs ?? 5_000,
   });
   await kp.connect();
-  const metrics = createIngressMetrics({ queuedRecords: kp.producer.queuedRecords });
+  const metrics = createIngressMetrics({ queuedRecords: kp.producer.queuedRecords, producerStats: kp.producer.stats });
   const app: FastifyInstance = buildIngressApp({
     appSecrets: parseAppSecrets(overrides.secrets ?? SECRET, 'WHATSAPP_APP_SECRETS'),
     verifyToken: VERIFY_TOKEN,

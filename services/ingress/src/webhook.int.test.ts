@@ -193,4 +193,9 @@ test('/metrics counts requests by outcome and items per body', async (t) => {
     m.samples.filter((s) => s.name === 'wabus_ingress_batcher_queued_records'),
     [{ name: 'wabus_ingress_batcher_queued_records', labels: {}, value: 0 }],
   );
+  // Two accepted bodies of 6 items (a raw record and 6 events each) and a quarantined one (its raw record).
+  assert.equal(m.value('wabus_ingress_produce_records_total'), 2 * 7 + 1);
+  const sends = m.value('wabus_ingress_produce_sends_total');
+  assert.ok(sends >= 1 && sends <= 3, `the 3 bodies went in 1 to 3 produce rounds (got ${sends})`);
+  assert.equal(m.value('wabus_ingress_produce_failed_sends_total'), 0);
 });
