@@ -112,6 +112,10 @@ export function buildIngressApp(deps: IngressDeps): FastifyInstance {
     delete request.wabus.span;
   });
 
+  // The one line per request is built here from named fields, none of them a secret or a body: it skips the
+  // logger's redaction pass (a wildcard walk over every line; ~3 % of ingress CPU under load), and says which
+  // request it is itself.
+  const accessLog = deps.logger.child({}, { redact: [] });
   app.addHook('onResponse', async (request, reply) => {
     const w = request.wabus ?? {};
     if (w.span !== undefined) {
@@ -125,6 +129,7 @@ export function buildIngressApp(deps: IngressDeps): FastifyInstance {
     deps.metrics.requestDuration.observe({ outcome }, seconds);
     const customers = w.customers ? [...new Set(w.customers.filter((c): c is string => c !== null))] : undefined;
     const line = {
+      reqId: request.id,
       method: request.method,
       path: request.routeOptions.url ?? request.url.split('?')[0],
       status: reply.statusCode,
@@ -138,9 +143,9 @@ export function buildIngressApp(deps: IngressDeps): FastifyInstance {
       // The server span's ids, so this line leads to the request's trace.
       ...spanLogFields(w.span),
     };
-    if (outcome === 'quarantined') request.log.warn(line, 'webhook quarantined');
-    else if (reply.statusCode >= 500) request.log.error(line, 'webhook not stored');
-    else request.log.info(line, 'webhook');
+    if (outcome === 'quarantined') accessLog.warn(line, 'webhook quarantined');
+    else if (reply.statusCode >= 500) accessLog.error(line, 'webhook not stored');
+    else accessLog.info(line, 'webhook');
   });
 
   void app.register(webhookRoutes, {
