@@ -14,9 +14,11 @@ async function entry(t: TestContext, body: string): Promise<string> {
   return path;
 }
 
+// The handler is in place before the process says it runs: a write to a pipe is synchronous, so a test reading
+// "running" could otherwise signal a process that has not reached the next line yet (seen in CI under load: -1).
 const SERVICE = `
-console.log(JSON.stringify({ msg: 'running', env: process.env['WABUS_TEST_VALUE'] }));
 process.on('SIGTERM', () => { console.error('stopping'); process.exit(0); });
+console.log(JSON.stringify({ msg: 'running', env: process.env['WABUS_TEST_VALUE'] }));
 setInterval(() => {}, 1_000);
 `;
 
