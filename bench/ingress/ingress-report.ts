@@ -91,10 +91,9 @@ export function ingressReport(input: {
     // What the load generator saw bounds the 200s: it read client2xx of them, and each abandoned request may have been one.
     const consistent = c.events >= client2xx && c.events <= client2xx + abandoned;
     checks.push(
-      // Issue 10: twice the 0.15 measured with kafkajs (2026-11-27); 0.5 stays the ceiling to aim at.
-      { name: `${r.name} / bare throughput (issue 10)`, target: '≥ 0.30', observed: vsBare.toFixed(2), pass: vsBare >= 0.3 },
-      { name: `${r.name} / bare throughput (ceiling)`, target: '≥ 0.50', observed: vsBare.toFixed(2), pass: vsBare >= 0.5 },
-      { name: `${r.name} / naive throughput`, target: '≥ 3×', observed: `${vsNaive.toFixed(1)}×`, pass: vsNaive >= 3 },
+      // One after the other, minutes apart: informative only; the side-by-side ratios above are the ones judged.
+      { name: `${r.name} / bare throughput, one after the other`, target: '(≥ 0.30)', observed: vsBare.toFixed(2), pass: vsBare >= 0.3 },
+      { name: `${r.name} / naive throughput, one after the other`, target: '(≥ 3×)', observed: `${vsNaive.toFixed(1)}×`, pass: vsNaive >= 3 },
       { name: `${r.name} p99 at ${int(phases.rate)} req/s`, target: '< 50 ms', observed: `${ms(p99)} ms`, pass: p99 < 50 && r.fixedRate.skipped === 0 },
     );
     const extra = (answered200: number) =>

@@ -8,7 +8,7 @@ import { readCpuSeconds } from '../lib/proc-stats.ts';
 import type { BenchContext } from '../section.ts';
 import type { IngressCounts } from './ingress-report.ts';
 import { startLoadgen, type Loadgen } from './loadgen-client.ts';
-import { measureTarget, promSample, type Phases, type TargetResult } from './measure-target.ts';
+import { promSample } from './measure-target.ts';
 import { topicLike, type TargetEnv, type TargetName, type TargetSpec, type TopicKind } from './targets.ts';
 
 const POOL_SIZE = 10_000;
@@ -119,21 +119,4 @@ export async function withIngressRig<T>(
     if (ok && !ctx.cpuProf) await rm(dir, { recursive: true, force: true });
     else ctx.log(`server logs${ctx.cpuProf ? ' and CPU profiles' : ''} kept in ${dir}`);
   }
-}
-
-/** Measures `targets` one after the other, each alone with Kafka and the load generator (measureTarget). */
-export async function runTargets(
-  ctx: BenchContext,
-  opts: { targets: readonly TargetSpec[]; phases: Phases; profiled: TargetName },
-): Promise<RigReport & { results: TargetResult[]; counts: IngressCounts[] }> {
-  const { value, report } = await withIngressRig(ctx, opts, async (rig) => {
-    const results: TargetResult[] = [];
-    for (const target of opts.targets) {
-      results.push(await measureTarget({ target, env: rig.envOf(target), loadgen: rig.loadgen, phases: opts.phases, kafkaPid: rig.kafkaPid, log: ctx.log }));
-    }
-    const counts: IngressCounts[] = [];
-    for (const t of opts.targets.filter((x) => x.ingress)) counts.push(await rig.counts(t, results.find((r) => r.name === t.name)?.metrics));
-    return { results, counts };
-  });
-  return { ...report, ...value };
 }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { spawnNodeChild, type NodeChild } from '../lib/node-child.ts';
 
-export type TargetName = 'bare' | 'naive' | 'wabus' | 'wabus-2w' | TracingTargetName;
+export type TargetName = 'bare' | 'naive' | 'wabus' | 'wabus-2w' | 'wabus-baseline' | TracingTargetName;
 
 /** The tracing section's ingress processes (bench/tracing.bench.ts): off, every span exported, a sample, and off again as a control. */
 export type TracingTargetName = 'tracing-off' | 'tracing-all' | 'tracing-sampled' | 'tracing-off-b';
@@ -81,6 +81,15 @@ export function ingressTarget(name: TargetName, workers: number, description: st
   };
 }
 
+/**
+ * The ingress of another checkout (`WABUS_BENCH_BASELINE=<dir>`, its dependencies installed), with this bench's
+ * topics and load: before and after a change, side by side in one run.
+ */
+export function baselineTarget(dir: string): TargetSpec {
+  const spec = ingressTarget('wabus-baseline', 1, `the ingress of the checkout in \`WABUS_BENCH_BASELINE\` (${dir}), run the same way`);
+  return { ...spec, start: (e) => spec.start({ ...e, root: dir }) };
+}
+
 export const targets: TargetSpec[] = [
   {
     name: 'bare',
@@ -99,7 +108,7 @@ export const targets: TargetSpec[] = [
   },
   {
     name: 'naive',
-    description: 'fastify, verify HMAC, `await producer.send()` of the body per request (idempotent, acks=-1)',
+    description: 'fastify, verify HMAC, `await producer.send()` of the body per request (kafkajs, as tutorials do: idempotent, acks=-1)',
     topics: ['naive'],
     workers: 1,
     ingress: false,
