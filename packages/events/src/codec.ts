@@ -1,7 +1,9 @@
 import avsc from 'avsc';
 import { EventsError, UnknownSchemaError } from './errors.ts';
 import { fingerprintBytes, fingerprintHex, schemaFingerprint } from './fingerprint.ts';
+import { deriveIdentity } from './derive-identity.ts';
 import { WHATSAPP_EVENT_SCHEMA_V1 } from './schema-v1.ts';
+import { WHATSAPP_EVENT_SCHEMA_V2 } from './schema-v2.ts';
 import { isEventKind } from './whatsapp-event.ts';
 import type { WhatsAppEvent } from './whatsapp-event.ts';
 
@@ -15,9 +17,9 @@ export const SINGLE_OBJECT_MAGIC = Buffer.from([0xc3, 0x01]);
 const HEADER_LENGTH = 10;
 
 export interface CodecOptions {
-  /** The schema this codec reads into and writes with. Default: v1. */
+  /** The schema this codec reads into and writes with. Default: the current version (v2). */
   readerSchema?: avsc.Schema;
-  /** Writer schemas accepted on decode besides `readerSchema` (v1 is always known). */
+  /** Writer schemas accepted on decode besides `readerSchema` (every published version is always known). */
   knownWriterSchemas?: readonly avsc.Schema[];
 }
 
@@ -33,17 +35,26 @@ interface WriterEntry {
   writer: avsc.Type;
   /** Undefined when writer and reader share a canonical form (no resolution needed). */
   resolver: avsc.Resolver | undefined;
+  /** The writer had no identity fields and the reader has: derive them from the item's bytes (derive-identity.ts). */
+  deriveIdentity: boolean;
 }
 
+/** Every version published on the topic, oldest first: a codec can always read them. */
+const PUBLISHED_SCHEMAS: readonly avsc.Schema[] = [WHATSAPP_EVENT_SCHEMA_V1, WHATSAPP_EVENT_SCHEMA_V2];
+
+const hasField = (schema: avsc.Schema, name: string): boolean =>
+  typeof schema === 'object' && schema !== null && 'fields' in schema && (schema as avsc.schema.RecordType).fields.some((f) => f.name === name);
+
 export function createCodec<T extends WhatsAppEvent = WhatsAppEvent>(options: CodecOptions = {}): EventCodec<T> {
-  const readerSchema = options.readerSchema ?? WHATSAPP_EVENT_SCHEMA_V1;
+  const readerSchema = options.readerSchema ?? WHATSAPP_EVENT_SCHEMA_V2;
+  const readsIdentity = hasField(readerSchema, 'customerUserId');
   const reader = forSchema(readerSchema);
   const readerFingerprint = schemaFingerprint(readerSchema);
   const header = Buffer.concat([SINGLE_OBJECT_MAGIC, fingerprintBytes(readerFingerprint)]);
 
   // Resolvers are built once here, so an incompatible writer fails at start-up, not mid-stream.
-  const writers = new Map<bigint, WriterEntry>([[readerFingerprint, { writer: reader, resolver: undefined }]]);
-  for (const schema of [WHATSAPP_EVENT_SCHEMA_V1, ...(options.knownWriterSchemas ?? [])]) {
+  const writers = new Map<bigint, WriterEntry>([[readerFingerprint, { writer: reader, resolver: undefined, deriveIdentity: false }]]);
+  for (const schema of [...PUBLISHED_SCHEMAS, ...(options.knownWriterSchemas ?? [])]) {
     const fp = schemaFingerprint(schema);
     if (writers.has(fp)) continue;
     const writer = forSchema(schema);
@@ -57,7 +68,7 @@ export function createCodec<T extends WhatsAppEvent = WhatsAppEvent>(options: Co
         { cause },
       );
     }
-    writers.set(fp, { writer, resolver });
+    writers.set(fp, { writer, resolver, deriveIdentity: readsIdentity && !hasField(schema, 'customerUserId') });
   }
 
   return {
@@ -89,6 +100,10 @@ export function createCodec<T extends WhatsAppEvent = WhatsAppEvent>(options: Co
       if (!isEventKind(value.kind)) {
         throw new EventsError('WABUS_EVENTS_UNKNOWN_KIND', `unknown event kind ${JSON.stringify(value.kind)} (newer producer?)`);
       }
+      if (entry.deriveIdentity) {
+        const id = deriveIdentity(value);
+        Object.assign(value, { customerPhone: id.phone, customerUserId: id.userId, customerParentUserId: id.parentUserId, customerUsername: id.username });
+      }
       return value;
     },
   };
@@ -110,7 +125,7 @@ function toPlain(value: unknown): unknown {
 
 const defaultCodec = createCodec();
 
-/** Encodes with the current schema (v1). */
+/** Encodes with the current schema (v2). */
 export function encodeEvent(event: WhatsAppEvent): Buffer {
   return defaultCodec.encode(event);
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { InvalidJsonError } from './errors.ts';
+import { customerIdentity } from './customer-identity.ts';
 import { computeEventId } from './event-id.ts';
 import { routeItem } from './item-routing.ts';
 import type { ChangeContext } from './item-routing.ts';
@@ -147,6 +148,7 @@ function explodeChanges(ctx: EntryContext, changes: JsonArray, out: WhatsAppEven
         index,
       });
       const customerId = routing.customerId;
+      const identity = customerIdentity(kind, item, routing.contact, value);
       out.push({
         eventId,
         kind,
@@ -161,9 +163,14 @@ function explodeChanges(ctx: EntryContext, changes: JsonArray, out: WhatsAppEven
         receivedAt: ctx.receivedAt,
         deliveryId: ctx.deliveryId,
         position: { entry: ctx.entryIndex, change: c, item: index },
-        key: phoneNumberId === null ? ctx.wabaId : customerId === null ? phoneNumberId : `${phoneNumberId}:${customerId}`,
+        key: eventKey(phoneNumberId, ctx.wabaId),
         contact: routing.contact === null ? null : ctx.body.subarray(routing.contact.start, routing.contact.end),
         raw: ctx.body.subarray(item.start, item.end),
+        tenantId: null,
+        customerPhone: identity.phone,
+        customerUserId: identity.userId,
+        customerParentUserId: identity.parentUserId,
+        customerUsername: identity.username,
       });
     };
 
@@ -184,4 +191,13 @@ function explodeChanges(ctx: EntryContext, changes: JsonArray, out: WhatsAppEven
     if (emitted === 0) emit('change', value, 0);
   }
   return null;
+}
+
+/**
+ * The Kafka key of every event of a body: the business number that received it, else (account-level changes) the
+ * WABA. Never the user: docs/identity.md says why a person's events must not change key when a phone number or a
+ * BSUID appears or disappears, and why this is the only key a single body can decide alone.
+ */
+export function eventKey(phoneNumberId: string | null, wabaId: string): string {
+  return phoneNumberId ?? wabaId;
 }

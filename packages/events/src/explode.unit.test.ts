@@ -105,9 +105,9 @@ describe('explodeWebhook: splitting', () => {
 });
 
 describe('explodeWebhook: routing', () => {
-  it('keys by phone number and customer, else phone number, else WABA', () => {
+  it('keys by the business number, else the WABA: never by the user', () => {
     const [withCustomer] = explodeOk(oneChange(messagesChange({ messages: [text('wamid.1', 'a')] })));
-    assert.equal(withCustomer?.key, '100200300:5511999990000');
+    assert.equal(withCustomer?.key, '100200300');
     assert.equal(withCustomer?.phoneNumberId, '100200300');
     assert.equal(withCustomer?.displayPhoneNumber, '15550001111');
     const [noCustomer] = explodeOk(oneChange(messagesChange({ messages: [{ id: 'wamid.1', type: 'text' }] })));
@@ -116,6 +116,43 @@ describe('explodeWebhook: routing', () => {
     const [noMetadata] = explodeOk(oneChange({ field: 'messages', value: { messages: [text('wamid.1', 'a')] } }));
     assert.equal(noMetadata?.phoneNumberId, null);
     assert.equal(noMetadata?.key, 'WABA1');
+  });
+
+  it('one person, one key: a body with phone and BSUID, one with the BSUID only, one with the phone only', () => {
+    const A = messagesChange({
+      contacts: [{ profile: { name: 'Ana', username: '@ana.r' }, wa_id: '5511999990000', user_id: 'BR.1502576394655843' }],
+      messages: [{ ...text('wamid.A', 'a'), from_user_id: 'BR.1502576394655843' }],
+    });
+    const B = messagesChange({
+      contacts: [{ profile: { name: 'Ana', username: '@ana.r' }, user_id: 'BR.1502576394655843' }],
+      messages: [{ from_user_id: 'BR.1502576394655843', id: 'wamid.B', timestamp: '1700000001', type: 'text', text: { body: 'b' } }],
+    });
+    const C = messagesChange({ contacts: [CONTACT], messages: [text('wamid.C', 'c')] });
+    const [a, b, c] = [A, B, C].map((change) => explodeOk(oneChange(change))[0]!) as [WhatsAppEvent, WhatsAppEvent, WhatsAppEvent];
+    assert.deepEqual(new Set([a.key, b.key, c.key]), new Set(['100200300']));
+    const ids = (e: WhatsAppEvent) => [e.customerPhone, e.customerUserId, e.customerUsername];
+    assert.deepEqual(ids(a), ['5511999990000', 'BR.1502576394655843', '@ana.r']);
+    assert.deepEqual(ids(b), [null, 'BR.1502576394655843', '@ana.r']);
+    assert.deepEqual(ids(c), ['5511999990000', null, null]);
+    // customerId keeps its v1 meaning (wa_id, else the BSUID)
+    assert.deepEqual([a.customerId, b.customerId, c.customerId], ['5511999990000', 'BR.1502576394655843', '5511999990000']);
+  });
+
+  it('reads every identifier of the user per kind: statuses, group participants, echoes, preferences, parents; a BSUID in `from` is taken as the BSUID', () => {
+    const one = (change: Change) => {
+      const e = explodeOk(oneChange(change))[0]!;
+      return [e.customerPhone, e.customerUserId, e.customerParentUserId, e.customerUsername];
+    };
+    assert.deepEqual(one(messagesChange({ statuses: [{ id: 's', status: 'read', recipient_id: '111', recipient_user_id: 'US.2', recipient_parent_user_id: 'US.ENT.9' }] })), ['111', 'US.2', 'US.ENT.9', null]);
+    // the field's name before Meta's May 2026 rename
+    assert.deepEqual(one(messagesChange({ statuses: [{ id: 's', status: 'read', recipient_user_id: 'US.2', parent_recipient_user_id: 'US.ENT.9' }] })), [null, 'US.2', 'US.ENT.9', null]);
+    // a group send: recipient_id is the group, the person is the participant
+    assert.deepEqual(one(messagesChange({ statuses: [{ id: 's', status: 'read', recipient_type: 'group', recipient_id: 'G1', recipient_participant_id: '222', recipient_participant_user_id: 'US.3' }] })), ['222', 'US.3', null, null]);
+    assert.deepEqual(one({ field: 'smb_message_echoes', value: { message_echoes: [{ id: 'e', from: 'biz', to_user_id: 'US.4', to_parent_user_id: 'US.ENT.4' }] } }), [null, 'US.4', 'US.ENT.4', null]);
+    assert.deepEqual(one({ field: 'user_preferences', value: { user_preferences: [{ wa_id: '333', user_id: 'US.5', value: 'stop' }] } }), ['333', 'US.5', null, null]);
+    // defensive: a payload that puts the BSUID in `from` (seen in the wild), and empty strings
+    assert.deepEqual(one(messagesChange({ messages: [{ from: 'BR.77', id: 'm', type: 'text' }] })), [null, 'BR.77', null, null]);
+    assert.deepEqual(one(messagesChange({ contacts: [{ wa_id: '', user_id: 'US.6', profile: { username: '' } }], messages: [{ from: '', id: 'm', type: 'text' }] })), [null, 'US.6', null, null]);
   });
 
   it('finds the customer per kind, falling back to business-scoped ids and the sole contact', () => {

@@ -1,4 +1,4 @@
-export { explodeWebhook } from './explode.ts';
+export { eventKey, explodeWebhook } from './explode.ts';
 export { eventRecord, RECORD_HEADERS } from './event-records.ts';
 export type { EventRecord } from './event-records.ts';
 export type { ExplodeFailureReason, ExplodeOptions, ExplodeResult } from './explode.ts';
@@ -8,7 +8,13 @@ export { computeEventId, EVENT_ID_VERSION } from './event-id.ts';
 
 export { createCodec, decodeEvent, encodeEvent, SINGLE_OBJECT_MAGIC } from './codec.ts';
 export type { CodecOptions, EventCodec } from './codec.ts';
-export { WHATSAPP_EVENT_SCHEMA_V1, WHATSAPP_EVENT_SCHEMA_VERSION } from './schema-v1.ts';
+export { WHATSAPP_EVENT_SCHEMA_V1 } from './schema-v1.ts';
+export { WHATSAPP_EVENT_SCHEMA_V2, WHATSAPP_EVENT_SCHEMA_VERSION } from './schema-v2.ts';
+export { customerIdentity, isBusinessScopedId, NO_IDENTITY } from './customer-identity.ts';
+export type { CustomerIdentity } from './customer-identity.ts';
+export { deriveIdentity } from './derive-identity.ts';
+export { aliasValue, bsuidAlias, isPhoneAlias, personAliases, personIdOf, phoneAlias } from './person-aliases.ts';
+export type { Alias } from './person-aliases.ts';
 export { canonicalForm, fingerprintBytes, fingerprintHex, rabinFingerprint64, schemaFingerprint } from './fingerprint.ts';
 
 export { parseItem } from './parse-item.ts';

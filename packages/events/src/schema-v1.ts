@@ -44,8 +44,6 @@ export const WHATSAPP_EVENT_SCHEMA_V1: avsc.schema.RecordType = deepFreeze({
   ],
 });
 
-export const WHATSAPP_EVENT_SCHEMA_VERSION = 1;
-
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null) {
     for (const v of Object.values(value)) deepFreeze(v);

@@ -48,10 +48,23 @@ export interface WhatsAppEvent {
   /** Hex sha256 of the whole body as received. */
   deliveryId: string;
   position: EventPosition;
-  /** Kafka key: `<phoneNumberId>:<customerId>`, else `<phoneNumberId>`, else the WABA id. */
+  /**
+   * Kafka key: the business number (`phoneNumberId`), else the WABA id. Never the user: one person may come with a
+   * phone, a BSUID or both, and must keep one key and one partition whatever a body carries (docs/identity.md).
+   */
   key: string;
   /** Exact bytes of the matching `contacts[]` element. */
   contact: Buffer | null;
   /** Exact bytes of the item as received (for kind `change`: the change's `value`). */
   raw: Buffer;
+  /** The tenant owning the WABA and business number (docs/tenants.md); null when ingress had no tenants file (v1). */
+  tenantId: string | null;
+  /** The user's phone number (wa_id) when the body carries one (Meta omits it for some username users). */
+  customerPhone: string | null;
+  /** The user's business-scoped user id (BSUID, `CC.<alphanumeric>`), when the body carries one. */
+  customerUserId: string | null;
+  /** The user's parent BSUID (`CC.ENT.<alphanumeric>`, managed businesses only). */
+  customerParentUserId: string | null;
+  /** The user's username (an attribute that can change, never an identifier). */
+  customerUsername: string | null;
 }
