@@ -15,3 +15,4 @@ export type { FaultKind, TcpFaultProxy } from './tcp-fault-proxy.ts';
 export { churnReplicas, describeChurn } from './replica-churn.ts';
 export type { ChurnAction, ChurnStep, ReplicaChurn, ReplicaChurnOptions, ReplicaInstance } from './replica-churn.ts';
 export { databaseSnapshot } from './database-snapshot.ts';
+export { personOracle } from './person-oracle.ts';

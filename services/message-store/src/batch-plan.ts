@@ -1,4 +1,5 @@
-import type { WhatsAppEvent } from '@wabus/events';
+import type { Alias, WhatsAppEvent } from '@wabus/events';
+import type { Person } from '@wabus/identity';
 import { conversationId } from './evolve-conversation.ts';
 import type { ConversationFact, LogPosition, MessageFact } from './message-doc.ts';
 import { isMessageEvent, messageFacts, type EventFacts } from './message-facts.ts';
@@ -54,15 +55,22 @@ export function messageFactsById(accepted: readonly EventFacts[]): Map<string, M
 export const ownIds = (accepted: readonly EventFacts[]): string[] => [...new Set(accepted.map((f) => f.own.wamid))];
 
 /**
- * Step 2's input, built AFTER step 1 is durable: per conversation, its facts in offset order, each marked `first`
- * when the message document's `_sys.first` is that event's own position.
+ * Step 3's input, built AFTER step 1 is durable and the identity map resolved: per conversation (business number,
+ * person), its facts in offset order, each marked `first` when the message document's `_sys.first` is that event's
+ * own position.
  */
-export function conversationFactsById(accepted: readonly EventFacts[], firsts: ReadonlyMap<string, LogPosition | null>): Map<string, ConversationFact[]> {
+export function conversationFactsById(
+  accepted: readonly EventFacts[],
+  firsts: ReadonlyMap<string, LogPosition | null>,
+  personOf: (phoneNumberId: string, alias: Alias) => Person,
+): Map<string, ConversationFact[]> {
   const byId = new Map<string, ConversationFact[]>();
   for (const f of accepted) {
     const first = firsts.get(f.own.wamid) ?? null;
     const isFirst = first !== null && first.p === f.own.at.p && first.o === f.own.at.o;
-    push(byId, conversationId(f.conversation.phoneNumberId, f.conversation.customerId), { ...f.conversation, first: isFirst });
+    const { customerId: _filedUnder, ...conversation } = f.conversation;
+    const person = personOf(f.conversation.phoneNumberId, f.conversation.aliases[0]!);
+    push(byId, conversationId(f.conversation.phoneNumberId, person.id), { ...conversation, personId: person.id, aliases: person.aliases, first: isFirst });
   }
   return byId;
 }

@@ -1,14 +1,21 @@
 import type { Collection, Db } from 'mongodb';
 import { ensureFoldIndex } from '@wabus/dedup';
+import { ensureIdentityIndexes, type LinkDoc } from '@wabus/identity';
 import type { ConversationDoc, MessageDoc } from './message-doc.ts';
 
 export interface MessageStoreCollections {
   messages: Collection<MessageDoc>;
   conversations: Collection<ConversationDoc>;
+  /** The identity map: links between a customer's aliases, per business number (docs/identity.md). */
+  identityLinks: Collection<LinkDoc>;
 }
 
 export function messageStoreCollections(db: Db): MessageStoreCollections {
-  return { messages: db.collection<MessageDoc>('messages'), conversations: db.collection<ConversationDoc>('conversations') };
+  return {
+    messages: db.collection<MessageDoc>('messages'),
+    conversations: db.collection<ConversationDoc>('conversations'),
+    identityLinks: db.collection<LinkDoc>('identity_links'),
+  };
 }
 
 /**
@@ -19,6 +26,8 @@ export function messageStoreCollections(db: Db): MessageStoreCollections {
 export async function ensureIndexes(c: MessageStoreCollections): Promise<void> {
   await c.messages.createIndex({ phoneNumberId: 1, customerId: 1, timestamp: 1, _id: 1 }, { name: 'conversation_timeline' });
   await c.conversations.createIndex({ phoneNumberId: 1, lastInboundAt: -1, _id: 1 }, { name: 'newest_first' });
+  await c.conversations.createIndex({ tenantId: 1, phoneNumberId: 1, lastInboundAt: -1, _id: 1 }, { name: 'tenant_newest_first' });
+  await ensureIdentityIndexes(c.identityLinks);
   await ensureFoldIndex(c.messages);
   await ensureFoldIndex(c.conversations);
 }

@@ -8,8 +8,10 @@ import { CUSTOMER, NAME, PHONE, at, echo, inbound, reaction, text } from './mess
 const fact = (o: number, over: Partial<ConversationFact> = {}): ConversationFact => ({
   at: { p: 0, o },
   wamid: `wamid.${o}`,
+  tenantId: null,
   phoneNumberId: PHONE,
-  customerId: CUSTOMER,
+  personId: `phone:${CUSTOMER}`,
+  aliases: [`phone:${CUSTOMER}`],
   direction: 'inbound',
   type: 'text',
   timestamp: new Date(1_700_000_000_000 + o * 1000),
@@ -21,7 +23,8 @@ const fold = (facts: ConversationFact[], from: ConversationDoc | null = null) =>
 
 test('conversation fold: counts per direction, first/last inbound, the 24-hour window from the last inbound', () => {
   const doc = fold([fact(1), fact(2, { direction: 'outbound', profileName: null }), fact(3)]);
-  assert.equal(doc._id, conversationId(PHONE, CUSTOMER));
+  assert.equal(doc._id, conversationId(PHONE, `phone:${CUSTOMER}`));
+  assert.equal(doc.customerId, CUSTOMER);
   assert.deepEqual(doc.counts, { inbound: 2, outbound: 1 });
   assert.deepEqual(doc.firstInboundAt, new Date(1_700_000_001_000));
   assert.deepEqual(doc.lastInboundAt, new Date(1_700_000_003_000));
@@ -71,7 +74,7 @@ const log = [
 
 test('handler steps: counts are exact (each message once) with Meta retries in the log', () => {
   const clean = runLog(log, 3);
-  const conv = clean.conversations.get(conversationId(PHONE, CUSTOMER))!;
+  const conv = clean.conversations.get(conversationId(PHONE, `phone:${CUSTOMER}`))!;
   assert.deepEqual(conv.counts, { inbound: 4, outbound: 2 }, 'A, C, R, E in; B, D out; the retries of A and C count nothing');
   assert.deepEqual(conv._sys.through, { p: 0, o: 17 });
 });

@@ -10,11 +10,16 @@ export interface LogPosition {
 /** What a message's own event says about it (everything but the updates that target it). */
 export interface OwnMessage {
   direction: 'inbound' | 'outbound';
+  /** The tenant owning the business number (null: ingress had no tenants file). */
+  tenantId: string | null;
   phoneNumberId: string;
   displayPhoneNumber: string | null;
+  /** The identifier the message came with (the phone, else the BSUID): the alias it is filed under. */
   customerId: string;
   /** The customer's `contacts[].profile.name` delivered with this item. */
   profileName: string | null;
+  /** The customer's username, when Meta gave one (an attribute; it can change). */
+  username: string | null;
   from: string | null;
   fromUserId: string | null;
   to: string | null;
@@ -76,10 +81,12 @@ export interface MessageDoc extends StateDocument {
   direction: OwnMessage['direction'] | null;
   type: MessageContent['type'] | null;
   content: MessageContent | null;
+  tenantId: string | null;
   phoneNumberId: string | null;
   displayPhoneNumber: string | null;
   customerId: string | null;
   profileName: string | null;
+  username: string | null;
   from: string | null;
   fromUserId: string | null;
   to: string | null;
@@ -112,11 +119,20 @@ export type MessageFact =
   | { kind: 'edit'; target: string; update: EditUpdate }
   | { kind: 'revoke'; target: string; update: RevokeUpdate };
 
-/** One document per (business number, customer) in `conversations`; `_id` = `${phoneNumberId}:${customerId}`. */
+/**
+ * One document per (business number, person) in `conversations`; `_id` = `${phoneNumberId}:${personId}`
+ * (docs/identity.md: a person is every alias linked to one, named by the smallest).
+ */
 export interface ConversationDoc extends StateDocument {
   _id: string;
+  tenantId: string | null;
   phoneNumberId: string;
+  /** The person's id: its smallest alias (`bsuid:…`, else `phone:…`). */
+  personId: string;
+  /** The identifier of `personId` as Meta writes it (the BSUID, else the phone). */
   customerId: string;
+  /** Every alias of the person known when the conversation was last written, sorted. */
+  aliases: string[];
   /** Latest profile name by (timestamp, wamid) of the messages that carried one. */
   profileName: string | null;
   profileNameAt: { timestamp: Date | null; wamid: string } | null;
@@ -135,8 +151,11 @@ export interface ConversationDoc extends StateDocument {
 export interface ConversationFact {
   at: LogPosition;
   wamid: string;
+  tenantId: string | null;
   phoneNumberId: string;
-  customerId: string;
+  /** The person the message's alias belongs to, as the identity map knew it when the batch was written. */
+  personId: string;
+  aliases: string[];
   direction: OwnMessage['direction'];
   type: MessageContent['type'];
   timestamp: Date | null;

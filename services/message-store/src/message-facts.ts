@@ -1,4 +1,4 @@
-import { parseItem, type ParsedMessage, type WhatsAppEvent } from '@wabus/events';
+import { bsuidAlias, isBusinessScopedId, parseItem, personAliases, phoneAlias, type Alias, type ParsedMessage, type WhatsAppEvent } from '@wabus/events';
 import type { ConversationFact, LogPosition, MessageFact, OwnMessage } from './message-doc.ts';
 import { dateOfSeconds, storableContent } from './storable.ts';
 
@@ -9,8 +9,11 @@ export interface EventFacts {
   own: OwnFact;
   /** The reaction / edit / revoke it applies to another message, if it is one and names its target. */
   update: Exclude<MessageFact, OwnFact> | null;
-  /** The conversation input, before the handler knows whether this is the message's first occurrence. */
-  conversation: Omit<ConversationFact, 'first'>;
+  /**
+   * The conversation input, before the handler knows whether this is the message's first occurrence and which
+   * person its aliases belong to.
+   */
+  conversation: Omit<ConversationFact, 'first' | 'personId' | 'aliases'> & { customerId: string; aliases: Alias[] };
 }
 
 export type FactsResult = { ok: true; facts: EventFacts } | { ok: false; reason: string };
@@ -35,10 +38,12 @@ export function messageFacts(event: WhatsAppEvent, at: LogPosition): FactsResult
   const timestamp = dateOfSeconds(m.timestamp ?? event.metaTimestamp);
   const message: OwnMessage = {
     direction,
+    tenantId: event.tenantId,
     phoneNumberId: event.phoneNumberId,
     displayPhoneNumber: event.displayPhoneNumber,
     customerId: event.customerId,
     profileName: profileName(event.contact),
+    username: event.customerUsername,
     from: m.from,
     fromUserId: m.fromUserId,
     to: m.to,
@@ -61,8 +66,10 @@ export function messageFacts(event: WhatsAppEvent, at: LogPosition): FactsResult
       conversation: {
         at,
         wamid,
+        tenantId: event.tenantId,
         phoneNumberId: event.phoneNumberId,
         customerId: event.customerId,
+        aliases: aliasesOf(event),
         direction,
         type: m.type,
         timestamp,
@@ -141,4 +148,15 @@ function profileName(contact: Buffer | null): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * The aliases a message names for its customer (docs/identity.md); at least the one it is filed under, so a
+ * message always has a person.
+ */
+export function aliasesOf(event: WhatsAppEvent): Alias[] {
+  const aliases = personAliases(event);
+  if (event.customerId === null) return aliases;
+  const own = isBusinessScopedId(event.customerId) ? bsuidAlias(event.customerId) : phoneAlias(event.customerId);
+  return aliases.includes(own) ? aliases : [...aliases, own].sort();
 }

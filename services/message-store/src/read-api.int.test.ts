@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { DLQ_HEADERS } from '@wabus/kafka';
 import { parseItem, type WhatsAppEvent } from '@wabus/events';
-import { readTopic } from '@wabus/testing';
+import { personOracle, readTopic } from '@wabus/testing';
 import { conversationId } from './evolve-conversation.ts';
 import { PHONE, inbound, reaction, text } from './message-events.test-support.ts';
 import { createTopics, simulatedEvents, startService } from './service.test-support.ts';
@@ -65,8 +65,9 @@ test('message-store: every message type is stored once with its typed fields and
 
   // Conversations: newest first, paginated, counts = distinct messages per direction.
   const byConversation = new Map<string, WhatsAppEvent[]>();
+  const persons = personOracle([...events, orphan]);
   for (const e of messages) {
-    const id = conversationId(e.phoneNumberId!, e.customerId!);
+    const id = conversationId(e.phoneNumberId!, persons.personOf(e.phoneNumberId!, e.customerId!));
     byConversation.set(id, [...(byConversation.get(id) ?? []), e]);
   }
   let withoutInbound = 0;

@@ -1,7 +1,10 @@
 import type { FastifyError, FastifyPluginAsync } from 'fastify';
 import type { Db, Filter } from 'mongodb';
+import { aliasValue, bsuidAlias, isBusinessScopedId, phoneAlias, type Alias } from '@wabus/events';
+import { createIdentityLinks, type Person } from '@wabus/identity';
 import { messageStoreCollections } from './collections.ts';
 import { decodeCursor, encodeCursor, type Cursor } from './cursor.ts';
+import { conversationId } from './evolve-conversation.ts';
 import { MessageStoreError } from './errors.ts';
 import type { ConversationDoc, MessageDoc } from './message-doc.ts';
 import { conversationJson, messageJson } from './to-json.ts';
@@ -32,12 +35,23 @@ function page(query: Query): { limit: number; cursor: Cursor | null } {
 
 const timeOf = (d: Date | null): number | null => (d === null ? null : d.getTime());
 
+/** An identifier as a client gives it (a phone number or a BSUID, as Meta writes them), typed. */
+const aliasOfId = (id: string): Alias => (isBusinessScopedId(id) ? bsuidAlias(id) : phoneAlias(id));
+
 /**
- * The read API: a message by wamid, a business number's conversations newest first, a conversation's messages by
- * Meta time. Listings are keyset-paginated on the start-up indexes ((time, _id) cursors; null times sort lowest).
+ * The read API: a message by wamid, a business number's conversations newest first, a conversation (by any of the
+ * customer's identifiers: docs/identity.md) and its messages by Meta time. Listings are keyset-paginated on the
+ * start-up indexes ((time, _id) cursors; null times sort lowest). `tenant=<id>` on any of them keeps only that
+ * tenant's documents (docs/tenants.md).
  */
 export const readRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db }) => {
-  const { messages, conversations } = messageStoreCollections(db);
+  const { messages, conversations, identityLinks } = messageStoreCollections(db);
+  const identity = createIdentityLinks(identityLinks);
+  /** The person an identifier belongs to at a business number: any alias finds the one conversation. */
+  const personOf = async (phoneNumberId: string, id: string): Promise<Person> => {
+    const alias = aliasOfId(id);
+    return (await identity.resolve([{ scope: phoneNumberId, aliases: [alias] }])).get(phoneNumberId)?.get(alias) ?? { id: alias, aliases: [alias] };
+  };
 
   app.setErrorHandler((err: FastifyError | MessageStoreError, request, reply) => {
     const status = err instanceof MessageStoreError ? err.statusCode : (err.statusCode ?? 500);
@@ -45,17 +59,20 @@ export const readRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db }) =>
     return reply.code(status).send({ error: { code: err.code ?? 'WABUS_MESSAGE_STORE_INTERNAL', message: err.message } });
   });
 
-  app.get<{ Params: { wamid: string } }>('/v1/messages/:wamid', async (request) => {
+  app.get<{ Params: { wamid: string }; Querystring: Query }>('/v1/messages/:wamid', async (request) => {
+    const tenant = param(request.query, 'tenant');
     const doc = await messages.findOne({ _id: request.params.wamid });
     // A placeholder only holds reactions / edits / revokes waiting for their message: not a message yet.
-    if (doc === null || !doc.received) throw new MessageStoreError('WABUS_MESSAGE_STORE_NOT_FOUND', { message: `no message ${request.params.wamid}` });
+    if (doc === null || !doc.received || (tenant !== undefined && doc.tenantId !== tenant)) throw new MessageStoreError('WABUS_MESSAGE_STORE_NOT_FOUND', { message: `no message ${request.params.wamid}` });
     return messageJson(doc);
   });
 
   app.get<{ Querystring: Query }>('/v1/conversations', async (request) => {
     const phoneNumberId = param(request.query, 'phone_number_id', true);
+    const tenant = param(request.query, 'tenant');
     const { limit, cursor } = page(request.query);
     const filter: Filter<ConversationDoc> = { phoneNumberId };
+    if (tenant !== undefined) filter.tenantId = tenant;
     if (cursor !== null) {
       // Newest first: later pages hold older times, the same time with greater ids, then the never-inbound ones.
       filter.$or =
@@ -70,12 +87,27 @@ export const readRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db }) =>
     return { items: items.map(conversationJson), nextCursor };
   });
 
+  app.get<{ Params: { phoneNumberId: string; customerId: string }; Querystring: Query }>('/v1/conversations/:phoneNumberId/:customerId', async (request) => {
+    const { phoneNumberId, customerId } = request.params;
+    const tenant = param(request.query, 'tenant');
+    const person = await personOf(phoneNumberId, customerId);
+    const doc = await conversations.findOne({ _id: conversationId(phoneNumberId, person.id) });
+    if (doc === null || (tenant !== undefined && doc.tenantId !== tenant)) {
+      throw new MessageStoreError('WABUS_MESSAGE_STORE_NOT_FOUND', { message: `no conversation of ${customerId} at ${phoneNumberId}` });
+    }
+    return conversationJson(doc);
+  });
+
   app.get<{ Params: { phoneNumberId: string; customerId: string }; Querystring: Query }>(
     '/v1/conversations/:phoneNumberId/:customerId/messages',
     async (request) => {
       const { phoneNumberId, customerId } = request.params;
+      const tenant = param(request.query, 'tenant');
       const { limit, cursor } = page(request.query);
-      const filter: Filter<MessageDoc> = { phoneNumberId, customerId };
+      // Every message of the person, whichever of its identifiers it came with.
+      const person = await personOf(phoneNumberId, customerId);
+      const filter: Filter<MessageDoc> = { phoneNumberId, customerId: { $in: person.aliases.map((a) => aliasValue(a)) } };
+      if (tenant !== undefined) filter.tenantId = tenant;
       if (cursor !== null) {
         filter.$or =
           cursor.t === null

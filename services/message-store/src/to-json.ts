@@ -12,8 +12,11 @@ export function messageJson(doc: MessageDoc): Record<string, unknown> {
 export function conversationJson(doc: ConversationDoc): Record<string, unknown> {
   return {
     id: doc._id,
+    tenantId: doc.tenantId ?? null,
     phoneNumberId: doc.phoneNumberId,
     customerId: doc.customerId,
+    personId: doc.personId,
+    aliases: doc.aliases,
     profileName: doc.profileName,
     firstInboundAt: doc.firstInboundAt,
     lastInboundAt: doc.lastInboundAt,
