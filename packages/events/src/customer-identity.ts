@@ -26,7 +26,8 @@ export const isBusinessScopedId = (id: string): boolean => BSUID.test(id);
  *   `recipient_parent_user_id` (`parent_recipient_user_id` before Meta's May 2026 rename); for group sends the
  *   participant's `recipient_participant_id` / `recipient_participant_user_id`;
  * - change: the first `user_preferences[]` entry, else the user side of the first call;
- * - then the contact: `wa_id`, `user_id`, `parent_user_id`, `profile.username`.
+ * - then the contact: `wa_id`, `user_id`, `parent_user_id`, `profile.username`, when it is this user's (it names one
+ *   of the item's ids, or the item names none).
  * Defensive reading (some payloads put a BSUID where a phone belongs): a BSUID-shaped phone is taken as the BSUID,
  * and empty strings are absent.
  */
@@ -76,6 +77,12 @@ export function customerIdentity(kind: EventKind, item: JsonObject, contact: Jso
   }
   const contactPhone = idAt(contact, 'wa_id');
   const contactUserId = idAt(contact, 'user_id');
+  // The contact is this user's only if it names one of the item's own ids, or if the item names none (then it is
+  // the change's sole contact, the best there is). A sole contact of someone else (a body batching a message from one
+  // user and a status of another) must not lend its ids: that would make two people one.
+  const ownIds = [phone, userId].filter((x): x is string => x !== null && x !== '');
+  const contactIsUser = ownIds.length === 0 || ownIds.some((id) => id === contactPhone || id === contactUserId);
+  if (!contactIsUser) return normalise(phone, userId, parentUserId, null);
   return normalise(
     phone ?? contactPhone,
     userId ?? contactUserId,

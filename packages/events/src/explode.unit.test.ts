@@ -153,6 +153,9 @@ describe('explodeWebhook: routing', () => {
     // defensive: a payload that puts the BSUID in `from` (seen in the wild), and empty strings
     assert.deepEqual(one(messagesChange({ messages: [{ from: 'BR.77', id: 'm', type: 'text' }] })), [null, 'BR.77', null, null]);
     assert.deepEqual(one(messagesChange({ contacts: [{ wa_id: '', user_id: 'US.6', profile: { username: '' } }], messages: [{ from: '', id: 'm', type: 'text' }] })), [null, 'US.6', null, null]);
+    // the sole contact of another user lends nothing: a status of 777 batched with a message whose contact is 5511…
+    const mixed = explodeOk(oneChange(messagesChange({ contacts: [{ ...CONTACT, user_id: 'BR.8' }], messages: [text('m', 'a')], statuses: [{ id: 's', status: 'read', recipient_id: '777' }] })));
+    assert.deepEqual(mixed.map((e) => [e.customerPhone, e.customerUserId]), [['5511999990000', 'BR.8'], ['777', null]]);
   });
 
   it('finds the customer per kind, falling back to business-scoped ids and the sole contact', () => {

@@ -28,8 +28,11 @@ export interface AliasSet {
 }
 
 export interface IdentityLinks {
-  /** Records that each set's aliases are one person (idempotent; sets of fewer than two aliases add nothing). */
-  link(sets: readonly AliasSet[]): Promise<void>;
+  /**
+   * Records that each set's aliases are one person (idempotent; sets of fewer than two aliases add nothing).
+   * Returns the sets it refused because they would make a person of more than MAX_PERSON_ALIASES aliases.
+   */
+  link(sets: readonly AliasSet[]): Promise<AliasSet[]>;
   /** The person of every alias asked about, per scope: `result.get(scope)?.get(alias)`. */
   resolve(sets: readonly AliasSet[]): Promise<Map<string, Map<Alias, Person>>>;
 }
@@ -37,8 +40,12 @@ export interface IdentityLinks {
 const SEP = '\u0000';
 const linkId = (scope: string, a: Alias, b: Alias): string => `${scope}${SEP}${a}${SEP}${b}`;
 
-/** The BFS is bounded: a person with this many aliases is a bug or an attack, not a WhatsApp user. */
-const MAX_ALIASES = 64;
+/**
+ * A person has at most this many aliases: more is a bug or a hostile body, not a WhatsApp user (a phone, a BSUID and a
+ * parent per number change). A link that would go past it is refused, so one bad body cannot glue a business number's
+ * customers together, nor make every lookup walk them all.
+ */
+export const MAX_PERSON_ALIASES = 64;
 
 /**
  * The identity map of a consumer: links between aliases (docs/identity.md), and persons as their connected
@@ -51,81 +58,111 @@ const MAX_ALIASES = 64;
  * alias's person by the smallest alias of all links written so far, and a later batch that touches it sees the same.
  */
 export function createIdentityLinks(links: Collection<LinkDoc>): IdentityLinks {
-  return {
-    async link(sets) {
-      const wanted = new Map<string, LinkDoc>();
-      for (const { scope, aliases } of sets) {
-        const sorted = [...new Set(aliases)].sort();
-        // A chain connects the set as well as every pair does, with n - 1 links.
-        for (let i = 1; i < sorted.length; i++) {
-          const doc: LinkDoc = { _id: linkId(scope, sorted[i - 1]!, sorted[i]!), s: scope, a: sorted[i - 1]!, b: sorted[i]! };
-          wanted.set(doc._id, doc);
+  async function resolve(sets: readonly AliasSet[]): Promise<Map<string, Map<Alias, Person>>> {
+    // Per scope: the aliases asked about, and the components grown around them link by link, all scopes at once.
+    const asked = new Map<string, Set<Alias>>();
+    for (const { scope, aliases } of sets) {
+      let set = asked.get(scope);
+      if (set === undefined) asked.set(scope, (set = new Set()));
+      for (const a of aliases) set.add(a);
+    }
+    const edges = new Map<string, Map<Alias, Set<Alias>>>();
+    const seen = new Map<string, Set<Alias>>();
+    // Links past MAX_PERSON_ALIASES are refused, so only writers racing can pass it, and not by much: the walk stops
+    // well beyond it rather than follow a runaway component.
+    const limit = new Map([...asked].map(([s, set]) => [s, 2 * MAX_PERSON_ALIASES * set.size]));
+    let frontier = new Map<string, Alias[]>([...asked].map(([s, set]) => [s, [...set]]));
+    for (const [s, list] of frontier) seen.set(s, new Set(list));
+    while (frontier.size > 0) {
+      const or: Filter<LinkDoc>[] = [];
+      for (const [s, list] of frontier) or.push({ s, a: { $in: list } }, { s, b: { $in: list } });
+      const found = await links.find({ $or: or }).toArray();
+      const next = new Map<string, Alias[]>();
+      for (const l of found) {
+        let g = edges.get(l.s);
+        if (g === undefined) edges.set(l.s, (g = new Map()));
+        addEdge(g, l.a, l.b);
+        addEdge(g, l.b, l.a);
+        const known = seen.get(l.s)!;
+        for (const x of [l.a, l.b]) {
+          if (known.has(x) || known.size >= limit.get(l.s)!) continue;
+          known.add(x);
+          let list = next.get(l.s);
+          if (list === undefined) next.set(l.s, (list = []));
+          list.push(x);
         }
       }
-      if (wanted.size === 0) return;
-      // Most links exist already (every message of a known user repeats them): read before writing.
-      const existing = await links.find({ _id: { $in: [...wanted.keys()] } }, { projection: { _id: 1 } }).toArray();
-      for (const d of existing) wanted.delete(d._id);
-      if (wanted.size === 0) return;
-      const ops: AnyBulkWriteOperation<LinkDoc>[] = [...wanted.values()].map((doc) => ({ insertOne: { document: doc } }));
-      try {
-        await links.bulkWrite(ops, { ordered: false });
-      } catch (err) {
-        // Another writer inserted the same link first: the same document, so nothing is lost.
-        const writeErrors = (err as { writeErrors?: { code?: number }[] }).writeErrors ?? [];
-        if (writeErrors.length === 0 || writeErrors.some((w) => w.code !== 11000)) throw err;
+      frontier = next;
+    }
+    const out = new Map<string, Map<Alias, Person>>();
+    for (const [scope, set] of asked) {
+      const g = edges.get(scope) ?? new Map<Alias, Set<Alias>>();
+      const persons = new Map<Alias, Person>();
+      for (const start of set) {
+        if (persons.has(start)) continue;
+        const component = componentOf(g, start);
+        const person: Person = { id: personIdOf(component), aliases: [...component].sort() };
+        for (const a of component) persons.set(a, person);
       }
-    },
+      out.set(scope, persons);
+    }
+    return out;
+  }
 
-    async resolve(sets) {
-      // Per scope: the aliases asked about, and the component grown around them link by link.
-      const asked = new Map<string, Set<Alias>>();
-      for (const { scope, aliases } of sets) {
-        let set = asked.get(scope);
-        if (set === undefined) asked.set(scope, (set = new Set()));
-        for (const a of aliases) set.add(a);
+  async function link(sets: readonly AliasSet[]): Promise<AliasSet[]> {
+    const chains = new Map<AliasSet, LinkDoc[]>();
+    for (const set of sets) {
+      const sorted = [...new Set(set.aliases)].sort();
+      // A chain connects the set as well as every pair does, with n - 1 links.
+      const chain: LinkDoc[] = [];
+      for (let i = 1; i < sorted.length; i++) chain.push({ _id: linkId(set.scope, sorted[i - 1]!, sorted[i]!), s: set.scope, a: sorted[i - 1]!, b: sorted[i]! });
+      if (chain.length > 0) chains.set(set, chain);
+    }
+    if (chains.size === 0) return [];
+    // Most links exist already (every message of a known user repeats them): read before anything else.
+    const ids = [...new Set([...chains.values()].flat().map((l) => l._id))];
+    const existing = new Set((await links.find({ _id: { $in: ids } }, { projection: { _id: 1 } }).toArray()).map((d) => d._id));
+    const newSets = [...chains.keys()].filter((set) => chains.get(set)!.some((l) => !existing.has(l._id)));
+    if (newSets.length === 0) return [];
+
+    // The persons the new links would join, set after set (a batch may chain several): a set that would make a
+    // person of more than MAX_PERSON_ALIASES aliases is refused.
+    const before = await resolve(newSets);
+    const group = new Map<string, Set<Alias>>();
+    const groupOf = (scope: string, a: Alias): Set<Alias> => {
+      const key = `${scope}${SEP}${a}`;
+      let g = group.get(key);
+      if (g === undefined) {
+        g = new Set(before.get(scope)?.get(a)?.aliases ?? [a]);
+        for (const x of g) group.set(`${scope}${SEP}${x}`, g);
       }
-      const edges = new Map<string, Map<Alias, Set<Alias>>>();
-      const seen = new Map<string, Set<Alias>>();
-      let frontier = new Map<string, Alias[]>([...asked].map(([s, set]) => [s, [...set]]));
-      for (const [s, list] of frontier) seen.set(s, new Set(list));
-      while (frontier.size > 0) {
-        const or: Filter<LinkDoc>[] = [];
-        for (const [s, list] of frontier) or.push({ s, a: { $in: list } }, { s, b: { $in: list } });
-        const found = await links.find({ $or: or }).toArray();
-        const next = new Map<string, Alias[]>();
-        for (const l of found) {
-          let g = edges.get(l.s);
-          if (g === undefined) edges.set(l.s, (g = new Map()));
-          addEdge(g, l.a, l.b);
-          addEdge(g, l.b, l.a);
-          const known = seen.get(l.s)!;
-          for (const x of [l.a, l.b]) {
-            if (known.has(x)) continue;
-            if (known.size >= MAX_ALIASES) throw Object.assign(new Error(`a person in scope ${l.s} has more than ${MAX_ALIASES} aliases`), { code: 'WABUS_IDENTITY_TOO_MANY_ALIASES' });
-            known.add(x);
-            let list = next.get(l.s);
-            if (list === undefined) next.set(l.s, (list = []));
-            list.push(x);
-          }
-        }
-        frontier = next;
+      return g;
+    };
+    const refused: AliasSet[] = [];
+    const wanted = new Map<string, LinkDoc>();
+    for (const set of newSets) {
+      const joined = new Set<Alias>();
+      for (const a of set.aliases) for (const x of groupOf(set.scope, a)) joined.add(x);
+      if (joined.size > MAX_PERSON_ALIASES) {
+        refused.push(set);
+        continue;
       }
-      const out = new Map<string, Map<Alias, Person>>();
-      for (const [scope, set] of asked) {
-        const g = edges.get(scope) ?? new Map<Alias, Set<Alias>>();
-        const persons = new Map<Alias, Person>();
-        for (const start of set) {
-          if (persons.has(start)) continue;
-          const component = componentOf(g, start);
-          const person: Person = { id: personIdOf(component), aliases: [...component].sort() };
-          for (const a of component) persons.set(a, person);
-        }
-        out.set(scope, persons);
-      }
-      return out;
-    },
-  };
+      for (const x of joined) group.set(`${set.scope}${SEP}${x}`, joined);
+      for (const l of chains.get(set)!) if (!existing.has(l._id)) wanted.set(l._id, l);
+    }
+    if (wanted.size === 0) return refused;
+    const ops: AnyBulkWriteOperation<LinkDoc>[] = [...wanted.values()].map((doc) => ({ insertOne: { document: doc } }));
+    try {
+      await links.bulkWrite(ops, { ordered: false });
+    } catch (err) {
+      // Another writer inserted the same link first: the same document, so nothing is lost.
+      const writeErrors = (err as { writeErrors?: { code?: number }[] }).writeErrors ?? [];
+      if (writeErrors.length === 0 || writeErrors.some((w) => w.code !== 11000)) throw err;
+    }
+    return refused;
+  }
+
+  return { link, resolve };
 }
 
 function addEdge(g: Map<Alias, Set<Alias>>, from: Alias, to: Alias): void {

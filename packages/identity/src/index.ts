@@ -1,2 +1,2 @@
-export { createIdentityLinks, ensureIdentityIndexes } from './identity-links.ts';
+export { createIdentityLinks, ensureIdentityIndexes, MAX_PERSON_ALIASES } from './identity-links.ts';
 export type { AliasSet, IdentityLinks, LinkDoc, Person } from './identity-links.ts';

@@ -19,7 +19,12 @@ import type { LogPosition, MessageFact } from './message-doc.ts';
  * Events other than messages and echoes store nothing but their links; a message that can never be stored is
  * rejected to the dead-letter topic.
  */
-export function createMessageStoreHandler(c: MessageStoreCollections): ConsumerHandler<WhatsAppEvent> {
+export interface MessageStoreHandlerOptions {
+  /** Told of bodies whose links were refused (they would make a person of more than MAX_PERSON_ALIASES aliases). */
+  onRefusedLinks?: (refused: AliasSet[]) => void;
+}
+
+export function createMessageStoreHandler(c: MessageStoreCollections, o: MessageStoreHandlerOptions = {}): ConsumerHandler<WhatsAppEvent> {
   const identity = createIdentityLinks(c.identityLinks);
   return {
     decode: (value) => decodeEvent(value),
@@ -37,7 +42,8 @@ export function createMessageStoreHandler(c: MessageStoreCollections): ConsumerH
       }
 
       const links = linkSets(records);
-      await identity.link(links);
+      const refused = await identity.link(links);
+      if (refused.length > 0) o.onRefusedLinks?.(refused);
       const asked: AliasSet[] = [...links, ...plan.accepted.map((f) => ({ scope: f.conversation.phoneNumberId, aliases: f.conversation.aliases }))];
       const persons = asked.length === 0 ? new Map<string, Map<Alias, Person>>() : await identity.resolve(asked);
       const personOf = (scope: string, alias: Alias): Person => persons.get(scope)?.get(alias) ?? { id: alias, aliases: [alias] };

@@ -17,7 +17,14 @@ export async function startMessageStore(opts: { config: ConsumerConfig; logger: 
     handler: async (db) => {
       const collections = messageStoreCollections(db);
       await ensureIndexes(collections);
-      return createMessageStoreHandler(collections);
+      const log = opts.logger.child({ component: 'identity' });
+      return createMessageStoreHandler(collections, {
+        onRefusedLinks: (refused) =>
+          log.warn(
+            { code: 'WABUS_IDENTITY_TOO_MANY_ALIASES', bodies: refused.length, scopes: [...new Set(refused.map((r) => r.scope))] },
+            'links refused: they would make one person of more than 64 aliases (each message is still stored, under its own identifier)',
+          ),
+      });
     },
     routes: readRoutes,
     registry,
