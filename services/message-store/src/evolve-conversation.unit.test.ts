@@ -106,3 +106,29 @@ test('handler steps: several crashes in a row (crash again during the redelivery
   ];
   assert.deepEqual(runLog(log, 3, crashes, 2), clean);
 });
+
+test('handler steps with identities: phone-and-BSUID, BSUID-only and phone-only bodies in every order, a crash at any step (mid-merge too), end in one conversation like a clean run', () => {
+  const WA = '5511987654321';
+  const BSUID = 'BR.1502576394655843';
+  const A = inbound({ ...text('wamid.A', 1_700_000_010), from: WA, from_user_id: BSUID }, { contact: { profile: { name: 'Ana' }, wa_id: WA, user_id: BSUID } });
+  const B = inbound({ ...text('wamid.B', 1_700_000_020), from: undefined, from_user_id: BSUID }, { contact: { profile: { name: 'Ana' }, user_id: BSUID } });
+  const C = inbound({ ...text('wamid.C', 1_700_000_030), from: WA }, { contact: { profile: { name: 'Ana' }, wa_id: WA } });
+  const D = echo(text('wamid.D', 1_700_000_040), {});
+  const orders = [[B, C, A], [C, B, A], [A, B, C], [B, A, C], [C, A, B]];
+  const expectedId = conversationId(PHONE, `bsuid:${BSUID}`);
+  for (const order of orders) {
+    const log = [...order, D].map((e, i) => at(e, i));
+    const clean = runLog(log, 1);
+    const conv = clean.conversations.get(expectedId);
+    assert.ok(conv, 'one conversation under the BSUID');
+    assert.deepEqual([...clean.conversations.keys()].filter((id) => id.includes(WA) && id !== expectedId), [], 'no conversation left under the phone');
+    assert.deepEqual(conv.counts, { inbound: 3, outbound: 0 });
+    for (let step = 0; step < log.length; step++) {
+      for (const where of ['between-writes', 'mid-merge', 'before-commit'] as const) {
+        const crashed = runLog(log, 1, [{ step, where }], 2);
+        assert.deepEqual(crashed.conversations.get(expectedId)?.counts, conv.counts, `crash ${where} at ${step}`);
+        assert.deepEqual([...crashed.conversations.keys()].sort(), [...clean.conversations.keys()].sort(), `crash ${where} at ${step}: the same conversations`);
+      }
+    }
+  }
+});

@@ -32,7 +32,7 @@ function personOf(store: MemoryStore, scope: string, alias: Alias): Person {
 }
 
 /** mergeConversations over the maps: the stale conversations of each touched person folded into the merged one. */
-function mergeInMemory(store: MemoryStore, partition: number, touched: readonly { scope: string; person: Person }[]): void {
+function mergeInMemory(store: MemoryStore, partition: number, touched: readonly { scope: string; person: Person }[], crash: boolean): void {
   for (const { scope, person } of touched) {
     const own = conversationId(scope, person.id);
     const staleIds = person.aliases.flatMap((a) => [conversationId(scope, a), conversationId(scope, aliasValue(a))]).filter((id) => id !== own && store.conversations.has(id));
@@ -42,6 +42,7 @@ function mergeInMemory(store: MemoryStore, partition: number, touched: readonly 
     const survivor = store.conversations.get(own);
     const merged = [...(survivor ? [survivor] : []), ...staleIds.map((id) => store.conversations.get(id)!)];
     store.conversations.set(own, rebuildConversation({ partition, phoneNumberId: scope, personId: person.id, aliases: person.aliases, messages, merged }));
+    if (crash) throw new CrashedMidMerge();
     for (const id of staleIds) store.conversations.delete(id);
   }
 }
@@ -50,8 +51,13 @@ function memoryFold<D, F>(docs: Map<string, D>, byId: Map<string, F[]>, evolve: 
   for (const [id, facts] of byId) docs.set(id, facts.reduce<D | null>(evolve, docs.get(id) ?? null)!);
 }
 
-/** One handler call. `crash: 'between-writes'` stops after the messages write, as a SIGKILL there would. */
-export function applyBatch(store: MemoryStore, records: readonly PlannedRecord[], crash?: 'between-writes'): void {
+class CrashedMidMerge extends Error {}
+
+/**
+ * One handler call. `crash: 'between-writes'` stops after the messages write, as a SIGKILL there would;
+ * `'mid-merge'` after a merged conversation is written and before the ones it absorbed are removed.
+ */
+export function applyBatch(store: MemoryStore, records: readonly PlannedRecord[], crash?: 'between-writes' | 'mid-merge'): void {
   const plan = planBatch(records);
   memoryFold(store.messages, messageFactsById(plan.accepted), evolveMessage);
   if (crash === 'between-writes') return;
@@ -59,10 +65,15 @@ export function applyBatch(store: MemoryStore, records: readonly PlannedRecord[]
   const firsts = new Map(ownIds(plan.accepted).map((id) => [id, store.messages.get(id)?._sys.first ?? null]));
   memoryFold(store.conversations, conversationFactsById(plan.accepted, firsts, (scope, alias) => personOf(store, scope, alias)), evolveConversation);
   const touched = plan.accepted.map((f) => ({ scope: f.conversation.phoneNumberId, person: personOf(store, f.conversation.phoneNumberId, f.conversation.aliases[0]!) }));
-  if (records[0] !== undefined) mergeInMemory(store, records[0].partition, touched);
+  if (records[0] === undefined) return;
+  try {
+    mergeInMemory(store, records[0].partition, touched, crash === 'mid-merge');
+  } catch (err) {
+    if (!(err instanceof CrashedMidMerge)) throw err;
+  }
 }
 
-export type CrashPoint = { step: number; where: 'between-writes' | 'before-commit' };
+export type CrashPoint = { step: number; where: 'between-writes' | 'mid-merge' | 'before-commit' };
 
 /**
  * Runs a one-partition log through the handler in batches of `batch` records, committing after each; at each crash
@@ -77,7 +88,7 @@ export function runLog(records: readonly PlannedRecord[], batch: number, crashes
     const chunk = records.slice(committed, committed + size);
     const crash = crashes.find((c) => c.step === step);
     if (crash !== undefined) {
-      applyBatch(store, chunk, crash.where === 'between-writes' ? 'between-writes' : undefined);
+      applyBatch(store, chunk, crash.where === 'before-commit' ? undefined : crash.where);
       size = batchAfter; // restart: redelivery from the last committed offset, cut differently
       continue;
     }
