@@ -12,6 +12,8 @@ export const RECORD_HEADERS = {
   kind: 'wabus-kind',
   /** On records written by `wabus replay rederive`: the re-derivation's id. */
   rederived: 'wabus-rederived',
+  /** The tenant owning the record's business number (docs/tenants.md); on raw records, the tenants of its items. */
+  tenant: 'wabus-tenant',
 } as const;
 
 export interface EventRecord {
@@ -30,7 +32,10 @@ export function eventRecord(event: WhatsAppEvent, deliveryId: string, receivedAt
   return {
     key: event.key,
     value: encode(event),
-    headers: { [RECORD_HEADERS.eventId]: event.eventId, [RECORD_HEADERS.kind]: event.kind, [RECORD_HEADERS.deliveryId]: deliveryId },
+    headers:
+      event.tenantId === null
+        ? { [RECORD_HEADERS.eventId]: event.eventId, [RECORD_HEADERS.kind]: event.kind, [RECORD_HEADERS.deliveryId]: deliveryId }
+        : { [RECORD_HEADERS.eventId]: event.eventId, [RECORD_HEADERS.kind]: event.kind, [RECORD_HEADERS.deliveryId]: deliveryId, [RECORD_HEADERS.tenant]: event.tenantId },
     timestamp: String(receivedAt),
   };
 }

@@ -11,6 +11,7 @@ import type { IngressMetrics, Outcome } from './metrics.ts';
 import type { Publisher } from './publisher.ts';
 import { annotateRequestSpan, endRequestSpan, startRequestSpan } from './request-span.ts';
 import { webhookRoutes } from './webhook-routes.ts';
+import { environmentKeys, type SigningKeys } from './signing-keys.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -29,8 +30,11 @@ declare module 'fastify' {
 }
 
 export interface IngressDeps {
-  appSecrets: readonly AppSecret[];
-  verifyToken: string;
+  /** Environment-only configuration: the default tenant's secrets and verify token (ignored with `keys`). */
+  appSecrets?: readonly AppSecret[];
+  verifyToken?: string;
+  /** The secrets, tokens and tenants in force, read per request (a tenants file, reloaded on SIGHUP). */
+  keys?: () => SigningKeys;
   ackTimeoutMs: number;
   bodyLimit: number;
   requestTimeoutMs: number;
@@ -149,8 +153,7 @@ export function buildIngressApp(deps: IngressDeps): FastifyInstance {
   });
 
   void app.register(webhookRoutes, {
-    appSecrets: deps.appSecrets,
-    verifyToken: deps.verifyToken,
+    keys: deps.keys ?? ((fixed) => () => fixed)(environmentKeys(deps.appSecrets ?? [], deps.verifyToken ?? '')),
     ackTimeoutMs: deps.ackTimeoutMs,
     publisher: deps.publisher,
     metrics: deps.metrics,

@@ -28,13 +28,20 @@ export function parseAppSecrets(raw: string, env: string): AppSecret[] {
 export const ingressSchema = {
   host: { env: 'INGRESS_HOST', parse: str, default: '0.0.0.0', description: 'address to listen on' },
   port: { env: 'INGRESS_PORT', parse: int(0, 65535), default: 8080, description: 'port to listen on' },
+  tenantsFile: {
+    env: 'WABUS_TENANTS_FILE',
+    parse: str,
+    default: '',
+    description: 'the tenants file (docs/tenants.md): secrets, verify tokens and the WABAs and numbers each tenant owns; reloaded on SIGHUP. Without it, WHATSAPP_APP_SECRETS and WHATSAPP_VERIFY_TOKEN make the one tenant `default`',
+  },
   appSecrets: {
     env: 'WHATSAPP_APP_SECRETS',
     parse: parseAppSecrets,
-    description: 'app secrets that sign webhooks: comma-separated, `secret` or `label=secret`',
+    default: [] as AppSecret[],
+    description: 'app secrets that sign webhooks: comma-separated, `secret` or `label=secret` (required without WABUS_TENANTS_FILE)',
     secret: true,
   },
-  verifyToken: { env: 'WHATSAPP_VERIFY_TOKEN', parse: str, description: 'verify token of the GET handshake', secret: true },
+  verifyToken: { env: 'WHATSAPP_VERIFY_TOKEN', parse: str, default: '', description: 'verify token of the GET handshake (required without WABUS_TENANTS_FILE)', secret: true },
   kafkaBrokers: { env: 'KAFKA_BROKERS', parse: list, default: ['127.0.0.1:9092'], description: 'Kafka bootstrap brokers, host:port, comma-separated' },
   rawTopic: { env: 'WABUS_RAW_TOPIC', parse: str, default: 'whatsapp.webhooks.raw.v1', description: 'topic of every accepted body, as received' },
   eventsTopic: { env: 'WABUS_EVENTS_TOPIC', parse: str, default: 'whatsapp.events.v1', description: 'topic of one event per item' },
@@ -91,6 +98,12 @@ export type IngressConfig = ConfigOf<typeof ingressSchema>;
 
 export function loadIngressConfig(env: NodeJS.ProcessEnv = process.env): IngressConfig {
   const cfg = readConfig(ingressSchema, env);
+  if (cfg.tenantsFile === '') {
+    if (cfg.appSecrets.length === 0) throw new ConfigError('WHATSAPP_APP_SECRETS', 'is required (or give WABUS_TENANTS_FILE)');
+    if (cfg.verifyToken === '') throw new ConfigError('WHATSAPP_VERIFY_TOKEN', 'is required (or give WABUS_TENANTS_FILE)');
+  } else if (cfg.appSecrets.length > 0 || cfg.verifyToken !== '') {
+    throw new ConfigError('WABUS_TENANTS_FILE', 'secrets and verify tokens come from the tenants file: unset WHATSAPP_APP_SECRETS and WHATSAPP_VERIFY_TOKEN');
+  }
   if ((cfg.tlsCert === '') !== (cfg.tlsKey === '')) {
     throw new ConfigError('INGRESS_TLS_CERT, INGRESS_TLS_KEY', 'set both or neither');
   }

@@ -20,8 +20,8 @@ export interface IngressProcess {
   /** `http://127.0.0.1:<port>` */
   base: string;
   service: ServiceProcess;
-  /** POSTs a correctly signed body to /webhook, the way Meta does. */
-  post(body: Buffer): Promise<Response>;
+  /** POSTs a correctly signed body to /webhook, the way Meta does (signed with `secret`, default the test's own). */
+  post(body: Buffer, secret?: string): Promise<Response>;
   /** Its first `n` log lines at level error or above (pino level ≥ 50): why it refused something. */
   errorLines(n: number): string[];
 }
@@ -33,7 +33,7 @@ export interface IngressProcess {
  */
 export async function startIngressProcess(
   t: TestContext,
-  opts: { brokers: string[]; rawTopic: string; eventsTopic: string; ackTimeoutMs?: number },
+  opts: { brokers: string[]; rawTopic: string; eventsTopic: string; ackTimeoutMs?: number; env?: Record<string, string | undefined> },
 ): Promise<IngressProcess> {
   const port = await freePort();
   const service = spawnServiceProcess(t, new URL('./main.ts', import.meta.url), {
@@ -47,6 +47,7 @@ export async function startIngressProcess(
     INGRESS_ACK_TIMEOUT_MS: String(opts.ackTimeoutMs ?? 5_000),
     LOG_LEVEL: 'warn',
     OTEL_TRACES_EXPORTER: 'none',
+    ...opts.env,
   });
   const base = `http://127.0.0.1:${port}`;
   await waitUntil(
@@ -60,10 +61,10 @@ export async function startIngressProcess(
     },
     { timeoutMs: 30_000, intervalMs: 200 },
   );
-  const post = (body: Buffer) =>
+  const post = (body: Buffer, secret = SECRET) =>
     fetch(`${base}/webhook`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` },
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}` },
       body,
     });
   const errorLines = (n: number) =>

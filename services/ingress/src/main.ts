@@ -16,6 +16,8 @@ const { loadIngressConfig } = await import('./config.ts');
 const { createKafkaPublisher } = await import('./kafka-publisher.ts');
 const { createIngressMetrics } = await import('./metrics.ts');
 const { httpsOptions } = await import('./server-options.ts');
+const { environmentKeys, tenantKeys } = await import('./signing-keys.ts');
+const { watchTenantsFile } = await import('@wabus/tenants');
 
 const cfg = loadIngressConfig();
 // Asynchronous, buffered log writes: one synchronous write per request line was ~8% of CPU under load (bench).
@@ -48,6 +50,10 @@ if (cfg.workers > 1 && cluster.isPrimary) {
     logger.error({ pid: worker.process.pid, code, signal }, 'ingress worker died; starting another');
     cluster.fork();
   });
+  // A new tenants file: each worker reloads its own.
+  process.on('SIGHUP', () => {
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGHUP');
+  });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       stopping = true;
@@ -70,9 +76,32 @@ async function runIngress(): Promise<void> {
     lingerMs: cfg.produceLingerMs,
   });
   const metrics = createIngressMetrics({ queuedRecords: kp.producer.queuedRecords, producerStats: kp.producer.stats, defaultMetrics: true });
+  // The tenants file in force, reloaded on SIGHUP (a bad file is reported and the running one stays).
+  let keys = cfg.tenantsFile === '' ? environmentKeys(cfg.appSecrets, cfg.verifyToken) : undefined;
+  if (keys === undefined) {
+    let handle: import('@wabus/tenants').TenantsHandle;
+    try {
+      handle = watchTenantsFile(cfg.tenantsFile, {
+      onReload: (t) => {
+        keys = tenantKeys(t);
+        logger.info({ tenants: t.list.map((x) => x.id), secrets: keys.secrets.map((x) => x.label) }, 'tenants file reloaded');
+        // Rare and awaited by the operator: written now, not when the buffer fills.
+        logDestination.flush();
+      },
+      onError: (err) => {
+        logger.error({ err, code: 'WABUS_TENANTS_INVALID' }, 'tenants file NOT reloaded: the running configuration stays');
+        logDestination.flush();
+      },
+      });
+    } catch (err) {
+      // One clear line, not a stack: the message names the tenant and the field.
+      logger.fatal({ code: 'WABUS_TENANTS_INVALID' }, (err as Error).message);
+      return exit(2);
+    }
+    keys = tenantKeys(handle.current());
+  }
   const app = buildIngressApp({
-    appSecrets: cfg.appSecrets,
-    verifyToken: cfg.verifyToken,
+    keys: () => keys!,
     ackTimeoutMs: cfg.ackTimeoutMs,
     bodyLimit: cfg.bodyLimit,
     requestTimeoutMs: cfg.requestTimeoutMs,
@@ -113,7 +142,8 @@ async function runIngress(): Promise<void> {
   logger.info(
     {
       url: `${cfg.tlsCert ? 'https' : 'http'}://${cfg.host}:${cfg.port}/webhook`,
-      secrets: cfg.appSecrets.map((s) => s.label),
+      secrets: keys.secrets.map((s) => s.label),
+      tenants: keys.tenants.list.map((t) => t.id),
       mtls: cfg.mtls,
       tracing: telemetry.detail,
     },

@@ -10,6 +10,8 @@ export interface IngressMetrics {
   itemsPerBody: Histogram;
   produceDuration: Histogram;
   queuedRecords: Gauge;
+  /** Signed bodies kept on the raw topic only, by reason (not an envelope, tenant_mismatch, unknown_owner, …). */
+  quarantined: Counter<'reason'>;
 }
 
 /** A counter whose value is read from elsewhere at scrape time (the producer keeps its own counts). */
@@ -55,6 +57,12 @@ export function createIngressMetrics(opts: { queuedRecords: () => number; produc
       name: 'wabus_ingress_produce_duration_seconds',
       help: 'Time from append to Kafka acknowledgement of all records of one body',
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
+    quarantined: new Counter({
+      name: 'wabus_ingress_quarantined_total',
+      help: 'Signed bodies kept on the raw topic and turned into no events, by reason (tenant_mismatch and unknown_owner: a body naming a WABA or number its signer does not own)',
+      labelNames: ['reason'],
       registers: [registry],
     }),
     queuedRecords: new Gauge({

@@ -8,6 +8,8 @@ export interface Delivery {
   body: Buffer;
   receivedAt: number;
   secretLabel: string;
+  /** The tenants of the body's items (accepted), or of the secret that signed it (quarantined), sorted. */
+  tenantIds?: readonly string[];
 }
 
 export type Disposition = { kind: 'accepted'; events: WhatsAppEvent[] } | { kind: 'quarantined'; reason: string; detail: string };
@@ -56,6 +58,7 @@ export function recordsFor(
     [HEADERS.disposition]: disposition.kind,
     'content-type': 'application/json',
   };
+  if (delivery.tenantIds !== undefined && delivery.tenantIds.length > 0) rawHeaders[HEADERS.tenant] = delivery.tenantIds.join(',');
   if (disposition.kind === 'quarantined') rawHeaders[HEADERS.quarantineReason] = disposition.reason;
   else rawHeaders[HEADERS.items] = String(disposition.events.length);
   traceRaw(rawHeaders);

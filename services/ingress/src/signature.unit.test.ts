@@ -11,9 +11,9 @@ const body = Buffer.from('{"x":"caf\\u00e9"}');
 const hmac = (s: string, b: Buffer = body) => createHmac('sha256', s).update(b).digest('hex');
 
 test('a signature by any configured secret verifies and names that secret', () => {
-  assert.deepEqual(verifySignature(`sha256=${hmac('first')}`, body, secrets), { ok: true, secretLabel: 'a' });
-  assert.deepEqual(verifySignature(`sha256=${hmac('second')}`, body, secrets), { ok: true, secretLabel: 'b' });
-  assert.deepEqual(verifySignature(`sha256=${hmac('second').toUpperCase()}`, body, secrets), { ok: true, secretLabel: 'b' });
+  assert.deepEqual(verifySignature(`sha256=${hmac('first')}`, body, secrets), { ok: true, secretLabel: 'a', secret: secrets[0] });
+  assert.deepEqual(verifySignature(`sha256=${hmac('second')}`, body, secrets), { ok: true, secretLabel: 'b', secret: secrets[1] });
+  assert.deepEqual(verifySignature(`sha256=${hmac('second').toUpperCase()}`, body, secrets), { ok: true, secretLabel: 'b', secret: secrets[1] });
 });
 
 test('missing, malformed and mismatching signatures are told apart', () => {

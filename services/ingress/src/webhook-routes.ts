@@ -1,15 +1,16 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import { explodeWebhook } from '@wabus/events';
-import type { AppSecret } from './config.ts';
+import { ownerOfBody } from '@wabus/tenants';
 import { IngressError } from './errors.ts';
 import type { IngressMetrics } from './metrics.ts';
 import type { Disposition, Publisher } from './publisher.ts';
 import { verifySignature } from './signature.ts';
+import type { SigningKeys } from './signing-keys.ts';
 
 export interface WebhookRoutesOptions {
-  appSecrets: readonly AppSecret[];
-  verifyToken: string;
+  /** The secrets, verify tokens and tenants in force (reloaded on SIGHUP: read per request). */
+  keys: () => SigningKeys;
   ackTimeoutMs: number;
   publisher: Publisher;
   metrics: IngressMetrics;
@@ -33,7 +34,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
       request.wabus.outcome = 'handshake_refused';
       throw new IngressError('WABUS_INGRESS_HANDSHAKE_PARAMS');
     }
-    if (mode !== 'subscribe' || !sameToken(token, opts.verifyToken)) {
+    if (mode !== 'subscribe' || !opts.keys().verifyTokens.some((expected) => sameToken(token, expected))) {
       request.wabus.outcome = 'handshake_refused';
       throw new IngressError('WABUS_INGRESS_HANDSHAKE_REFUSED');
     }
@@ -45,7 +46,8 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
   app.post('/webhook', async (request, reply) => {
     const receivedAt = opts.now();
     const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    const sig = verifySignature(request.headers['x-hub-signature-256'], body, opts.appSecrets);
+    const keys = opts.keys();
+    const sig = verifySignature(request.headers['x-hub-signature-256'], body, keys.secrets);
     if (!sig.ok) {
       request.wabus.outcome = 'bad_signature';
       throw new IngressError(SIGNATURE_ERRORS[sig.reason]);
@@ -55,9 +57,20 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
     const exploded = explodeWebhook(body, { receivedAt });
     const deliveryId = exploded.deliveryId;
     request.wabus.deliveryId = deliveryId;
-    const disposition: Disposition = exploded.ok
-      ? { kind: 'accepted', events: exploded.events }
-      : { kind: 'quarantined', reason: exploded.reason, detail: exploded.detail };
+    let disposition: Disposition;
+    let tenantIds = [...sig.secret.tenantIds].sort();
+    if (!exploded.ok) disposition = { kind: 'quarantined', reason: exploded.reason, detail: exploded.detail };
+    else {
+      // Whose it is: a body naming a WABA or number its signer does not own is kept on the raw topic, never turned
+      // into events (docs/tenants.md).
+      const owner = ownerOfBody(keys.tenants, sig.secret.tenantIds, exploded.events);
+      if (!owner.ok) disposition = { kind: 'quarantined', reason: owner.reason, detail: owner.detail };
+      else {
+        exploded.events.forEach((e, i) => (e.tenantId = owner.tenantIds[i]!));
+        tenantIds = [...new Set(owner.tenantIds)].sort();
+        disposition = { kind: 'accepted', events: exploded.events };
+      }
+    }
     if (disposition.kind === 'accepted') {
       request.wabus.items = disposition.events.length;
       request.wabus.customers = disposition.events.map((e) => e.customerId);
@@ -67,7 +80,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
 
     const produceStart = performance.now();
     try {
-      await opts.publisher.publish({ deliveryId, body, receivedAt, secretLabel: sig.secretLabel }, disposition, receivedAt + opts.ackTimeoutMs, request.wabus.traceContext);
+      await opts.publisher.publish({ deliveryId, body, receivedAt, secretLabel: sig.secretLabel, tenantIds }, disposition, receivedAt + opts.ackTimeoutMs, request.wabus.traceContext);
     } catch (cause) {
       request.wabus.outcome = 'unavailable';
       throw new IngressError('WABUS_INGRESS_UNAVAILABLE', { cause });
@@ -82,6 +95,7 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
     // Signed but not a webhook envelope: kept on the raw topic and answered 200, so Meta does not retry it for
     // seven days; the quarantine is visible in logs, metrics and the record's headers.
     request.wabus.outcome = 'quarantined';
+    opts.metrics.quarantined.inc({ reason: disposition.reason });
     return reply.send({ deliveryId, disposition: 'quarantined', reason: disposition.reason });
   });
 };

@@ -89,6 +89,8 @@ test('POST /webhook: signed bodies that are not webhook envelopes are quarantine
   assert.equal(logLines.filter((l) => l['outcome'] === 'quarantined').length, 3, 'each quarantine is logged');
 });
 
+const record0Tenant = (events: { record: { headers: Record<string, string> }; event: { itemId: string | null } }[], id: string) => events.find((e) => e.event.itemId === id)!.record.headers['wabus-tenant'];
+
 test('POST /webhook: a body of several entries, changes and items yields one record per item with keys, ids and raw bytes', async (t) => {
   const { kafka, topics, post } = await startTestIngress(t);
   const res = await post(MULTI);
@@ -113,12 +115,14 @@ test('POST /webhook: a body of several entries, changes and items yields one rec
   }
   const byItem = (id: string | null, kind: string) => events.filter((e) => e.event.itemId === id && e.event.kind === kind);
   const text = byItem('wamid.AAA1', 'message')[0]!.event;
-  assert.equal(text.key, '106540352242922:4915112345678');
+  assert.equal(text.key, '106540352242922', 'keyed by the business number');
+  assert.equal(text.tenantId, 'default');
+  assert.equal(record0Tenant(events, 'wamid.AAA1'), 'default');
   assert.equal(text.customerId, '4915112345678');
   assert.ok(text.raw.toString().includes('caf\\u00e9 \\ud83d\\ude00 http:\\/\\/x.y'), 'escapes kept as received');
   assert.equal(JSON.parse(text.contact!.toString()).wa_id, '4915112345678', 'the matching contacts[] entry');
   const image = byItem('wamid.AAA2', 'message')[0]!.event;
-  assert.equal(image.key, '106540352242922:34600111222');
+  assert.equal(image.key, '106540352242922');
   assert.equal(JSON.parse(image.contact!.toString()).profile.name, 'Ana');
   assert.equal(byItem('wamid.OUT1', 'status').length, 2, 'delivered and read are two events');
   assert.notEqual(byItem('wamid.OUT1', 'status')[0]!.event.eventId, byItem('wamid.OUT1', 'status')[1]!.event.eventId);
