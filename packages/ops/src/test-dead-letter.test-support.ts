@@ -7,7 +7,8 @@ import type { LogRecord } from './scan-topics.ts';
 
 export const PHONE = '106540352242922';
 export const CUSTOMER = '16315551181';
-export const KEY = `${PHONE}:${CUSTOMER}`;
+/** The record key ingress gives these events: the business number (events v2, docs/identity.md). */
+export const KEY = PHONE;
 
 /** One inbound text message (or a status of `wamid` when `status` is given), exploded by @wabus/events. */
 export function testEvent(wamid: string, o: { type?: string; status?: string; receivedAt?: number } = {}): WhatsAppEvent {

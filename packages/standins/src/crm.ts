@@ -134,6 +134,11 @@ export async function startCrmStandIn(opts: CrmStandInOptions = {}): Promise<Crm
       if (!sameText(req.headers['x-wabus-signature'] ?? '', expected)) return { status: 401, body: { error: 'bad or missing X-Wabus-Signature' } };
     }
     const one = /^\/contacts\/([^/]+)$/.exec(req.path);
+    // DELETE /contacts/:id (a contact merged into another): 200 when it was there, 404 when not; no body.
+    if (req.method === 'DELETE' && one) {
+      const id = decodeURIComponent(one[1]!);
+      return contacts.delete(id) ? { status: 200, body: { id, status: 'removed' } } : { status: 404, body: { error: 'no such contact' } };
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(req.body);

@@ -7,6 +7,6 @@ export function describeGraphRequest(r: GraphRequest): string {
   const what =
     body['status'] === 'read'
       ? `mark-as-read ${String(body['message_id'])}`
-      : `${String(body['type'] ?? '?')} to ${String(body['to'] ?? '?')}${text === undefined ? '' : `: ${JSON.stringify(text)}`}`;
+      : `${String(body['type'] ?? '?')} to ${String(body['to'] ?? body['recipient'] ?? '?')}${text === undefined ? '' : `: ${JSON.stringify(text)}`}`;
   return `${r.method} ${r.path} ${what} → ${r.behavior}${r.status === null ? '' : ` ${r.status}`}${r.wamid ? ` ${r.wamid}` : ''}`;
 }

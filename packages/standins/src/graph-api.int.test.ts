@@ -113,3 +113,30 @@ test('graph-api stand-in: waitForRequests resolves once enough (matching) reques
   assert.equal((await two).length, 2);
   assert.equal((await s.waitForRequests(3)).length, 3);
 });
+
+test('graph-api stand-in: a user is named once, by phone in `to` or by BSUID in `recipient`; anything else is code 100', async (t) => {
+  const s = await standIn(t);
+  const { to: _to, ...noAddress } = text('1');
+  const answer = async (body: unknown) => {
+    const r = await post(s, body);
+    const b = (await r.json()) as { contacts?: unknown[]; error?: { code: number; message: string } };
+    return r.status === 200 ? { contacts: b.contacts } : { code: b.error!.code, message: b.error!.message };
+  };
+  assert.deepEqual(await answer({ ...noAddress, recipient: 'BR.1234567890123456789' }), { contacts: [{ input: 'BR.1234567890123456789', user_id: 'BR.1234567890123456789' }] });
+  assert.deepEqual(await answer(text('BR.1234567890123456789')), { code: 100, message: '(#100) Invalid parameter: to takes a phone number; a business-scoped user id goes in recipient' });
+  assert.deepEqual(await answer({ ...text('5511'), recipient: 'BR.1234567890123456789' }), { code: 100, message: '(#100) Invalid parameter: give to or recipient, not both' });
+  assert.deepEqual(await answer({ ...noAddress, recipient: '5511' }), { code: 100, message: '(#100) Invalid parameter: recipient takes a business-scoped user id' });
+  assert.deepEqual(await answer(noAddress), { code: 100, message: '(#100) The parameter to or recipient is required.' });
+});
+
+test('graph-api stand-in: with tokens per business number, a call for a number needs its own token', async (t) => {
+  const s = await startGraphApiStandIn({ accessToken: TOKEN, accessTokens: { '1001': 'acme-token', '2001': 'globex-token' } });
+  t.after(() => s.close());
+  assert.equal((await post(s, text('5511'), { phone: '1001', token: 'acme-token' })).status, 200);
+  const wrong = await post(s, text('5511'), { phone: '1001', token: 'globex-token' });
+  assert.equal(wrong.status, 401);
+  assert.equal(((await wrong.json()) as { error: { code: number } }).error.code, 190);
+  assert.equal((await post(s, text('5511'), { phone: '2001', token: 'globex-token' })).status, 200);
+  assert.equal((await post(s, text('5511'), { phone: '9999', token: TOKEN })).status, 200, 'a number not listed takes the default token');
+  assert.deepEqual(s.requests.map((r) => r.behavior), ['ok', 'unauthorized', 'ok', 'ok']);
+});

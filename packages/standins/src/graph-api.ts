@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isBusinessScopedId } from '@wabus/events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describeGraphRequest } from './graph-api-describe.ts';
@@ -51,6 +52,12 @@ export interface GraphApiStandInOptions {
   host?: string;
   /** The token expected in `Authorization: Bearer …`; anything else answers 401 with code 190. */
   accessToken?: string;
+  /**
+   * Tokens per business number (phone_number_id), as Meta scopes a system user's token to the WABAs it was granted:
+   * a call for a number listed here needs that number's token (another tenant's token answers 401, code 190);
+   * numbers not listed take `accessToken`.
+   */
+  accessTokens?: Record<string, string>;
   /** Called once per request, after it is answered (or dropped): a log line in `pnpm dev`. */
   onRequest?: (req: GraphRequest) => void;
 }
@@ -99,12 +106,29 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
+/**
+ * Why a body is refused (code 100), or null. A send names its user exactly once: a phone number in `to`, or a
+ * business-scoped user id (BSUID) in `recipient` (a user who has only a BSUID cannot be reached through `to`).
+ */
+function invalidBody(body: unknown): string | null {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return '(#100) Invalid parameter';
+  const b = body as Record<string, unknown>;
+  if (b['messaging_product'] !== 'whatsapp') return '(#100) Invalid parameter: messaging_product';
+  if (b['status'] === 'read') return typeof b['message_id'] === 'string' ? null : '(#100) Invalid parameter: message_id';
+  const to = b['to'];
+  const recipient = b['recipient'];
+  if (to !== undefined && recipient !== undefined) return '(#100) Invalid parameter: give to or recipient, not both';
+  if (typeof to === 'string') return isBusinessScopedId(to) ? '(#100) Invalid parameter: to takes a phone number; a business-scoped user id goes in recipient' : null;
+  if (typeof recipient === 'string') return isBusinessScopedId(recipient) ? null : '(#100) Invalid parameter: recipient takes a business-scoped user id';
+  return '(#100) The parameter to or recipient is required.';
+}
+
 /** Meta's answer to an accepted request: a send gets `contacts` and a new wamid, mark-as-read gets `success`. */
 function accepted(body: Record<string, unknown>): { payload: unknown; wamid: string | null } {
   if (body['status'] === 'read') return { payload: { success: true }, wamid: null };
-  const to = String(body['to']);
   const wamid = newWamid();
-  return { payload: { messaging_product: 'whatsapp', contacts: [{ input: to, wa_id: to }], messages: [{ id: wamid }] }, wamid };
+  const contact = typeof body['recipient'] === 'string' ? { input: body['recipient'], user_id: body['recipient'] } : { input: String(body['to']), wa_id: String(body['to']) };
+  return { payload: { messaging_product: 'whatsapp', contacts: [contact], messages: [{ id: wamid }] }, wamid };
 }
 
 /**
@@ -141,7 +165,8 @@ export async function startGraphApiStandIn(opts: GraphApiStandInOptions = {}): P
       opts.onRequest?.(entry);
     };
 
-    if (head.headers['authorization'] !== `Bearer ${accessToken}`) {
+    const expected = (head.phoneNumberId === null ? undefined : opts.accessTokens?.[head.phoneNumberId]) ?? accessToken;
+    if (head.headers['authorization'] !== `Bearer ${expected}`) {
       entry.body = await readJson(req);
       record(entry);
       const e = graphError(190);
@@ -169,8 +194,9 @@ export async function startGraphApiStandIn(opts: GraphApiStandInOptions = {}): P
       return done({ behavior: 'error', status: e.status });
     }
     const body = entry.body as Record<string, unknown> | undefined;
-    if (req.method !== 'POST' || !m || typeof body !== 'object' || body === null || body['messaging_product'] !== 'whatsapp' || (body['status'] !== 'read' && typeof body['to'] !== 'string')) {
-      const e = graphError(100, { message: m ? '(#100) Invalid parameter' : 'Unsupported post request.' });
+    const invalid = !m ? 'Unsupported post request.' : invalidBody(body);
+    if (req.method !== 'POST' || invalid !== null || body === undefined) {
+      const e = graphError(100, { message: invalid ?? '(#100) Invalid parameter' });
       send(res, e.status, e.body);
       return done({ behavior: 'invalid', status: e.status });
     }

@@ -19,10 +19,11 @@ const version = (raw: string, env: string): string => {
 
 /** auto-reply's own configuration, on top of the consumer service's (`@wabus/consumer-service`). */
 export const autoReplySchema = {
-  rulesFile: { env: 'AUTO_REPLY_RULES', parse: str, description: 'path of the rules file (JSON, see docs/consumers/auto-reply.md)' },
+  rulesFile: { env: 'AUTO_REPLY_RULES', parse: str, description: 'path of the rules file (JSON, see docs/consumers/auto-reply.md); with a tenants file, the rules of tenants without their own' },
   graphBaseUrl: { env: 'WHATSAPP_GRAPH_BASE_URL', parse: url, default: 'https://graph.facebook.com', description: 'Graph API base URL (a stand-in in dev and tests)' },
   apiVersion: { env: 'WHATSAPP_API_VERSION', parse: version, default: 'v21.0', description: 'Graph API version' },
-  accessToken: { env: 'WHATSAPP_ACCESS_TOKEN', parse: str, secret: true, description: 'Graph API access token (system user token); never logged' },
+  accessToken: { env: 'WHATSAPP_ACCESS_TOKEN', parse: str, secret: true, default: '', description: 'Graph API access token (system user token) of tenants without their own; never logged. Required without WABUS_TENANTS_FILE' },
+  tenantsFile: { env: 'WABUS_TENANTS_FILE', parse: str, default: '', description: "the tenants file (docs/tenants.md): each tenant's Graph token and rules file; reloaded on SIGHUP" },
   requestTimeoutMs: { env: 'WHATSAPP_REQUEST_TIMEOUT_MS', parse: int(100, 120_000), default: 10_000, description: 'a send without an answer by then is recorded unknown (never retried)' },
   maxAgeSeconds: { env: 'AUTO_REPLY_MAX_AGE_SECONDS', parse: int(1, 30 * 86_400), default: 600, description: 'inbound messages older than this (Meta timestamp) are not answered' },
   ratePerSecond: { env: 'AUTO_REPLY_RATE_PER_SECOND', parse: int(1, 10_000), default: 80, description: 'Graph API calls per second per business number' },
@@ -37,5 +38,7 @@ export const autoReplySchema = {
 export type AutoReplyConfig = ConfigOf<typeof autoReplySchema>;
 
 export function loadAutoReplyConfig(env: NodeJS.ProcessEnv = process.env): AutoReplyConfig {
-  return readConfig(autoReplySchema, env);
+  const cfg = readConfig(autoReplySchema, env);
+  if (cfg.tenantsFile === '' && cfg.accessToken === '') throw new ConfigError('WHATSAPP_ACCESS_TOKEN', 'required (the Graph API token), unless WABUS_TENANTS_FILE gives every tenant its own');
+  return cfg;
 }

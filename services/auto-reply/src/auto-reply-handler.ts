@@ -4,14 +4,17 @@ import type { BatchContext, ConsumedRecord, ConsumerHandler } from '@wabus/kafka
 import { noopObserver, type AutoReplyObserver } from './auto-reply-observer.ts';
 import { conversationId, evolveConversation, type ConversationState } from './conversation-state.ts';
 import { conversationsOf, loadConversations, saveConversations } from './conversation-store.ts';
-import { decide, type DecidePolicy } from './decide.ts';
+import { decide, type Decision } from './decide.ts';
+import { tenantOfEvent } from '@wabus/tenants';
+import type { TenantPolicies } from './tenant-policies.ts';
 import { executeReply, type ReplyExecutorDeps } from './execute-reply.ts';
 import { customerWrote } from './inbound-message.ts';
 import { groupBy, settleLimited } from './settle-limited.ts';
 import { ensureOutboxIndexes, outboxOf, surfaceOrphans } from './outbox.ts';
 
-export interface AutoReplyHandlerOptions extends Omit<ReplyExecutorDeps, 'outbox' | 'observer' | 'maxAgeSeconds'> {
-  policy: DecidePolicy;
+export interface AutoReplyHandlerOptions extends Omit<ReplyExecutorDeps, 'outbox' | 'observer' | 'accessTokenOf'> {
+  /** The tenants' policies in force (replaced whole when the tenants file is reloaded). */
+  policies: () => TenantPolicies;
   /** Conversations of one batch handled at once (each conversation's records stay in order). */
   concurrency: number;
   observer?: AutoReplyObserver;
@@ -20,15 +23,22 @@ export interface AutoReplyHandlerOptions extends Omit<ReplyExecutorDeps, 'outbox
 /**
  * auto-reply's Kafka-facing code. At start-up (before any record): indexes. Per batch: outbox entries of its records
  * left pending by a process that died surfaced as `unknown` (surfaceOrphans); the conversations' states in one read;
- * records grouped by key, each key's records in offset order, different keys concurrently; each record decided from the state before it and,
- * for a reply, executed at most once through the outbox; the states written back in one bulk write.
+ * records grouped by conversation, each conversation's records in offset order, different ones concurrently; each
+ * record decided by its tenant's policy from the state before it and, for a reply, executed at most once through the
+ * outbox with the tenant's token; the states written back in one bulk write.
  */
 export async function createAutoReplyHandler(db: Db, o: AutoReplyHandlerOptions): Promise<ConsumerHandler<WhatsAppEvent>> {
   const observer = o.observer ?? noopObserver;
   const outbox = outboxOf(db);
   const conversations = conversationsOf(db);
   await ensureOutboxIndexes(outbox);
-  const deps: ReplyExecutorDeps = { ...o, outbox, observer, maxAgeSeconds: o.policy.maxAgeSeconds };
+  const accessTokenOf = (tenantId: string): string => {
+    const p = o.policies().of(tenantId);
+    // Only a reload that removed the tenant between the decision and the call gets here.
+    if (p === undefined) throw new Error(`tenant ${tenantId} is no longer configured: no Graph token to answer with`);
+    return p.accessToken;
+  };
+  const deps: ReplyExecutorDeps = { ...o, outbox, observer, accessTokenOf };
 
   async function handleBatch(records: ConsumedRecord<WhatsAppEvent>[], ctx: BatchContext) {
     // Pacing and backoff can hold a batch longer than the group's session timeout: stay a member meanwhile.
@@ -53,12 +63,21 @@ export async function createAutoReplyHandler(db: Db, o: AutoReplyHandlerOptions)
     const touched = new Set<string>();
     const duplicateOffsets: string[] = [];
 
-    await settleLimited(groupBy(records, (r) => r.key ?? r.event.key), o.concurrency, async (group) => {
+    const policies = o.policies();
+    // One conversation's records in offset order; conversations (and records of no conversation) concurrently.
+    const groupOf = (r: ConsumedRecord<WhatsAppEvent>) => {
+      const w = wrote.get(r);
+      return w ? conversationId(w.phoneNumberId, w.customerId) : `record:${r.offset}`;
+    };
+    await settleLimited(groupBy(records, groupOf), o.concurrency, async (group) => {
       for (const r of group) {
         const w = wrote.get(r) ?? null;
         const id = w ? conversationId(w.phoneNumberId, w.customerId) : null;
         const state: ConversationState | null = id === null ? null : (states.get(id) ?? null);
-        const d = decide(r, state, o.policy, o.now());
+        const tenantId = tenantOfEvent(policies.tenants, r.event);
+        const policy = policies.of(tenantId);
+        const d: Decision = policy === undefined ? { skip: 'unknown_tenant', inbound: null } : decide(r, state, policy.policy, o.now());
+        if (policy === undefined && r.event.kind === 'message') o.log.warn({ eventId: r.event.eventId, tenantId }, 'a message for a tenant the tenants file does not name: not answered');
         observer.decided?.('skip' in d ? d.skip : 'reply');
         if ('commands' in d && (await executeReply(deps, d, { partition: r.partition, offset: r.offset })) === 'duplicate') duplicateOffsets.push(r.offset);
         if (w !== null && id !== null) {

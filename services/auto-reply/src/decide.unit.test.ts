@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ConversationState } from './conversation-state.ts';
 import { decide, REPLAY_HEADER, type DecidePolicy, type Decision } from './decide.ts';
-import { CUSTOMER, inboundEvent, PHONE, type Content } from './inbound.test-support.ts';
+import { CUSTOMER, CUSTOMER_BSUID, inboundEvent, PHONE, type Content } from './inbound.test-support.ts';
 import { parseRules } from './parse-rules.ts';
 
 // Monday 2 June 2025, 13:00 UTC = 10:00 in São Paulo (UTC-3, no daylight saving).
@@ -25,7 +25,7 @@ const book = parseRules({
   ],
 });
 
-const policy: DecidePolicy = { rules: book, maxAgeSeconds: 600, allowReplay: false };
+const policy: DecidePolicy = { tenantId: 'default', rules: book, maxAgeSeconds: 600, allowReplay: false };
 const seen: ConversationState = { _id: `${PHONE}:${CUSTOMER}`, phoneNumberId: PHONE, customerId: CUSTOMER, firstInboundAt: MON_10_LOCAL - 3600, lastInboundAt: MON_10_LOCAL - 60 };
 
 /** Given a message (and a conversation seen before), when decided a few seconds after it was written. */
@@ -77,7 +77,7 @@ test('decide: a reply quotes the inbound message; mark-as-read comes when the ru
   const wamid = d.inbound.wamid;
   assert.deepEqual(d.commands, [
     { type: 'MarkAsRead', phoneNumberId: PHONE, messageId: wamid },
-    { type: 'SendAutoReply', phoneNumberId: PHONE, to: CUSTOMER, replyTo: wamid, message: { type: 'text', text: 'agent', previewUrl: false } },
+    { type: 'SendAutoReply', phoneNumberId: PHONE, address: { to: CUSTOMER }, replyTo: wamid, message: { type: 'text', text: 'agent', previewUrl: false } },
   ]);
   const plain = given({ text: 'price' });
   assert.ok('commands' in plain);
@@ -102,4 +102,18 @@ test('decide: not inbound, unanswerable, replay, stale, outside the window, no r
   assert.equal(rule(given({ text: 'price' }, { policy: lenient, state: null, nowMs: dayAndHour })), 'skip:outside_window');
   const wroteSinceThen = { ...seen, lastInboundAt: MON_10_LOCAL + 24 * 3600 };
   assert.equal(rule(given({ text: 'price' }, { policy: lenient, state: wroteSinceThen, nowMs: dayAndHour })), 'price', 'the window counts from the last inbound seen');
+});
+
+test('decide: the reply goes to the phone when the message has one (with or without a BSUID), else to the BSUID in `recipient`', () => {
+  const at = MON_10_LOCAL;
+  const addressOf = (o: Partial<Parameters<typeof inboundEvent>[0]>) => {
+    const d = decide({ event: inboundEvent({ content: { text: 'price' }, timestamp: at, ...o }), headers: {} }, seen, policy, at * 1000);
+    assert.ok('commands' in d);
+    const send = d.commands.find((c) => c.type === 'SendAutoReply');
+    assert.ok(send?.type === 'SendAutoReply');
+    return send.address;
+  };
+  assert.deepEqual(addressOf({}), { to: CUSTOMER });
+  assert.deepEqual(addressOf({ userId: CUSTOMER_BSUID }), { to: CUSTOMER });
+  assert.deepEqual(addressOf({ customerId: null, userId: CUSTOMER_BSUID }), { recipient: CUSTOMER_BSUID });
 });

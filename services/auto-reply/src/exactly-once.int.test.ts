@@ -36,9 +36,9 @@ test('auto-reply: every eligible inbound message answered exactly once across du
   }
   // The first message of each conversation (answerable or not) decides the greeting.
   const firstOfConversation = new Map<string, string>();
-  for (const m of messages) if (m.kind !== 'echo' && !firstOfConversation.has(m.key)) firstOfConversation.set(m.key, m.wamid);
+  for (const m of messages) if (m.kind !== 'echo' && !firstOfConversation.has(m.conversation)) firstOfConversation.set(m.conversation, m.wamid);
   const greeted = outbox.filter((e) => e.ruleId === 'greeting').map((e) => e.inbound.wamid).sort();
-  assert.deepEqual(greeted, eligible.filter((m) => firstOfConversation.get(m.key) === m.wamid).map((m) => m.wamid).sort());
+  assert.deepEqual(greeted, eligible.filter((m) => firstOfConversation.get(m.conversation) === m.wamid).map((m) => m.wamid).sort());
   assert.ok(greeted.length > 0);
   assert.equal(await counter(first, 'wabus_auto_reply_duplicates_total'), eligible.length, 'each second copy found its decision recorded');
   await first.stop();

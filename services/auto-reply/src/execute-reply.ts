@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Collection } from 'mongodb';
+import { DEFAULT_TENANT } from '@wabus/tenants';
 import type { AutoReplyObserver } from './auto-reply-observer.ts';
 import type { Command } from './decide.ts';
 import type { GraphClient, GraphErrorInfo } from './graph-client.ts';
@@ -11,6 +12,8 @@ import type { Pacer, RateLimiter } from './rate-limiter.ts';
 export interface ReplyExecutorDeps {
   outbox: Collection<OutboxEntry>;
   graph: GraphClient;
+  /** The Graph token of a tenant (checked at start-up: every tenant has one). */
+  accessTokenOf: (tenantId: string) => string;
   apiVersion: string;
   /** Per business number (Meta's throughput limit). */
   throughput: RateLimiter;
@@ -83,7 +86,7 @@ export async function executeReply(deps: ReplyExecutorDeps, d: ReplyDecision, so
   let entry: OutboxEntry = {
     _id: m.eventId,
     state: 'pending',
-    inbound: { eventId: m.eventId, wamid: m.wamid, phoneNumberId: m.phoneNumberId, customerId: m.customerId, timestamp: m.timestamp, ...source },
+    inbound: { eventId: m.eventId, tenantId: m.tenantId, wamid: m.wamid, phoneNumberId: m.phoneNumberId, customerId: m.customerId, timestamp: m.timestamp, ...source },
     ruleId: d.ruleId,
     trigger: d.trigger,
     request: graphRequest(deps.apiVersion, send),
@@ -107,6 +110,7 @@ export async function executeReply(deps: ReplyExecutorDeps, d: ReplyDecision, so
     if (stored !== null) entry = stored;
   }
   const { request } = entry;
+  const token = deps.accessTokenOf(entry.inbound.tenantId ?? DEFAULT_TENANT);
 
   const conversation = `${m.phoneNumberId}:${m.customerId}`;
   const deadline = (m.timestamp + deps.maxAgeSeconds) * 1000;
@@ -116,7 +120,7 @@ export async function executeReply(deps: ReplyExecutorDeps, d: ReplyDecision, so
     await deps.pacing.wait(conversation);
     await deps.throughput.acquire(m.phoneNumberId);
     deps.pacing.sent(conversation);
-    const out = await deps.graph.post(request);
+    const out = await deps.graph.post(request, token);
     if (out.outcome === 'accepted') completion = { state: 'sent', wamid: out.wamid ?? '' };
     else if (out.outcome === 'failed') completion = { state: 'failed', error: out.error };
     else if (out.outcome === 'unknown') completion = { state: 'unknown', reason: out.reason, detail: out.detail };
@@ -145,7 +149,7 @@ export async function executeReply(deps: ReplyExecutorDeps, d: ReplyDecision, so
     let error: GraphErrorInfo | undefined;
     for (let attempt = 1; attempt <= 3; attempt++) {
       await deps.throughput.acquire(m.phoneNumberId);
-      const out = await deps.graph.post(markAsRead.request);
+      const out = await deps.graph.post(markAsRead.request, token);
       outcome = out.outcome === 'refused' ? 'failed' : out.outcome;
       error = out.outcome === 'refused' || out.outcome === 'failed' ? out.error : undefined;
       if (out.outcome !== 'refused' || attempt === 3) break;

@@ -16,11 +16,13 @@ function setup(answers: GraphOutcome[] = []) {
   const deps: ReplyExecutorDeps = {
     outbox: outbox.collection,
     graph: {
-      post: async (req) => {
+      post: async (req, token) => {
+        assert.equal(token, 'token-of-default');
         sent.push(req);
         return answers.shift() ?? { outcome: 'accepted', wamid: req.body['status'] === 'read' ? null : `wamid.OUT${sent.length}` };
       },
     },
+    accessTokenOf: (tenant) => `token-of-${tenant}`,
     apiVersion: 'v21.0',
     throughput: createRateLimiter({ intervalMs: 0, now: () => NOW, sleep: async () => undefined }),
     pacing: createPacer({ intervalMs: 0, now: () => NOW, sleep: async () => undefined }),
@@ -37,10 +39,10 @@ function setup(answers: GraphOutcome[] = []) {
 }
 
 function decision(text = 'Thanks!', markAsRead = false): ReplyDecision {
-  const inbound = { eventId: 'ev1', phoneNumberId: '1065', customerId: '5511', wamid: 'wamid.IN', timestamp: NOW / 1000, content: { kind: 'text' as const, text: 'hi' } };
+  const inbound = { eventId: 'ev1', tenantId: 'default', phoneNumberId: '1065', customerId: '5511', address: { to: '5511' }, wamid: 'wamid.IN', timestamp: NOW / 1000, content: { kind: 'text' as const, text: 'hi' } };
   const commands: Command[] = [
     ...(markAsRead ? [{ type: 'MarkAsRead' as const, phoneNumberId: '1065', messageId: 'wamid.IN' }] : []),
-    { type: 'SendAutoReply', phoneNumberId: '1065', to: '5511', replyTo: 'wamid.IN', message: { type: 'text', text, previewUrl: false } },
+    { type: 'SendAutoReply', phoneNumberId: '1065', address: { to: '5511' }, replyTo: 'wamid.IN', message: { type: 'text', text, previewUrl: false } },
   ];
   return { commands, ruleId: 'r', trigger: 'default', inbound };
 }

@@ -27,12 +27,12 @@ export const REFUSAL_CODES: ReadonlySet<number> = new Set([130429, 131056, 80007
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 export interface GraphClient {
-  post(req: GraphRequest): Promise<GraphOutcome>;
+  /** One call with this token (the tenant's: never stored with the request). */
+  post(req: GraphRequest, accessToken: string): Promise<GraphOutcome>;
 }
 
 export interface GraphClientOptions {
   baseUrl: string;
-  accessToken: string;
   timeoutMs: number;
   fetch?: typeof fetch;
 }
@@ -76,12 +76,12 @@ export function createGraphClient(o: GraphClientOptions): GraphClient {
   const doFetch = o.fetch ?? fetch;
   const base = o.baseUrl.replace(/\/+$/, '');
   return {
-    async post(req) {
+    async post(req, accessToken) {
       const isSend = req.body['status'] !== 'read';
       try {
         const res = await doFetch(`${base}${req.path}`, {
           method: req.method,
-          headers: { authorization: `Bearer ${o.accessToken}`, 'content-type': 'application/json' },
+          headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
           body: JSON.stringify(req.body),
           signal: AbortSignal.timeout(o.timeoutMs),
         });

@@ -19,7 +19,8 @@ function interactive(m: Exclude<ReplyMessage, { type: 'text' }>): Record<string,
 
 /** The message object of WHATSAPP.md "Sending": quoting the inbound message through `context.message_id`. */
 function messageBody(c: Extract<Command, { type: 'SendAutoReply' }>): Record<string, unknown> {
-  const head = { messaging_product: 'whatsapp', recipient_type: 'individual', to: c.to, context: { message_id: c.replyTo } };
+  // `to` (a phone number) or `recipient` (a BSUID), never both (inbound-message.ts, Address).
+  const head = { messaging_product: 'whatsapp', recipient_type: 'individual', ...c.address, context: { message_id: c.replyTo } };
   const m = c.message;
   if (m.type === 'text') return { ...head, type: 'text', text: { preview_url: m.previewUrl, body: m.text } };
   return { ...head, type: 'interactive', interactive: interactive(m) };

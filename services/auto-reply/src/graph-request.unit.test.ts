@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { classifyAnswer } from './graph-client.ts';
 import { graphRequest } from './graph-request.ts';
 
-const send = { type: 'SendAutoReply', phoneNumberId: '1065', to: '5511', replyTo: 'wamid.IN' } as const;
+const send = { type: 'SendAutoReply', phoneNumberId: '1065', address: { to: '5511' }, replyTo: 'wamid.IN' } as const;
 const head = { messaging_product: 'whatsapp', recipient_type: 'individual', to: '5511', context: { message_id: 'wamid.IN' } };
 
 test('graph request: text, reply buttons, list and mark-as-read bodies as in Meta\'s send API', () => {
@@ -43,4 +43,15 @@ test('graph answers: classified by error.code, never by the HTTP status', () => 
   assert.equal(classifyAnswer(502, '<html>Bad Gateway</html>', true).outcome, 'unknown');
   assert.equal(classifyAnswer(200, '{}', true).outcome, 'unknown');
   assert.equal(classifyAnswer(500, JSON.stringify({ error: { message: 'no code' } }), true).outcome, 'unknown');
+});
+
+test('graph request: a user known by phone is addressed with `to`, one known only by BSUID with `recipient` (never both)', () => {
+  const message = { type: 'text', text: 'Olá', previewUrl: false } as const;
+  const byPhone = graphRequest('v21.0', { ...send, message }).body;
+  assert.equal(byPhone['to'], '5511');
+  assert.ok(!('recipient' in byPhone));
+  const byBsuid = graphRequest('v21.0', { ...send, address: { recipient: 'BR.1234567890123456789' }, message }).body;
+  assert.equal(byBsuid['recipient'], 'BR.1234567890123456789');
+  assert.equal(byBsuid['recipient_type'], 'individual');
+  assert.ok(!('to' in byBsuid));
 });

@@ -1,4 +1,4 @@
-import { parseItem, type WhatsAppEvent } from '@wabus/events';
+import { isBusinessScopedId, parseItem, type WhatsAppEvent } from '@wabus/events';
 
 /** What a rule can look at in an inbound message. */
 export type InboundContent =
@@ -10,11 +10,27 @@ export type InboundContent =
   /** Media, location, contacts, orders, other interactive replies: answerable, matched only by greeting, hours, default. */
   | { kind: 'other'; type: string };
 
+/**
+ * How a send names its user (Graph API `POST /messages`): by phone number in `to`, or — a user known only by their
+ * business-scoped user id (BSUID) — by that id in `recipient`, never the BSUID in `to` (docs/identity.md).
+ */
+export type Address = { to: string } | { recipient: string };
+
+/** The address of the user an event is about: their phone when the event has one, else their BSUID. */
+export function addressOf(event: Pick<WhatsAppEvent, 'customerPhone' | 'customerUserId'>, customerId: string): Address {
+  if (event.customerPhone !== null) return { to: event.customerPhone };
+  if (event.customerUserId !== null) return { recipient: event.customerUserId };
+  return isBusinessScopedId(customerId) ? { recipient: customerId } : { to: customerId };
+}
+
 /** An inbound message a reply can be sent to. */
 export interface Inbound {
   eventId: string;
+  /** The tenant the message came to (its rules and Graph token answer it). */
+  tenantId: string;
   phoneNumberId: string;
   customerId: string;
+  address: Address;
   wamid: string;
   /** Meta's timestamp, Unix seconds (ingress's receivedAt when Meta sent none). */
   timestamp: number;
@@ -37,7 +53,7 @@ export function customerWrote(event: WhatsAppEvent): { phoneNumberId: string; cu
 }
 
 /** Reads an event as an inbound message to answer; echoes, statuses, errors and account changes are not inbound. */
-export function readInbound(event: WhatsAppEvent): ReadInbound {
+export function readInbound(event: WhatsAppEvent, tenantId: string): ReadInbound {
   if (event.kind !== 'message') return { ok: false, reason: 'not_inbound' };
   const item = parseItem(event);
   if (item.kind !== 'message') return { ok: false, reason: 'not_inbound' };
@@ -52,5 +68,5 @@ export function readInbound(event: WhatsAppEvent): ReadInbound {
   else if (m.type === 'interactive' && m.interactive.type === 'list_reply' && m.interactive.id !== null) content = { kind: 'list_reply', id: m.interactive.id };
   else if (m.type === 'button' && m.button.payload !== null) content = { kind: 'button', payload: m.button.payload };
   else content = { kind: 'other', type: m.type };
-  return { ok: true, inbound: { eventId: event.eventId, phoneNumberId: event.phoneNumberId, customerId, wamid, timestamp, content } };
+  return { ok: true, inbound: { eventId: event.eventId, tenantId, phoneNumberId: event.phoneNumberId, customerId, address: addressOf(event, customerId), wamid, timestamp, content } };
 }

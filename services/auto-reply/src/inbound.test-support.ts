@@ -24,18 +24,25 @@ function messageFields(c: Content): Record<string, unknown> {
 
 let seq = 0;
 
-/** A webhook body as Meta sends it, with one inbound message (or a status, for `kind: 'status'`). */
-export function inboundBody(o: { content?: Content; timestamp: number; phoneNumberId?: string; customerId?: string; wamid?: string; status?: boolean }): Buffer {
+export const CUSTOMER_BSUID = 'BR.1234567890123456789';
+
+/**
+ * A webhook body as Meta sends it, with one inbound message (or a status, for `kind: 'status'`). `userId`: the
+ * user's BSUID as well; `customerId: null`: the BSUID only (a user who hides their number).
+ */
+export function inboundBody(o: { content?: Content; timestamp: number; phoneNumberId?: string; customerId?: string | null; userId?: string; wamid?: string; status?: boolean }): Buffer {
   const phoneNumberId = o.phoneNumberId ?? PHONE;
-  const customerId = o.customerId ?? CUSTOMER;
+  const customerId = o.customerId === undefined ? CUSTOMER : o.customerId;
   const value: Record<string, unknown> = {
     messaging_product: 'whatsapp',
     metadata: { display_phone_number: '15550783881', phone_number_id: phoneNumberId },
   };
   if (o.status) value['statuses'] = [{ id: o.wamid ?? `wamid.OUT${++seq}`, status: 'delivered', timestamp: String(o.timestamp), recipient_id: customerId }];
   else {
-    value['contacts'] = [{ profile: { name: 'Maria' }, wa_id: customerId }];
-    value['messages'] = [{ from: customerId, id: o.wamid ?? `wamid.IN${++seq}.${Math.random().toString(36).slice(2)}`, timestamp: String(o.timestamp), ...messageFields(o.content ?? { text: 'hi' }) }];
+    const ids = { ...(customerId === null ? {} : { wa_id: customerId }), ...(o.userId === undefined ? {} : { user_id: o.userId }) };
+    const from = { ...(customerId === null ? {} : { from: customerId }), ...(o.userId === undefined ? {} : { from_user_id: o.userId }) };
+    value['contacts'] = [{ profile: { name: 'Maria' }, ...ids }];
+    value['messages'] = [{ ...from, id: o.wamid ?? `wamid.IN${++seq}.${Math.random().toString(36).slice(2)}`, timestamp: String(o.timestamp), ...messageFields(o.content ?? { text: 'hi' }) }];
   }
   return Buffer.from(JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: '102290129340398', changes: [{ field: 'messages', value }] }] }));
 }

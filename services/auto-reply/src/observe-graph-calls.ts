@@ -10,8 +10,8 @@ const codeOf = (out: GraphOutcome): string => {
 /** The client, reporting every call's outcome (a mark-as-read is the body with `status: "read"`). */
 export function observeGraphCalls(graph: GraphClient, observer: AutoReplyObserver): GraphClient {
   return {
-    async post(req) {
-      const out = await graph.post(req);
+    async post(req, accessToken) {
+      const out = await graph.post(req, accessToken);
       observer.called?.(req.body['status'] === 'read' ? 'mark_read' : 'send', out.outcome, codeOf(out));
       return out;
     },

@@ -18,7 +18,8 @@ export interface OutboxEntry {
    * permanent error, or refusals until the message was too old; unknown: the request may have left, no answer.
    */
   state: OutboxState;
-  inbound: { eventId: string; wamid: string; phoneNumberId: string; customerId: string; timestamp: number; partition: number; offset: string };
+  /** `tenantId` is absent in entries written before tenants (they belong to the default tenant). */
+  inbound: { eventId: string; tenantId?: string; wamid: string; phoneNumberId: string; customerId: string; timestamp: number; partition: number; offset: string };
   ruleId: string;
   trigger: string;
   /** The reply exactly as sent (or to be sent). */

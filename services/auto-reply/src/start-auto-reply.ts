@@ -9,7 +9,7 @@ import type { WaitReason } from './auto-reply-observer.ts';
 import { createGraphClient } from './graph-client.ts';
 import { observeGraphCalls } from './observe-graph-calls.ts';
 import { outboxRoutes } from './outbox-routes.ts';
-import { loadRules } from './parse-rules.ts';
+import { loadTenantPolicies, readTenants, type TenantPolicies } from './tenant-policies.ts';
 import { createPacer, createRateLimiter, perSecond } from './rate-limiter.ts';
 
 export const SERVICE_NAME = 'auto-reply';
@@ -30,7 +30,8 @@ export function loadAutoReplyEnv(env: NodeJS.ProcessEnv): { consumer: ConsumerCo
  */
 export async function startAutoReply(o: { consumer: ConsumerConfig; config: AutoReplyConfig; logger: Logger; now?: () => number; defaultMetrics?: boolean }): Promise<AutoReplyService> {
   const { consumer, config } = o;
-  const rules = await loadRules(config.rulesFile);
+  const settings = { rulesFile: config.rulesFile, accessToken: config.accessToken, maxAgeSeconds: config.maxAgeSeconds, allowReplay: config.allowReplay };
+  let policies: TenantPolicies = await loadTenantPolicies(readTenants(config.tenantsFile), settings);
   const now = o.now ?? Date.now;
   const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
   const metrics = createConsumerMetrics(SERVICE_NAME, { defaultMetrics: o.defaultMetrics ?? false });
@@ -43,7 +44,20 @@ export async function startAutoReply(o: { consumer: ConsumerConfig; config: Auto
   const log = o.logger.child({ component: 'auto-reply' });
   // This process's id in the outbox entries it decides and claims (`owner`): with several instances, which one it was.
   const owner = randomUUID();
-  log.info({ owner, rules: rules.rules.length, rulesFile: config.rulesFile, graph: config.graphBaseUrl, apiVersion: config.apiVersion }, 'rules loaded');
+  log.info({ owner, tenants: policies.tenants.list.map((t) => t.id), rulesFile: config.rulesFile, graph: config.graphBaseUrl, apiVersion: config.apiVersion }, 'rules loaded');
+  // SIGHUP: the tenants file and every rules file read again; the new policies replace the old whole, or not at all.
+  const reload = () => {
+    Promise.resolve()
+      .then(async () => loadTenantPolicies(readTenants(config.tenantsFile), settings))
+      .then(
+        (p) => {
+          policies = p;
+          log.info({ tenants: p.tenants.list.map((t) => t.id) }, 'tenants and rules reloaded');
+        },
+        (err: unknown) => log.error({ err, code: (err as { code?: string }).code }, 'tenants or rules NOT reloaded: the running ones stay'),
+      );
+  };
+  process.on('SIGHUP', reload);
 
   const service = await startConsumerService<WhatsAppEvent>({
     name: SERVICE_NAME,
@@ -51,8 +65,9 @@ export async function startAutoReply(o: { consumer: ConsumerConfig; config: Auto
     logger: o.logger,
     handler: (db) =>
       createAutoReplyHandler(db, {
-        policy: { rules, maxAgeSeconds: config.maxAgeSeconds, allowReplay: config.allowReplay },
-        graph: observeGraphCalls(createGraphClient({ baseUrl: config.graphBaseUrl, accessToken: config.accessToken, timeoutMs: config.requestTimeoutMs }), observer),
+        policies: () => policies,
+        maxAgeSeconds: config.maxAgeSeconds,
+        graph: observeGraphCalls(createGraphClient({ baseUrl: config.graphBaseUrl, timeoutMs: config.requestTimeoutMs }), observer),
         apiVersion: config.apiVersion,
         throughput: createRateLimiter({ intervalMs: perSecond(config.ratePerSecond), burst: config.rateBurst, now, sleep: waiting('throughput') }),
         pacing: createPacer({ intervalMs: config.recipientIntervalMs, now, sleep: waiting('recipient') }),
@@ -68,5 +83,13 @@ export async function startAutoReply(o: { consumer: ConsumerConfig; config: Auto
     registry: metrics.registry,
     observer: metrics.observer,
   });
-  return { ...service, config, metrics };
+  return {
+    ...service,
+    config,
+    metrics,
+    stop: async () => {
+      process.off('SIGHUP', reload);
+      await service.stop();
+    },
+  };
 }

@@ -12,7 +12,8 @@ export interface EventRecord {
 /** What the workload promises about one inbound item, so tests can judge the service without trusting it. */
 export interface WorkloadMessage {
   wamid: string;
-  key: string;
+  /** The conversation: `<phoneNumberId>:<customerId>` (the record key is the business number alone). */
+  conversation: string;
   phoneNumberId: string;
   customerId: string;
   kind: KindName;
@@ -48,7 +49,7 @@ export function inboundWorkload(o: { seed: string; customers: number; messages: 
     for (const e of exploded.events) {
       records.push({ key: e.key, value: encodeEvent(e) });
       if (e.kind !== 'message') continue;
-      messages.push({ wamid: e.itemId!, key: e.key, phoneNumberId: e.phoneNumberId!, customerId: e.customerId!, kind, eligible: ANSWERABLE.includes(kind) && !stale });
+      messages.push({ wamid: e.itemId!, conversation: `${e.phoneNumberId}:${e.customerId}`, phoneNumberId: e.phoneNumberId!, customerId: e.customerId!, kind, eligible: ANSWERABLE.includes(kind) && !stale });
     }
   }
   return { records, messages };
