@@ -76,14 +76,14 @@ test('SIGHUP reloads the file: a valid one replaces the configuration, an invali
   writeFileSync(path, file([{ ...globex, autoReply: undefined }]));
   const errors: Error[] = [];
   const reloads: string[] = [];
-  const h = watchTenantsFile(path, { signal: 'SIGUSR2', onError: (e) => errors.push(e), onReload: (t) => reloads.push(t.list.map((x) => x.id).join(',')) });
+  const h = watchTenantsFile(path, { signal: 'SIGWINCH', onError: (e) => errors.push(e), onReload: (t) => reloads.push(t.list.map((x) => x.id).join(',')) });
   try {
     assert.deepEqual(h.current().list.map((x) => x.id), ['globex']);
     writeFileSync(path, file([{ ...globex, autoReply: undefined }, { id: 'initech', appSecrets: ['s'], wabaIds: ['300'] }]));
-    process.emit('SIGUSR2', 'SIGUSR2');
+    process.emit('SIGWINCH', 'SIGWINCH');
     assert.deepEqual(h.current().list.map((x) => x.id), ['globex', 'initech']);
     writeFileSync(path, '{ broken');
-    process.emit('SIGUSR2', 'SIGUSR2');
+    process.emit('SIGWINCH', 'SIGWINCH');
     assert.deepEqual(h.current().list.map((x) => x.id), ['globex', 'initech'], 'a bad file leaves the running configuration');
     assert.equal(errors.length, 1);
     assert.match(errors[0]!.message, /not JSON/);

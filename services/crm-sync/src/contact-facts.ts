@@ -1,10 +1,11 @@
-import { parseItem, type JsonValue, type ParsedMessage, type WhatsAppEvent } from '@wabus/events';
+import { bsuidAlias, parseItem, personAliases, phoneAlias, type JsonValue, type ParsedMessage, type WhatsAppEvent } from '@wabus/events';
 import { emptyContact, type ContactState, type ConversationActivity } from './contact-state.ts';
 import { summarizeContent } from './message-preview.ts';
 
 /** One message id of a conversation, for exact counts (see message-ledger.ts). */
 export interface LedgerEntry {
   messageId: string;
+  /** The customer id the event names (a phone or a BSUID): counts are summed over every id of the person. */
   contactId: string;
   phoneNumberId: string;
   direction: 'in' | 'out';
@@ -44,12 +45,23 @@ const conversation = (phoneNumberId: string, patch: Partial<ConversationActivity
   outboundMessages: 0,
 });
 
-function seenFact(event: WhatsAppEvent, id: string, at: number | null, ids: { waId: string | null; userId: string | null }): ContactState {
-  const entry = event.customerId === id ? contactEntry(event) : { name: null, waId: null, userId: null };
+/** The ids a fact knows its person by: `phone:…`, `bsuid:…`, `parent:…` (docs/identity.md). */
+const ownAliases = (ids: { waId: string | null; userId: string | null }): string[] => [
+  ...(ids.waId === null ? [] : [phoneAlias(ids.waId)]),
+  ...(ids.userId === null ? [] : [bsuidAlias(ids.userId)]),
+];
+
+/**
+ * A fact about the user an event is about: ids as the event carries them (phone, BSUID), every alias it names for
+ * them (number and id changes included), the profile name when the event's contact entry is theirs.
+ */
+function eventFact(event: WhatsAppEvent, tenantId: string, id: string, at: number | null): ContactState {
+  const entry = contactEntry(event);
   return {
-    ...emptyContact(id),
-    waId: ids.waId ?? entry.waId,
-    userId: ids.userId ?? entry.userId,
+    ...emptyContact(id, tenantId),
+    aliases: [...new Set([...personAliases(event), ...ownAliases({ waId: event.customerPhone, userId: event.customerUserId })])].sort(),
+    waId: event.customerPhone,
+    userId: event.customerUserId,
     profileName: entry.name,
     profileNameAt: entry.name === null ? null : at,
     firstSeenAt: at,
@@ -57,9 +69,9 @@ function seenFact(event: WhatsAppEvent, id: string, at: number | null, ids: { wa
   };
 }
 
-function messageFacts(event: WhatsAppEvent, id: string, m: ParsedMessage, direction: 'in' | 'out'): EventFacts {
+function messageFacts(event: WhatsAppEvent, tenantId: string, id: string, m: ParsedMessage, direction: 'in' | 'out'): EventFacts {
   const at = m.timestamp ?? event.metaTimestamp;
-  const fact = seenFact(event, id, at, direction === 'in' ? { waId: m.from, userId: m.fromUserId } : { waId: m.to, userId: m.toUserId });
+  const fact = eventFact(event, tenantId, id, at);
   const pn = event.phoneNumberId;
   if (direction === 'in' && m.id !== null && at !== null) fact.lastInboundMessage = { id: m.id, ...summarizeContent(m), at };
   if (pn !== null) fact.conversations = [conversation(pn, direction === 'in' ? { lastInboundAt: at } : { lastOutboundAt: at })];
@@ -68,7 +80,7 @@ function messageFacts(event: WhatsAppEvent, id: string, m: ParsedMessage, direct
 }
 
 /** `user_preferences[]`: each entry is about its own user (wa_id, else user_id); only marketing_messages counts. */
-function preferenceFacts(event: WhatsAppEvent, value: JsonValue): EventFacts {
+function preferenceFacts(event: WhatsAppEvent, tenantId: string, value: JsonValue): EventFacts {
   const list = objectOf(value)?.['user_preferences'];
   if (!Array.isArray(list)) return NONE;
   const facts: ContactState[] = [];
@@ -79,7 +91,7 @@ function preferenceFacts(event: WhatsAppEvent, value: JsonValue): EventFacts {
     const id = waId ?? userId;
     if (id === null) continue;
     const at = seconds(p?.['timestamp']) ?? event.metaTimestamp;
-    const fact = seenFact(event, id, at, { waId, userId });
+    const fact: ContactState = { ...emptyContact(id, tenantId), aliases: ownAliases({ waId, userId }).sort(), waId, userId, firstSeenAt: at, lastSeenAt: at };
     const choice = text(p?.['value']);
     if (text(p?.['category']) === 'marketing_messages' && (choice === 'stop' || choice === 'resume')) {
       fact.marketingOptOut = choice === 'stop';
@@ -94,14 +106,14 @@ function preferenceFacts(event: WhatsAppEvent, value: JsonValue): EventFacts {
  * Pure: the contact facts of one event. Inbound messages, echoes, statuses of one-to-one sends and
  * `user_preferences` are about a contact; group sends, calls, errors and account-level changes are not.
  */
-export function readContactFacts(event: WhatsAppEvent): EventFacts {
+export function readContactFacts(event: WhatsAppEvent, tenantId: string): EventFacts {
   const id = event.customerId;
   switch (event.kind) {
     case 'message':
     case 'message_echo': {
       const item = parseItem(event);
       if (id === null || (item.kind !== 'message' && item.kind !== 'message_echo')) return NONE;
-      return messageFacts(event, id, item.message, item.kind === 'message' ? 'in' : 'out');
+      return messageFacts(event, tenantId, id, item.message, item.kind === 'message' ? 'in' : 'out');
     }
     case 'status': {
       const item = parseItem(event);
@@ -109,7 +121,7 @@ export function readContactFacts(event: WhatsAppEvent): EventFacts {
       const s = item.status;
       if (s.recipientType === 'group' || s.type === 'call') return NONE;
       const at = s.timestamp ?? event.metaTimestamp;
-      const fact = seenFact(event, id, at, { waId: s.recipientId, userId: s.recipientUserId });
+      const fact = eventFact(event, tenantId, id, at);
       const pn = event.phoneNumberId;
       if (pn === null) return { facts: [fact], ledger: [] };
       fact.conversations = [conversation(pn, { lastOutboundAt: s.statusRaw === 'sent' ? at : null })];
@@ -117,7 +129,7 @@ export function readContactFacts(event: WhatsAppEvent): EventFacts {
     }
     case 'change': {
       const item = parseItem(event);
-      return item.kind === 'change' && item.field === 'user_preferences' ? preferenceFacts(event, item.value) : NONE;
+      return item.kind === 'change' && item.field === 'user_preferences' ? preferenceFacts(event, tenantId, item.value) : NONE;
     }
     case 'error':
       return NONE;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { explodeWebhook, type WhatsAppEvent } from '@wabus/events';
 import { readContactFacts } from './contact-facts.ts';
-import { groupContactFacts, REPLAY_HEADER, withCounts } from './group-contact-facts.ts';
+import { groupContactFacts, readBatchFacts, REPLAY_HEADER, withCounts } from './group-contact-facts.ts';
 import { conversationKey } from './message-ledger.ts';
 import { shorten } from './message-preview.ts';
 
@@ -20,7 +20,7 @@ test('facts: an inbound text names the contact, its phone, profile name, a previ
     contacts: [{ profile: { name: 'Zoë' }, wa_id: '5511987654321' }],
     messages: [{ from: '5511987654321', id: 'wamid.A', timestamp: '1748779200', type: 'text', text: { body: '  Olá!\n\nQuero   saber do pedido 🚚 '.repeat(4) } }],
   });
-  const { facts, ledger } = readContactFacts(e!);
+  const { facts, ledger } = readContactFacts(e!, 'default');
   assert.equal(facts.length, 1);
   const f = facts[0]!;
   assert.deepEqual([f.id, f.waId, f.profileName, f.profileNameAt, f.firstSeenAt, f.lastSeenAt], ['5511987654321', '5511987654321', 'Zoë', 1748779200, 1748779200, 1748779200]);
@@ -33,12 +33,12 @@ test('facts: an inbound text names the contact, its phone, profile name, a previ
 
 test('facts: a sent status is outbound activity; a delivered one only counts; group sends and calls are not contacts', () => {
   const status = (extra: Record<string, unknown>) => events('messages', { statuses: [{ id: 'wamid.O', status: 'sent', timestamp: 1748779300, recipient_id: '4477', ...extra }] })[0]!;
-  const sent = readContactFacts(status({}));
+  const sent = readContactFacts(status({}), 'default');
   assert.equal(sent.facts[0]?.conversations[0]?.lastOutboundAt, 1748779300);
   assert.deepEqual(sent.ledger.map((l) => l.direction), ['out']);
-  assert.equal(readContactFacts(status({ status: 'delivered' })).facts[0]?.conversations[0]?.lastOutboundAt, null);
-  assert.equal(readContactFacts(status({ recipient_type: 'group', recipient_id: '120363' })).facts.length, 0);
-  assert.equal(readContactFacts(status({ type: 'call', status: 'ringing' })).facts.length, 0);
+  assert.equal(readContactFacts(status({ status: 'delivered' }), 'default').facts[0]?.conversations[0]?.lastOutboundAt, null);
+  assert.equal(readContactFacts(status({ recipient_type: 'group', recipient_id: '120363' }), 'default').facts.length, 0);
+  assert.equal(readContactFacts(status({ type: 'call', status: 'ringing' }), 'default').facts.length, 0);
 });
 
 test('facts: user_preferences carry one fact per listed user (wa_id, else user_id); other categories only mark them seen', () => {
@@ -49,7 +49,7 @@ test('facts: user_preferences carry one fact per listed user (wa_id, else user_i
       { wa_id: '333', category: 'something_new', value: 'stop', timestamp: 1748779402 },
     ],
   });
-  const facts = readContactFacts(e!).facts;
+  const facts = readContactFacts(e!, 'default').facts;
   assert.deepEqual(
     facts.map((f) => [f.id, f.waId, f.userId, f.marketingOptOut, f.marketingOptOutAt, f.lastSeenAt]),
     [
@@ -68,11 +68,16 @@ test('group: replayed records fold but do not sync (unless allowed); counts go i
     { offset: '0', event: msg!, headers: {} },
     { offset: '1', event: echo!, headers: { [REPLAY_HEADER]: '1' } },
   ];
-  const g = groupContactFacts(records, { allowReplay: false });
+  const byRawId = (f: { state: { id: string } }) => f.state.id;
+  const read = (allowReplay: boolean) => readBatchFacts(records, { allowReplay, tenantOf: () => 'default' });
+  const g = groupContactFacts(read(false).facts, byRawId);
   assert.deepEqual([...g.toSync], ['5511']);
   assert.deepEqual([...g.contactsByOffset], [['0', ['5511']]]);
   assert.deepEqual([...g.byId.keys()], ['5511', '4477']);
-  assert.deepEqual([...groupContactFacts(records, { allowReplay: true }).toSync], ['5511', '4477']);
+  assert.deepEqual([...groupContactFacts(read(true).facts, byRawId).toSync], ['5511', '4477']);
+  // Facts are filed under their person's CRM id, whatever id the event named.
+  assert.deepEqual([...groupContactFacts(read(false).facts, () => 'BR.1').byId.keys()], ['BR.1']);
+  assert.ok(groupContactFacts(read(false).facts, () => 'BR.1').byId.get('BR.1')!.every((f) => f.id === 'BR.1'));
   const counted = withCounts(g.byId, new Map([[conversationKey('5511', '1065'), { inbound: 7, outbound: 2 }]]));
   assert.deepEqual(counted.get('5511')![0]!.conversations[0], { phoneNumberId: '1065', lastInboundAt: 10, lastOutboundAt: null, inboundMessages: 7, outboundMessages: 2 });
   assert.equal(counted.get('4477')![0]!.conversations[0]!.outboundMessages, 0);
@@ -81,4 +86,19 @@ test('group: replayed records fold but do not sync (unless allowed); counts go i
 test('preview: whitespace folded, cut by characters (an emoji is never halved)', () => {
   assert.equal(shorten('a\n\n b'), 'a b');
   assert.equal(shorten('🔥'.repeat(100), 5), '🔥🔥🔥🔥…');
+});
+
+test('facts: a message carries every id of its user as aliases (phone, BSUID, parent), and the tenant it was read for', () => {
+  const [e] = events('messages', {
+    contacts: [{ profile: { name: 'Zoë' }, wa_id: '5511987654321', user_id: 'BR.1234567890123456789' }],
+    messages: [{ from: '5511987654321', from_user_id: 'BR.1234567890123456789', id: 'wamid.ID', timestamp: '1748779200', type: 'text', text: { body: 'oi' } }],
+  });
+  const f = readContactFacts(e!, 'acme').facts[0]!;
+  assert.deepEqual([f.tenantId, f.waId, f.userId, f.aliases], ['acme', '5511987654321', 'BR.1234567890123456789', ['bsuid:BR.1234567890123456789', 'phone:5511987654321']]);
+  const [onlyBsuid] = events('messages', {
+    contacts: [{ profile: { name: 'Zoë' }, user_id: 'BR.1234567890123456789' }],
+    messages: [{ from_user_id: 'BR.1234567890123456789', id: 'wamid.ID2', timestamp: '1748779201', type: 'text', text: { body: 'oi' } }],
+  });
+  const g = readContactFacts(onlyBsuid!, 'acme').facts[0]!;
+  assert.deepEqual([g.id, g.waId, g.userId, g.aliases], ['BR.1234567890123456789', null, 'BR.1234567890123456789', ['bsuid:BR.1234567890123456789']]);
 });

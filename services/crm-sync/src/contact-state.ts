@@ -1,4 +1,5 @@
 import { contentHash, type StateDocument } from '@wabus/dedup';
+import { DEFAULT_TENANT } from '@wabus/tenants';
 
 /** Activity of one conversation: the contact with one business number. Times are Meta's, unix seconds. */
 export interface ConversationActivity {
@@ -29,8 +30,16 @@ export interface InboundSummary {
  * back (which is what makes `hash(id, state)` a safe idempotency key).
  */
 export interface ContactState {
-  /** The customer id: wa_id, else the business-scoped user id. */
+  /**
+   * The contact's id in the CRM, one per person of a tenant: the value of the person's id (its smallest alias,
+   * docs/identity.md), prefixed with `<tenant>:` for every tenant but `default`. It changes when a body shows two
+   * contacts to be one person; the absorbed contact is then removed from the CRM (merge-contacts.ts).
+   */
   id: string;
+  /** The tenant whose customer this is (contacts of two tenants are never merged). */
+  tenantId: string;
+  /** Every id the person is known by (`phone:…`, `bsuid:…`, `parent:…`), sorted. */
+  aliases: string[];
   /** Phone number (wa_id) when known. */
   waId: string | null;
   /** Business-scoped user id when known. */
@@ -60,10 +69,18 @@ export interface ContactDocument extends StateDocument {
   unsynced: boolean;
   /** The CRM's permanent refusal of a state (status and answer), when the last attempt was refused. */
   rejected: { hash: string; status: number; response: string; at: Date } | null;
+  /**
+   * Set when the contact was found to be part of another one (the survivor's id): its state is joined into the
+   * survivor's, it is never synced again, and `removedFromCrm` says whether the CRM's copy was deleted yet.
+   */
+  mergedInto?: string;
+  removedFromCrm?: boolean;
 }
 
-export const emptyContact = (id: string): ContactState => ({
+export const emptyContact = (id: string, tenantId: string = DEFAULT_TENANT): ContactState => ({
   id,
+  tenantId,
+  aliases: [],
   waId: null,
   userId: null,
   profileName: null,

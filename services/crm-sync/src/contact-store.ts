@@ -19,6 +19,9 @@ export async function openCrmSyncStore(db: Db): Promise<CrmSyncCollections> {
   const leases = db.collection<LeaseDocument>(LEASES_COLLECTION);
   await ensureFoldIndex(contacts);
   await contacts.createIndex({ unsynced: 1, _id: 1 }, { name: 'unsynced' });
+  // Merges (contacts sharing an alias) and reads by any alias; merged contacts awaiting removal from the CRM.
+  await contacts.createIndex({ 'state.aliases': 1 }, { name: 'aliases' });
+  await contacts.createIndex({ mergedInto: 1 }, { name: 'merged_into', sparse: true });
   await ensureLedgerIndexes(ledger);
   return { contacts, ledger, leases };
 }

@@ -20,8 +20,16 @@ export interface UpsertOptions {
  * and answers one result per contact. It throws a CrmSyncError WABUS_CRM_UNAVAILABLE for anything that may succeed
  * later (5xx, 429, network, timeouts), with `inDoubt` when a request may have been applied without an answer.
  */
+/** What the CRM did with the removal of one contact: gone (or never there), or refused for good. */
+export type RemoveResult = { id: string; outcome: 'removed' } | { id: string; outcome: 'rejected'; status: number; response: string };
+
 export interface CrmAdapter {
   upsert(contacts: readonly ContactState[], opts?: UpsertOptions): Promise<UpsertResult[]>;
+  /**
+   * Deletes contacts merged into another one (same person, older id). Idempotent: a contact that is not there
+   * counts as removed. Throws WABUS_CRM_UNAVAILABLE like `upsert`.
+   */
+  remove(ids: readonly string[], opts?: UpsertOptions): Promise<RemoveResult[]>;
 }
 
 /**

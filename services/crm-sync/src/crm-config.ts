@@ -26,6 +26,7 @@ export const crmSchema = {
   retryBudgetMs: { env: 'CRM_RETRY_BUDGET_MS', parse: int(0, 600_000), default: 10_000, description: 'time one upsert call may spend retrying before the batch is retried by the runtime' },
   leaseMs: { env: 'CRM_LEASE_MS', parse: int(1_000, 3_600_000), default: 30_000, description: 'sync lease per contact; at least CRM_RETRY_BUDGET_MS + 2 × CRM_TIMEOUT_MS' },
   leaseWaitMs: { env: 'CRM_LEASE_WAIT_MS', parse: int(0, 60_000), default: 2_000, description: 'how long a batch waits for a contact another writer is syncing' },
+  tenantsFile: { env: 'WABUS_TENANTS_FILE', parse: str, default: '', description: "the tenants file (docs/tenants.md): a tenant's own CRM target (crm.baseUrl, crm.authToken); reloaded on SIGHUP" },
   allowReplay: { env: 'CRM_SYNC_ALLOW_REPLAY', parse: bool, default: false, description: 'let records with the wabus-replay header call the CRM' },
 } as const;
 

@@ -38,8 +38,8 @@ test('retry: which answers are retried, Retry-After in seconds or as a date, jit
 });
 
 test('read API: list parameters are validated and name the parameter', () => {
-  assert.deepEqual(parseListQuery({}), { unsynced: false, limit: 100, after: null });
-  assert.deepEqual(parseListQuery({ unsynced: 'true', limit: '5', after: 'x' }), { unsynced: true, limit: 5, after: 'x' });
+  assert.deepEqual(parseListQuery({}), { tenant: null, unsynced: false, limit: 100, after: null });
+  assert.deepEqual(parseListQuery({ unsynced: 'true', limit: '5', after: 'x' }), { tenant: null, unsynced: true, limit: 5, after: 'x' });
   for (const [q, param] of [[{ unsynced: 'yes' }, 'unsynced'], [{ limit: '0' }, 'limit'], [{ limit: '1001' }, 'limit'], [{ after: ['a', 'b'] }, 'after']] as const) {
     assert.throws(() => parseListQuery(q), (e: unknown) => (e as { code?: string; param?: string }).code === 'WABUS_CRM_SYNC_BAD_PARAM' && (e as { param?: string }).param === param);
   }

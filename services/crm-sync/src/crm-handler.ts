@@ -7,12 +7,21 @@ import type { CrmAdapter } from './crm-adapter.ts';
 import { openCrmSyncStore } from './contact-store.ts';
 import { crmRejected } from './errors.ts';
 import { evolveContact } from './evolve-contact.ts';
-import { groupContactFacts, withCounts } from './group-contact-facts.ts';
+import { groupContactFacts, readBatchFacts, withCounts } from './group-contact-facts.ts';
 import { countConversations, recordMessages } from './message-ledger.ts';
-import { syncContacts, type Refusal, type SyncSettings } from './sync-contacts.ts';
+import { customerIdsOf, resolveContactPersons } from './contact-persons.ts';
+import { findAbsorbed, markMerged } from './merge-contacts.ts';
+import { removeMergedContacts, syncContacts, type Refusal, type SyncSettings } from './sync-contacts.ts';
+import { createIdentityLinks, ensureIdentityIndexes, type LinkDoc } from '@wabus/identity';
+import { tenantOfEvent, type Tenants } from '@wabus/tenants';
+import { conversationKey } from './message-ledger.ts';
 
 export interface CrmHandlerOptions extends SyncSettings {
-  adapter: CrmAdapter;
+  /** The CRM of a tenant (its own target, else crm-sync's); read per batch, so a reload applies to the next one. */
+  adapterOf: (tenantId: string) => CrmAdapter;
+  /** The tenants in force: the tenant of events written before tenants is their number's owner. */
+  tenants: () => Tenants;
+  log: { warn(obj: object, msg: string): void };
   /** Let records with the `wabus-replay` header call the CRM (default: they only fold state). */
   allowReplay: boolean;
   now?: () => number;
@@ -37,7 +46,10 @@ export function createCrmHandler(o: CrmHandlerOptions): (db: Db) => Promise<Cons
   const newOwner = o.newOwner ?? randomUUID;
   return async (db) => {
     const store = await openCrmSyncStore(db);
-    const sync = { store, adapter: o.adapter, now, newOwner, leaseMs: o.leaseMs, leaseWaitMs: o.leaseWaitMs, retryBudgetMs: o.retryBudgetMs };
+    const links = db.collection<LinkDoc>('identity_links');
+    await ensureIdentityIndexes(links);
+    const identity = createIdentityLinks(links);
+    const sync = { store, adapterOf: o.adapterOf, now, newOwner, leaseMs: o.leaseMs, leaseWaitMs: o.leaseWaitMs, retryBudgetMs: o.retryBudgetMs };
     return {
       decode: (value) => decodeEvent(value),
       async handleBatch(records, ctx) {
@@ -52,12 +64,26 @@ export function createCrmHandler(o: CrmHandlerOptions): (db: Db) => Promise<Cons
     };
 
     async function applyBatch(records: ConsumedRecord<WhatsAppEvent>[]): Promise<BatchOutcome> {
-      const g = groupContactFacts(records, { allowReplay: o.allowReplay });
-      if (g.byId.size === 0) return { duplicates: 0 };
-      await recordMessages(store.ledger, g.ledger);
-      const counts = await countConversations(store.ledger, g.conversations);
+      const tenants = o.tenants();
+      const { facts, ledger } = readBatchFacts(records, { allowReplay: o.allowReplay, tenantOf: (e) => tenantOfEvent(tenants, e) });
+      if (facts.length === 0) return { duplicates: 0 };
+      // Persons first (identity links of each tenant), then contacts filed under an older id of a person joined in.
+      const persons = await resolveContactPersons(identity, facts);
+      for (const r of persons.refused) o.log.warn({ code: 'WABUS_IDENTITY_TOO_MANY_ALIASES', tenant: r.scope, aliases: r.aliases.length }, 'identity link refused: the person would have too many ids; the event is applied to the person of its first id');
+      const g = groupContactFacts(facts, persons.contactOf);
+      const absorbed = await findAbsorbed(store.contacts, persons.byId);
+      for (const [survivor, states] of absorbed.facts) {
+        g.byId.set(survivor, [...(g.byId.get(survivor) ?? []), ...states]);
+        for (const s of states) for (const c of s.conversations) g.conversations.add(conversationKey(survivor, c.phoneNumberId));
+      }
+      await recordMessages(store.ledger, ledger);
+      const counts = await countConversations(store.ledger, g.conversations, (id) => customerIdsOf(persons.byId.get(id), id));
       const folded = await foldDocuments(store.contacts, withCounts(g.byId, counts), evolveContact);
+      await markMerged(store.contacts, absorbed.into);
       const synced = g.toSync.size === 0 ? null : await syncContacts(sync, [...g.toSync]);
+      if (synced !== null) {
+        for (const r of await removeMergedContacts(sync, [...g.toSync])) o.log.warn({ contact: r.id, status: r.status, response: r.response }, 'the CRM refused to delete a contact merged into another; kept for the next batch of its person');
+      }
       const rejected: { offset: string; error: Error }[] = [];
       if (synced !== null && synced.rejected.size > 0) {
         for (const [offset, ids] of g.contactsByOffset) {

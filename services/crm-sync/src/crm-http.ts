@@ -24,7 +24,7 @@ export interface CrmHttpOptions {
 }
 
 export interface CrmOperation {
-  method: 'PUT' | 'POST';
+  method: 'PUT' | 'POST' | 'DELETE';
   path: string;
   body: string;
   idempotencyKey: string;
@@ -62,7 +62,7 @@ export function createCrmHttp(o: CrmHttpOptions) {
 
   return {
     async send(op: CrmOperation, deadline: number): Promise<CrmAnswer> {
-      const kind = op.method === 'POST' ? 'batch' : 'upsert';
+      const kind = op.method === 'POST' ? 'batch' : op.method === 'DELETE' ? 'remove' : 'upsert';
       let inDoubt = false;
       let last = '';
       // What the previous answer of this operation asked for; the CRM's Retry-After may ask every request for more.

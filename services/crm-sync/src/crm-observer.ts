@@ -1,5 +1,5 @@
 /** A CRM request: one contact (`PUT /contacts/:id`) or a batch (`POST /contacts/batch`). */
-export type CrmRequestKind = 'upsert' | 'batch';
+export type CrmRequestKind = 'upsert' | 'batch' | 'remove';
 
 /**
  * How a request ended: `ok` (2xx), `rejected` (a 4xx that retrying cannot fix), `retryable` (5xx, 429 and the 4xx

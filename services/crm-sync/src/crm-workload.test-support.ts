@@ -1,5 +1,7 @@
 import { createGenContext, createRng, createWorld, generateItem, type GeneratedItem, type KindName, type Rng } from '@wabus/simulator';
-import { decodeEvent } from '@wabus/events';
+import { bsuidAlias, decodeEvent, isBusinessScopedId, personIdOf, phoneAlias, type Alias, type WhatsAppEvent } from '@wabus/events';
+import { DEFAULT_TENANT } from '@wabus/tenants';
+import { crmIdOf, factAliases } from './contact-persons.ts';
 import { readContactFacts, type LedgerEntry } from './contact-facts.ts';
 import type { ContactState } from './contact-state.ts';
 import { foldContact } from './evolve-contact.ts';
@@ -52,26 +54,27 @@ export function crmWorkload(opts: { seed: string; items: number; customers?: num
 }
 
 /**
- * The oracle: what the CRM must end up holding, computed from the records alone: every contact's facts joined,
- * message counts as distinct message ids per conversation and direction.
+ * The oracle: what the CRM must end up holding, computed from the records alone the simple way: persons as
+ * union–find over every fact's ids per tenant, each person's facts joined under its CRM id, message counts as
+ * distinct message ids per conversation and direction, over every id of the person.
  */
-export function expectedContacts(records: readonly EventRecord[]): Map<string, ContactState> {
-  const facts = new Map<string, ContactState[]>();
-  const ledger = new Map<string, LedgerEntry>();
-  for (const r of records) {
-    const read = readContactFacts(decodeEvent(r.value));
-    for (const f of read.facts) facts.set(f.id, [...(facts.get(f.id) ?? []), f]);
-    for (const e of read.ledger) if (!ledger.has(e.messageId)) ledger.set(e.messageId, e);
+export function expectedContacts(records: readonly EventRecord[], tenantOf: (e: WhatsAppEvent) => string = defaultTenantOf): Map<string, ContactState> {
+  const { facts, ledger, contactOf } = workloadPersons(records, tenantOf);
+  const byContact = new Map<string, ContactState[]>();
+  for (const f of facts) {
+    const id = contactOf(f.tenantId, factAliases(f)[0]!);
+    byContact.set(id, [...(byContact.get(id) ?? []), { ...f, id }]);
   }
   const counts = new Map<string, { in: number; out: number }>();
   for (const e of ledger.values()) {
-    const k = `${e.contactId}\u0000${e.phoneNumberId}`;
+    const alias = isBusinessScopedId(e.contactId) ? bsuidAlias(e.contactId) : phoneAlias(e.contactId);
+    const k = `${contactOf(e.tenantId, alias)}\u0000${e.phoneNumberId}`;
     const c = counts.get(k) ?? { in: 0, out: 0 };
     c[e.direction]++;
     counts.set(k, c);
   }
   const out = new Map<string, ContactState>();
-  for (const [id, list] of [...facts].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  for (const [id, list] of [...byContact].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const state = foldContact(list)!;
     state.conversations = state.conversations.map((c) => {
       const n = counts.get(`${id}\u0000${c.phoneNumberId}`);
@@ -80,6 +83,46 @@ export function expectedContacts(records: readonly EventRecord[]): Map<string, C
     out.set(id, state);
   }
   return out;
+}
+
+const defaultTenantOf = (e: WhatsAppEvent): string => e.tenantId ?? DEFAULT_TENANT;
+
+/** The CRM ids (contacts) one record is about, once every record of the workload is known. */
+export function contactsOfRecord(records: readonly EventRecord[], value: Buffer, tenantOf: (e: WhatsAppEvent) => string = defaultTenantOf): string[] {
+  const { contactOf } = workloadPersons(records, tenantOf);
+  const event = decodeEvent(value);
+  return readContactFacts(event, tenantOf(event)).facts.map((f) => contactOf(f.tenantId, factAliases(f)[0]!));
+}
+
+/** Every fact and message id of the records, and the CRM id of the person of any (tenant, alias). */
+function workloadPersons(records: readonly EventRecord[], tenantOf: (e: WhatsAppEvent) => string) {
+  const facts: ContactState[] = [];
+  const ledger = new Map<string, LedgerEntry & { tenantId: string }>();
+  for (const r of records) {
+    const event = decodeEvent(r.value);
+    const tenantId = tenantOf(event);
+    const read = readContactFacts(event, tenantId);
+    facts.push(...read.facts);
+    for (const e of read.ledger) if (!ledger.has(e.messageId)) ledger.set(e.messageId, { ...e, tenantId });
+  }
+  const parent = new Map<string, string>();
+  const find = (x: string): string => {
+    while (parent.get(x) !== x) x = parent.get(x)!;
+    return x;
+  };
+  const node = (tenantId: string, a: string) => {
+    const k = `${tenantId}\u0000${a}`;
+    if (!parent.has(k)) parent.set(k, k);
+    return k;
+  };
+  for (const f of facts) {
+    const [first, ...rest] = factAliases(f).map((a) => node(f.tenantId, a));
+    for (const k of rest) parent.set(find(k), find(first!));
+  }
+  const members = new Map<string, Alias[]>();
+  for (const k of parent.keys()) members.set(find(k), [...(members.get(find(k)) ?? []), k.slice(k.indexOf('\u0000') + 1) as Alias]);
+  const contactOf = (tenantId: string, alias: string) => crmIdOf(tenantId, personIdOf(members.get(find(node(tenantId, alias)))!));
+  return { facts, ledger, contactOf };
 }
 
 /** A plain-JSON view for deep comparison with what the CRM received. */

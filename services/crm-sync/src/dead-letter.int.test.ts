@@ -1,22 +1,23 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeEvent } from '@wabus/events';
 import { DLQ_HEADERS } from '@wabus/kafka';
 import { startCrmStandIn } from '@wabus/standins';
 import { deliverItems, readTopic } from '@wabus/testing';
-import { readContactFacts } from './contact-facts.ts';
 import type { contactView } from './contact-routes.ts';
-import { asJson, crmWorkload, expectedContacts } from './crm-workload.test-support.ts';
+import { asJson, contactsOfRecord, crmWorkload, expectedContacts } from './crm-workload.test-support.ts';
 import { createTopics, crmSyncEnv, produce, SECRET, startCrmSync, testDatabase, testKafka, TOKEN } from './crm-sync.test-support.ts';
 
-const touches = (value: Buffer, id: string) => readContactFacts(decodeEvent(value)).facts.some((f) => f.id === id);
+
 
 for (const batch of [true, false]) {
   test(`crm-sync (${batch ? 'batch' : 'one PUT per contact'}): a contact the CRM refuses with a 4xx sends its events to the DLQ with request and response; the others sync`, async (t) => {
     const kafka = testKafka();
     const records = deliverItems(crmWorkload({ seed: 'dlq', items: 250, customers: 8 }), { seed: 'dlq-order', maxPerBody: 2 });
     const expected = expectedContacts(records);
-    const bad = [...expected.keys()][2]!;
+    // A customer known by one id only: every event about them is filed under that contact from the first on (one
+    // known by two ids may have had earlier events synced under the other id before a body linked them).
+    const bad = [...expected.values()].filter((c) => c.aliases.length === 1)[1]!.id;
+    const touches = (value: Buffer, id: string) => contactsOfRecord(records, value).includes(id);
     const { topic, dlqTopic } = await createTopics(t, kafka);
     await produce(kafka, topic, records);
     const crm = await startCrmStandIn({ secret: SECRET, token: TOKEN });

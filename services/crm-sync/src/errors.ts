@@ -10,6 +10,8 @@ export const CRM_SYNC_ERRORS = {
   WABUS_CRM_CONTACT_BUSY: { status: 503, message: 'the contact is being synced by another writer' },
   WABUS_CRM_SYNC_BAD_PARAM: { status: 400, message: 'invalid query parameter' },
   WABUS_CRM_SYNC_NOT_FOUND: { status: 404, message: 'no contact is known with this id' },
+  /** The id is a customer of several tenants: `tenant=` says which. */
+  WABUS_CRM_SYNC_AMBIGUOUS: { status: 409, message: 'the id names contacts of several tenants' },
 } as const;
 
 export type CrmSyncErrorCode = keyof typeof CRM_SYNC_ERRORS;

@@ -14,7 +14,7 @@ function workloadFacts(seed: string): Map<string, ContactState[]> {
   const byId = new Map<string, ContactState[]>();
   for (const item of crmWorkload({ seed, items: 200, customers: 3 })) {
     for (const r of ingressRecords(buildBody({ items: [item] }).body, 1_700_000_000_000)) {
-      for (const f of readContactFacts(decodeEvent(r.value)).facts) byId.set(f.id, [...(byId.get(f.id) ?? []), f]);
+      for (const f of readContactFacts(decodeEvent(r.value), 'default').facts) byId.set(f.id, [...(byId.get(f.id) ?? []), f]);
     }
   }
   return byId;

@@ -7,10 +7,33 @@ import { conversationKey, type ConversationCounts } from './message-ledger.ts';
 /** Header of records re-driven on purpose (a replay): they fold state but call the CRM only when allowed. */
 export const REPLAY_HEADER = 'wabus-replay';
 
+/** One fact of a batch, before its person is known: `state.id` is still the id the event named. */
+export interface BatchFact {
+  offset: string;
+  /** The record may call the CRM (not a replay, or replays allowed). */
+  live: boolean;
+  state: ContactState;
+}
+
+/** Pure: the facts of a batch's records, each with its tenant, and the message ids to count. */
+export function readBatchFacts(
+  records: readonly Pick<ConsumedRecord<WhatsAppEvent>, 'offset' | 'event' | 'headers'>[],
+  opts: { allowReplay: boolean; tenantOf: (event: WhatsAppEvent) => string },
+): { facts: BatchFact[]; ledger: LedgerEntry[] } {
+  const facts: BatchFact[] = [];
+  const ledger: LedgerEntry[] = [];
+  for (const r of records) {
+    const read = readContactFacts(r.event, opts.tenantOf(r.event));
+    const live = opts.allowReplay || r.headers[REPLAY_HEADER] === undefined;
+    for (const state of read.facts) facts.push({ offset: r.offset, live, state });
+    ledger.push(...read.ledger);
+  }
+  return { facts, ledger };
+}
+
 export interface GroupedContactFacts {
-  /** Facts per contact, in offset order. */
+  /** Facts per contact (its CRM id), in offset order. */
   byId: Map<string, ContactState[]>;
-  ledger: LedgerEntry[];
   /** Conversations (contact, business number) the batch touched: their counts are refreshed. */
   conversations: Set<string>;
   /** Contacts to bring up to date in the CRM: touched by a record that may call it. */
@@ -19,22 +42,21 @@ export interface GroupedContactFacts {
   contactsByOffset: Map<string, string[]>;
 }
 
-/** Pure: sorts a batch into facts per contact and what the sync step needs. */
-export function groupContactFacts(records: readonly Pick<ConsumedRecord<WhatsAppEvent>, 'offset' | 'event' | 'headers'>[], opts: { allowReplay: boolean }): GroupedContactFacts {
-  const out: GroupedContactFacts = { byId: new Map(), ledger: [], conversations: new Set(), toSync: new Set(), contactsByOffset: new Map() };
-  for (const r of records) {
-    const { facts, ledger } = readContactFacts(r.event);
-    if (facts.length === 0) continue;
-    const live = opts.allowReplay || r.headers[REPLAY_HEADER] === undefined;
-    for (const f of facts) {
-      const list = out.byId.get(f.id);
-      if (list) list.push(f);
-      else out.byId.set(f.id, [f]);
-      for (const c of f.conversations) out.conversations.add(conversationKey(f.id, c.phoneNumberId));
-      if (live) out.toSync.add(f.id);
-    }
-    out.ledger.push(...ledger);
-    if (live) out.contactsByOffset.set(r.offset, [...new Set(facts.map((f) => f.id))]);
+/** Pure: a batch's facts filed under their contacts (`contactOf`: the CRM id of a fact's person). */
+export function groupContactFacts(facts: readonly BatchFact[], contactOf: (f: BatchFact) => string): GroupedContactFacts {
+  const out: GroupedContactFacts = { byId: new Map(), conversations: new Set(), toSync: new Set(), contactsByOffset: new Map() };
+  for (const f of facts) {
+    const id = contactOf(f);
+    const state = { ...f.state, id };
+    const list = out.byId.get(id);
+    if (list) list.push(state);
+    else out.byId.set(id, [state]);
+    for (const c of state.conversations) out.conversations.add(conversationKey(id, c.phoneNumberId));
+    if (!f.live) continue;
+    out.toSync.add(id);
+    const touched = out.contactsByOffset.get(f.offset);
+    if (touched === undefined) out.contactsByOffset.set(f.offset, [id]);
+    else if (!touched.includes(id)) touched.push(id);
   }
   return out;
 }

@@ -72,6 +72,8 @@ export function joinContacts(a: ContactState, b: ContactState): ContactState {
   const optOut = latestOptOut(a, b);
   return {
     id: a.id,
+    tenantId: a.tenantId,
+    aliases: [...new Set([...(a.aliases ?? []), ...(b.aliases ?? [])])].sort(),
     waId: least(a.waId, b.waId),
     userId: least(a.userId, b.userId),
     profileName: name.profileName,

@@ -41,21 +41,34 @@ export async function recordMessages(ledger: Collection<LedgerDocument>, entries
   }
 }
 
-/** Distinct message ids per conversation, for the given conversations. */
-export async function countConversations(ledger: Collection<LedgerDocument>, keys: ReadonlySet<string>): Promise<Map<string, ConversationCounts>> {
+/**
+ * Distinct message ids per conversation, for the given conversations (contact, business number). A contact's
+ * messages are recorded under whichever id each event named (`idsOf`: every id of its person), and summed: a
+ * message id is in the ledger once, so no message counts twice, and a business number belongs to one tenant.
+ */
+export async function countConversations(
+  ledger: Collection<LedgerDocument>,
+  keys: ReadonlySet<string>,
+  idsOf: (contactId: string) => readonly string[],
+): Promise<Map<string, ConversationCounts>> {
   const counts = new Map<string, ConversationCounts>();
   if (keys.size === 0) return counts;
-  const contactIds = [...new Set([...keys].map((k) => k.split('\u0000')[0]!))];
+  const contactOfId = new Map<string, string[]>();
+  for (const contact of new Set([...keys].map((k) => k.split('\u0000')[0]!))) {
+    for (const id of idsOf(contact)) contactOfId.set(id, [...(contactOfId.get(id) ?? []), contact]);
+  }
   const rows = await ledger
-    .aggregate<{ _id: { c: string; p: string; d: 'in' | 'out' }; n: number }>([{ $match: { c: { $in: contactIds } } }, { $group: { _id: { c: '$c', p: '$p', d: '$d' }, n: { $sum: 1 } } }])
+    .aggregate<{ _id: { c: string; p: string; d: 'in' | 'out' }; n: number }>([{ $match: { c: { $in: [...contactOfId.keys()] } } }, { $group: { _id: { c: '$c', p: '$p', d: '$d' }, n: { $sum: 1 } } }])
     .toArray();
   for (const { _id, n } of rows) {
-    const key = conversationKey(_id.c, _id.p);
-    if (!keys.has(key)) continue;
-    const c = counts.get(key) ?? { inbound: 0, outbound: 0 };
-    if (_id.d === 'in') c.inbound = n;
-    else c.outbound = n;
-    counts.set(key, c);
+    for (const contact of contactOfId.get(_id.c) ?? []) {
+      const key = conversationKey(contact, _id.p);
+      if (!keys.has(key)) continue;
+      const c = counts.get(key) ?? { inbound: 0, outbound: 0 };
+      if (_id.d === 'in') c.inbound += n;
+      else c.outbound += n;
+      counts.set(key, c);
+    }
   }
   return counts;
 }

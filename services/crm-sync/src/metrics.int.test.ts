@@ -1,10 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeEvent } from '@wabus/events';
 import { startCrmStandIn } from '@wabus/standins';
 import { buildBody, createGenContext, createRng, createWorld, generateItem } from '@wabus/simulator';
 import { ingressRecords, readTopic, scrapeMetrics } from '@wabus/testing';
-import { readContactFacts } from './contact-facts.ts';
+import { contactsOfRecord } from './crm-workload.test-support.ts';
 import { createTopics, crmSyncEnv, produce, SECRET, startCrmSync, testDatabase, testKafka, TOKEN } from './crm-sync.test-support.ts';
 
 test('crm-sync /metrics after a known workload: applied, deduplicated, dead-lettered by kind and code, CRM requests by result and code, rate-limit waits', async (t) => {
@@ -16,7 +15,7 @@ test('crm-sync /metrics after a known workload: applied, deduplicated, dead-lett
   const ctx = createGenContext({ rng: rng.fork('gen'), world, now: () => Date.UTC(2025, 5, 1, 12) });
   const bodies = world.customers.slice(0, 4).map((customer) => buildBody({ items: [generateItem(ctx, 'text', { business: world.businesses[0]!, customer })] }).body);
   const messages = bodies.map((body, i) => ingressRecords(body, Date.UTC(2025, 5, 1, 12) + i)[0]!);
-  const [a, b, , d] = messages.map((r) => readContactFacts(decodeEvent(r.value)).facts[0]!.id);
+  const [a, b, , d] = messages.map((r) => contactsOfRecord(messages, r.value)[0]!);
   const records = [...messages, { key: 'garbage', value: Buffer.from([0xc3, 0x01, 0xde, 0xad, 0xbe, 0xef]) }, ingressRecords(bodies[0]!, Date.UTC(2025, 5, 1, 13))[0]!];
 
   const kafka = testKafka();

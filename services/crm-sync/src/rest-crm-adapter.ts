@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ContactState } from './contact-state.ts';
-import { idempotencyKey, type CrmAdapter, type UpsertResult } from './crm-adapter.ts';
+import { idempotencyKey, type CrmAdapter, type RemoveResult, type UpsertResult } from './crm-adapter.ts';
 import type { CrmHttp } from './crm-http.ts';
 import type { CrmObserver } from './crm-observer.ts';
 import { CrmSyncError } from './errors.ts';
@@ -120,7 +120,19 @@ export function createRestCrmAdapter(o: RestCrmAdapterOptions): CrmAdapter {
     return chunk.map((c) => (doubtful.has(c.id) ? { ...results.get(c.id)!, inDoubt: true } : results.get(c.id)!));
   }
 
+  async function removeOne(id: string, deadline: number): Promise<RemoveResult> {
+    const path = `/contacts/${encodeURIComponent(id)}`;
+    const key = createHash('sha256').update(`DELETE\n${id}`).digest('hex');
+    const answer = await o.http.send({ method: 'DELETE', path, body: '', idempotencyKey: key }, deadline);
+    if (classifyStatus(answer.status) === 'ok' || answer.status === 404 || answer.status === 410) return { id, outcome: 'removed' };
+    return { id, outcome: 'rejected', status: answer.status, response: clip(answer.text) };
+  }
+
   return {
+    async remove(ids, opts = {}) {
+      const deadline = opts.deadline ?? now() + o.retryBudgetMs;
+      return mapLimit(ids, o.concurrency, (id) => removeOne(id, deadline));
+    },
     async upsert(contacts, opts = {}) {
       const deadline = opts.deadline ?? now() + o.retryBudgetMs;
       if (!o.batch) return mapLimit(contacts, o.concurrency, (c) => upsertOne(c, deadline));

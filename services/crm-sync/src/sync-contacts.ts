@@ -2,6 +2,9 @@ import type { CrmAdapter } from './crm-adapter.ts';
 import { acquireLeases, releaseLeases } from './contact-leases.ts';
 import { markRejected, markSynced, type CrmSyncCollections } from './contact-store.ts';
 import { CrmSyncError } from './errors.ts';
+import { DEFAULT_TENANT } from '@wabus/tenants';
+import type { ContactDocument } from './contact-state.ts';
+import { awaitingRemoval, markRemoved } from './merge-contacts.ts';
 
 export interface SyncSettings {
   /** How long a contact's sync lease lasts: longer than any upsert call (retry budget + one request timeout). */
@@ -14,7 +17,8 @@ export interface SyncSettings {
 
 export interface SyncDeps extends SyncSettings {
   store: CrmSyncCollections;
-  adapter: CrmAdapter;
+  /** The CRM of a tenant: its own target from the tenants file, else crm-sync's. */
+  adapterOf: (tenantId: string) => CrmAdapter;
   now: () => number;
   /** A fresh lease owner token per attempt. */
   newOwner: () => string;
@@ -63,10 +67,10 @@ export async function syncContacts(deps: SyncDeps, ids: readonly string[]): Prom
         const docs = await contacts.find({ _id: { $in: taken }, unsynced: true }).toArray();
         if (docs.length > 0) {
           const hashes = new Map(docs.map((d) => [d._id, d.stateHash]));
-          const results = await deps.adapter.upsert(
-            docs.map((d) => d.state),
-            { deadline: deps.now() + deps.retryBudgetMs },
-          );
+          const deadline = deps.now() + deps.retryBudgetMs;
+          const byTenant = new Map<string, ContactDocument[]>();
+          for (const d of docs) byTenant.set(d.state.tenantId ?? DEFAULT_TENANT, [...(byTenant.get(d.state.tenantId ?? DEFAULT_TENANT) ?? []), d]);
+          const results = (await Promise.all([...byTenant].map(([tenant, list]) => deps.adapterOf(tenant).upsert(list.map((d) => d.state), { deadline })))).flat();
           for (const r of results) if (r.inDoubt) doubtful.add(r.id);
           const at = new Date(deps.now());
           const acks = results.filter((r) => r.outcome === 'applied').map((r) => ({ id: r.id, hash: hashes.get(r.id)! }));
@@ -92,4 +96,33 @@ export async function syncContacts(deps: SyncDeps, ids: readonly string[]): Prom
     await sleep(20 + random() * 80);
   }
   return outcome;
+}
+
+/**
+ * Deletes from the CRM the contacts merged into these survivors, once each survivor's state is acknowledged (the
+ * person is never missing from the CRM), each under its own lease (a writer still upserting the old contact finishes
+ * first). Contacts busy or refused stay `removedFromCrm: false` and are tried again by the next batch of the person.
+ * Returns the refusals, for the log.
+ */
+export async function removeMergedContacts(deps: SyncDeps, survivors: readonly string[]): Promise<{ id: string; status: number; response: string }[]> {
+  const { contacts, leases } = deps.store;
+  const synced = await contacts.find({ _id: { $in: [...survivors] }, unsynced: false }, { projection: { _id: 1 } }).toArray();
+  const merged = await awaitingRemoval(contacts, synced.map((d) => d._id));
+  if (merged.length === 0) return [];
+  const owner = deps.newOwner();
+  const taken = new Set(await acquireLeases(leases, merged.map((d) => d._id), owner, deps.now(), deps.leaseMs));
+  const refused: { id: string; status: number; response: string }[] = [];
+  try {
+    const byTenant = new Map<string, string[]>();
+    for (const d of merged) if (taken.has(d._id)) byTenant.set(d.state.tenantId ?? DEFAULT_TENANT, [...(byTenant.get(d.state.tenantId ?? DEFAULT_TENANT) ?? []), d._id]);
+    const deadline = deps.now() + deps.retryBudgetMs;
+    for (const [tenant, ids] of byTenant) {
+      const results = await deps.adapterOf(tenant).remove(ids, { deadline });
+      await markRemoved(contacts, results.filter((r) => r.outcome === 'removed').map((r) => r.id));
+      for (const r of results) if (r.outcome === 'rejected') refused.push({ id: r.id, status: r.status, response: r.response });
+    }
+  } finally {
+    await releaseLeases(leases, [...taken], owner);
+  }
+  return refused;
 }
