@@ -6,6 +6,10 @@ import { connectAdmin, requireTopics } from '../kafka-admin.ts';
 import { scanTopics } from '../scan-topics.ts';
 import { partitionBounds, resolveStart } from './positions.ts';
 
+
+/** Quarantine reasons about ownership (ingress' tenants check), not about the body's form. */
+const TENANT_REASONS: ReadonlySet<string> = new Set(['tenant_mismatch', 'unknown_owner']);
+
 export interface RederiveOptions {
   rawTopic: string;
   eventsTopic: string;
@@ -77,6 +81,13 @@ export async function rederiveEvents(kafka: Kafka, o: RederiveOptions): Promise<
         if (Number(r.timestamp) >= untilMs || r.value === null) return;
         report.rawRecords++;
         const receivedAt = Number(r.headers[RECORD_HEADERS.receivedAt] ?? r.timestamp);
+        // Quarantined for whom it names (another tenant's number, or nobody's), not for how it is written: no code
+        // change makes those events; only the tenants file can (docs/tenants.md).
+        const reason = r.headers[RECORD_HEADERS.quarantineReason];
+        if (r.headers[RECORD_HEADERS.disposition] === 'quarantined' && reason !== undefined && TENANT_REASONS.has(reason)) {
+          report.quarantined[reason] = (report.quarantined[reason] ?? 0) + 1;
+          return;
+        }
         const exploded = explodeWebhook(r.value, { receivedAt });
         if (r.key !== null && r.key !== exploded.deliveryId) {
           report.foreign++;
@@ -88,7 +99,11 @@ export async function rederiveEvents(kafka: Kafka, o: RederiveOptions): Promise<
         }
         report.accepted++;
         if (r.headers[RECORD_HEADERS.disposition] === 'quarantined') report.nowAccepted++;
-        for (const e of exploded.events) derived.push(eventRecord(e, exploded.deliveryId, receivedAt, encodeEvent));
+        // The tenant ingress found for the body's items (one, nearly always); a body of several tenants' items leaves
+        // it to each consumer's tenants file (tenantOfEvent), as for records from before tenants.
+        const tenants = (r.headers[RECORD_HEADERS.tenant] ?? '').split(',').filter((t) => t !== '');
+        const tenantId = tenants.length === 1 ? tenants[0]! : null;
+        for (const e of exploded.events) derived.push(eventRecord({ ...e, tenantId }, exploded.deliveryId, receivedAt, encodeEvent));
       },
       o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {},
     );
