@@ -2,7 +2,9 @@ import type { Db } from 'mongodb';
 import { decodeEvent, type WhatsAppEvent } from '@wabus/events';
 import type { BatchContext, ConsumedRecord, ConsumerHandler } from '@wabus/kafka';
 import { noopObserver, type AutoReplyObserver } from './auto-reply-observer.ts';
-import { conversationId, evolveConversation, type ConversationState } from './conversation-state.ts';
+import { evolveConversation, joinConversationStates, type ConversationState } from './conversation-state.ts';
+import { conversationsOfMessages, type ConversationOf } from './conversation-persons.ts';
+import { createIdentityLinks, ensureIdentityIndexes, type LinkDoc } from '@wabus/identity';
 import { conversationsOf, loadConversations, saveConversations } from './conversation-store.ts';
 import { decide, type Decision } from './decide.ts';
 import { tenantOfEvent } from '@wabus/tenants';
@@ -32,6 +34,9 @@ export async function createAutoReplyHandler(db: Db, o: AutoReplyHandlerOptions)
   const outbox = outboxOf(db);
   const conversations = conversationsOf(db);
   await ensureOutboxIndexes(outbox);
+  const links = db.collection<LinkDoc>('identity_links');
+  await ensureIdentityIndexes(links);
+  const identity = createIdentityLinks(links);
   const accessTokenOf = (tenantId: string): string => {
     const p = o.policies().of(tenantId);
     // Only a reload that removed the tenant between the decision and the call gets here.
@@ -58,21 +63,30 @@ export async function createAutoReplyHandler(db: Db, o: AutoReplyHandlerOptions)
       o.log.warn({ count: surfaced }, 'replies left pending by a stopped process are now unknown (not retried: they may have been sent)');
     }
     const wrote = new Map(records.map((r) => [r, customerWrote(r.event)]));
-    const ids = [...new Set([...wrote.values()].flatMap((w) => (w ? [conversationId(w.phoneNumberId, w.customerId)] : [])))];
-    const states = await loadConversations(conversations, ids);
+    // Each message's conversation is its person's: states stored under any of the person's ids are joined into it.
+    const convOf = await conversationsOfMessages(identity, [...wrote.values()].filter((w) => w !== null));
+    const stored = await loadConversations(conversations, [...new Set([...convOf.values()].flatMap((c) => [c.id, ...c.earlierIds]))]);
+    const states = new Map<string, ConversationState>();
+    for (const c of convOf.values()) {
+      if (states.has(c.id)) continue;
+      const joined = joinConversationStates(c.id, c.phoneNumberId, c.customerId, [c.id, ...c.earlierIds].flatMap((i) => stored.get(i) ?? []));
+      if (joined !== null) states.set(c.id, joined);
+    }
+    const conversationOf = (r: ConsumedRecord<WhatsAppEvent>): ConversationOf | null => {
+      const w = wrote.get(r);
+      return w ? (convOf.get(w) ?? null) : null;
+    };
     const touched = new Set<string>();
     const duplicateOffsets: string[] = [];
 
     const policies = o.policies();
     // One conversation's records in offset order; conversations (and records of no conversation) concurrently.
-    const groupOf = (r: ConsumedRecord<WhatsAppEvent>) => {
-      const w = wrote.get(r);
-      return w ? conversationId(w.phoneNumberId, w.customerId) : `record:${r.offset}`;
-    };
+    const groupOf = (r: ConsumedRecord<WhatsAppEvent>) => conversationOf(r)?.id ?? `record:${r.offset}`;
     await settleLimited(groupBy(records, groupOf), o.concurrency, async (group) => {
       for (const r of group) {
         const w = wrote.get(r) ?? null;
-        const id = w ? conversationId(w.phoneNumberId, w.customerId) : null;
+        const c = conversationOf(r);
+        const id = c?.id ?? null;
         const state: ConversationState | null = id === null ? null : (states.get(id) ?? null);
         const tenantId = tenantOfEvent(policies.tenants, r.event);
         const policy = policies.of(tenantId);
@@ -80,8 +94,8 @@ export async function createAutoReplyHandler(db: Db, o: AutoReplyHandlerOptions)
         if (policy === undefined && r.event.kind === 'message') o.log.warn({ eventId: r.event.eventId, tenantId }, 'a message for a tenant the tenants file does not name: not answered');
         observer.decided?.('skip' in d ? d.skip : 'reply');
         if ('commands' in d && (await executeReply(deps, d, { partition: r.partition, offset: r.offset })) === 'duplicate') duplicateOffsets.push(r.offset);
-        if (w !== null && id !== null) {
-          states.set(id, evolveConversation(state, w, 'commands' in d && d.trigger === 'greeting'));
+        if (w !== null && c !== null && id !== null) {
+          states.set(id, evolveConversation(state, { ...w, customerId: c.customerId }, 'commands' in d && d.trigger === 'greeting'));
           touched.add(id);
         }
       }

@@ -24,3 +24,21 @@ export function evolveConversation(state: ConversationState | null, m: { phoneNu
   if (greeted) next.greetedAt = Math.min(next.greetedAt ?? m.timestamp, m.timestamp);
   return next;
 }
+
+/**
+ * Pure: one conversation from the states stored under any id of its person (a user who wrote by phone, then by BSUID
+ * alone, has one conversation stored under each until a body links the two): the earliest first message, the
+ * latest last one, the earliest greeting. A join, so the states' order and repeats do not matter.
+ */
+export function joinConversationStates(id: string, phoneNumberId: string, customerId: string, states: readonly ConversationState[]): ConversationState | null {
+  if (states.length === 0) return null;
+  const greeted = states.flatMap((s) => (s.greetedAt === undefined ? [] : [s.greetedAt]));
+  return {
+    _id: id,
+    phoneNumberId,
+    customerId,
+    firstInboundAt: Math.min(...states.map((s) => s.firstInboundAt)),
+    lastInboundAt: Math.max(...states.map((s) => s.lastInboundAt)),
+    ...(greeted.length === 0 ? {} : { greetedAt: Math.min(...greeted) }),
+  };
+}

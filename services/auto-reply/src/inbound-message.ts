@@ -1,4 +1,4 @@
-import { isBusinessScopedId, parseItem, type WhatsAppEvent } from '@wabus/events';
+import { bsuidAlias, isBusinessScopedId, parseItem, personAliases, phoneAlias, type Alias, type WhatsAppEvent } from '@wabus/events';
 
 /** What a rule can look at in an inbound message. */
 export type InboundContent =
@@ -47,9 +47,11 @@ const UNANSWERABLE = new Set(['reaction', 'revoke', 'edit', 'system', 'unsupport
  * The customer wrote to this business number at this time: any inbound message but a system notice (reactions
  * included) opens or extends the 24-hour window. Null for everything else.
  */
-export function customerWrote(event: WhatsAppEvent): { phoneNumberId: string; customerId: string; timestamp: number } | null {
+export function customerWrote(event: WhatsAppEvent): { phoneNumberId: string; customerId: string; aliases: Alias[]; timestamp: number } | null {
   if (event.kind !== 'message' || event.itemType === 'system' || event.phoneNumberId === null || event.customerId === null) return null;
-  return { phoneNumberId: event.phoneNumberId, customerId: event.customerId, timestamp: event.metaTimestamp ?? Math.floor(event.receivedAt / 1000) };
+  const own = isBusinessScopedId(event.customerId) ? bsuidAlias(event.customerId) : phoneAlias(event.customerId);
+  const aliases = [...new Set([...personAliases(event), own])].sort();
+  return { phoneNumberId: event.phoneNumberId, customerId: event.customerId, aliases, timestamp: event.metaTimestamp ?? Math.floor(event.receivedAt / 1000) };
 }
 
 /** Reads an event as an inbound message to answer; echoes, statuses, errors and account changes are not inbound. */
