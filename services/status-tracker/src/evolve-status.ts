@@ -27,6 +27,8 @@ export function evolveStatus(current: StatusDocument | null, fact: StatusFact): 
   return {
     _id: fact.id,
     phoneNumberId: least(current?.phoneNumberId ?? null, fact.phoneNumberId),
+    // `?? null`: documents stored before tenants have no such field.
+    tenantId: least(current?.tenantId ?? null, fact.tenantId),
     status,
     progress,
     firstSeen,

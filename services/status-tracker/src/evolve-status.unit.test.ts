@@ -57,7 +57,7 @@ test('evolve: applying any fact again to the folded document changes nothing (id
   for (const f of FIVE) assert.equal(contentHash(evolveStatus(reloaded, f)), contentHash(doc));
 });
 
-test('evolve: random sets of facts (ties, unknowns, participants, errors, pricing) fold to one document in any order', () => {
+test('evolve: random sets of facts (ties, unknowns, participants, errors, pricing, tenants) fold to one document in any order', () => {
   const rng = createRng('random-sets');
   const statuses = ['sent', 'delivered', 'read', 'played', 'failed', 'deleted', null];
   for (let round = 0; round < 200; round++) {
@@ -69,6 +69,7 @@ test('evolve: random sets of facts (ties, unknowns, participants, errors, pricin
         pricing: rng.chance(0.5) ? { billable: rng.chance(0.5), pricingModel: rng.pick(['CBP', 'PMP']), category: 'utility', type: null } : null,
         conversation: rng.chance(0.3) ? { id: rng.pick(['c1', 'c2']), expirationTimestamp: null, originType: 'utility' } : null,
         bizOpaqueCallbackData: rng.chance(0.2) ? rng.pick(['x', 'y']) : null,
+        tenantId: rng.chance(0.5) ? rng.pick(['acme', 'globex']) : null,
       }),
     );
     const expected = bytes(fold(facts));
@@ -141,4 +142,28 @@ test('evolve: group sends keep the group as recipient and every participant, eac
     [['sent', null], ['delivered', '5511999990001'], ['delivered', '5511999990002'], ['read', '5511999990001']],
   );
   assert.equal(doc.status, 'read');
+});
+
+test('evolve: the tenant is the one any fact names, whichever fact came first; tenantless facts never erase it', () => {
+  // A record from before tenants (tenantId null) among the statuses of a tenant's message, in all 24 orders.
+  const facts = [fact('sent', 100), fact('delivered', 101, { tenantId: 'acme' }), fact('read', 102, { tenantId: 'acme' }), fact('deleted', 103)];
+  const docs = new Set(permutations(facts).map((order) => bytes(fold(order))));
+  assert.equal(docs.size, 1, [...docs].join('\n'));
+  assert.equal(fold(facts).tenantId, 'acme');
+  assert.equal(fold([fact('sent', 100), fact('read', 102)]).tenantId, null, 'no fact names a tenant: null');
+  // Two tenants for one wamid should never happen; if it does, the least id is kept in every order, not the first.
+  const split = [fact('sent', 100, { tenantId: 'globex' }), fact('delivered', 101, { tenantId: 'acme' }), fact('read', 102)];
+  assert.deepEqual([...new Set(permutations(split).map((order) => fold(order).tenantId))], ['acme']);
+});
+
+test('evolve: a document stored before tenants (no tenantId field) takes the tenant of its next fact, and the same bytes as a fresh fold', () => {
+  const { tenantId: _dropped, ...old } = fold([fact('sent', 100)]);
+  const stored = JSON.parse(JSON.stringify({ ...old, _h: contentHash(old) })) as StatusDocument;
+  assert.equal('tenantId' in stored, false);
+  const next = evolveStatus(stored, fact('delivered', 101, { tenantId: 'acme' }));
+  assert.equal(next.tenantId, 'acme');
+  assert.equal(bytes(next), bytes(fold([fact('sent', 100), fact('delivered', 101, { tenantId: 'acme' })])));
+  const still = evolveStatus(stored, fact('delivered', 101));
+  assert.equal(still.tenantId, null, 'a tenantless fact gives null, never undefined (the content hash needs the field)');
+  assert.equal(bytes(still), bytes(fold([fact('sent', 100), fact('delivered', 101)])));
 });

@@ -6,6 +6,7 @@ export function fact(status: string | null, timestamp: number | null, over: Part
   return {
     id: 'wamid.A',
     phoneNumberId: '1065',
+    tenantId: null,
     status,
     timestamp,
     recipientId: '5511999990000',

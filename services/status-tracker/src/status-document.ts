@@ -61,6 +61,11 @@ export interface Recipient {
 export interface StatusDocument extends StateDocument {
   _id: string;
   phoneNumberId: string | null;
+  /**
+   * The tenant owning the business number (docs/tenants.md); null when no fact carried one (records from before
+   * tenants). A message's statuses all name one tenant; were two ever seen, the least id is kept, whatever the order.
+   */
+  tenantId: string | null;
   /** `failed` once any failure was seen, else the highest delivery step seen; null when only unknown statuses. */
   status: TrackedStatus | null;
   /** The highest delivery step seen, whether or not the message also failed. */

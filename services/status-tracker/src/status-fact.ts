@@ -8,6 +8,8 @@ export interface StatusFact {
   /** The wamid of our outbound message (a wacid for call statuses). */
   id: string;
   phoneNumberId: string | null;
+  /** The tenant owning the business number (events v2, docs/tenants.md); null for records from before tenants. */
+  tenantId: string | null;
   /** The `status` string as sent; null when absent. Known values rank, others are kept as history only. */
   status: string | null;
   /** Meta's time, unix seconds. */
@@ -39,6 +41,7 @@ export function readStatusFact(event: WhatsAppEvent): ReadStatusFact {
     fact: {
       id: s.id,
       phoneNumberId: event.phoneNumberId,
+      tenantId: event.tenantId,
       status: s.statusRaw,
       timestamp: s.timestamp,
       recipientId: s.recipientId,

@@ -4,22 +4,29 @@ import type { StatusRange } from './status-range.ts';
 
 // Only aggregation stages the test store (mongo-java-server) runs: $match, $unwind, $group, $sort, $limit.
 
-function rangeFilter(range: StatusRange): Filter<StatusDocument> {
+/** The business number's messages first seen in the range; with `tenant`, only that tenant's (docs/tenants.md). */
+function rangeFilter(range: StatusRange, tenant: string | null): Filter<StatusDocument> {
+  const filter: Filter<StatusDocument> = { phoneNumberId: range.phoneNumberId };
+  // A business number belongs to one tenant, so the (phoneNumberId, firstTimestamp) indexes still select: no index
+  // on tenantId is needed for it.
+  if (tenant !== null) filter.tenantId = tenant;
   const first: Document = {};
   if (range.from !== null) first['$gte'] = range.from;
   if (range.to !== null) first['$lt'] = range.to;
-  return Object.keys(first).length === 0 ? { phoneNumberId: range.phoneNumberId } : { phoneNumberId: range.phoneNumberId, firstTimestamp: first };
+  if (Object.keys(first).length > 0) filter.firstTimestamp = first;
+  return filter;
 }
 
-export async function findStatus(statuses: Collection<StatusDocument>, wamid: string): Promise<StatusDocument | null> {
-  return statuses.findOne({ _id: wamid });
+/** The message's document; with `tenant`, null also when it is another tenant's (the API answers 404 for both). */
+export async function findStatus(statuses: Collection<StatusDocument>, wamid: string, tenant: string | null): Promise<StatusDocument | null> {
+  return statuses.findOne(tenant === null ? { _id: wamid } : { _id: wamid, tenantId: tenant });
 }
 
 export type StatusCounts = Record<TrackedStatus | 'unknown', number>;
 
 /** Messages per current status (`unknown`: only unrecognised statuses seen) among those first seen in the range. */
-export async function countStatuses(statuses: Collection<StatusDocument>, range: StatusRange): Promise<{ total: number; counts: StatusCounts }> {
-  const rows = await statuses.aggregate<{ _id: string | null; n: number }>([{ $match: rangeFilter(range) }, { $group: { _id: '$status', n: { $sum: 1 } } }]).toArray();
+export async function countStatuses(statuses: Collection<StatusDocument>, range: StatusRange, tenant: string | null): Promise<{ total: number; counts: StatusCounts }> {
+  const rows = await statuses.aggregate<{ _id: string | null; n: number }>([{ $match: rangeFilter(range, tenant) }, { $group: { _id: '$status', n: { $sum: 1 } } }]).toArray();
   const counts = Object.fromEntries([...TRACKED_STATUSES, 'unknown'].map((s) => [s, 0])) as StatusCounts;
   let total = 0;
   for (const { _id, n } of rows) {
@@ -41,8 +48,13 @@ export interface FailureGroup {
 }
 
 /** Failed messages first seen in the range, grouped by error code, most frequent first. */
-export async function failuresByCode(statuses: Collection<StatusDocument>, range: StatusRange, opts: { maxCodes?: number; examples?: number } = {}): Promise<{ failed: number; codes: FailureGroup[] }> {
-  const match: Filter<StatusDocument> = { ...rangeFilter(range), status: 'failed' };
+export async function failuresByCode(
+  statuses: Collection<StatusDocument>,
+  range: StatusRange,
+  tenant: string | null,
+  opts: { maxCodes?: number; examples?: number } = {},
+): Promise<{ failed: number; codes: FailureGroup[] }> {
+  const match: Filter<StatusDocument> = { ...rangeFilter(range, tenant), status: 'failed' };
   const [failed, groups] = await Promise.all([
     statuses.countDocuments(match),
     statuses

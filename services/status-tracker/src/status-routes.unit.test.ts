@@ -51,3 +51,17 @@ test('routes: bad parameters answer 400 with the code and the parameter, without
   }
   await a.close();
 });
+
+test('routes: tenant= given twice or empty answers 400 naming tenant on every route, without touching the store', async () => {
+  const a = await app();
+  for (const route of ['/v1/statuses/wamid.A?', '/v1/statuses/counts?phone_number_id=1&', '/v1/statuses/failures?phone_number_id=1&']) {
+    for (const tenant of ['tenant=acme&tenant=globex', 'tenant=']) {
+      const url = route + tenant;
+      const res = await a.inject({ url });
+      assert.equal(res.statusCode, 400, url);
+      const body = res.json<{ error: { code: string; message: string; param: string } }>();
+      assert.deepEqual([body.error.code, body.error.param], ['WABUS_STATUS_TRACKER_BAD_PARAM', 'tenant'], url);
+    }
+  }
+  await a.close();
+});
