@@ -44,3 +44,30 @@ test('the alert rules and the dashboard only use metrics the services register, 
   }
   assert.doesNotThrow(() => JSON.parse(readFileSync(join(root, 'infra/observability/grafana-dashboard.json'), 'utf8')));
 });
+
+/** The text of one rule of a rules file: from its `- alert:` line to the next rule or group (YAML by indentation). */
+function alertRule(text: string, name: string): string {
+  const lines = text.split('\n');
+  const start = lines.findIndex((l) => l.trim() === `- alert: ${name}`);
+  assert.ok(start >= 0, `alert ${name} is in the rules`);
+  const indent = lines[start]!.indexOf('-');
+  const end = lines.findIndex((l, i) => i > start && l.trim() !== '' && l.search(/\S/) <= indent);
+  return lines.slice(start, end === -1 ? undefined : end).join('\n');
+}
+
+test('WabusIngressQuarantinedBodies: a warning on any body quarantined for a tenant reason in 10 minutes, saying what happened and where to look', () => {
+  const rule = alertRule(readFileSync(join(root, 'infra/observability/alert-rules.yml'), 'utf8'), 'WabusIngressQuarantinedBodies');
+  const expr = /^\s*expr: (.+)$/m.exec(rule)?.[1] ?? '';
+  assert.ok(expr.includes('increase(wabus_ingress_quarantined_total{reason=~"tenant_mismatch|unknown_owner"}[10m])'), expr);
+  assert.match(expr, /\) > 0$/, 'fires on the first such body');
+  // The reasons selected are exactly those the ownership check gives (and ingress counts): a renamed one fails here.
+  const given = /reason: ((?:'[a-z_]+'(?: \| )?)+);/.exec(readFileSync(join(root, 'packages/tenants/src/owner-of-body.ts'), 'utf8'))?.[1];
+  assert.ok(given, 'the ownership check names its reasons');
+  const selected = /reason=~"([^"]+)"/.exec(expr)![1]!.split('|').sort();
+  assert.deepEqual(selected, [...given.matchAll(/'([a-z_]+)'/g)].map((m) => m[1]!).sort());
+  assert.match(rule, /^\s*labels: \{ severity: warning \}$/m);
+  const words = rule.replace(/\s+/g, ' ');
+  for (const said of [/signed by one tenant's app secret named another tenant's WABA or phone number/, /WABA or number no tenant owns/, /tenants file \(WABUS_TENANTS_FILE/, /quarantined records on the raw topic/]) {
+    assert.match(words, said);
+  }
+});
