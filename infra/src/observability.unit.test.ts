@@ -55,7 +55,7 @@ function alertRule(text: string, name: string): string {
   return lines.slice(start, end === -1 ? undefined : end).join('\n');
 }
 
-test('WabusIngressQuarantinedBodies: a warning on any body quarantined for a tenant reason in 10 minutes, saying what happened and where to look', () => {
+test('WabusIngressQuarantinedBodies: a ticket on any body quarantined for a tenant reason in 10 minutes, saying what happened and where to look', () => {
   const rule = alertRule(readFileSync(join(root, 'infra/observability/alert-rules.yml'), 'utf8'), 'WabusIngressQuarantinedBodies');
   const expr = /^\s*expr: (.+)$/m.exec(rule)?.[1] ?? '';
   assert.ok(expr.includes('increase(wabus_ingress_quarantined_total{reason=~"tenant_mismatch|unknown_owner"}[10m])'), expr);
@@ -65,7 +65,7 @@ test('WabusIngressQuarantinedBodies: a warning on any body quarantined for a ten
   assert.ok(given, 'the ownership check names its reasons');
   const selected = /reason=~"([^"]+)"/.exec(expr)![1]!.split('|').sort();
   assert.deepEqual(selected, [...given.matchAll(/'([a-z_]+)'/g)].map((m) => m[1]!).sort());
-  assert.match(rule, /^\s*labels: \{ severity: warning \}$/m);
+  assert.match(rule, /^\s*labels: \{ severity: ticket \}$/m);
   const words = rule.replace(/\s+/g, ' ');
   for (const said of [/signed by one tenant's app secret named another tenant's WABA or phone number/, /WABA or number no tenant owns/, /tenants file \(WABUS_TENANTS_FILE/, /quarantined records on the raw topic/]) {
     assert.match(words, said);
