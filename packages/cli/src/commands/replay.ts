@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { loadTenantsFile } from '@wabus/tenants';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -36,9 +37,10 @@ wabus replay shadow --service S [--from ...] [--to ...] [--key K]... [--label L]
     replay-only, no outside effects, then stop; compare with \`replay diff\`; DRY RUN unless --execute
 wabus replay diff --service S (--label L | --shadow-db DB) [--live-db DB] [--limit N] [--json]
     documents added, removed and changed in the shadow database compared with the live one
-wabus replay rederive --since TIME [--until TIME] [--only-missing] [--as-replay] [--execute] [--json]
+wabus replay rederive --since TIME [--until TIME] [--only-missing] [--as-replay] [--tenants-file F] [--execute] [--json]
     rebuild ${'whatsapp.events.v1'} records from ${'whatsapp.webhooks.raw.v1'} with the current parser (same event ids);
-    DRY RUN unless --execute
+    --tenants-file: check each body's owner again with this file (bodies quarantined as tenant_mismatch or
+    unknown_owner become events if their signer owns them now); DRY RUN unless --execute
     OFFSETS: N (every partition) or P=N[,P=N...] (others untouched); TIME: ISO time or a duration back (90m, 24h, 7d)
     overrides: --topic (events topic), --raw-topic, --group, --database; KAFKA_BROKERS and MONGODB_URI as for the services`;
 
@@ -58,6 +60,7 @@ const OPTIONS = {
   follow: { type: 'boolean' },
   json: { type: 'boolean' },
   'shadow-db': { type: 'string' },
+  'tenants-file': { type: 'string' },
   'live-db': { type: 'string' },
   limit: { type: 'string' },
   since: { type: 'string' },
@@ -309,6 +312,7 @@ async function rederive(values: Values, print: Print): Promise<number> {
     ...(untilMs !== undefined ? { untilMs } : {}),
     onlyMissing: values['only-missing'] === true,
     asReplay: values['as-replay'] === true,
+    ...(values['tenants-file'] !== undefined ? { tenants: loadTenantsFile(values['tenants-file']) } : {}),
     execute: values.execute === true,
     ...(values.id !== undefined ? { id: values.id } : {}),
   });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { decodeEvent, encodeEvent, eventRecord, explodeWebhook, RECORD_HEADERS, type EventRecord } from '@wabus/events';
 import { createKafka, createProducer, type ProduceMessage } from '@wabus/kafka';
 import { readTopic, testEnv, uniqueName } from '@wabus/testing';
+import { tenantsOf } from '@wabus/tenants';
 import { rederiveEvents } from './rederive.ts';
 
 const ACME = { waba: '102290129340398', number: '106540352242922' };
@@ -117,5 +118,40 @@ test('replay rederive: each event gets the tenant of its raw record\'s wabus-ten
     'wamid.fixed.1': { tenantId: 'globex', header: 'globex' },
     'wamid.globex.1': { tenantId: 'globex', header: 'globex' },
     'wamid.old.1': { tenantId: null, header: null },
+  });
+});
+
+test('replay rederive --tenants-file: ownership checked again with the file in force: a number added to its signer since is admitted, a body naming another tenant\'s number stays out, each item of a two-tenant body gets its owner', async (t) => {
+  const kafka = createKafka({ brokers: testEnv().kafkaBrokers, clientId: 'rederive-test' });
+  const rawTopic = uniqueName('rederive.raw');
+  const eventsTopic = uniqueName('rederive.events');
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ waitForLeaders: true, topics: [{ topic: rawTopic, numPartitions: 1 }, { topic: eventsTopic, numPartitions: 1 }] });
+  t.after(async () => {
+    await admin.deleteTopics({ topics: [rawTopic, eventsTopic] }).catch(() => undefined);
+    await admin.disconnect();
+  });
+  const at = Date.now() - 60_000;
+  const late: Delivery = { body: body([[NOBODY, 'wamid.late.1']]), receivedAt: at, tenants: 'acme', quarantined: 'unknown_owner' };
+  const stolen: Delivery = { body: body([[GLOBEX, 'wamid.stolen.1']]), receivedAt: at + 1, tenants: 'acme', quarantined: 'tenant_mismatch' };
+  const both: Delivery = { body: body([[ACME, 'wamid.both.1'], [GLOBEX, 'wamid.both.2']]), receivedAt: at + 2, tenants: 'acme,globex' };
+  const beforeTenants: Delivery = { body: body([[GLOBEX, 'wamid.old.1']]), receivedAt: at + 3 };
+  const producer = createProducer(kafka);
+  await producer.send([{ topic: rawTopic, messages: [late, stolen, both, beforeTenants].map(rawRecord) }]);
+  await producer.close();
+
+  // Since ingress quarantined `late`, acme's new number was added to the file.
+  const tenant = (id: string, owns: (typeof ACME)[]) => ({ id, appSecrets: [], verifyToken: null, graphAccessToken: null, wabaIds: owns.map((o) => o.waba), phoneNumberIds: owns.map((o) => o.number), autoReplyRules: null, crm: null, ownsAll: false });
+  const tenants = tenantsOf([tenant('acme', [ACME, NOBODY]), tenant('globex', [GLOBEX])], 'test');
+  const report = await rederiveEvents(kafka, { rawTopic, eventsTopic, sinceMs: at - 1_000, execute: true, tenants });
+  assert.deepEqual({ accepted: report.accepted, nowAccepted: report.nowAccepted, quarantined: report.quarantined }, { accepted: 3, nowAccepted: 1, quarantined: { tenant_mismatch: 1 } });
+  const rebuilt = await readTopic(kafka, eventsTopic);
+  const tenantOf = Object.fromEntries(rebuilt.map((r) => [decodeEvent(r.value!).itemId, [decodeEvent(r.value!).tenantId, r.headers[RECORD_HEADERS.tenant] ?? null]]).sort());
+  assert.deepEqual(tenantOf, {
+    'wamid.both.1': ['acme', 'acme'],
+    'wamid.both.2': ['globex', 'globex'],
+    'wamid.late.1': ['acme', 'acme'],
+    'wamid.old.1': ['globex', 'globex'],
   });
 });

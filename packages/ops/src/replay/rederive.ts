@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { KafkaClient as Kafka } from '@wabus/kafka';
-import { encodeEvent, eventRecord, explodeWebhook, RECORD_HEADERS, type EventRecord } from '@wabus/events';
+import { encodeEvent, eventRecord, explodeWebhook, RECORD_HEADERS, type EventRecord, type WhatsAppEvent } from '@wabus/events';
+import { ownerOfBody, tenantOfEvent, type Tenants } from '@wabus/tenants';
 import { createProducer, REPLAY_HEADER } from '@wabus/kafka';
 import { connectAdmin, requireTopics } from '../kafka-admin.ts';
 import { scanTopics } from '../scan-topics.ts';
@@ -24,6 +25,15 @@ export interface RederiveOptions {
   execute?: boolean;
   id?: string;
   timeoutMs?: number;
+  /**
+   * The tenants file in force (`--tenants-file`): ownership is checked again as ingress checks it, with the signer
+   * ingress recorded (`wabus-tenant`). Bodies quarantined for what they named become events when the file now says
+   * their signer owns it (a number added late); accepted bodies get each item's owner (also for bodies of several
+   * tenants), and ones the file no longer gives to their signer are left out, counted as quarantined. Records from
+   * before tenants (no signer recorded) get their items' owners. Without it, the tenant recorded is kept and
+   * ownership quarantines stay.
+   */
+  tenants?: Tenants;
   /** Records read (of the raw and events topics' ranges) and produced, as the run goes. */
   onProgress?: (phase: 'read' | 'produce', done: number, total: number) => void;
 }
@@ -61,6 +71,17 @@ export async function rederiveEvents(kafka: Kafka, o: RederiveOptions): Promise<
   const onTopic = new Set<string>();
   let read = 0;
   let toRead = 0;
+  /**
+   * The tenant of each event. With a tenants file: ownership checked again (see `tenants`). Without: the one tenant
+   * ingress recorded; a body of several tenants' items leaves it to each consumer's tenants file (tenantOfEvent), as
+   * for records from before tenants.
+   */
+  const tenantsOf = (events: readonly WhatsAppEvent[], recorded: readonly string[]): { ok: true; tenantIds: (string | null)[] } | { ok: false; reason: string } => {
+    if (o.tenants === undefined) return { ok: true, tenantIds: events.map(() => (recorded.length === 1 ? recorded[0]! : null)) };
+    const tenants = o.tenants;
+    if (recorded.length === 0) return { ok: true, tenantIds: events.map((e) => tenantOfEvent(tenants, { ...e, tenantId: null })) };
+    return ownerOfBody(tenants, new Set(recorded), events);
+  };
   const tick = () => {
     read++;
     if (read % 500 === 0) o.onProgress?.('read', read, toRead);
@@ -84,7 +105,8 @@ export async function rederiveEvents(kafka: Kafka, o: RederiveOptions): Promise<
         // Quarantined for whom it names (another tenant's number, or nobody's), not for how it is written: no code
         // change makes those events; only the tenants file can (docs/tenants.md).
         const reason = r.headers[RECORD_HEADERS.quarantineReason];
-        if (r.headers[RECORD_HEADERS.disposition] === 'quarantined' && reason !== undefined && TENANT_REASONS.has(reason)) {
+        const quarantined = r.headers[RECORD_HEADERS.disposition] === 'quarantined';
+        if (quarantined && reason !== undefined && TENANT_REASONS.has(reason) && o.tenants === undefined) {
           report.quarantined[reason] = (report.quarantined[reason] ?? 0) + 1;
           return;
         }
@@ -97,13 +119,15 @@ export async function rederiveEvents(kafka: Kafka, o: RederiveOptions): Promise<
           report.quarantined[exploded.reason] = (report.quarantined[exploded.reason] ?? 0) + 1;
           return;
         }
+        const recorded = (r.headers[RECORD_HEADERS.tenant] ?? '').split(',').filter((t) => t !== '');
+        const owners = tenantsOf(exploded.events, recorded);
+        if (!owners.ok) {
+          report.quarantined[owners.reason] = (report.quarantined[owners.reason] ?? 0) + 1;
+          return;
+        }
         report.accepted++;
-        if (r.headers[RECORD_HEADERS.disposition] === 'quarantined') report.nowAccepted++;
-        // The tenant ingress found for the body's items (one, nearly always); a body of several tenants' items leaves
-        // it to each consumer's tenants file (tenantOfEvent), as for records from before tenants.
-        const tenants = (r.headers[RECORD_HEADERS.tenant] ?? '').split(',').filter((t) => t !== '');
-        const tenantId = tenants.length === 1 ? tenants[0]! : null;
-        for (const e of exploded.events) derived.push(eventRecord({ ...e, tenantId }, exploded.deliveryId, receivedAt, encodeEvent));
+        if (quarantined) report.nowAccepted++;
+        exploded.events.forEach((e, i) => derived.push(eventRecord({ ...e, tenantId: owners.tenantIds[i]! }, exploded.deliveryId, receivedAt, encodeEvent)));
       },
       o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {},
     );
