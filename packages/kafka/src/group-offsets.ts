@@ -49,7 +49,9 @@ export async function setGroupOffsets(kafka: Kafka, groupId: string, topic: stri
   if (before.members.length > 0) {
     throw new KafkaError('WABUS_KAFKA_GROUP_LIVE', `group ${groupId} has ${before.members.length} live member(s) (${before.members.map((m) => `${m.clientId}@${m.clientHost}`).join(', ')}); stop them first`);
   }
-  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, sessionTimeout: 10_000, rebalanceTimeout: 10_000 });
+  // A short fetch wait: the member is paused and consumes nothing, and leaving waits for its fetch in flight (5 s by
+  // default, the bulk of every reset).
+  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, sessionTimeout: 10_000, rebalanceTimeout: 10_000, maxWaitTimeInMs: 100 });
   let failure: unknown = null;
   try {
     await consumer.connect();

@@ -1,11 +1,11 @@
 import type { WhatsAppEvent } from '@wabus/events';
+import { REPLAY_HEADER } from '@wabus/kafka';
 import type { ConversationState } from './conversation-state.ts';
 import { readInbound, type Address, type Inbound } from './inbound-message.ts';
 import { matchesRule } from './match-rule.ts';
 import type { ReplyMessage, RuleBook, TriggerType } from './rule-types.ts';
 
-/** Header a replay tool puts on re-produced records: answering them again would answer the customer twice. */
-export const REPLAY_HEADER = 'wabus-replay';
+// Records a replay tool re-produces carry REPLAY_HEADER (packages/kafka): answering them again would answer twice.
 
 /** Meta's customer service window: free-form messages only within 24 h of the customer's last message. */
 export const SERVICE_WINDOW_SECONDS = 24 * 60 * 60;

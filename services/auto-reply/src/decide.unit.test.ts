@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ConversationState } from './conversation-state.ts';
-import { decide, REPLAY_HEADER, type DecidePolicy, type Decision } from './decide.ts';
+import { REPLAY_HEADER } from '@wabus/kafka';
+import { decide, type DecidePolicy, type Decision } from './decide.ts';
 import { CUSTOMER, CUSTOMER_BSUID, inboundEvent, PHONE, type Content } from './inbound.test-support.ts';
 import { parseRules } from './parse-rules.ts';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readTopic } from '@wabus/testing';
-import { REPLAY_HEADER } from './decide.ts';
+import { REPLAY_HEADER } from '@wabus/kafka';
 import { inboundWorkload } from './workload.test-support.ts';
 import { counter, createTopics, EVERYTHING_RULES, produce, readOutbox, repliesByInbound, serviceEnv, standIn, startService, testDatabase, testKafka, writeRules } from './service.test-support.ts';
 

@@ -1,4 +1,4 @@
-export { decide, REPLAY_HEADER, SERVICE_WINDOW_SECONDS } from './decide.ts';
+export { decide, SERVICE_WINDOW_SECONDS } from './decide.ts';
 export type { Command, Decision, DecidePolicy, SkipReason } from './decide.ts';
 export { parseRules, loadRules } from './parse-rules.ts';
 export type * from './rule-types.ts';

@@ -4,7 +4,7 @@ import { buildBody, createGenContext, createRng, createWorld, generateItem, type
 import { startCrmStandIn } from '@wabus/standins';
 import { ingressRecords } from '@wabus/testing';
 import type { contactView } from './contact-routes.ts';
-import { REPLAY_HEADER } from './group-contact-facts.ts';
+import { REPLAY_HEADER } from '@wabus/kafka';
 import { asJson, contactsOfRecord, crmWorkload, expectedContacts, type EventRecord } from './crm-workload.test-support.ts';
 import { createTopics, crmSyncEnv, produce, SECRET, startCrmSync, testDatabase, testKafka, TOKEN } from './crm-sync.test-support.ts';
 

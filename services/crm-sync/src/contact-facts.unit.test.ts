@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { explodeWebhook, type WhatsAppEvent } from '@wabus/events';
 import { readContactFacts } from './contact-facts.ts';
-import { groupContactFacts, readBatchFacts, REPLAY_HEADER, withCounts } from './group-contact-facts.ts';
+import { REPLAY_HEADER } from '@wabus/kafka';
+import { groupContactFacts, readBatchFacts, withCounts } from './group-contact-facts.ts';
 import { conversationKey } from './message-ledger.ts';
 import { shorten } from './message-preview.ts';
 

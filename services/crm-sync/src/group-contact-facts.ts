@@ -1,11 +1,10 @@
 import type { WhatsAppEvent } from '@wabus/events';
-import type { ConsumedRecord } from '@wabus/kafka';
+import { REPLAY_HEADER, type ConsumedRecord } from '@wabus/kafka';
 import { readContactFacts, type LedgerEntry } from './contact-facts.ts';
 import type { ContactState } from './contact-state.ts';
 import { conversationKey, type ConversationCounts } from './message-ledger.ts';
 
-/** Header of records re-driven on purpose (a replay): they fold state but call the CRM only when allowed. */
-export const REPLAY_HEADER = 'wabus-replay';
+// Records re-driven on purpose carry REPLAY_HEADER (packages/kafka): they fold state but call the CRM only when allowed.
 
 /** One fact of a batch, before its person is known: `state.id` is still the id the event named. */
 export interface BatchFact {

@@ -1,6 +1,6 @@
 export { createCrmHandler } from './crm-handler.ts';
 export type { CrmHandlerOptions } from './crm-handler.ts';
-export { groupContactFacts, withCounts, REPLAY_HEADER } from './group-contact-facts.ts';
+export { groupContactFacts, withCounts } from './group-contact-facts.ts';
 export type { GroupedContactFacts } from './group-contact-facts.ts';
 export { readContactFacts } from './contact-facts.ts';
 export type { EventFacts, LedgerEntry } from './contact-facts.ts';

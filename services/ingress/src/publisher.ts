@@ -40,9 +40,6 @@ export type TraceRecord = (headers: Record<string, string>, event: WhatsAppEvent
 /** Called with the raw record's headers: writes the request's context into them. */
 export type TraceRaw = (headers: Record<string, string>) => void;
 
-/** Header names every record carries (shared with the tools that re-derive records: `wabus replay rederive`). */
-export const HEADERS = RECORD_HEADERS;
-
 /** Builds the records of one delivery: the raw body first, then its events in body order. */
 export function recordsFor(
   delivery: Delivery,
@@ -52,15 +49,15 @@ export function recordsFor(
   traceRaw: TraceRaw = () => {},
 ): TopicMessages[] {
   const rawHeaders: Record<string, string> = {
-    [HEADERS.deliveryId]: delivery.deliveryId,
-    [HEADERS.receivedAt]: String(delivery.receivedAt),
-    [HEADERS.secret]: delivery.secretLabel,
-    [HEADERS.disposition]: disposition.kind,
+    [RECORD_HEADERS.deliveryId]: delivery.deliveryId,
+    [RECORD_HEADERS.receivedAt]: String(delivery.receivedAt),
+    [RECORD_HEADERS.secret]: delivery.secretLabel,
+    [RECORD_HEADERS.disposition]: disposition.kind,
     'content-type': 'application/json',
   };
-  if (delivery.tenantIds !== undefined && delivery.tenantIds.length > 0) rawHeaders[HEADERS.tenant] = delivery.tenantIds.join(',');
-  if (disposition.kind === 'quarantined') rawHeaders[HEADERS.quarantineReason] = disposition.reason;
-  else rawHeaders[HEADERS.items] = String(disposition.events.length);
+  if (delivery.tenantIds !== undefined && delivery.tenantIds.length > 0) rawHeaders[RECORD_HEADERS.tenant] = delivery.tenantIds.join(',');
+  if (disposition.kind === 'quarantined') rawHeaders[RECORD_HEADERS.quarantineReason] = disposition.reason;
+  else rawHeaders[RECORD_HEADERS.items] = String(disposition.events.length);
   traceRaw(rawHeaders);
   const raw: TopicMessages = {
     topic: opts.rawTopic,

@@ -18,7 +18,8 @@ test('status-tracker: SIGKILLed at random points mid-batch and restarted, it end
   const groupId = uniqueName('st.group');
   const database = testDatabase(t);
   // Small chunks: many write-then-commit windows for a kill to land in; logs at info for the "running" line.
-  const env = trackerEnv({ topic, dlqTopic, groupId, database, maxBatch: 40, logLevel: 'info' });
+  // A short session, as the other kill tests: the restarted process need not wait out a dead member's 30 s.
+  const env = { ...trackerEnv({ topic, dlqTopic, groupId, database, maxBatch: 40, logLevel: 'info' }), WABUS_SESSION_TIMEOUT_MS: '6000' };
 
   const killedAt = await killAtRandomPoints({
     rounds: 3,
