@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 
 /**
  * A digest of a document's content (every field but `_id` and `_h`), in its key order. Documents are built by pure
- * functions, so equal content has equal key order: equal hash ⇔ equal document.
+ * functions, so equal content has equal key order: equal hash ⇔ equal document. A Date is hashed as its ISO string
+ * (JSON.stringify calls `toJSON` before the replacer sees it), which is as exact.
  */
 export function contentHash(doc: Record<string, unknown>): string {
   const { _id: _i, _h: _x, ...content } = doc;
@@ -11,6 +12,5 @@ export function contentHash(doc: Record<string, unknown>): string {
 
 function replacer(this: unknown, _key: string, value: unknown): unknown {
   if (typeof value === 'bigint') return `${value}n`;
-  if (value instanceof Date) return { $date: value.toISOString() };
   return value;
 }

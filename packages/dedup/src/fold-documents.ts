@@ -7,8 +7,6 @@ export type StateDocument = Document & { _id: string; _h?: string };
 export type Evolve<D extends StateDocument, E> = (current: D | null, event: E) => D | null;
 
 export interface FoldResult {
-  /** Documents inserted or replaced. */
-  written: number;
   /** Events that left their document exactly as it was (already applied: a redelivery, replay or Meta retry). */
   unchanged: number;
 }
@@ -32,7 +30,7 @@ export async function foldDocuments<D extends StateDocument, E>(
   eventsById: Map<string, E[]>,
   evolve: Evolve<D, E>,
 ): Promise<FoldResult> {
-  const result: FoldResult = { written: 0, unchanged: 0 };
+  const result: FoldResult = { unchanged: 0 };
   let pending = [...eventsById.keys()];
   for (let round = 0; pending.length > 0; round++) {
     if (round === MAX_ROUNDS) {
@@ -69,17 +67,15 @@ export async function foldDocuments<D extends StateDocument, E>(
           ops.map((o) => o.op),
           { ordered: false },
         );
-        result.written += res.insertedCount + res.modifiedCount;
         if (res.matchedCount < replaces.length) conflicts.push(...replaces.map((r) => r.id));
       } catch (err) {
-        const e = err as { writeErrors?: { index: number; code?: number }[]; result?: { insertedCount?: number; modifiedCount?: number; matchedCount?: number } };
+        const e = err as { writeErrors?: { index: number; code?: number }[] };
         const writeErrors = e.writeErrors ?? [];
         if (writeErrors.length === 0 || writeErrors.some((w) => w.code !== 11000)) throw err;
         // An insert raced another insert of the same id; the rest of the unordered bulk went through, except
         // that a conditional replace that matched nothing is not an error and is not reported: re-check them all.
         for (const w of writeErrors) conflicts.push(ops[w.index]!.id);
         conflicts.push(...replaces.map((r) => r.id));
-        result.written += ops.length - writeErrors.length;
       }
     }
     pending = [...new Set(conflicts)];
