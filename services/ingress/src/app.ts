@@ -108,6 +108,13 @@ export function buildIngressApp(deps: IngressDeps): FastifyInstance {
     return reply.code(status).send({ error: { code: err.code ?? 'WABUS_INGRESS_INTERNAL', message: err.message } });
   });
 
+  // Unknown paths and methods: the same error envelope as every other answer, and their own outcome.
+  app.setNotFoundHandler(async (request, reply) => {
+    request.wabus.outcome = 'not_found';
+    const path = request.url.split('?', 1)[0]!;
+    return reply.code(404).send({ error: { code: 'WABUS_INGRESS_NOT_FOUND', message: `no route ${request.method} ${path}` } });
+  });
+
   app.addHook('onRequestAbort', async (request) => {
     const span = request.wabus?.span;
     if (span === undefined) return;

@@ -7,6 +7,7 @@ export const INGRESS_ERRORS = {
   WABUS_INGRESS_HANDSHAKE_PARAMS: { status: 400, message: 'hub.mode, hub.verify_token and hub.challenge are required' },
   WABUS_INGRESS_HANDSHAKE_REFUSED: { status: 403, message: 'verify token or mode does not match' },
   WABUS_INGRESS_CLIENT_CERT: { status: 403, message: 'client certificate subject is not accepted' },
+  WABUS_INGRESS_NOT_FOUND: { status: 404, message: 'no such route' },
 } as const;
 
 export type IngressErrorCode = keyof typeof INGRESS_ERRORS;

@@ -1,7 +1,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ProducerStats } from '@wabus/kafka';
 
-export type Outcome = 'accepted' | 'quarantined' | 'bad_signature' | 'rejected' | 'unavailable' | 'handshake_ok' | 'handshake_refused';
+/** `not_found`: a path or method ingress does not serve (scanners, typos): counted apart from rejected webhooks. */
+export type Outcome = 'accepted' | 'quarantined' | 'bad_signature' | 'rejected' | 'not_found' | 'unavailable' | 'handshake_ok' | 'handshake_refused';
 
 export interface IngressMetrics {
   registry: Registry;

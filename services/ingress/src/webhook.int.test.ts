@@ -184,14 +184,20 @@ test('logs: one line per request with delivery id, items, latency and outcome; n
   }
 });
 
-test('/metrics counts requests by outcome and items per body', async (t) => {
+test('/metrics counts requests by outcome (unknown paths as not_found, with the usual error envelope) and items per body', async (t) => {
   const { app, post } = await startTestIngress(t);
   await post(MULTI);
   await post(MULTI);
   await post('not json');
   await post(MULTI, { 'x-hub-signature-256': sign(MULTI, 'wrong') });
+  // Paths and methods ingress does not serve: our envelope, and an outcome of their own (not rejected webhooks).
+  for (const [method, url] of [['GET', '/wp-login.php'], ['DELETE', '/webhook'], ['POST', '/webhooks?x=1']] as const) {
+    const r = await app.inject({ method, url });
+    assert.equal(r.statusCode, 404);
+    assert.deepEqual(r.json(), { error: { code: 'WABUS_INGRESS_NOT_FOUND', message: `no route ${method} ${url.split('?')[0]}` } });
+  }
   const m = readScrape((await app.inject({ url: '/metrics' })).body);
-  assert.deepEqual(m.series('wabus_ingress_requests_total'), { 'outcome=accepted': 2, 'outcome=quarantined': 1, 'outcome=bad_signature': 1 });
+  assert.deepEqual(m.series('wabus_ingress_requests_total'), { 'outcome=accepted': 2, 'outcome=quarantined': 1, 'outcome=bad_signature': 1, 'outcome=not_found': 3 });
   assert.equal(m.value('wabus_ingress_items_per_body_sum'), 12);
   assert.deepEqual(
     m.samples.filter((s) => s.name === 'wabus_ingress_batcher_queued_records'),
