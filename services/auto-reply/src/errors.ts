@@ -1,3 +1,5 @@
+import { defineErrors } from '@wabus/errors';
+
 /** Stable codes of auto-reply; the HTTP status of each API error is mapped here, in one place. */
 export const AUTO_REPLY_ERRORS = {
   /** The rules file is missing, not JSON, or invalid: start-up fails with every problem listed. */
@@ -8,19 +10,7 @@ export const AUTO_REPLY_ERRORS = {
 
 export type AutoReplyErrorCode = keyof typeof AUTO_REPLY_ERRORS;
 
-export class AutoReplyError extends Error {
-  readonly code: AutoReplyErrorCode;
-  readonly statusCode: number;
-  readonly param: string | undefined;
-
-  constructor(code: AutoReplyErrorCode, options?: { message?: string; param?: string; cause?: unknown }) {
-    super(options?.message ?? AUTO_REPLY_ERRORS[code].message, options);
-    this.name = 'AutoReplyError';
-    this.code = code;
-    this.statusCode = AUTO_REPLY_ERRORS[code].status;
-    this.param = options?.param;
-  }
-}
+export class AutoReplyError extends defineErrors('AutoReplyError', AUTO_REPLY_ERRORS) {}
 
 /** One problem of a rules file: where (a rule, by id and index, or a business-hours entry) and which field. */
 export interface RuleProblem {

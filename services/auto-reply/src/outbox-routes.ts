@@ -1,3 +1,4 @@
+import { useErrorEnvelope } from '@wabus/errors';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Db } from 'mongodb';
 import { AutoReplyError } from './errors.ts';
@@ -29,10 +30,7 @@ function parseQuery(q: Record<string, unknown>): { state: OutboxState | null; li
 export const outboxRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db }) => {
   const outbox = outboxOf(db);
 
-  app.setErrorHandler((err, _req, reply) => {
-    if (!(err instanceof AutoReplyError)) throw err;
-    return reply.code(err.statusCode).send({ error: { code: err.code, message: err.message, ...(err.param ? { param: err.param } : {}) } });
-  });
+  useErrorEnvelope(app, 'WABUS_AUTO_REPLY_INTERNAL');
 
   app.get('/v1/outbox', async (req) => {
     const { state, limit } = parseQuery(req.query as Record<string, unknown>);

@@ -1,3 +1,4 @@
+import { useErrorEnvelope } from '@wabus/errors';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Db, Filter } from 'mongodb';
 import type { ContactDocument } from './contact-state.ts';
@@ -64,10 +65,7 @@ export function parseListQuery(q: Record<string, unknown>): ListQuery {
 export const contactRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db }) => {
   const contacts = db.collection<ContactDocument>(CONTACTS_COLLECTION);
 
-  app.setErrorHandler((err, _req, reply) => {
-    if (!(err instanceof CrmSyncError)) throw err;
-    return reply.code(err.statusCode).send({ error: { code: err.code, message: err.message, ...(err.param ? { param: err.param } : {}) } });
-  });
+  useErrorEnvelope(app, 'WABUS_CRM_SYNC_INTERNAL');
 
   app.get('/v1/contacts', async (req) => {
     const q = parseListQuery(req.query as Record<string, unknown>);

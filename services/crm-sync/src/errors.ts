@@ -1,3 +1,4 @@
+import { defineErrors, type CodedErrorOptions } from '@wabus/errors';
 import { EventRejectedError } from '@wabus/kafka';
 
 /** Stable codes of crm-sync; the HTTP status of each API error is mapped here, in one place. */
@@ -16,22 +17,15 @@ export const CRM_SYNC_ERRORS = {
 
 export type CrmSyncErrorCode = keyof typeof CRM_SYNC_ERRORS;
 
-export class CrmSyncError extends Error {
-  readonly code: CrmSyncErrorCode;
-  readonly statusCode: number;
-  readonly param: string | undefined;
+export class CrmSyncError extends defineErrors('CrmSyncError', CRM_SYNC_ERRORS) {
   /**
    * A request whose outcome is unknown (timed out or cut after it was sent) may still be applied by the CRM: the
    * contacts' leases are then kept until they expire, so no newer state can be sent before it lands.
    */
   readonly inDoubt: boolean;
 
-  constructor(code: CrmSyncErrorCode, options?: { message?: string; param?: string; inDoubt?: boolean; cause?: unknown }) {
-    super(options?.message ?? CRM_SYNC_ERRORS[code].message, options);
-    this.name = 'CrmSyncError';
-    this.code = code;
-    this.statusCode = CRM_SYNC_ERRORS[code].status;
-    this.param = options?.param;
+  constructor(code: CrmSyncErrorCode, options?: CodedErrorOptions & { inDoubt?: boolean }) {
+    super(code, options);
     this.inDoubt = options?.inDoubt ?? false;
   }
 }

@@ -1,3 +1,4 @@
+import { errorEnvelope } from '@wabus/errors';
 import type { TLSSocket } from 'node:tls';
 import { SpanStatusCode, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { spanLogFields } from '@wabus/telemetry';
@@ -105,14 +106,14 @@ export function buildIngressApp(deps: IngressDeps): FastifyInstance {
       request.wabus.span?.setAttribute('error.type', err.code ?? 'WABUS_INGRESS_INTERNAL');
     }
     if (status === 503) void reply.header('retry-after', '1');
-    return reply.code(status).send({ error: { code: err.code ?? 'WABUS_INGRESS_INTERNAL', message: err.message } });
+    return reply.code(status).send(errorEnvelope({ code: err.code ?? 'WABUS_INGRESS_INTERNAL', message: status >= 500 && !(err instanceof IngressError) ? 'internal error' : err.message }));
   });
 
   // Unknown paths and methods: the same error envelope as every other answer, and their own outcome.
   app.setNotFoundHandler(async (request, reply) => {
     request.wabus.outcome = 'not_found';
     const path = request.url.split('?', 1)[0]!;
-    return reply.code(404).send({ error: { code: 'WABUS_INGRESS_NOT_FOUND', message: `no route ${request.method} ${path}` } });
+    return reply.code(404).send(errorEnvelope({ code: 'WABUS_INGRESS_NOT_FOUND', message: `no route ${request.method} ${path}` }));
   });
 
   app.addHook('onRequestAbort', async (request) => {

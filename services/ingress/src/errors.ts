@@ -1,3 +1,5 @@
+import { defineErrors } from '@wabus/errors';
+
 /** Stable codes of every non-200 answer the ingress gives; tests and dashboards classify by these. */
 export const INGRESS_ERRORS = {
   WABUS_INGRESS_SIGNATURE_MISSING: { status: 401, message: 'X-Hub-Signature-256 header is missing' },
@@ -12,14 +14,4 @@ export const INGRESS_ERRORS = {
 
 export type IngressErrorCode = keyof typeof INGRESS_ERRORS;
 
-export class IngressError extends Error {
-  readonly code: IngressErrorCode;
-  readonly statusCode: number;
-
-  constructor(code: IngressErrorCode, options?: { cause?: unknown; message?: string }) {
-    super(options?.message ?? INGRESS_ERRORS[code].message, options);
-    this.name = 'IngressError';
-    this.code = code;
-    this.statusCode = INGRESS_ERRORS[code].status;
-  }
-}
+export class IngressError extends defineErrors('IngressError', INGRESS_ERRORS) {}

@@ -18,12 +18,12 @@ export function decodeCursor(text: string): Cursor {
     if (!/^[A-Za-z0-9_-]+$/.test(text)) throw new Error('not base64url');
     value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
   } catch (cause) {
-    throw new MessageStoreError('WABUS_MESSAGE_STORE_BAD_CURSOR', { cause });
+    throw new MessageStoreError('WABUS_MESSAGE_STORE_BAD_CURSOR', { cause, param: 'cursor' });
   }
-  if (!Array.isArray(value) || value.length !== 2) throw new MessageStoreError('WABUS_MESSAGE_STORE_BAD_CURSOR');
+  if (!Array.isArray(value) || value.length !== 2) throw new MessageStoreError('WABUS_MESSAGE_STORE_BAD_CURSOR', { param: 'cursor' });
   const [t, id] = value as [unknown, unknown];
   if ((t !== null && !(typeof t === 'number' && Number.isSafeInteger(t))) || typeof id !== 'string') {
-    throw new MessageStoreError('WABUS_MESSAGE_STORE_BAD_CURSOR');
+    throw new MessageStoreError('WABUS_MESSAGE_STORE_BAD_CURSOR', { param: 'cursor' });
   }
   return { t, id };
 }

@@ -95,21 +95,21 @@ test('message-store: every message type is stored once with its typed fields and
   assert.equal((await readTopic(topics.kafka, topics.dlqTopic)).length, 0, 'nothing dead-lettered');
 });
 
-test('message-store: bad query parameters are 400 with a code', async (t) => {
+test('message-store: bad query parameters are 400 with a code and the parameter at fault', async (t) => {
   const topics = await createTopics(t, 1);
   const { app } = await startService(t, topics);
-  for (const url of [
-    '/v1/conversations',
-    `/v1/conversations?phone_number_id=${PHONE}&limit=0`,
-    `/v1/conversations?phone_number_id=${PHONE}&limit=abc`,
-    `/v1/conversations?phone_number_id=${PHONE}&limit=201`,
-    `/v1/conversations?phone_number_id=${PHONE}&phone_number_id=2`,
-    `/v1/conversations?phone_number_id=${PHONE}&cursor=%%%`,
-    `/v1/conversations/${PHONE}/123/messages?cursor=eyJ4Ijox`,
-  ]) {
+  for (const [url, code, param] of [
+    ['/v1/conversations', 'BAD_PARAM', 'phone_number_id'],
+    [`/v1/conversations?phone_number_id=${PHONE}&limit=0`, 'BAD_PARAM', 'limit'],
+    [`/v1/conversations?phone_number_id=${PHONE}&limit=abc`, 'BAD_PARAM', 'limit'],
+    [`/v1/conversations?phone_number_id=${PHONE}&limit=201`, 'BAD_PARAM', 'limit'],
+    [`/v1/conversations?phone_number_id=${PHONE}&phone_number_id=2`, 'BAD_PARAM', 'phone_number_id'],
+    [`/v1/conversations?phone_number_id=${PHONE}&cursor=%%%`, 'BAD_CURSOR', 'cursor'],
+    [`/v1/conversations/${PHONE}/123/messages?cursor=eyJ4Ijox`, 'BAD_CURSOR', 'cursor'],
+  ] as const) {
     const { status, body } = await getJson(app, url);
     assert.equal(status, 400, url);
-    assert.match(body.error.code, /^WABUS_MESSAGE_STORE_BAD_(QUERY|CURSOR)$/, url);
+    assert.deepEqual({ code: body.error.code, param: body.error.param }, { code: `WABUS_MESSAGE_STORE_${code}`, param }, url);
   }
 });
 

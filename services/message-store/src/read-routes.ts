@@ -1,4 +1,5 @@
-import type { FastifyError, FastifyPluginAsync } from 'fastify';
+import { useErrorEnvelope } from '@wabus/errors';
+import type { FastifyPluginAsync } from 'fastify';
 import type { Db, Filter } from 'mongodb';
 import { aliasValue, bsuidAlias, isBusinessScopedId, phoneAlias, type Alias } from '@wabus/events';
 import { createIdentityLinks, type Person } from '@wabus/identity';
@@ -18,8 +19,8 @@ function param(query: Query, name: string, required: true): string;
 function param(query: Query, name: string, required?: false): string | undefined;
 function param(query: Query, name: string, required = false): string | undefined {
   const v = query[name];
-  if (Array.isArray(v)) throw new MessageStoreError('WABUS_MESSAGE_STORE_BAD_QUERY', { message: `${name} must be given once` });
-  if (required && (v === undefined || v === '')) throw new MessageStoreError('WABUS_MESSAGE_STORE_BAD_QUERY', { message: `${name} is required` });
+  if (Array.isArray(v)) throw new MessageStoreError('WABUS_MESSAGE_STORE_BAD_PARAM', { message: `${name} must be given once`, param: name });
+  if (required && (v === undefined || v === '')) throw new MessageStoreError('WABUS_MESSAGE_STORE_BAD_PARAM', { message: `${name} is required`, param: name });
   return v;
 }
 
@@ -27,7 +28,7 @@ function page(query: Query): { limit: number; cursor: Cursor | null } {
   const limitText = param(query, 'limit');
   const limit = limitText === undefined ? DEFAULT_LIMIT : /^\d{1,4}$/.test(limitText) ? Number(limitText) : NaN;
   if (!(limit >= 1 && limit <= MAX_LIMIT)) {
-    throw new MessageStoreError('WABUS_MESSAGE_STORE_BAD_QUERY', { message: `limit must be an integer from 1 to ${MAX_LIMIT}` });
+    throw new MessageStoreError('WABUS_MESSAGE_STORE_BAD_PARAM', { message: `limit must be an integer from 1 to ${MAX_LIMIT}`, param: 'limit' });
   }
   const cursorText = param(query, 'cursor');
   return { limit, cursor: cursorText === undefined ? null : decodeCursor(cursorText) };
@@ -53,11 +54,7 @@ export const readRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db }) =>
     return (await identity.resolve([{ scope: phoneNumberId, aliases: [alias] }])).get(phoneNumberId)?.get(alias) ?? { id: alias, aliases: [alias] };
   };
 
-  app.setErrorHandler((err: FastifyError | MessageStoreError, request, reply) => {
-    const status = err instanceof MessageStoreError ? err.statusCode : (err.statusCode ?? 500);
-    if (status >= 500) request.log.error({ err }, 'read failed');
-    return reply.code(status).send({ error: { code: err.code ?? 'WABUS_MESSAGE_STORE_INTERNAL', message: err.message } });
-  });
+  useErrorEnvelope(app, 'WABUS_MESSAGE_STORE_INTERNAL');
 
   app.get<{ Params: { wamid: string }; Querystring: Query }>('/v1/messages/:wamid', async (request) => {
     const tenant = param(request.query, 'tenant');

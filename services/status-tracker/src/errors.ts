@@ -1,3 +1,4 @@
+import { defineErrors } from '@wabus/errors';
 import { EventRejectedError } from '@wabus/kafka';
 
 /** Stable codes of status-tracker; the HTTP status of each API error is mapped here, in one place. */
@@ -10,20 +11,7 @@ export const STATUS_TRACKER_ERRORS = {
 
 export type StatusTrackerErrorCode = keyof typeof STATUS_TRACKER_ERRORS;
 
-export class StatusTrackerError extends Error {
-  readonly code: StatusTrackerErrorCode;
-  readonly statusCode: number;
-  /** The offending query or path parameter, when there is one. */
-  readonly param: string | undefined;
-
-  constructor(code: StatusTrackerErrorCode, options?: { message?: string; param?: string; cause?: unknown }) {
-    super(options?.message ?? STATUS_TRACKER_ERRORS[code].message, options);
-    this.name = 'StatusTrackerError';
-    this.code = code;
-    this.statusCode = STATUS_TRACKER_ERRORS[code].status;
-    this.param = options?.param;
-  }
-}
+export class StatusTrackerError extends defineErrors('StatusTrackerError', STATUS_TRACKER_ERRORS) {}
 
 /** The consumer runtime dead-letters this (permanent) with the code in the DLQ headers. */
 export const invalidStatusEvent = (reason: string): EventRejectedError =>

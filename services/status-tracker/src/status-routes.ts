@@ -1,3 +1,4 @@
+import { useErrorEnvelope } from '@wabus/errors';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Db } from 'mongodb';
 import { StatusTrackerError } from './errors.ts';
@@ -33,11 +34,7 @@ export function parseTenant(query: Record<string, unknown>): string | null {
 export const statusRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db }) => {
   const statuses = db.collection<StatusDocument>(STATUSES_COLLECTION);
 
-  // Codes map to HTTP here, in one place; anything else goes on to fastify's own handling.
-  app.setErrorHandler((err, _req, reply) => {
-    if (!(err instanceof StatusTrackerError)) throw err;
-    return reply.code(err.statusCode).send({ error: { code: err.code, message: err.message, ...(err.param ? { param: err.param } : {}) } });
-  });
+  useErrorEnvelope(app, 'WABUS_STATUS_TRACKER_INTERNAL');
 
   app.get('/v1/statuses/counts', async (req) => {
     const range = parseStatusRange(req.query as Record<string, unknown>);
