@@ -3,3 +3,4 @@ export type { ConsumerConfig } from './consumer-config.ts';
 export { createConsumerMetrics } from './consumer-metrics.ts';
 export { startConsumerService, stopOnSignals } from './start-consumer-service.ts';
 export type { ConsumerService, ConsumerServiceOptions } from './start-consumer-service.ts';
+export { configOrExit, exitOnStartFailure, serviceLogger } from './service-main.ts';

@@ -4,13 +4,11 @@ import { startTelemetry } from '@wabus/telemetry/node';
 // else is imported after it has started. Without OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_TRACES_EXPORTER) nothing starts.
 const telemetry = startTelemetry({ serviceName: 'message-store' });
 
-const { pino } = await import('pino');
-const { loadConsumerConfig, stopOnSignals } = await import('@wabus/consumer-service');
-const { traceLogFields } = await import('@wabus/telemetry');
+const { configOrExit, exitOnStartFailure, loadConsumerConfig, serviceLogger, stopOnSignals } = await import('@wabus/consumer-service');
 const { SERVICE_NAME, startMessageStore } = await import('./start-message-store.ts');
 
-const config = loadConsumerConfig(SERVICE_NAME, 8081, 'MESSAGE_STORE_PORT');
-const logger = pino({ name: SERVICE_NAME, level: config.logLevel, mixin: traceLogFields });
+const config = configOrExit(SERVICE_NAME, () => loadConsumerConfig(SERVICE_NAME, 8081, 'MESSAGE_STORE_PORT'));
+const logger = serviceLogger(SERVICE_NAME, config.logLevel);
 logger.info({ tracing: telemetry.detail }, 'tracing');
-const service = await startMessageStore({ config, logger, defaultMetrics: true });
+const service = await startMessageStore({ config, logger, defaultMetrics: true }).catch((err: unknown) => exitOnStartFailure(logger, err, telemetry.shutdown));
 stopOnSignals(service, logger, { flush: telemetry.shutdown });
