@@ -7,7 +7,7 @@
  * Node 20's test runner takes no globs, so the files are collected here.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { infraStatus, startInfra, stopInfra, type Profile } from '@wabus/infra';
@@ -61,15 +61,33 @@ async function run({ profile, tiers: runTiers }: Run): Promise<number> {
     // Tests that stop a broker on purpose may do so only with one this profile runs, never an external cluster.
     if (r.kafka.state !== 'external') env['WABUS_INFRA_PROFILE'] = profile;
   }
-  // One file at a time: integration tests share one broker, and some stop it on purpose (fault tests).
-  const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-force-exit', '--test-concurrency=1', '--test-reporter=spec', ...files], {
+  // Files that stop, freeze or restart the shared broker on purpose run alone, after the others; the others share
+  // it and run CONCURRENCY files at a time (most of their time is spent waiting on Kafka and the store).
+  const faults = files.filter(stopsTheBroker);
+  const shared = files.filter((f) => !faults.includes(f));
+  const concurrency = profile === 'cluster' ? 1 : CONCURRENCY;
+  let code = await runFiles(shared, concurrency, env);
+  if (faults.length > 0) code = Math.max(code, await runFiles(faults, 1, env));
+  if (profile !== undefined && startedHere && !process.env['WABUS_KEEP_INFRA']) await stopInfra({ profile });
+  return code;
+}
+
+/** Test files at once beside the broker-fault ones (WABUS_TEST_CONCURRENCY, default 3). */
+const CONCURRENCY = Math.max(1, Number(process.env['WABUS_TEST_CONCURRENCY'] ?? 3) || 1);
+
+/** A file that takes the shared broker down (it names the infra profile whose broker it controls). */
+function stopsTheBroker(file: string): boolean {
+  return readFileSync(join(root, file), 'utf8').includes('WABUS_INFRA_PROFILE');
+}
+
+async function runFiles(files: string[], concurrency: number, env: NodeJS.ProcessEnv): Promise<number> {
+  if (files.length === 0) return 0;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-force-exit', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files], {
     cwd: root,
     env,
     stdio: 'inherit',
   });
-  const code: number = await new Promise((resolve) => child.on('exit', (c, s) => resolve(c ?? (s ? 1 : 0))));
-  if (profile !== undefined && startedHere && !process.env['WABUS_KEEP_INFRA']) await stopInfra({ profile });
-  return code;
+  return new Promise((resolve) => child.on('exit', (c, s) => resolve(c ?? (s ? 1 : 0))));
 }
 
 let exitCode = 0;
