@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseTenants } from './parse-tenants.ts';
-import type { Tenants } from './tenant.ts';
+import { environmentTenants, type Tenants } from './tenant.ts';
 
 /** Reads and validates the tenants file (throws TenantsError naming the tenant and field). */
 export function loadTenantsFile(path: string, env: NodeJS.ProcessEnv = process.env): Tenants {
@@ -12,6 +12,9 @@ export function loadTenantsFile(path: string, env: NodeJS.ProcessEnv = process.e
   }
   return parseTenants(text, path, { env: (name) => env[name], readFile: (p) => readFileSync(p, 'utf8') });
 }
+
+/** The tenants of a service: its tenants file's, or without one ('') the environment's one tenant `default`. */
+export const loadTenants = (path: string, env: NodeJS.ProcessEnv = process.env): Tenants => (path === '' ? environmentTenants() : loadTenantsFile(path, env));
 
 export interface TenantsHandle {
   /** The configuration in force. */

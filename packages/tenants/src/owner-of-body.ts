@@ -1,8 +1,12 @@
 import type { Tenants } from './tenant.ts';
 
+/** Why a body is not its signer's: the quarantine reasons of ownership (not of the body's form). */
+export const OWNERSHIP_REASONS = ['tenant_mismatch', 'unknown_owner'] as const;
+export type OwnershipReason = (typeof OWNERSHIP_REASONS)[number];
+
 export type BodyOwnership =
   | { ok: true; /** The tenant of each item, in order. */ tenantIds: string[] }
-  | { ok: false; reason: 'tenant_mismatch' | 'unknown_owner'; detail: string };
+  | { ok: false; reason: OwnershipReason; detail: string };
 
 /**
  * Whose a signed body is (docs/tenants.md). Each item names a WABA (`entry[].id`) and usually a business number

@@ -9,7 +9,8 @@ import type { WaitReason } from './auto-reply-observer.ts';
 import { createGraphClient } from './graph-client.ts';
 import { observeGraphCalls } from './observe-graph-calls.ts';
 import { outboxRoutes } from './outbox-routes.ts';
-import { loadTenantPolicies, readTenants, type TenantPolicies } from './tenant-policies.ts';
+import { loadTenants } from '@wabus/tenants';
+import { loadTenantPolicies, type TenantPolicies } from './tenant-policies.ts';
 import { createPacer, createRateLimiter, perSecond } from './rate-limiter.ts';
 
 export const SERVICE_NAME = 'auto-reply';
@@ -31,7 +32,7 @@ export function loadAutoReplyEnv(env: NodeJS.ProcessEnv): { consumer: ConsumerCo
 export async function startAutoReply(o: { consumer: ConsumerConfig; config: AutoReplyConfig; logger: Logger; now?: () => number; defaultMetrics?: boolean }): Promise<AutoReplyService> {
   const { consumer, config } = o;
   const settings = { rulesFile: config.rulesFile, accessToken: config.accessToken, maxAgeSeconds: config.maxAgeSeconds, allowReplay: config.allowReplay };
-  let policies: TenantPolicies = await loadTenantPolicies(readTenants(config.tenantsFile), settings);
+  let policies: TenantPolicies = await loadTenantPolicies(loadTenants(config.tenantsFile), settings);
   const now = o.now ?? Date.now;
   const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
   const metrics = createConsumerMetrics(SERVICE_NAME, { defaultMetrics: o.defaultMetrics ?? false });
@@ -48,7 +49,7 @@ export async function startAutoReply(o: { consumer: ConsumerConfig; config: Auto
   // SIGHUP: the tenants file and every rules file read again; the new policies replace the old whole, or not at all.
   const reload = () => {
     Promise.resolve()
-      .then(async () => loadTenantPolicies(readTenants(config.tenantsFile), settings))
+      .then(async () => loadTenantPolicies(loadTenants(config.tenantsFile), settings))
       .then(
         (p) => {
           policies = p;

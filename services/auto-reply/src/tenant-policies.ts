@@ -1,4 +1,4 @@
-import { environmentTenants, loadTenantsFile, TenantsError, type Tenants } from '@wabus/tenants';
+import { TenantsError, type Tenants } from '@wabus/tenants';
 import type { DecidePolicy } from './decide.ts';
 import { loadRules } from './parse-rules.ts';
 import type { RuleBook } from './rule-types.ts';
@@ -43,7 +43,3 @@ export async function loadTenantPolicies(tenants: Tenants, s: PolicySettings): P
   }
   return { tenants, of: (id) => byTenant.get(id) };
 }
-
-/** The tenants auto-reply serves: the tenants file's, else the environment's one tenant. */
-export const readTenants = (tenantsFile: string, env: NodeJS.ProcessEnv = process.env): Tenants =>
-  tenantsFile === '' ? environmentTenants() : loadTenantsFile(tenantsFile, env);

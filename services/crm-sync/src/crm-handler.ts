@@ -8,13 +8,12 @@ import { openCrmSyncStore } from './contact-store.ts';
 import { crmRejected } from './errors.ts';
 import { evolveContact } from './evolve-contact.ts';
 import { groupContactFacts, readBatchFacts, withCounts } from './group-contact-facts.ts';
-import { countConversations, recordMessages } from './message-ledger.ts';
+import { conversationKey, countConversations, recordMessages } from './message-ledger.ts';
 import { customerIdsOf, resolveContactPersons } from './contact-persons.ts';
 import { findAbsorbed, markMerged } from './merge-contacts.ts';
 import { removeMergedContacts, syncContacts, type Refusal, type SyncSettings } from './sync-contacts.ts';
 import { createIdentityLinks, ensureIdentityIndexes, type LinkDoc } from '@wabus/identity';
 import { tenantOfEvent, type Tenants } from '@wabus/tenants';
-import { conversationKey } from './message-ledger.ts';
 
 export interface CrmHandlerOptions extends SyncSettings {
   /** The CRM of a tenant (its own target, else crm-sync's); read per batch, so a reload applies to the next one. */

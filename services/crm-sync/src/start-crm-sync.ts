@@ -4,9 +4,9 @@ import type { WhatsAppEvent } from '@wabus/events';
 import { contactRoutes } from './contact-routes.ts';
 import { authOf, type CrmConfig } from './crm-config.ts';
 import { createCrmHandler } from './crm-handler.ts';
-import { createCrmHttp, type CrmHttp } from './crm-http.ts';
+import { createCrmHttp } from './crm-http.ts';
 import type { CrmAdapter } from './crm-adapter.ts';
-import { environmentTenants, loadTenantsFile, type Tenants } from '@wabus/tenants';
+import { environmentTenants, watchTenantsFile, type Tenants } from '@wabus/tenants';
 import { createCrmMetrics } from './crm-metrics.ts';
 import type { BackoffOptions } from './http-retry.ts';
 import { createRestCrmAdapter } from './rest-crm-adapter.ts';
@@ -26,37 +26,41 @@ export async function startCrmSync(o: { consumer: ConsumerConfig; crm: CrmConfig
   const metrics = createConsumerMetrics(SERVICE_NAME, { defaultMetrics: o.defaultMetrics ?? false });
   const observer = createCrmMetrics(metrics.registry);
   const log = o.logger.child({ component: 'crm' });
-  const http = createCrmHttp({
-    baseUrl: crm.baseUrl,
-    auth: authOf(crm),
-    signingSecret: crm.signingSecret === '' ? null : crm.signingSecret,
-    timeoutMs: crm.timeoutMs,
-    ...(o.backoff ? { backoff: o.backoff } : {}),
-    onRetry: (info) => log.warn(info, 'CRM request failed; retrying'),
-    observer,
-  });
-  const adapterFor = (h: CrmHttp) => createRestCrmAdapter({ http: h, batch: crm.batch, batchSize: crm.batchSize, concurrency: crm.concurrency, retryBudgetMs: crm.retryBudgetMs, observer });
-  const adapter = adapterFor(http);
-  // A tenant with a CRM of its own gets its own client (its URL and token; the other settings are crm-sync's).
+  // One CRM client per target: crm-sync's own, and a tenant's (its URL and token; the other settings are crm-sync's).
+  const adapterFor = (baseUrl: string, authToken: string, tenant?: string): CrmAdapter =>
+    createRestCrmAdapter({
+      http: createCrmHttp({
+        baseUrl,
+        auth: authOf({ ...crm, authToken }),
+        signingSecret: crm.signingSecret === '' ? null : crm.signingSecret,
+        timeoutMs: crm.timeoutMs,
+        ...(o.backoff ? { backoff: o.backoff } : {}),
+        onRetry: (info) => log.warn(tenant === undefined ? info : { ...info, tenant }, 'CRM request failed; retrying'),
+        observer,
+      }),
+      batch: crm.batch,
+      batchSize: crm.batchSize,
+      concurrency: crm.concurrency,
+      retryBudgetMs: crm.retryBudgetMs,
+      observer,
+    });
+  const adapter = adapterFor(crm.baseUrl, crm.authToken);
   const targetsOf = (tenants: Tenants) => {
-    const own = new Map<string, CrmAdapter>();
-    for (const t of tenants.list) {
-      if (t.crm === null) continue;
-      const auth = t.crm.authToken === null ? null : authOf({ ...crm, authToken: t.crm.authToken });
-      own.set(t.id, adapterFor(createCrmHttp({ baseUrl: t.crm.baseUrl, auth, signingSecret: crm.signingSecret === '' ? null : crm.signingSecret, timeoutMs: crm.timeoutMs, ...(o.backoff ? { backoff: o.backoff } : {}), onRetry: (info) => log.warn({ ...info, tenant: t.id }, 'CRM request failed; retrying'), observer })));
-    }
+    const own = new Map(tenants.list.flatMap((t) => (t.crm === null ? [] : [[t.id, adapterFor(t.crm.baseUrl, t.crm.authToken ?? '', t.id)] as const])));
     return { tenants, adapterOf: (tenantId: string) => own.get(tenantId) ?? adapter };
   };
-  let targets = targetsOf(crm.tenantsFile === '' ? environmentTenants() : loadTenantsFile(crm.tenantsFile));
-  const reload = () => {
-    try {
-      targets = targetsOf(loadTenantsFile(crm.tenantsFile));
-      log.info({ tenants: targets.tenants.list.map((t) => t.id) }, 'tenants file reloaded');
-    } catch (err) {
-      log.error({ err, code: 'WABUS_TENANTS_INVALID' }, 'tenants file NOT reloaded: the running configuration stays');
-    }
-  };
-  if (crm.tenantsFile !== '') process.on('SIGHUP', reload);
+  // The tenants file in force, reloaded on SIGHUP (a bad file is reported and the running one stays).
+  const watch =
+    crm.tenantsFile === ''
+      ? null
+      : watchTenantsFile(crm.tenantsFile, {
+          onReload: (t) => {
+            targets = targetsOf(t);
+            log.info({ tenants: t.list.map((x) => x.id) }, 'tenants file reloaded');
+          },
+          onError: (err) => log.error({ err, code: 'WABUS_TENANTS_INVALID' }, 'tenants file NOT reloaded: the running configuration stays'),
+        });
+  let targets = targetsOf(watch?.current() ?? environmentTenants());
   // The URL and switches only: the token and the signing secret are never logged.
   log.info(
     {
@@ -82,7 +86,7 @@ export async function startCrmSync(o: { consumer: ConsumerConfig; crm: CrmConfig
     ...service,
     metrics,
     stop: async () => {
-      process.off('SIGHUP', reload);
+      watch?.stop();
       await service.stop();
     },
   };

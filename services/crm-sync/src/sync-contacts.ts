@@ -106,8 +106,11 @@ export async function syncContacts(deps: SyncDeps, ids: readonly string[]): Prom
  */
 export async function removeMergedContacts(deps: SyncDeps, survivors: readonly string[]): Promise<{ id: string; status: number; response: string }[]> {
   const { contacts, leases } = deps.store;
-  const synced = await contacts.find({ _id: { $in: [...survivors] }, unsynced: false }, { projection: { _id: 1 } }).toArray();
-  const merged = await awaitingRemoval(contacts, synced.map((d) => d._id));
+  // Merged contacts first (a sparse index; nearly always none), the survivors' sync state only when there are some.
+  const waiting = await awaitingRemoval(contacts, survivors);
+  if (waiting.length === 0) return [];
+  const synced = new Set((await contacts.find({ _id: { $in: [...new Set(waiting.map((d) => d.mergedInto!))] }, unsynced: false }, { projection: { _id: 1 } }).toArray()).map((d) => d._id));
+  const merged = waiting.filter((d) => synced.has(d.mergedInto!));
   if (merged.length === 0) return [];
   const owner = deps.newOwner();
   const taken = new Set(await acquireLeases(leases, merged.map((d) => d._id), owner, deps.now(), deps.leaseMs));

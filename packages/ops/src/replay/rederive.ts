@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { KafkaClient as Kafka } from '@wabus/kafka';
 import { encodeEvent, eventRecord, explodeWebhook, RECORD_HEADERS, type EventRecord, type WhatsAppEvent } from '@wabus/events';
-import { ownerOfBody, tenantOfEvent, type Tenants } from '@wabus/tenants';
+import { OWNERSHIP_REASONS, ownerOfBody, tenantOfEvent, type Tenants } from '@wabus/tenants';
 import { createProducer, REPLAY_HEADER } from '@wabus/kafka';
 import { connectAdmin, requireTopics } from '../kafka-admin.ts';
 import { scanTopics } from '../scan-topics.ts';
 import { partitionBounds, resolveStart } from './positions.ts';
 
-
-/** Quarantine reasons about ownership (ingress' tenants check), not about the body's form. */
-const TENANT_REASONS: ReadonlySet<string> = new Set(['tenant_mismatch', 'unknown_owner']);
+const TENANT_REASONS: ReadonlySet<string> = new Set(OWNERSHIP_REASONS);
 
 export interface RederiveOptions {
   rawTopic: string;
