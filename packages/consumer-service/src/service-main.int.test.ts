@@ -1,9 +1,6 @@
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { spawnServiceProcess, testEnv } from '@wabus/testing';
+import { spawnServiceProcess, testEnv, writeTenantsFile } from '@wabus/testing';
 
 const main = (service: string) => new URL(`../../../services/${service}/src/main.ts`, import.meta.url);
 const base = () => ({ KAFKA_BROKERS: testEnv().kafkaBrokers.join(','), MONGODB_URI: testEnv().mongoUri, OTEL_TRACES_EXPORTER: 'none', HOST: '127.0.0.1' });
@@ -14,12 +11,6 @@ const needs: Record<string, Record<string, string>> = {
   'auto-reply': { AUTO_REPLY_PORT: '0', AUTO_REPLY_RULES: '/nonexistent/rules.json', WHATSAPP_ACCESS_TOKEN: 'x' },
 };
 
-function tenantsFile(t: TestContext, text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'svc-main-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  writeFileSync(join(dir, 'tenants.json'), text);
-  return join(dir, 'tenants.json');
-}
 
 for (const service of Object.keys(needs)) {
   test(`${service} main: a bad variable stops it with one line naming the variable, exit 1, no stack trace`, async (t) => {
@@ -32,7 +23,7 @@ for (const service of Object.keys(needs)) {
 }
 
 test('crm-sync and auto-reply main: a start that fails (a bad tenants file, a missing rules file) is one fatal line naming it, exit 1, no stack', async (t) => {
-  const path = tenantsFile(t, JSON.stringify({ tenants: [{ id: 'acme', appSecrets: ['s'], phoneNumberIds: ['x1'] }] }));
+  const path = writeTenantsFile(t, [{ id: 'acme', appSecrets: ['s'], phoneNumberIds: ['x1'] }]);
   for (const [service, env, expected] of [
     ['crm-sync', { WABUS_TENANTS_FILE: path }, /tenants\[0\] \(acme\)\.phoneNumberIds\[0\]/],
     ['auto-reply', {}, /\/nonexistent\/rules\.json/],

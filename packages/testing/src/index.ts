@@ -16,3 +16,4 @@ export { churnReplicas, describeChurn } from './replica-churn.ts';
 export type { ChurnAction, ChurnStep, ReplicaChurn, ReplicaChurnOptions, ReplicaInstance } from './replica-churn.ts';
 export { databaseSnapshot } from './database-snapshot.ts';
 export { personOracle } from './person-oracle.ts';
+export { writeTenantsFile } from './tenants-file.ts';

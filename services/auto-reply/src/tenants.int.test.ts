@@ -1,23 +1,14 @@
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { encodeEvent, eventRecord, explodeWebhook } from '@wabus/events';
 import { startGraphApiStandIn } from '@wabus/standins';
+import { writeTenantsFile } from '@wabus/testing';
 import { CUSTOMER, CUSTOMER_BSUID, inboundBody } from './inbound.test-support.ts';
 import { counter, createTopics, produce, readOutbox, serviceEnv, startService, testDatabase, testKafka, writeRules } from './service.test-support.ts';
 
 const ACME = { number: '1001', token: 'acme-graph-token' };
 const GLOBEX = { number: '2001', token: 'globex-graph-token' };
 
-function tenantsFile(t: TestContext, tenants: unknown[]): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ar-tenants-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const path = join(dir, 'tenants.json');
-  writeFileSync(path, JSON.stringify({ tenants }));
-  return path;
-}
 
 /** The record ingress writes for a body of this tenant (tenant in the event and its header). */
 function record(tenantId: string | null, body: Buffer, receivedAt: number) {
@@ -33,7 +24,7 @@ test('auto-reply: each tenant is answered with its own rules and its own Graph t
   t.after(() => graph.close());
   const { topic, dlqTopic } = await createTopics(t, kafka);
   const rules = (text: string) => writeRules({ rules: [{ id: 'all', when: { default: true }, reply: { text } }] });
-  const path = tenantsFile(t, [
+  const path = writeTenantsFile(t, [
     { id: 'acme', appSecrets: ['a'], graphAccessToken: ACME.token, phoneNumberIds: [ACME.number], autoReply: { rules: await rules('Acme here') } },
     { id: 'globex', appSecrets: ['g'], graphAccessToken: GLOBEX.token, phoneNumberIds: [GLOBEX.number] },
   ]);
@@ -81,7 +72,7 @@ test('auto-reply: each tenant is answered with its own rules and its own Graph t
 test('auto-reply: a tenant left without a Graph token (none of its own, no WHATSAPP_ACCESS_TOKEN) stops the start with the tenant and field named', async (t) => {
   const kafka = testKafka();
   const { topic, dlqTopic } = await createTopics(t, kafka);
-  const path = tenantsFile(t, [{ id: 'acme', appSecrets: ['a'], graphAccessToken: 'x', phoneNumberIds: ['1001'] }, { id: 'globex', appSecrets: ['g'], phoneNumberIds: ['2001'] }]);
+  const path = writeTenantsFile(t, [{ id: 'acme', appSecrets: ['a'], graphAccessToken: 'x', phoneNumberIds: ['1001'] }, { id: 'globex', appSecrets: ['g'], phoneNumberIds: ['2001'] }]);
   const env = serviceEnv({ topic, dlqTopic, database: testDatabase(t), graphUrl: 'http://127.0.0.1:9', rulesFile: await writeRules({ rules: [{ id: 'all', when: { default: true }, reply: { text: 'x' } }] }), env: { WABUS_TENANTS_FILE: path, WHATSAPP_ACCESS_TOKEN: '' } });
   await assert.rejects(startService(t, env), { code: 'WABUS_TENANTS_INVALID', message: /^tenants\[1\] \(globex\)\.graphAccessToken: auto-reply needs a Graph API token/ });
 });

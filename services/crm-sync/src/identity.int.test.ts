@@ -1,11 +1,8 @@
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { encodeEvent, eventRecord, explodeWebhook } from '@wabus/events';
 import { startCrmStandIn } from '@wabus/standins';
-import type { RecordToProduce } from '@wabus/testing';
+import { writeTenantsFile, type RecordToProduce } from '@wabus/testing';
 import type { contactView } from './contact-routes.ts';
 import { asJson, expectedContacts } from './crm-workload.test-support.ts';
 import { createTopics, crmSyncEnv, produce, readContactDocs, SECRET, startCrmSync, testDatabase, testKafka, TOKEN } from './crm-sync.test-support.ts';
@@ -105,13 +102,6 @@ for (const batch of ['1', '500']) {
   });
 }
 
-function tenantsFile(t: TestContext, tenants: unknown[]): string {
-  const dir = mkdtempSync(join(tmpdir(), 'crm-tenants-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const path = join(dir, 'tenants.json');
-  writeFileSync(path, JSON.stringify({ tenants }));
-  return path;
-}
 
 test('crm-sync tenants: the same customer writing to two tenants, interleaved, is two contacts, each in its tenant\'s CRM; reads filter by tenant and an id of several tenants asks which', async (t) => {
   const kafka = testKafka();
@@ -119,7 +109,7 @@ test('crm-sync tenants: the same customer writing to two tenants, interleaved, i
   const shared = await startCrmStandIn({ secret: SECRET, token: TOKEN });
   const globexCrm = await startCrmStandIn({ secret: SECRET, token: 'globex-crm-token' });
   t.after(() => Promise.all([shared.close(), globexCrm.close()]));
-  const path = tenantsFile(t, [
+  const path = writeTenantsFile(t, [
     { id: 'acme', appSecrets: ['a'], phoneNumberIds: ['1001'] },
     { id: 'globex', appSecrets: ['g'], phoneNumberIds: ['2001'], crm: { baseUrl: globexCrm.url, authToken: 'globex-crm-token' } },
   ]);

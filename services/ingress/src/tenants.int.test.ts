@@ -1,11 +1,9 @@
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { decodeEvent } from '@wabus/events';
 import { createKafka } from '@wabus/kafka';
-import { createTestTopics, readTopic, spawnServiceProcess, testEnv, waitUntil } from '@wabus/testing';
+import { createTestTopics, readTopic, spawnServiceProcess, testEnv, waitUntil, writeTenantsFile } from '@wabus/testing';
 import { startIngressProcess } from './ingress-process.test-support.ts';
 
 const ACME_SECRET = 'acme-app-secret';
@@ -21,19 +19,12 @@ const body = (wabaId: string, phoneNumberId: string, wamid: string) =>
     }),
   );
 
-function tenantsFile(t: TestContext, tenants: unknown[]): string {
-  const dir = mkdtempSync(join(tmpdir(), 'wabus-tenants-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const path = join(dir, 'tenants.json');
-  writeFileSync(path, JSON.stringify({ tenants }));
-  return path;
-}
 
 test('tenants: each tenant\'s body becomes its events; one signed by tenant A naming B\'s number, or a number nobody owns, is quarantined on the raw topic and makes no event; a new tenants file on SIGHUP, a bad one ignored', async (t) => {
   const kafka = createKafka({ brokers: testEnv().kafkaBrokers, clientId: 'tenants-test' });
   const topics = await createTestTopics(kafka);
   t.after(() => topics.drop());
-  const path = tenantsFile(t, [acme, globex]);
+  const path = writeTenantsFile(t, [acme, globex]);
   const ingress = await startIngressProcess(t, {
     brokers: testEnv().kafkaBrokers,
     rawTopic: topics.rawTopic,
@@ -97,7 +88,7 @@ test('tenants: each tenant\'s body becomes its events; one signed by tenant A na
 });
 
 test('tenants: a bad tenants file at start-up stops ingress with one line naming the tenant and the field', async (t) => {
-  const path = tenantsFile(t, [acme, { ...globex, phoneNumberIds: ['1001'] }]);
+  const path = writeTenantsFile(t, [acme, { ...globex, phoneNumberIds: ['1001'] }]);
   const run = spawnServiceProcess(t, new URL('./main.ts', import.meta.url), {
     WABUS_TENANTS_FILE: path,
     WHATSAPP_APP_SECRETS: undefined,

@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeEvent, encodeEvent, eventRecord, explodeWebhook, RECORD_HEADERS, type EventRecord } from '@wabus/events';
 import { createKafka, createProducer, type ProduceMessage } from '@wabus/kafka';
@@ -65,17 +65,23 @@ const view = (r: { key: string | null; value: Buffer | null; headers: Record<str
   return JSON.stringify({ key: r.key, timestamp: r.timestamp, headers, value: r.value?.toString('base64') });
 };
 
-test('replay rederive: each event gets the tenant of its raw record\'s wabus-tenant header, value and header as ingress writes them; owner quarantines stay', async (t) => {
+/** A raw and an events topic for one test, deleted after it. */
+async function rederiveTopics(t: TestContext, partitions: number) {
   const kafka = createKafka({ brokers: testEnv().kafkaBrokers, clientId: 'rederive-test' });
   const rawTopic = uniqueName('rederive.raw');
   const eventsTopic = uniqueName('rederive.events');
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic: rawTopic, numPartitions: 2 }, { topic: eventsTopic, numPartitions: 2 }] });
+  await admin.createTopics({ waitForLeaders: true, topics: [rawTopic, eventsTopic].map((topic) => ({ topic, numPartitions: partitions })) });
   t.after(async () => {
     await admin.deleteTopics({ topics: [rawTopic, eventsTopic] }).catch(() => undefined);
     await admin.disconnect();
   });
+  return { kafka, rawTopic, eventsTopic };
+}
+
+test('replay rederive: each event gets the tenant of its raw record\'s wabus-tenant header, value and header as ingress writes them; owner quarantines stay', async (t) => {
+  const { kafka, rawTopic, eventsTopic } = await rederiveTopics(t, 2);
 
   const at = Date.now() - 60_000;
   const acme: Delivery = { body: body([[ACME, 'wamid.acme.1'], [ACME, 'wamid.acme.2']]), receivedAt: at, tenants: 'acme' };
@@ -122,16 +128,7 @@ test('replay rederive: each event gets the tenant of its raw record\'s wabus-ten
 });
 
 test('replay rederive --tenants-file: ownership checked again with the file in force: a number added to its signer since is admitted, a body naming another tenant\'s number stays out, each item of a two-tenant body gets its owner', async (t) => {
-  const kafka = createKafka({ brokers: testEnv().kafkaBrokers, clientId: 'rederive-test' });
-  const rawTopic = uniqueName('rederive.raw');
-  const eventsTopic = uniqueName('rederive.events');
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic: rawTopic, numPartitions: 1 }, { topic: eventsTopic, numPartitions: 1 }] });
-  t.after(async () => {
-    await admin.deleteTopics({ topics: [rawTopic, eventsTopic] }).catch(() => undefined);
-    await admin.disconnect();
-  });
+  const { kafka, rawTopic, eventsTopic } = await rederiveTopics(t, 1);
   const at = Date.now() - 60_000;
   const late: Delivery = { body: body([[NOBODY, 'wamid.late.1']]), receivedAt: at, tenants: 'acme', quarantined: 'unknown_owner' };
   const stolen: Delivery = { body: body([[GLOBEX, 'wamid.stolen.1']]), receivedAt: at + 1, tenants: 'acme', quarantined: 'tenant_mismatch' };
