@@ -1,8 +1,10 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { fetchGroupOffsets, parseReplayMark, type ConsumerStatus, type createKafka } from '@wabus/kafka';
-import { highWatermarks } from '@wabus/testing';
+import { highWatermarks, spawnServiceProcess, type ServiceProcess } from '@wabus/testing';
+
+export type { ServiceProcess };
 
 type Kafka = ReturnType<typeof createKafka>;
 
@@ -31,39 +33,14 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export interface ServiceProcess {
-  child: ChildProcess;
-  output: string[];
-  /** Sends SIGTERM and resolves with the exit code. */
-  stop(): Promise<number | null>;
-}
-
-/** Starts a service's composition root as its own process, as `pnpm dev` or a deploy would. */
-export function startService(service: string, env: NodeJS.ProcessEnv): ServiceProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', `services/${service}/src/main.ts`], {
-    cwd: repoRoot,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  child.stdout!.on('data', (c: Buffer) => output.push(c.toString()));
-  child.stderr!.on('data', (c: Buffer) => output.push(c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return {
-    child,
-    output,
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      return exited;
-    },
-  };
-}
+/** A service's composition root as its own process, as `pnpm dev` or a deploy would start it (stopped by the caller). */
+export const startService = (service: string, env: NodeJS.ProcessEnv): ServiceProcess => spawnServiceProcess(null, service, env);
 
 /** Polls a readiness URL until it answers 200 (a signal from the service), or fails after `timeoutMs`. */
 export async function waitReady(url: string, service: ServiceProcess, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (service.child.exitCode !== null) throw new Error(`service exited (${service.child.exitCode}):\n${service.output.join('')}`);
+    if (!service.running()) throw new Error(`service exited (${service.child.exitCode ?? service.child.signalCode}):\n${service.output()}`);
     try {
       if ((await fetch(url)).status === 200) return;
     } catch {
@@ -71,7 +48,7 @@ export async function waitReady(url: string, service: ServiceProcess, timeoutMs 
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`${url} not ready within ${timeoutMs} ms:\n${service.output.join('').slice(-4000)}`);
+  throw new Error(`${url} not ready within ${timeoutMs} ms:\n${service.output().slice(-4000)}`);
 }
 
 /**
@@ -106,7 +83,7 @@ export async function caughtUp(base: string, service: ServiceProcess, targets: M
     const status = (await (await fetch(`${base}/v1/lag`)).json()) as ConsumerStatus;
     const applied = new Map(status.partitions.map((p) => [p.partition, BigInt(p.applied ?? '-1')]));
     if ([...targets].every(([p, high]) => high === 0n || (applied.get(p) ?? -1n) >= high)) return;
-    if (Date.now() > deadline) throw new Error(`${base} not caught up: ${JSON.stringify(status)}\n${service.output.join('').slice(-3000)}`);
+    if (Date.now() > deadline) throw new Error(`${base} not caught up: ${JSON.stringify(status)}\n${service.output().slice(-3000)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

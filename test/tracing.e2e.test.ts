@@ -327,8 +327,8 @@ function assertNothingPrivate(run: Run): void {
 }
 
 const logLines = (p: ServiceProcess): Record<string, unknown>[] =>
-  p.output
-    .join('')
+  p
+    .output()
     .split('\n')
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as Record<string, unknown>);

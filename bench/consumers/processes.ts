@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { portEnvOf } from '@wabus/service/registry';
 import { spawnNodeChild, type NodeChild } from '../lib/node-child.ts';
 
 /** The two consumer services and the bare runtime they are compared with. */
@@ -19,11 +20,6 @@ export interface ConsumerEnv {
   database: string;
   logFile: string;
 }
-
-const portEnv: Record<Exclude<ConsumerName, 'ceiling'>, string> = {
-  'message-store': 'MESSAGE_STORE_PORT',
-  'status-tracker': 'STATUS_TRACKER_PORT',
-};
 
 /**
  * One consumer as its own process, answering GET /readyz and /v1/lag on `port`: a service through its composition
@@ -52,7 +48,7 @@ export function startConsumer(name: ConsumerName, e: ConsumerEnv): NodeChild {
   return spawnNodeChild({
     script: join(e.root, 'services', name, 'src', 'main.ts'),
     cwd: e.root,
-    env: { ...common, MONGODB_URI: e.mongoUri, WABUS_DATABASE: e.database, [portEnv[name]]: String(e.port) },
+    env: { ...common, MONGODB_URI: e.mongoUri, WABUS_DATABASE: e.database, [portEnvOf(name)]: String(e.port) },
     logFile: e.logFile,
   });
 }

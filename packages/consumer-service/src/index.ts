@@ -1,6 +1,6 @@
 export { consumerSchema, loadConsumerConfig } from './consumer-config.ts';
-export type { ConsumerConfig } from './consumer-config.ts';
+export type { ConsumerConfig, ConsumerFacts } from './consumer-config.ts';
+export { consumerDefinition } from './consumer-definition.ts';
 export { createConsumerMetrics } from './consumer-metrics.ts';
-export { startConsumerService, stopOnSignals } from './start-consumer-service.ts';
+export { startConsumerService } from './start-consumer-service.ts';
 export type { ConsumerService, ConsumerServiceOptions } from './start-consumer-service.ts';
-export { configOrExit, exitOnStartFailure, serviceLogger } from './service-main.ts';

@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync }
 import { MongoClient, type Db } from 'mongodb';
 import type { Logger } from 'pino';
 import { Gauge, type Registry } from 'prom-client';
+import { healthRoutes, readinessOf } from '@wabus/service';
 import { createKafka, runConsumer, type ConsumerHandler, type ConsumerObserver, type ConsumerRuntime } from '@wabus/kafka';
 import type { ConsumerConfig } from './consumer-config.ts';
 
@@ -115,23 +116,22 @@ export async function startConsumerService<E>(opts: ConsumerServiceOptions<E>): 
     if (span !== undefined && route !== undefined) span.updateName(`${request.method} ${route}`).setAttribute('http.route', route);
     done();
   });
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_req, reply) => {
-    const store = await db
-      .command({ ping: 1 }, { timeoutMS: 2_000 })
-      .then(() => ({ ok: true }))
-      .catch((err: Error) => ({ ok: false, detail: err.message }));
-    const status = runtime.status();
-    const paused = [...status.partitions, ...(redrive?.status().partitions ?? [])].filter((p) => p.paused);
-    const checks = {
-      consumer: status.joined ? { ok: true } : { ok: false, detail: 'not (yet) a member of the consumer group' },
-      partitions: paused.length === 0 ? { ok: true } : { ok: false, detail: paused.map((p) => `partition ${p.partition}: ${p.lastError}`).join('; ') },
-      store,
-    };
-    const ready = Object.values(checks).every((c) => c.ok);
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks });
+  await app.register(healthRoutes, {
+    registry: opts.registry,
+    async readiness() {
+      const store = await db
+        .command({ ping: 1 }, { timeoutMS: 2_000 })
+        .then(() => ({ ok: true }))
+        .catch((err: Error) => ({ ok: false, detail: err.message }));
+      const status = runtime.status();
+      const paused = [...status.partitions, ...(redrive?.status().partitions ?? [])].filter((p) => p.paused);
+      return readinessOf({
+        consumer: status.joined ? { ok: true } : { ok: false, detail: 'not (yet) a member of the consumer group' },
+        partitions: paused.length === 0 ? { ok: true } : { ok: false, detail: paused.map((p) => `partition ${p.partition}: ${p.lastError}`).join('; ') },
+        store,
+      });
+    },
   });
-  app.get('/metrics', async (_req, reply) => reply.type(opts.registry.contentType).send(await opts.registry.metrics()));
   app.get('/v1/lag', async () => ({ ...runtime.status(), ...(redrive ? { redrive: redrive.status() } : {}) }));
   if (opts.routes) await app.register(opts.routes, { db });
   await app.listen({ host: config.host, port: config.port });
@@ -149,30 +149,4 @@ export async function startConsumerService<E>(opts: ConsumerServiceOptions<E>): 
       await mongo.close();
     },
   };
-}
-
-/**
- * Wires SIGTERM/SIGINT to a graceful stop; a second signal or 30 s force the exit. `flush` runs after the service
- * stopped, before the exit: the telemetry's shutdown, so the spans of the last batches are exported.
- */
-export function stopOnSignals(service: ConsumerService, logger: Logger, opts: { flush?: () => Promise<void> } = {}): void {
-  let stopping = false;
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.on(signal, () => {
-      if (stopping) process.exit(1);
-      stopping = true;
-      logger.info({ signal }, 'shutting down: finishing the batch in hand, committing, leaving the group');
-      setTimeout(() => process.exit(1), 30_000).unref();
-      service.stop().then(
-        async () => {
-          await opts.flush?.();
-          process.exit(0);
-        },
-        (err: unknown) => {
-          logger.error({ err }, 'shutdown failed');
-          process.exit(1);
-        },
-      );
-    });
-  }
 }

@@ -1,16 +1,12 @@
+import { consumerDefaults, consumerServices, EVENTS_TOPIC, type ServiceFacts } from '@wabus/service/registry';
 import { OpsError } from './errors.ts';
 
-/** The consumer services and the port of each one's HTTP API (README, "Consumer services"). */
-export const CONSUMER_SERVICES = {
-  'message-store': { port: 8081 },
-  'status-tracker': { port: 8082 },
-  'auto-reply': { port: 8083 },
-  'crm-sync': { port: 8084 },
-} as const;
+export { EVENTS_TOPIC };
 
-export type ConsumerService = keyof typeof CONSUMER_SERVICES;
+/** The consumer services of this checkout by name, as each declares itself in its `package.json` (`@wabus/service/registry`). */
+export const CONSUMER_SERVICES: Readonly<Record<string, ServiceFacts>> = Object.fromEntries(consumerServices().map((s) => [s.name, s]));
 
-export const EVENTS_TOPIC = 'whatsapp.events.v1';
+export type ConsumerService = string;
 /** Compacted: the latest operator action per dead letter, keyed `<dlq topic>/<partition>/<offset>`. */
 export const ACTIONS_TOPIC = 'wabus.dlq.actions.v1';
 
@@ -34,18 +30,19 @@ export function isConsumerService(name: string): name is ConsumerService {
   return Object.hasOwn(CONSUMER_SERVICES, name);
 }
 
-/** The service's topics as the services name them by default (`packages/consumer-service`), each overridable. */
+/** The service's group and topics as the services name them by default, each overridable. */
 export function consumerTopics(service: string, o: ConsumerTopicOverrides = {}): ConsumerTopics {
   if (!isConsumerService(service)) {
     throw new OpsError('WABUS_OPS_UNKNOWN_CONSUMER', `unknown consumer ${JSON.stringify(service)} (one of ${Object.keys(CONSUMER_SERVICES).join(', ')})`);
   }
   const eventsTopic = o.eventsTopic ?? EVENTS_TOPIC;
+  const defaults = consumerDefaults(service, eventsTopic);
   return {
     service,
-    groupId: o.groupId ?? `wabus.${service}`,
+    groupId: o.groupId ?? defaults.groupId,
     eventsTopic,
-    dlqTopic: o.dlqTopic ?? `${eventsTopic}.dlq.${service}`,
-    redriveTopic: o.redriveTopic ?? `${eventsTopic}.redrive.${service}`,
+    dlqTopic: o.dlqTopic ?? defaults.dlqTopic,
+    redriveTopic: o.redriveTopic ?? defaults.redriveTopic,
   };
 }
 

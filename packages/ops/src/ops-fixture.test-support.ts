@@ -75,7 +75,7 @@ export async function startTestService(t: TestContext, o: OpsTopics, opts: { rej
   const database = opts.database ?? testDatabase(t, { prefix: 'ops' });
   const behaviour = { rejectStickers: opts.rejectStickers };
   const counts = { applied: 0, duplicates: 0 };
-  const config = loadConsumerConfig(SERVICE, 0, 'OPS_TEST_PORT', {
+  const config = loadConsumerConfig({ name: SERVICE, port: 1, portEnv: 'OPS_TEST_PORT' }, {
     KAFKA_BROKERS: kafkaBrokers.join(','),
     MONGODB_URI: mongoUri,
     WABUS_EVENTS_TOPIC: o.topic,

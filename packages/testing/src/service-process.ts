@@ -3,6 +3,7 @@ import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { KafkaClient as Kafka } from '@wabus/kafka';
 import { fetchGroupOffsets } from '@wabus/kafka';
+import { serviceFacts } from '@wabus/service/registry';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -40,18 +41,20 @@ export interface ServiceProcess {
 }
 
 /**
- * Runs `entry` (a service's `src/main.ts`) with `node --import tsx` from the repository root, the way it is deployed,
- * with `env` over this process's environment. A process still running when the test ends is SIGKILLed.
+ * Runs a service — by name (its entry point from the registry, `@wabus/service/registry`) or a `src/main.ts` path —
+ * with `node --import tsx` from the repository root, the way it is deployed, with `env` over this process's
+ * environment. The one way the tests start a service's process. A process still running when the test `t` ends is
+ * SIGKILLed (`null`: the caller stops it).
  */
-export function spawnServiceProcess(t: TestContext, entry: string | URL, env: Record<string, string | undefined>): ServiceProcess {
-  const path = entry instanceof URL ? fileURLToPath(entry) : entry;
+export function spawnServiceProcess(t: TestContext | null, service: string | URL, env: Record<string, string | undefined>): ServiceProcess {
+  const path = service instanceof URL ? fileURLToPath(service) : service.includes('/') ? service : serviceFacts(service).entry;
   const child = spawn(process.execPath, ['--import', 'tsx', path], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const chunks: string[] = [];
   child.stdout.on('data', (c: Buffer) => chunks.push(c.toString()));
   child.stderr.on('data', (c: Buffer) => chunks.push(c.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));
   const running = () => child.exitCode === null && child.signalCode === null;
-  t.after(() => void (running() && child.kill('SIGKILL')));
+  t?.after(() => void (running() && child.kill('SIGKILL')));
   const output = () => chunks.join('');
   return {
     child,

@@ -10,7 +10,9 @@ import { startGraphApiStandIn, type GraphApiStandIn, type GraphRequest } from '@
 import { createEventTopics, produceRecords, stopAfterTest, testDatabase as testDatabaseFor, testEnv, uniqueName, type RecordToProduce } from '@wabus/testing';
 import type { OutboxEntry } from './outbox.ts';
 import { OUTBOX_COLLECTION } from './outbox.ts';
-import { loadAutoReplyEnv, startAutoReply, type AutoReplyService } from './start-auto-reply.ts';
+import { serviceFacts } from '@wabus/service/registry';
+import { autoReplyService } from './auto-reply-service.ts';
+import { SERVICE_NAME, startAutoReply, type AutoReplyService } from './start-auto-reply.ts';
 import type { WorkloadMessage } from './workload.test-support.ts';
 
 export const TOKEN = 'auto-reply-test-token';
@@ -70,7 +72,7 @@ export function serviceEnv(o: { topic: string; dlqTopic: string; database: strin
 
 /** auto-reply in process, wired as main.ts wires it; `now` replaces the clock (the limiters' and the decisions'). */
 export async function startService(t: TestContext, env: Record<string, string>, o: { now?: () => number } = {}): Promise<AutoReplyService> {
-  return stopAfterTest(t, await startAutoReply({ ...loadAutoReplyEnv(env), logger: pino({ level: 'silent' }), now: o.now }));
+  return stopAfterTest(t, await startAutoReply({ ...autoReplyService.config(serviceFacts(SERVICE_NAME), env), logger: pino({ level: 'silent' }), now: o.now }));
 }
 
 export const readOutbox = (service: { db: { collection: AutoReplyService['db']['collection'] } }): Promise<OutboxEntry[]> =>

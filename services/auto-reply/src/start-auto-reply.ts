@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { createConsumerMetrics, loadConsumerConfig, startConsumerService, type ConsumerConfig, type ConsumerService } from '@wabus/consumer-service';
+import { createConsumerMetrics, startConsumerService, type ConsumerConfig, type ConsumerService } from '@wabus/consumer-service';
 import type { WhatsAppEvent } from '@wabus/events';
-import { loadAutoReplyConfig, type AutoReplyConfig } from './auto-reply-config.ts';
+import type { AutoReplyConfig } from './auto-reply-config.ts';
 import { createAutoReplyHandler } from './auto-reply-handler.ts';
 import { createAutoReplyMetrics } from './auto-reply-metrics.ts';
 import type { WaitReason } from './auto-reply-observer.ts';
@@ -18,11 +18,6 @@ export const SERVICE_NAME = 'auto-reply';
 export interface AutoReplyService extends ConsumerService {
   config: AutoReplyConfig;
   metrics: ReturnType<typeof createConsumerMetrics>;
-}
-
-/** Both configurations (the consumer service's and auto-reply's own), each validated with every problem named. */
-export function loadAutoReplyEnv(env: NodeJS.ProcessEnv): { consumer: ConsumerConfig; config: AutoReplyConfig } {
-  return { consumer: loadConsumerConfig(SERVICE_NAME, 8083, 'AUTO_REPLY_PORT', env), config: loadAutoReplyConfig(env) };
 }
 
 /**

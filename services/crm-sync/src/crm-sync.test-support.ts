@@ -1,6 +1,7 @@
 import type { TestContext } from 'node:test';
 import { pino } from 'pino';
 import type { KafkaClient as Kafka } from '@wabus/kafka';
+import { serviceFacts } from '@wabus/service/registry';
 import { loadConsumerConfig, type ConsumerService } from '@wabus/consumer-service';
 import { createKafka } from '@wabus/kafka';
 import { createEventTopics, produceRecords, stopAfterTest, testDatabase as testDatabaseFor, testEnv, uniqueName, type RecordToProduce } from '@wabus/testing';
@@ -47,7 +48,7 @@ export function crmSyncEnv(o: { topic: string; dlqTopic: string; database: strin
 
 /** crm-sync in process, started as main.ts starts it (same config loaders), with a fast retry backoff. */
 export async function startCrmSync(t: TestContext, env: Record<string, string>): Promise<CrmSyncService> {
-  const consumer = loadConsumerConfig(SERVICE_NAME, 8084, 'CRM_SYNC_PORT', env);
+  const consumer = loadConsumerConfig(serviceFacts(SERVICE_NAME), env);
   return stopAfterTest(t, await startService({ consumer, crm: loadCrmConfig(env), logger: pino({ level: 'silent' }), backoff: { baseMs: 50, maxMs: 500 } }));
 }
 

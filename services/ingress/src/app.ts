@@ -6,7 +6,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import type { Logger } from 'pino';
 import type { AppSecret } from './config.ts';
 import { IngressError } from './errors.ts';
-import { healthRoutes, type Readiness } from './health-routes.ts';
+import { healthRoutes, type Readiness } from '@wabus/service';
 import { maskId } from './mask.ts';
 import type { IngressMetrics, Outcome } from './metrics.ts';
 import type { Publisher } from './publisher.ts';

@@ -1,6 +1,6 @@
 import type { WhatsAppEvent } from '@wabus/events';
 import { createProducer, type KafkaClient, type LogSink, type Producer } from '@wabus/kafka';
-import type { Readiness } from './health-routes.ts';
+import type { Readiness } from '@wabus/service';
 import { createPublisher, type Publisher } from './publisher.ts';
 
 export interface KafkaPublisher {

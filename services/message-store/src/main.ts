@@ -1,14 +1,5 @@
-import { startTelemetry } from '@wabus/telemetry/node';
+import { runService } from '@wabus/service/main';
 
-// Tracing first: the SDK instruments the MongoDB driver and node:http as they are first required, so everything
-// else is imported after it has started. Without OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_TRACES_EXPORTER) nothing starts.
-const telemetry = startTelemetry({ serviceName: 'message-store' });
-
-const { configOrExit, exitOnStartFailure, loadConsumerConfig, serviceLogger, stopOnSignals } = await import('@wabus/consumer-service');
-const { SERVICE_NAME, startMessageStore } = await import('./start-message-store.ts');
-
-const config = configOrExit(SERVICE_NAME, () => loadConsumerConfig(SERVICE_NAME, 8081, 'MESSAGE_STORE_PORT'));
-const logger = serviceLogger(SERVICE_NAME, config.logLevel);
-logger.info({ tracing: telemetry.detail }, 'tracing');
-const service = await startMessageStore({ config, logger, defaultMetrics: true }).catch((err: unknown) => exitOnStartFailure(logger, err, telemetry.shutdown));
-stopOnSignals(service, logger, { flush: telemetry.shutdown });
+// The composition root: the chassis starts tracing, reads the configuration, logs, starts the service and stops it on
+// SIGTERM/SIGINT (packages/service). The service itself is imported after tracing has started.
+await runService(import.meta.url, async () => (await import('./message-store-service.ts')).messageStoreService);

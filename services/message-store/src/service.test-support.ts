@@ -4,6 +4,7 @@ import type { TestContext } from 'node:test';
 import { BSON, MongoClient, type Db, type Document } from 'mongodb';
 import { pino } from 'pino';
 import type { KafkaClient as Kafka } from '@wabus/kafka';
+import { serviceFacts } from '@wabus/service/registry';
 import { loadConsumerConfig, type ConsumerService } from '@wabus/consumer-service';
 import { encodeEvent, explodeWebhook, type WhatsAppEvent } from '@wabus/events';
 import { createProducer, createKafka } from '@wabus/kafka';
@@ -86,7 +87,7 @@ export async function startService(
 ): Promise<ConsumerService> {
   const { database = uniqueName('ms_db').replaceAll('-', '_'), groupId = uniqueName('ms.group'), keepDatabase: _keep, ...rest } = o;
   const env = serviceEnv(topics, { groupId, database, ...rest });
-  const config = loadConsumerConfig(SERVICE_NAME, 0, 'MESSAGE_STORE_PORT', env);
+  const config = loadConsumerConfig(serviceFacts(SERVICE_NAME), env);
   const service = await startMessageStore({ config, logger: pino({ level: 'silent' }) });
   t.after(async () => {
     if (!o.keepDatabase) await service.db.dropDatabase().catch(() => undefined);

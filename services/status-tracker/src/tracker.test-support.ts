@@ -2,6 +2,7 @@ import type { TestContext } from 'node:test';
 import type { Db } from 'mongodb';
 import { pino } from 'pino';
 import type { KafkaClient as Kafka } from '@wabus/kafka';
+import { serviceFacts } from '@wabus/service/registry';
 import { loadConsumerConfig } from '@wabus/consumer-service';
 import { contentHash } from '@wabus/dedup';
 import { decodeEvent } from '@wabus/events';
@@ -28,7 +29,7 @@ export type TrackerUnderTest = StatusTrackerService;
 
 /** The status-tracker in process, started as main.ts starts it, on the test's own topic, group and database. */
 export async function startTracker(t: TestContext, o: { topic: string; dlqTopic: string; database: string; groupId?: string; mongoUri?: string; maxBatch?: number }): Promise<TrackerUnderTest> {
-  const config = loadConsumerConfig(SERVICE_NAME, 8082, 'STATUS_TRACKER_PORT', trackerEnv(o));
+  const config = loadConsumerConfig(serviceFacts(SERVICE_NAME), trackerEnv(o));
   return stopAfterTest(t, await startStatusTracker({ config, logger: pino({ level: 'silent' }) }));
 }
 

@@ -1,11 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { installTraceViewer, isTraceViewerInstalled, JAEGER_VERSION, resolveTraceViewerLayout, startInfra, startTraceViewer, type TraceViewer } from '@wabus/infra';
 import { CRM_DEV_ENV, runGraphApiStandIn, startDevCrmStandIn } from '@wabus/standins';
 import { applyTopics, createKafka, loadTopicDefinitions } from '@wabus/kafka';
+import { serviceRegistry } from '@wabus/service/registry';
 import { formatLogLine } from '../log-format.ts';
 import { defaultTopicsFile, repoRoot } from '../repo-paths.ts';
 
@@ -99,13 +98,13 @@ export async function devCommand(argv: string[] = process.argv.slice(process.arg
   const standIns: { close(): Promise<void> }[] = [];
   if (!process.env['WHATSAPP_GRAPH_BASE_URL']) standIns.push(await runGraphApiStandIn({ port: 8090, accessToken: env['WHATSAPP_ACCESS_TOKEN'] }));
   if (!process.env['CRM_BASE_URL']) standIns.push(await startDevCrmStandIn({ log: (line: string) => console.log(`[crm] ${line}`) }));
-  const servicesDir = join(repoRoot, 'services');
-  const services = readdirSync(servicesDir).filter((s) => existsSync(join(servicesDir, s, 'src/main.ts')));
+  const registry = serviceRegistry();
+  const services = registry.map((s) => s.name);
   const color = process.stdout.isTTY === true;
-  const children: ChildProcess[] = services.map((name, i) => {
+  const children: ChildProcess[] = registry.map(({ name, entry }, i) => {
     // Own process group: Ctrl-C reaches dev alone, which sends each service one SIGTERM (a second signal, the
     // terminal's SIGINT and then ours, makes a consumer exit at once, without committing or flushing its spans).
-    const child = spawn(process.execPath, ['--import', 'tsx', join(servicesDir, name, 'src/main.ts')], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream! }).on('line', (l) => console.log(formatLogLine(name, i, l, color)));
     }

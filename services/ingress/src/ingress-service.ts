@@ -1,0 +1,106 @@
+import cluster from 'node:cluster';
+import { encodeEvent } from '@wabus/events';
+import { createKafka } from '@wabus/kafka';
+import type { ServiceContext, ServiceDefinition } from '@wabus/service/main';
+import { watchTenantsFile } from '@wabus/tenants';
+import { buildIngressApp } from './app.ts';
+import { loadIngressConfig, type IngressConfig } from './config.ts';
+import { createKafkaPublisher } from './kafka-publisher.ts';
+import { createIngressMetrics } from './metrics.ts';
+import { httpsOptions } from './server-options.ts';
+import { environmentKeys, tenantKeys, type SigningKeys } from './signing-keys.ts';
+
+/**
+ * ingress for the chassis. Its log is buffered (one synchronous write per request line was ~8 % of CPU under load)
+ * and redacts the signature and verify token besides every service's secrets. With INGRESS_WORKERS > 1 the first
+ * process only supervises: each worker is a whole ingress (own producer, own batcher) on the shared port.
+ */
+export const ingressService: ServiceDefinition<IngressConfig> = {
+  config: (_facts, env) => loadIngressConfig(env),
+  logLevel: (c) => c.logLevel,
+  logging: { buffered: true, redact: ['req.headers["x-hub-signature-256"]', 'req.headers.authorization', '*.verifyToken'] },
+  stopping: 'no new requests, finishing in-flight ones, flushing the producer',
+  start: (ctx) => (ctx.config.workers > 1 && cluster.isPrimary ? superviseWorkers(ctx) : startIngress(ctx)),
+};
+
+/** Forks the workers, replaces any that dies, forwards SIGHUP (a new tenants file: each reloads its own). */
+async function superviseWorkers({ config, logger }: ServiceContext<IngressConfig>): Promise<{ stop(): Promise<void> }> {
+  logger.info({ workers: config.workers }, 'starting ingress workers');
+  for (let i = 0; i < config.workers; i++) cluster.fork();
+  let stopping = false;
+  const workers = () => Object.values(cluster.workers ?? {});
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    logger.error({ pid: worker.process.pid, code, signal }, 'ingress worker died; starting another');
+    cluster.fork();
+  });
+  process.on('SIGHUP', () => {
+    for (const w of workers()) w?.process.kill('SIGHUP');
+  });
+  return {
+    async stop() {
+      stopping = true;
+      const exited = workers().map((w) => new Promise<void>((resolve) => (w === undefined || w.isDead() ? resolve() : w.once('exit', () => resolve()))));
+      for (const w of workers()) w?.process.kill('SIGTERM');
+      await Promise.all(exited);
+    },
+  };
+}
+
+/** One whole ingress: the producer, the signing keys (the tenants file's, reloaded on SIGHUP), the HTTP server. */
+async function startIngress({ config: cfg, logger, telemetry }: ServiceContext<IngressConfig>): Promise<{ stop(): Promise<void> }> {
+  let keys: SigningKeys = cfg.tenantsFile === '' ? environmentKeys(cfg.appSecrets, cfg.verifyToken) : tenantKeys(watchTenants(cfg.tenantsFile).current());
+  function watchTenants(path: string) {
+    // A bad file at start is a failed start (one line naming the tenant and the field); on SIGHUP the running one stays.
+    return watchTenantsFile(path, {
+      onReload: (t) => {
+        keys = tenantKeys(t);
+        logger.info({ tenants: t.list.map((x) => x.id), secrets: keys.secrets.map((x) => x.label) }, 'tenants file reloaded');
+        // Rare and awaited by the operator: written now, not when the buffer fills.
+        logger.flush();
+      },
+      onError: (err) => {
+        logger.error({ err, code: 'WABUS_TENANTS_INVALID' }, 'tenants file NOT reloaded: the running configuration stays');
+        logger.flush();
+      },
+    });
+  }
+  const kafka = createKafka({ brokers: cfg.kafkaBrokers, clientId: 'wabus-ingress', log: logger.child({ component: 'kafka' }) });
+  const kp = createKafkaPublisher({
+    kafka,
+    rawTopic: cfg.rawTopic,
+    eventsTopic: cfg.eventsTopic,
+    encode: encodeEvent,
+    log: logger,
+    produceTimeoutMs: cfg.ackTimeoutMs,
+    lingerMs: cfg.produceLingerMs,
+  });
+  const metrics = createIngressMetrics({ queuedRecords: kp.producer.queuedRecords, producerStats: kp.producer.stats, defaultMetrics: true });
+  const app = buildIngressApp({
+    keys: () => keys,
+    ackTimeoutMs: cfg.ackTimeoutMs,
+    bodyLimit: cfg.bodyLimit,
+    requestTimeoutMs: cfg.requestTimeoutMs,
+    publisher: kp.publisher,
+    readiness: kp.readiness,
+    metrics,
+    logger,
+    logPhoneNumbers: cfg.logPhoneNumbers,
+    serverOptions: httpsOptions(cfg),
+    ...(cfg.mtls ? { mtlsSubject: cfg.mtlsSubject } : {}),
+    onClose: kp.close,
+  });
+  void kp.connect();
+  await app.listen({ host: cfg.host, port: cfg.port });
+  logger.info(
+    {
+      url: `${cfg.tlsCert ? 'https' : 'http'}://${cfg.host}:${cfg.port}/webhook`,
+      secrets: keys.secrets.map((s) => s.label),
+      tenants: keys.tenants.list.map((t) => t.id),
+      mtls: cfg.mtls,
+      tracing: telemetry.detail,
+    },
+    'ingress listening',
+  );
+  return { stop: () => app.close() };
+}
