@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { fetchGroupOffsets, parseReplayMark, type ConsumerStatus, type createKafka } from '@wabus/kafka';
-import { highWatermarks, spawnServiceProcess, type ServiceProcess } from '@wabus/testing';
+import { freePort, highWatermarks, spawnServiceProcess, type ServiceProcess } from '@wabus/testing';
 
+export { freePort };
 export type { ServiceProcess };
 
 type Kafka = ReturnType<typeof createKafka>;
@@ -22,16 +22,6 @@ export function wabus(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 6
   });
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 /** A service's composition root as its own process, as `pnpm dev` or a deploy would start it (stopped by the caller). */
 export const startService = (service: string, env: NodeJS.ProcessEnv): ServiceProcess => spawnServiceProcess(null, service, env);

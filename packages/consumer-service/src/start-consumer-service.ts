@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync }
 import { MongoClient, type Db } from 'mongodb';
 import type { Logger } from 'pino';
 import { Gauge, type Registry } from 'prom-client';
+import { errorEnvelope, useErrorEnvelope } from '@wabus/errors';
 import { healthRoutes, readinessOf } from '@wabus/service';
 import { createKafka, runConsumer, type ConsumerHandler, type ConsumerObserver, type ConsumerRuntime } from '@wabus/kafka';
 import type { ConsumerConfig } from './consumer-config.ts';
@@ -116,6 +117,12 @@ export async function startConsumerService<E>(opts: ConsumerServiceOptions<E>): 
     if (span !== undefined && route !== undefined) span.updateName(`${request.method} ${route}`).setAttribute('http.route', route);
     done();
   });
+  // Every answer of the service's API in the one envelope: its errors, fastify's own 4xx, unknown routes.
+  const prefix = `WABUS_${opts.name.toUpperCase().replaceAll('-', '_')}`;
+  useErrorEnvelope(app, `${prefix}_INTERNAL`);
+  app.setNotFoundHandler(async (request, reply) =>
+    reply.code(404).send(errorEnvelope({ code: `${prefix}_NOT_FOUND`, message: `no route ${request.method} ${request.url.split('?', 1)[0]}` })),
+  );
   await app.register(healthRoutes, {
     registry: opts.registry,
     async readiness() {

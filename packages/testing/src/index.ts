@@ -17,3 +17,4 @@ export type { ChurnAction, ChurnStep, ReplicaChurn, ReplicaChurnOptions, Replica
 export { databaseSnapshot } from './database-snapshot.ts';
 export { personOracle } from './person-oracle.ts';
 export { writeTenantsFile } from './tenants-file.ts';
+export { freePort } from './free-port.ts';

@@ -1,20 +1,8 @@
 import { createHmac } from 'node:crypto';
-import { createServer } from 'node:net';
 import type { TestContext } from 'node:test';
-import { spawnServiceProcess, waitUntil, type ServiceProcess } from '@wabus/testing';
+import { freePort, spawnServiceProcess, waitUntil, type ServiceProcess } from '@wabus/testing';
 
 const SECRET = 'cluster-test-app-secret';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 export interface IngressProcess {
   /** `http://127.0.0.1:<port>` */
