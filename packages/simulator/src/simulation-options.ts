@@ -86,7 +86,7 @@ export interface ResolvedOptions extends Required<Omit<SimulationOptions, 'onPro
 }
 
 function check(ok: boolean, name: string, rule: string): void {
-  if (!ok) throw new SimulatorError('WABUS_SIM_INVALID_OPTION', `${name} must be ${rule}`);
+  if (!ok) throw new SimulatorError('WABUS_SIM_INVALID_OPTION', { message: `${name} must be ${rule}` });
 }
 
 export function resolveOptions(o: SimulationOptions): ResolvedOptions {
