@@ -45,6 +45,7 @@ export class CodedError<C extends string = string> extends Error {
  *   export const SHOP_ERRORS = { WABUS_SHOP_NOT_FOUND: { status: 404, message: 'no such order' } } as const;
  *   export class ShopError extends defineErrors('ShopError', SHOP_ERRORS) {}
  *   throw new ShopError('WABUS_SHOP_NOT_FOUND', { message: `no order ${id}`, param: 'id' });
+ *   if (ShopError.is(err, 'WABUS_SHOP_NOT_FOUND')) ...
  */
 export function defineErrors<T extends Record<string, ErrorSpec>>(name: string, specs: T) {
   return class extends CodedError<Extract<keyof T, string>> {
@@ -53,6 +54,11 @@ export function defineErrors<T extends Record<string, ErrorSpec>>(name: string, 
 
     constructor(code: Extract<keyof T, string>, options?: CodedErrorOptions) {
       super(name, code, specs[code] as ErrorSpec, options);
+    }
+
+    /** `err` is one of this class's errors (with `code`, when given): `KafkaError.is(err, 'WABUS_KAFKA_CLOSED')`. */
+    static is<E>(this: abstract new (...args: never[]) => E, err: unknown, code?: Extract<keyof T, string>): err is E {
+      return err instanceof this && (code === undefined || (err as CodedError).code === code);
     }
   };
 }

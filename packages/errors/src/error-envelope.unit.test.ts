@@ -21,6 +21,16 @@ test('defineErrors: the code picks status and default message; message, param an
   assert.deepEqual([f.statusCode, f.message, f.param, f.cause], [400, 'limit must be 1..10', 'limit', cause]);
 });
 
+test('defineErrors: Class.is(err, code?) tells its own errors, by code when given, a subclass only its own', () => {
+  class ReturnError extends ShopError {}
+  const e = new ShopError('WABUS_SHOP_NOT_FOUND');
+  const r = new ReturnError('WABUS_SHOP_BAD_PARAM');
+  assert.deepEqual([ShopError.is(e), ShopError.is(e, 'WABUS_SHOP_NOT_FOUND'), ShopError.is(e, 'WABUS_SHOP_BAD_PARAM')], [true, true, false]);
+  assert.deepEqual([ShopError.is(r, 'WABUS_SHOP_BAD_PARAM'), ReturnError.is(r), ReturnError.is(e)], [true, true, false]);
+  const lookalike = Object.assign(new Error('no such order'), { code: 'WABUS_SHOP_NOT_FOUND' });
+  assert.deepEqual([ShopError.is(lookalike), ShopError.is(null), ShopError.is('WABUS_SHOP_NOT_FOUND')], [false, false, false]);
+});
+
 test('defineErrors: a code without a status has none; details are carried as given', () => {
   const e = new ShopError('WABUS_SHOP_EXPORT_FAILED', { details: { exported: ['o1', 'o2'] } });
   assert.deepEqual([e.code, e.statusCode, e.message, e.details], ['WABUS_SHOP_EXPORT_FAILED', undefined, 'the export failed', { exported: ['o1', 'o2'] }]);

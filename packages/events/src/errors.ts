@@ -39,7 +39,3 @@ export class UnknownSchemaError extends EventsError {
     this.fingerprint = fingerprint;
   }
 }
-
-export function isEventsError(err: unknown): err is EventsError {
-  return err instanceof EventsError;
-}

@@ -16,6 +16,3 @@ export const KAFKA_ERRORS = {
 export type KafkaErrorCode = keyof typeof KAFKA_ERRORS;
 
 export class KafkaError extends defineErrors('KafkaError', KAFKA_ERRORS) {}
-
-export const isKafkaError = (err: unknown, code?: KafkaErrorCode): err is KafkaError =>
-  err instanceof KafkaError && (code === undefined || err.code === code);

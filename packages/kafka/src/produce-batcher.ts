@@ -1,5 +1,5 @@
 import type { ProduceMessage as Message, TopicMessages } from './produce-types.ts';
-import { isKafkaError, KafkaError } from './errors.ts';
+import { KafkaError } from './errors.ts';
 
 /** Sends one merged batch; resolves only once the broker acknowledged every record (acks=all). */
 export type SendBatch = (topicMessages: TopicMessages[]) => Promise<unknown>;
@@ -117,7 +117,7 @@ export function createProduceBatcher(opts: ProduceBatcherOptions): ProduceBatche
       .then(
         () => batch.forEach((p) => settle(p)),
         (cause: unknown) => {
-          const err = isKafkaError(cause) ? cause : new KafkaError('WABUS_KAFKA_PRODUCE_FAILED', { message: `produce failed: ${String((cause as Error)?.message ?? cause)}`, cause });
+          const err = KafkaError.is(cause) ? cause : new KafkaError('WABUS_KAFKA_PRODUCE_FAILED', { message: `produce failed: ${String((cause as Error)?.message ?? cause)}`, cause });
           batch.forEach((p) => settle(p, err));
         },
       )

@@ -30,8 +30,6 @@ export type OpsErrorCode = keyof typeof OPS_ERRORS;
 
 export class OpsError extends defineErrors('OpsError', OPS_ERRORS) {}
 
-export const isOpsError = (err: unknown, code?: OpsErrorCode): err is OpsError => err instanceof OpsError && (code === undefined || err.code === code);
-
 /** Keeps coded errors as they are; a Kafka client error (numeric or no string code) becomes WABUS_OPS_KAFKA_FAILED. */
 export function asCodedError(err: unknown): unknown {
   const e = err as { code?: unknown; name?: unknown; message?: unknown } | null;

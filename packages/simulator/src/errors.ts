@@ -10,6 +10,3 @@ export const SIMULATOR_ERRORS = {
 export type SimulatorErrorCode = keyof typeof SIMULATOR_ERRORS;
 
 export class SimulatorError extends defineErrors('SimulatorError', SIMULATOR_ERRORS) {}
-
-export const isSimulatorError = (err: unknown, code?: SimulatorErrorCode): err is SimulatorError =>
-  err instanceof SimulatorError && (code === undefined || err.code === code);

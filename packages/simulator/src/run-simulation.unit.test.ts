@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { isSimulatorError } from './errors.ts';
+import { SimulatorError } from './errors.ts';
 import { formatReport } from './format-report.ts';
 import { runSimulation } from './run-simulation.ts';
 import { walkBody } from './walk-body.test-support.ts';
@@ -168,6 +168,6 @@ test('given invalid options, then WABUS_SIM_INVALID_OPTION names the option', as
     [{ batch: 1001 }, 'batch'],
     [{ concurrency: 0 }, 'concurrency'],
   ] as const) {
-    await assert.rejects(runSimulation({ ...base, ...bad }), (e) => isSimulatorError(e, 'WABUS_SIM_INVALID_OPTION') && e.message.startsWith(name));
+    await assert.rejects(runSimulation({ ...base, ...bad }), (e) => SimulatorError.is(e, 'WABUS_SIM_INVALID_OPTION') && e.message.startsWith(name));
   }
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createEventTopics, produceRecords, testEnv, uniqueName } from '@wabus/testing';
 import { createKafka } from '../client.ts';
 import { fetchGroupOffsets, setGroupOffsets } from '../group-offsets.ts';
-import { isKafkaError } from '../errors.ts';
+import { KafkaError } from '../errors.ts';
 import type { ConsumedRecord } from './consumer-types.ts';
 import { formatReplayMark, parseReplayMark, REPLAY_HEADER } from './replay-mark.ts';
 import { runConsumer, type RunConsumerOptions } from './run-consumer.ts';
@@ -112,7 +112,7 @@ test('replay: setting offsets refuses while the group has a live member; replayO
   const { kafka, topic, groupId, seen, run } = await setup(t, 10);
   const live = await run();
   await live.whenApplied();
-  await assert.rejects(setGroupOffsets(kafka, groupId, topic, [{ partition: 0, offset: '0', metadata: null }]), (err) => isKafkaError(err, 'WABUS_KAFKA_GROUP_LIVE'));
+  await assert.rejects(setGroupOffsets(kafka, groupId, topic, [{ partition: 0, offset: '0', metadata: null }]), (err) => KafkaError.is(err, 'WABUS_KAFKA_GROUP_LIVE'));
   await live.stop();
   seen.length = 0;
   await setGroupOffsets(kafka, groupId, topic, [{ partition: 0, offset: '2', metadata: formatReplayMark({ id: 'shadow', frontier: 6n }) }]);

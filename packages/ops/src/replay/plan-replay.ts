@@ -1,5 +1,5 @@
 import type { KafkaClient as Kafka } from '@wabus/kafka';
-import { describeGroup, fetchGroupOffsets, formatReplayMark, isKafkaError, parseReplayMark, setGroupOffsets, type GroupOffset, type GroupState } from '@wabus/kafka';
+import { describeGroup, fetchGroupOffsets, formatReplayMark, KafkaError, parseReplayMark, setGroupOffsets, type GroupOffset, type GroupState } from '@wabus/kafka';
 import { connectAdmin, requireTopics } from '../kafka-admin.ts';
 import { OpsError } from '../errors.ts';
 import { partitionBounds, resolveEnd, resolveStart, type EndAt, type StartAt } from './positions.ts';
@@ -157,7 +157,7 @@ export async function executeReplayPlan(kafka: Kafka, plan: ReplayPlan): Promise
   try {
     await setGroupOffsets(kafka, plan.groupId, plan.topic, plan.offsets);
   } catch (err) {
-    if (isKafkaError(err, 'WABUS_KAFKA_GROUP_LIVE')) throw liveGroup(plan.groupId, await describeGroup(kafka, plan.groupId));
+    if (KafkaError.is(err, 'WABUS_KAFKA_GROUP_LIVE')) throw liveGroup(plan.groupId, await describeGroup(kafka, plan.groupId));
     throw err;
   }
 }
