@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { BSON, MongoClient } from 'mongodb';
 import { createKafka, fetchGroupOffsets, parseReplayMark } from '@wabus/kafka';
 import { createBodyGenerator, signBody } from '@wabus/simulator';
-import { highWatermarks, readTopic, testEnv, uniqueName } from '@wabus/testing';
+import { highWatermarks, readTopic, testEnv, uniqueName, waitUntil } from '@wabus/testing';
 import { freePort, groupAtEnd, startService, wabus, waitReady, type ServiceProcess } from './processes.ts';
 
 /**
@@ -141,8 +141,7 @@ test('replay reset from offset 0 of message-store and status-tracker leaves both
   assert.ok(await armed('ms'), 'every partition at 0 with a mark whose frontier is the end');
   // status-tracker's with --follow: the command arms the replay, then follows the group until it is past it.
   const followed = wabus([...resetArgs('st'), '--from', '0', '--execute', '--id', 'full-st', '--follow'], cliEnv, 180_000);
-  for (let i = 0; i < 300 && !(await armed('st')); i++) await new Promise((r) => setTimeout(r, 100));
-  assert.ok(await armed('st'));
+  await waitUntil("the follow command armed status-tracker's replay", () => armed('st'), { timeoutMs: 30_000 });
   const groups = await wabus(['groups', '--topic', events, '--group', group.ms, '--probe', 'http://127.0.0.1:9', '--probe-timeout', '200ms'], cliEnv);
   assert.equal(groups.code, 0, groups.stderr);
   assert.match(groups.stdout, /replaying full-ms up to \d+, live from \d+/, 'groups shows the armed replay');

@@ -1,9 +1,14 @@
+import { defineErrors } from '@wabus/errors';
+
+/** The CLI's own code; every other error it prints is its command's (`code: message`, exit code 1). */
+export const CLI_ERRORS = {
+  WABUS_CLI_USAGE: { message: 'invalid command line' },
+} as const;
+
 /** A mistake in the command line: printed with the command's usage, exit code 2. */
-export class UsageError extends Error {
-  readonly code = 'WABUS_CLI_USAGE';
+export class UsageError extends defineErrors('UsageError', CLI_ERRORS) {
   constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
+    super('WABUS_CLI_USAGE', { message });
   }
 }
 

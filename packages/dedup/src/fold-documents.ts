@@ -1,5 +1,6 @@
 import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
 import { contentHash } from './content-hash.ts';
+import { DedupError } from './errors.ts';
 
 /** A state document: `_h` is the hash of its content, used as the optimistic-concurrency token. */
 export type StateDocument = Document & { _id: string; _h?: string };
@@ -34,7 +35,7 @@ export async function foldDocuments<D extends StateDocument, E>(
   let pending = [...eventsById.keys()];
   for (let round = 0; pending.length > 0; round++) {
     if (round === MAX_ROUNDS) {
-      throw Object.assign(new Error(`documents kept changing under us: ${pending.slice(0, 5).join(', ')}`), { code: 'WABUS_DEDUP_CONFLICT' });
+      throw new DedupError('WABUS_DEDUP_CONFLICT', { message: `documents kept changing under us: ${pending.slice(0, 5).join(', ')}` });
     }
     const current = new Map<string, D>();
     for (const doc of await collection.find({ _id: { $in: pending } } as never).toArray()) current.set(String(doc._id), doc as D);

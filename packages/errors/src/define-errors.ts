@@ -1,22 +1,32 @@
-/** What a code means: the HTTP status it answers with (when it reaches an API) and its default message. */
+/**
+ * What a code means: its default message and, for a code that can reach an API, the HTTP status it answers with.
+ * A code without a status (a library's, a CLI's, a start-up failure) is, should it ever reach an API, an unexpected
+ * error there: a 500 with the service's INTERNAL code, logged.
+ */
 export interface ErrorSpec {
-  status: number;
+  status?: number;
   message: string;
 }
 
 export interface CodedErrorOptions {
   /** Replaces the code's default message: say what exactly was wrong. */
   message?: string;
-  /** The query or path parameter at fault, shown in the error envelope. */
+  /**
+   * What is at fault: the query or path parameter (shown in the error envelope), the environment variable, the
+   * field of a file.
+   */
   param?: string;
+  /** Structured facts for callers that act on them and for `--json` output (e.g. the entries already re-driven). */
+  details?: Readonly<Record<string, unknown>>;
   cause?: unknown;
 }
 
-/** An error with a stable code (callers classify by it, never by message), its HTTP status and the parameter at fault. */
+/** An error with a stable code (callers classify by it, never by message), its HTTP status if any and what is at fault. */
 export class CodedError<C extends string = string> extends Error {
   readonly code: C;
-  readonly statusCode: number;
+  readonly statusCode: number | undefined;
   readonly param: string | undefined;
+  readonly details: Readonly<Record<string, unknown>> | undefined;
 
   constructor(name: string, code: C, spec: ErrorSpec, options?: CodedErrorOptions) {
     super(options?.message ?? spec.message, options?.cause === undefined ? undefined : { cause: options.cause });
@@ -24,6 +34,7 @@ export class CodedError<C extends string = string> extends Error {
     this.code = code;
     this.statusCode = spec.status;
     this.param = options?.param;
+    this.details = options?.details;
   }
 }
 
@@ -34,11 +45,20 @@ export class CodedError<C extends string = string> extends Error {
  *   export const SHOP_ERRORS = { WABUS_SHOP_NOT_FOUND: { status: 404, message: 'no such order' } } as const;
  *   export class ShopError extends defineErrors('ShopError', SHOP_ERRORS) {}
  *   throw new ShopError('WABUS_SHOP_NOT_FOUND', { message: `no order ${id}`, param: 'id' });
+ *   if (ShopError.is(err, 'WABUS_SHOP_NOT_FOUND')) ...
  */
 export function defineErrors<T extends Record<string, ErrorSpec>>(name: string, specs: T) {
   return class extends CodedError<Extract<keyof T, string>> {
+    /** A number when every code of the table has a status (an API's table), so handlers need no fallback. */
+    declare readonly statusCode: T[keyof T] extends { status: number } ? number : number | undefined;
+
     constructor(code: Extract<keyof T, string>, options?: CodedErrorOptions) {
       super(name, code, specs[code] as ErrorSpec, options);
+    }
+
+    /** `err` is one of this class's errors (with `code`, when given): `KafkaError.is(err, 'WABUS_KAFKA_CLOSED')`. */
+    static is<E>(this: abstract new (...args: never[]) => E, err: unknown, code?: Extract<keyof T, string>): err is E {
+      return err instanceof this && (code === undefined || (err as CodedError).code === code);
     }
   };
 }

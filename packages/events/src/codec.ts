@@ -62,11 +62,10 @@ export function createCodec<T extends WhatsAppEvent = WhatsAppEvent>(options: Co
     try {
       resolver = reader.createResolver(writer);
     } catch (cause) {
-      throw new EventsError(
-        'WABUS_EVENTS_INCOMPATIBLE_SCHEMA',
-        `writer schema 0x${fingerprintHex(fp)} cannot be read with reader schema 0x${fingerprintHex(readerFingerprint)}`,
-        { cause },
-      );
+      throw new EventsError('WABUS_EVENTS_INCOMPATIBLE_SCHEMA', {
+        message: `writer schema 0x${fingerprintHex(fp)} cannot be read with reader schema 0x${fingerprintHex(readerFingerprint)}`,
+        cause,
+      });
     }
     writers.set(fp, { writer, resolver, deriveIdentity: readsIdentity && !hasField(schema, 'customerUserId') });
   }
@@ -78,13 +77,13 @@ export function createCodec<T extends WhatsAppEvent = WhatsAppEvent>(options: Co
       try {
         body = reader.toBuffer(event);
       } catch (cause) {
-        throw new EventsError('WABUS_EVENTS_ENCODE_FAILED', `cannot encode event ${String(event.eventId)}`, { cause });
+        throw new EventsError('WABUS_EVENTS_ENCODE_FAILED', { message: `cannot encode event ${String(event.eventId)}`, cause });
       }
       return Buffer.concat([header, body], HEADER_LENGTH + body.length);
     },
     decode(buf) {
       if (buf.length < HEADER_LENGTH || buf[0] !== SINGLE_OBJECT_MAGIC[0] || buf[1] !== SINGLE_OBJECT_MAGIC[1]) {
-        throw new EventsError('WABUS_EVENTS_BAD_MAGIC', 'not an Avro single-object encoded record (bad header)');
+        throw new EventsError('WABUS_EVENTS_BAD_MAGIC');
       }
       const fp = buf.readBigUInt64LE(2);
       const entry = writers.get(fp);
@@ -93,12 +92,10 @@ export function createCodec<T extends WhatsAppEvent = WhatsAppEvent>(options: Co
       try {
         value = toPlain(reader.fromBuffer(buf.subarray(HEADER_LENGTH), entry.resolver)) as T;
       } catch (cause) {
-        throw new EventsError('WABUS_EVENTS_DECODE_FAILED', `cannot decode body written with 0x${fingerprintHex(fp)}`, {
-          cause,
-        });
+        throw new EventsError('WABUS_EVENTS_DECODE_FAILED', { message: `cannot decode body written with 0x${fingerprintHex(fp)}`, cause });
       }
       if (!isEventKind(value.kind)) {
-        throw new EventsError('WABUS_EVENTS_UNKNOWN_KIND', `unknown event kind ${JSON.stringify(value.kind)} (newer producer?)`);
+        throw new EventsError('WABUS_EVENTS_UNKNOWN_KIND', { message: `unknown event kind ${JSON.stringify(value.kind)} (newer producer?)` });
       }
       if (entry.deriveIdentity) {
         const id = deriveIdentity(value);

@@ -29,5 +29,5 @@ export { minify } from './json-minify.ts';
 export { toJsonValue } from './json-value.ts';
 export type { JsonValue } from './json-value.ts';
 
-export { EventsError, InvalidJsonError, isEventsError, UnknownSchemaError } from './errors.ts';
+export { EventsError, InvalidJsonError, UnknownSchemaError } from './errors.ts';
 export type { EventsErrorCode } from './errors.ts';

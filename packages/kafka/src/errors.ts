@@ -1,21 +1,18 @@
-export type KafkaErrorCode =
-  | 'WABUS_KAFKA_PRODUCE_TIMEOUT'
-  | 'WABUS_KAFKA_PRODUCE_FAILED'
-  | 'WABUS_KAFKA_QUEUE_FULL'
-  | 'WABUS_KAFKA_CLOSED'
-  | 'WABUS_KAFKA_TOPICS_INVALID'
-  | 'WABUS_KAFKA_GROUP_LIVE'
-  | 'WABUS_KAFKA_OFFSETS_NOT_SET';
+import { defineErrors } from '@wabus/errors';
 
-export class KafkaError extends Error {
-  readonly code: KafkaErrorCode;
+/** Stable error codes of `@wabus/kafka` (producer, topics, group offsets, replay marks); none has an HTTP status. */
+export const KAFKA_ERRORS = {
+  WABUS_KAFKA_PRODUCE_TIMEOUT: { message: 'not acknowledged by Kafka in time' },
+  WABUS_KAFKA_PRODUCE_FAILED: { message: 'produce failed' },
+  WABUS_KAFKA_QUEUE_FULL: { message: 'produce queue full' },
+  WABUS_KAFKA_CLOSED: { message: 'producer is closed' },
+  WABUS_KAFKA_TOPICS_INVALID: { message: 'invalid topic definitions' },
+  WABUS_KAFKA_GROUP_LIVE: { message: 'the consumer group has live members: stop them first' },
+  WABUS_KAFKA_OFFSETS_NOT_SET: { message: "could not commit the group's offsets" },
+  /** The mark would not fit in a committed offset's metadata (Kafka's `offset.metadata.max.bytes`). */
+  WABUS_REPLAY_MARK_TOO_LARGE: { message: "the replay mark is over Kafka's offset metadata limit: pass fewer keys" },
+} as const;
 
-  constructor(code: KafkaErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'KafkaError';
-    this.code = code;
-  }
-}
+export type KafkaErrorCode = keyof typeof KAFKA_ERRORS;
 
-export const isKafkaError = (err: unknown, code?: KafkaErrorCode): err is KafkaError =>
-  err instanceof KafkaError && (code === undefined || err.code === code);
+export class KafkaError extends defineErrors('KafkaError', KAFKA_ERRORS) {}

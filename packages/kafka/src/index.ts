@@ -1,7 +1,7 @@
 export { createKafka, kafkaOptionsOf, parseBrokers, silentLog } from './client.ts';
 export { headerText } from './header-text.ts';
 export type { KafkaClient, KafkaClientOptions, LogSink } from './client.ts';
-export { KafkaError, isKafkaError } from './errors.ts';
+export { KafkaError } from './errors.ts';
 export type { KafkaErrorCode } from './errors.ts';
 export { createProduceBatcher } from './produce-batcher.ts';
 export type { ProduceBatcher, ProduceBatcherOptions, SendBatch } from './produce-batcher.ts';

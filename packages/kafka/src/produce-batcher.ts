@@ -1,5 +1,5 @@
 import type { ProduceMessage as Message, TopicMessages } from './produce-types.ts';
-import { isKafkaError, KafkaError } from './errors.ts';
+import { KafkaError } from './errors.ts';
 
 /** Sends one merged batch; resolves only once the broker acknowledged every record (acks=all). */
 export type SendBatch = (topicMessages: TopicMessages[]) => Promise<unknown>;
@@ -117,7 +117,7 @@ export function createProduceBatcher(opts: ProduceBatcherOptions): ProduceBatche
       .then(
         () => batch.forEach((p) => settle(p)),
         (cause: unknown) => {
-          const err = isKafkaError(cause) ? cause : new KafkaError('WABUS_KAFKA_PRODUCE_FAILED', `produce failed: ${String((cause as Error)?.message ?? cause)}`, { cause });
+          const err = KafkaError.is(cause) ? cause : new KafkaError('WABUS_KAFKA_PRODUCE_FAILED', { message: `produce failed: ${String((cause as Error)?.message ?? cause)}`, cause });
           batch.forEach((p) => settle(p, err));
         },
       )
@@ -142,7 +142,7 @@ export function createProduceBatcher(opts: ProduceBatcherOptions): ProduceBatche
 
   return {
     append(topicMessages, deadline) {
-      if (closed) return Promise.reject(new KafkaError('WABUS_KAFKA_CLOSED', 'producer is shutting down'));
+      if (closed) return Promise.reject(new KafkaError('WABUS_KAFKA_CLOSED', { message: 'producer is shutting down' }));
       let records = 0;
       let bytes = 0;
       for (const tm of topicMessages) {
@@ -151,14 +151,14 @@ export function createProduceBatcher(opts: ProduceBatcherOptions): ProduceBatche
       }
       if (records === 0) return Promise.resolve();
       if (queued + records > maxQueuedRecords) {
-        return Promise.reject(new KafkaError('WABUS_KAFKA_QUEUE_FULL', `produce queue full (${queued} records waiting)`));
+        return Promise.reject(new KafkaError('WABUS_KAFKA_QUEUE_FULL', { message: `produce queue full (${queued} records waiting)` }));
       }
       return new Promise<void>((resolve, reject) => {
         const p: Pending = { topicMessages, records, bytes, settled: false, timer: undefined, resolve, reject };
         if (deadline !== undefined) {
           const wait = deadline - now();
           p.timer = setTimeout(
-            () => settle(p, new KafkaError('WABUS_KAFKA_PRODUCE_TIMEOUT', `not acknowledged by Kafka within ${Math.max(0, wait)} ms`)),
+            () => settle(p, new KafkaError('WABUS_KAFKA_PRODUCE_TIMEOUT', { message: `not acknowledged by Kafka within ${Math.max(0, wait)} ms` })),
             Math.max(0, wait),
           );
         }

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TopicMessages } from './produce-types.ts';
 import { createProduceBatcher } from './produce-batcher.ts';
-import { isKafkaError } from './errors.ts';
+import { KafkaError } from './errors.ts';
 
 const msg = (topic: string, key: string, value: string): TopicMessages[] => [{ topic, messages: [{ key, value: Buffer.from(value) }] }];
 
@@ -58,7 +58,7 @@ test('given a failing send, then every append of that batch rejects with PRODUCE
   const a = b.append(msg('t', 'k', 'a'), Date.now() + 5_000);
   await tick();
   calls[0]!.reject(new Error('broker gone'));
-  await assert.rejects(a, (e) => isKafkaError(e, 'WABUS_KAFKA_PRODUCE_FAILED') && /broker gone/.test(e.message));
+  await assert.rejects(a, (e) => KafkaError.is(e, 'WABUS_KAFKA_PRODUCE_FAILED') && /broker gone/.test(e.message));
   const c = b.append(msg('t', 'k', 'c'), Date.now() + 5_000);
   await tick();
   assert.equal(calls.length, 2);
@@ -71,8 +71,8 @@ test('given a send that never returns, then appends reject at their deadline and
   const b = createProduceBatcher({ send });
   const a = b.append(msg('t', 'k', 'a'), Date.now() + 20);
   const q = b.append(msg('t', 'k', 'q'), Date.now() + 20);
-  await assert.rejects(a, (e) => isKafkaError(e, 'WABUS_KAFKA_PRODUCE_TIMEOUT'));
-  await assert.rejects(q, (e) => isKafkaError(e, 'WABUS_KAFKA_PRODUCE_TIMEOUT'));
+  await assert.rejects(a, (e) => KafkaError.is(e, 'WABUS_KAFKA_PRODUCE_TIMEOUT'));
+  await assert.rejects(q, (e) => KafkaError.is(e, 'WABUS_KAFKA_PRODUCE_TIMEOUT'));
   calls[0]!.resolve();
   await tick();
   await tick();
@@ -86,7 +86,7 @@ test('given a full queue, then a new append is refused at once with QUEUE_FULL',
   const inflight = b.append(msg('t', 'k', '1'), Date.now() + 5_000);
   await tick();
   const queued = [b.append(msg('t', 'k', '2'), Date.now() + 5_000), b.append(msg('t', 'k', '3'), Date.now() + 5_000)];
-  await assert.rejects(b.append(msg('t', 'k', '4'), Date.now() + 5_000), (e) => isKafkaError(e, 'WABUS_KAFKA_QUEUE_FULL'));
+  await assert.rejects(b.append(msg('t', 'k', '4'), Date.now() + 5_000), (e) => KafkaError.is(e, 'WABUS_KAFKA_QUEUE_FULL'));
   calls[0]!.resolve();
   await inflight;
   await tick();
@@ -118,7 +118,7 @@ test('given close, then in-flight work settles and new appends are refused with 
   const a = b.append(msg('t', 'k', 'a'), Date.now() + 5_000);
   await tick();
   const closing = b.close();
-  await assert.rejects(b.append(msg('t', 'k', 'b'), Date.now() + 5_000), (e) => isKafkaError(e, 'WABUS_KAFKA_CLOSED'));
+  await assert.rejects(b.append(msg('t', 'k', 'b'), Date.now() + 5_000), (e) => KafkaError.is(e, 'WABUS_KAFKA_CLOSED'));
   calls[0]!.resolve();
   await a;
   await closing;

@@ -4,7 +4,7 @@ import kafkajs from 'kafkajs';
 import { readTopic, testEnv, uniqueName } from '@wabus/testing';
 import { keyPartition } from './client-producer.ts';
 import { createKafka } from './client.ts';
-import { isKafkaError } from './errors.ts';
+import { KafkaError } from './errors.ts';
 import { createProducer } from './producer.ts';
 
 const PARTITIONS = 12;
@@ -44,7 +44,7 @@ test('keyed records land where Java-compatible clients (kafkajs murmur2) put the
   }
 
   // A send to a topic that does not exist fails (coded), and the producer goes on under a new producer id.
-  await assert.rejects(producer.send([{ topic: `${topic}.nope`, messages: [{ key: 'k', value: 'v' }] }]), (err: unknown) => isKafkaError(err, 'WABUS_KAFKA_PRODUCE_FAILED'));
+  await assert.rejects(producer.send([{ topic: `${topic}.nope`, messages: [{ key: 'k', value: 'v' }] }]), (err: unknown) => KafkaError.is(err, 'WABUS_KAFKA_PRODUCE_FAILED'));
   await producer.send([{ topic, messages: [{ key: 'after', value: 'ok' }] }]);
   assert.deepEqual(await producer.health(), { ok: true });
 });

@@ -132,7 +132,7 @@ export function createProducer(kafka: Kafka, opts: ProducerOptions = {}): Produc
         try {
           await renew();
         } catch (cause) {
-          throw new KafkaError('WABUS_KAFKA_PRODUCE_FAILED', `no producer id: ${describeClientError(cause)}`, { cause });
+          throw new KafkaError('WABUS_KAFKA_PRODUCE_FAILED', { message: `no producer id: ${describeClientError(cause)}`, cause });
         }
       }
       inFlightSince = Date.now();
@@ -147,7 +147,7 @@ export function createProducer(kafka: Kafka, opts: ProducerOptions = {}): Produc
         needsFreshId = true;
         lastFailure = describeClientError(cause);
         log.warn({ component: 'producer', err: cause, detail: lastFailure }, 'produce failed; the next send gets a new producer id');
-        throw new KafkaError('WABUS_KAFKA_PRODUCE_FAILED', `produce failed: ${lastFailure}`, { cause });
+        throw new KafkaError('WABUS_KAFKA_PRODUCE_FAILED', { message: `produce failed: ${lastFailure}`, cause });
       } finally {
         inFlightSince = undefined;
       }
@@ -164,7 +164,7 @@ export function createProducer(kafka: Kafka, opts: ProducerOptions = {}): Produc
   return {
     send: (topicMessages, o) => batcher.append(topicMessages, o?.deadline),
     sendAlone(topicMessages) {
-      if (closed) return Promise.reject(new KafkaError('WABUS_KAFKA_CLOSED', 'producer is closed'));
+      if (closed) return Promise.reject(new KafkaError('WABUS_KAFKA_CLOSED'));
       return sendInLane(topicMessages);
     },
     queuedRecords: () => batcher.queuedRecords(),

@@ -16,7 +16,7 @@ const NAME = /^[a-zA-Z0-9._-]{1,249}$/;
 /** Validates a parsed definition file; errors name the topic and the setting. */
 export function validateTopicDefinitions(doc: unknown, source = 'topics file'): TopicDefinition[] {
   const fail = (msg: string): never => {
-    throw new KafkaError('WABUS_KAFKA_TOPICS_INVALID', `${source}: ${msg}`);
+    throw new KafkaError('WABUS_KAFKA_TOPICS_INVALID', { message: `${source}: ${msg}` });
   };
   if (typeof doc !== 'object' || doc === null || !Array.isArray((doc as { topics?: unknown }).topics)) {
     return fail('expected an object with a "topics" array');
@@ -57,13 +57,13 @@ export async function loadTopicDefinitions(file: string): Promise<TopicDefinitio
   try {
     text = await readFile(file, 'utf8');
   } catch (cause) {
-    throw new KafkaError('WABUS_KAFKA_TOPICS_INVALID', `cannot read ${file}: ${(cause as Error).message}`, { cause });
+    throw new KafkaError('WABUS_KAFKA_TOPICS_INVALID', { message: `cannot read ${file}: ${(cause as Error).message}`, cause });
   }
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (cause) {
-    throw new KafkaError('WABUS_KAFKA_TOPICS_INVALID', `${file} is not valid JSON: ${(cause as Error).message}`, { cause });
+    throw new KafkaError('WABUS_KAFKA_TOPICS_INVALID', { message: `${file} is not valid JSON: ${(cause as Error).message}`, cause });
   }
   return validateTopicDefinitions(doc, file);
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateTopicDefinitions } from './topic-definitions.ts';
-import { isKafkaError } from './errors.ts';
+import { KafkaError } from './errors.ts';
 
 test('topic definitions: invalid files are refused with a message naming the topic', () => {
   const bad: [unknown, RegExp][] = [
@@ -12,6 +12,6 @@ test('topic definitions: invalid files are refused with a message naming the top
     [{ topics: [{ name: 'x', partitions: 1, replicationFactor: 1, config: { 'min.insync.replicas': '2' } }] }, /exceeds replicationFactor/],
   ];
   for (const [doc, message] of bad) {
-    assert.throws(() => validateTopicDefinitions(doc), (e) => isKafkaError(e, 'WABUS_KAFKA_TOPICS_INVALID') && message.test(e.message));
+    assert.throws(() => validateTopicDefinitions(doc), (e) => KafkaError.is(e, 'WABUS_KAFKA_TOPICS_INVALID') && message.test(e.message));
   }
 });

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { encodeEvent } from '@wabus/events';
 import { produceRecords } from '@wabus/testing';
 import { describeConsumerGroups } from './consumer-groups.ts';
-import { isOpsError } from './errors.ts';
+import { OpsError } from './errors.ts';
 import { connectAdmin } from './kafka-admin.ts';
 import { createOpsTopics, produceEvents, startTestService } from './ops-fixture.test-support.ts';
 import { eventHeaders, testEvent } from './test-dead-letter.test-support.ts';
@@ -66,6 +66,6 @@ test('groups: members, committed offsets, lag per partition and paused state, fo
   }
   assert.deepEqual(stopped.probes.map((x) => x.ok), [true, false], 'the stopped service no longer answers');
 
-  await assert.rejects(describeConsumerGroups(admin, { topic: topics.topic, groupIds: ['no-such-group'], lagProbes: [] }), (e) => isOpsError(e, 'WABUS_OPS_NO_MATCH'));
-  await assert.rejects(describeConsumerGroups(admin, { topic: `${topics.topic}.missing`, lagProbes: [] }), (e) => isOpsError(e, 'WABUS_OPS_TOPIC_MISSING'));
+  await assert.rejects(describeConsumerGroups(admin, { topic: topics.topic, groupIds: ['no-such-group'], lagProbes: [] }), (e) => OpsError.is(e, 'WABUS_OPS_NO_MATCH'));
+  await assert.rejects(describeConsumerGroups(admin, { topic: `${topics.topic}.missing`, lagProbes: [] }), (e) => OpsError.is(e, 'WABUS_OPS_TOPIC_MISSING'));
 });

@@ -124,7 +124,7 @@ export async function describeConsumerGroups(admin: Admin, o: DescribeGroupsOpti
     const d = described.groups.find((g) => g.groupId === groupId);
     const committed = committedByGroup.get(groupId)!;
     if (committed.size === 0 && (d === undefined || d.state === 'Dead')) {
-      throw new OpsError('WABUS_OPS_NO_MATCH', `consumer group ${groupId} does not exist (no members, no committed offsets on ${topics.join(', ')})`);
+      throw new OpsError('WABUS_OPS_NO_MATCH', { message: `consumer group ${groupId} does not exist (no members, no committed offsets on ${topics.join(', ')})` });
     }
     const paused = new Map<string, Map<number, { paused: boolean; lastError?: string }>>();
     for (const s of probes.flatMap((p) => p.statuses ?? [])) {

@@ -1,41 +1,34 @@
+import { defineErrors } from '@wabus/errors';
+
 /**
  * Stable error codes of `@wabus/ops`. The CLI prints `code: message` and exits non-zero; tests assert on `code`.
+ * Structured facts (e.g. the entries already re-driven) go in `details`, for `--json` output and for callers.
  */
-export type OpsErrorCode =
-  | 'WABUS_OPS_UNKNOWN_CONSUMER'
-  | 'WABUS_OPS_BAD_OFFSET'
-  | 'WABUS_OPS_BAD_TIME'
-  | 'WABUS_OPS_SELECTOR_REQUIRED'
-  | 'WABUS_OPS_REASON_REQUIRED'
-  | 'WABUS_OPS_NO_MATCH'
-  | 'WABUS_OPS_TOPIC_MISSING'
-  | 'WABUS_OPS_BROKER_UNREACHABLE'
-  | 'WABUS_OPS_READ_TIMEOUT'
-  | 'WABUS_OPS_REDRIVE_FAILED'
-  | 'WABUS_OPS_LEDGER_WRITE_FAILED'
-  | 'WABUS_OPS_KAFKA_FAILED'
+export const OPS_ERRORS = {
+  WABUS_OPS_UNKNOWN_CONSUMER: { message: 'unknown consumer service' },
+  WABUS_OPS_BAD_OFFSET: { message: 'invalid offset' },
+  WABUS_OPS_BAD_TIME: { message: 'invalid time or duration' },
+  WABUS_OPS_SELECTOR_REQUIRED: { message: 'say which dead letters: --offset, --code, --event-id, or --all' },
+  WABUS_OPS_REASON_REQUIRED: { message: 'a reason is required (--reason "...")' },
+  WABUS_OPS_NO_MATCH: { message: 'nothing matches' },
+  WABUS_OPS_TOPIC_MISSING: { message: 'topic not on the cluster (run `pnpm wabus topics apply`)' },
+  WABUS_OPS_BROKER_UNREACHABLE: { message: 'cannot reach Kafka' },
+  WABUS_OPS_READ_TIMEOUT: { message: 'reading the topics did not reach their end in time' },
+  WABUS_OPS_REDRIVE_FAILED: { message: 'producing re-driven dead letters failed' },
+  WABUS_OPS_LEDGER_WRITE_FAILED: { message: 'could not record the action in the dead-letter ledger' },
+  WABUS_OPS_KAFKA_FAILED: { message: 'a Kafka request failed' },
   // replay, diff, re-derive (src/replay)
-  | 'WABUS_OPS_BAD_REPLAY'
-  | 'WABUS_OPS_GROUP_LIVE'
-  | 'WABUS_OPS_REPLAY_FORWARD'
-  | 'WABUS_OPS_SHADOW_EXISTS'
-  | 'WABUS_OPS_SHADOW_FAILED'
-  | 'WABUS_OPS_DATABASE_MISSING';
+  WABUS_OPS_BAD_REPLAY: { message: 'invalid replay request' },
+  WABUS_OPS_GROUP_LIVE: { message: 'the consumer group has live members: stop them first' },
+  WABUS_OPS_REPLAY_FORWARD: { message: 'a replay never moves a group forward' },
+  WABUS_OPS_SHADOW_EXISTS: { message: 'the shadow group already has committed offsets: pick another --label' },
+  WABUS_OPS_SHADOW_FAILED: { message: 'the shadow service exited before the replay finished' },
+  WABUS_OPS_DATABASE_MISSING: { message: 'no such database (or it is empty)' },
+} as const;
 
-export class OpsError extends Error {
-  readonly code: OpsErrorCode;
-  /** Structured details for `--json` output and for callers that act on them (e.g. entries already redriven). */
-  readonly details: Record<string, unknown>;
+export type OpsErrorCode = keyof typeof OPS_ERRORS;
 
-  constructor(code: OpsErrorCode, message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'OpsError';
-    this.code = code;
-    this.details = options?.details ?? {};
-  }
-}
-
-export const isOpsError = (err: unknown, code?: OpsErrorCode): err is OpsError => err instanceof OpsError && (code === undefined || err.code === code);
+export class OpsError extends defineErrors('OpsError', OPS_ERRORS) {}
 
 /** Keeps coded errors as they are; a Kafka client error (numeric or no string code) becomes WABUS_OPS_KAFKA_FAILED. */
 export function asCodedError(err: unknown): unknown {
@@ -43,7 +36,7 @@ export function asCodedError(err: unknown): unknown {
   if (typeof e?.code === 'string') return err;
   if (typeof e?.name === 'string' && e.name.startsWith('KafkaJS')) {
     const type = (e as { type?: unknown }).type;
-    return new OpsError('WABUS_OPS_KAFKA_FAILED', `Kafka: ${typeof type === 'string' ? `${type}: ` : ''}${String(e.message)}`, { cause: err });
+    return new OpsError('WABUS_OPS_KAFKA_FAILED', { message: `Kafka: ${typeof type === 'string' ? `${type}: ` : ''}${String(e.message)}`, cause: err });
   }
   return err;
 }

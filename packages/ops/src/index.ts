@@ -1,4 +1,4 @@
-export { OpsError, asCodedError, isOpsError } from './errors.ts';
+export { OpsError, asCodedError } from './errors.ts';
 export type { OpsErrorCode } from './errors.ts';
 export { ACTIONS_TOPIC, CONSUMER_SERVICES, DEFAULT_LAG_PROBES, EVENTS_TOPIC, consumerTopics, isConsumerService } from './consumers.ts';
 export type { ConsumerService, ConsumerTopicOverrides, ConsumerTopics } from './consumers.ts';

@@ -26,7 +26,7 @@ export async function connectAdmin(kafka: Kafka, o: { brokers?: readonly string[
   if (o.brokers && o.brokers.length > 0) {
     const failures = await Promise.all(o.brokers.map((b) => tcpFailure(b, o.tcpTimeoutMs ?? 3_000)));
     if (failures.every((f) => f !== null)) {
-      throw new OpsError('WABUS_OPS_BROKER_UNREACHABLE', `cannot reach Kafka: ${failures.map((f) => f!.message).join('; ')}`, { cause: failures[0] });
+      throw new OpsError('WABUS_OPS_BROKER_UNREACHABLE', { message: `cannot reach Kafka: ${failures.map((f) => f!.message).join('; ')}`, cause: failures[0] });
     }
   }
   const admin = kafka.admin();
@@ -36,7 +36,7 @@ export async function connectAdmin(kafka: Kafka, o: { brokers?: readonly string[
     await admin.describeCluster();
   } catch (cause) {
     await admin.disconnect().catch(() => undefined);
-    throw new OpsError('WABUS_OPS_BROKER_UNREACHABLE', `cannot reach Kafka: ${(cause as Error).message}`, { cause });
+    throw new OpsError('WABUS_OPS_BROKER_UNREACHABLE', { message: `cannot reach Kafka: ${(cause as Error).message}`, cause });
   }
   return admin;
 }
@@ -46,7 +46,8 @@ export async function requireTopics(admin: Admin, topics: readonly string[]): Pr
   const existing = new Set(await admin.listTopics());
   const missing = [...new Set(topics)].filter((t) => !existing.has(t));
   if (missing.length > 0) {
-    throw new OpsError('WABUS_OPS_TOPIC_MISSING', `topic${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not on the cluster (run \`pnpm wabus topics apply\`)`, {
+    throw new OpsError('WABUS_OPS_TOPIC_MISSING', {
+      message: `topic${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not on the cluster (run \`pnpm wabus topics apply\`)`,
       details: { missing },
     });
   }

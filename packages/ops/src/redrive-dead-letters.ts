@@ -50,7 +50,8 @@ export async function redriveDeadLetters(kafka: Kafka, admin: Admin, entries: re
         return { ...m, partition: keyPartition(m.key, partitions) };
       });
       const placed = await send(producer, o.redriveTopic, messages).catch((cause: unknown) => {
-        throw new OpsError('WABUS_OPS_REDRIVE_FAILED', `producing to ${o.redriveTopic} failed after ${done.length} of ${entries.length} re-drives: ${(cause as Error).message}`, {
+        throw new OpsError('WABUS_OPS_REDRIVE_FAILED', {
+          message: `producing to ${o.redriveTopic} failed after ${done.length} of ${entries.length} re-drives: ${(cause as Error).message}`,
           cause,
           details: { redriven: done.map((d) => d.entry.id), notRedriven: entries.slice(i).map((e) => e.id) },
         });
@@ -62,7 +63,8 @@ export async function redriveDeadLetters(kafka: Kafka, admin: Admin, entries: re
         return ledgerMessage(r.entry.id, action);
       });
       await producer.send([{ topic: o.ledgerTopic, messages: actions }]).catch((cause: unknown) => {
-        throw new OpsError('WABUS_OPS_LEDGER_WRITE_FAILED', `re-drove ${batch.length} dead letter(s) but could not record it in ${o.ledgerTopic}: ${(cause as Error).message}`, {
+        throw new OpsError('WABUS_OPS_LEDGER_WRITE_FAILED', {
+          message: `re-drove ${batch.length} dead letter(s) but could not record it in ${o.ledgerTopic}: ${(cause as Error).message}`,
           cause,
           details: { redrivenNotRecorded: batch.map((b) => b.entry.id), redriven: done.map((d) => d.entry.id) },
         });

@@ -81,7 +81,7 @@ export async function scanTopics(kafka: Kafka, admin: Admin, ranges: readonly Sc
     for (const topic of new Set(ranges.map((r) => r.topic))) await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
-        reject(new OpsError('WABUS_OPS_READ_TIMEOUT', `reading ${[...new Set(ranges.map((r) => r.topic))].join(', ')} did not reach the end within ${timeoutMs} ms`));
+        reject(new OpsError('WABUS_OPS_READ_TIMEOUT', { message: `reading ${[...new Set(ranges.map((r) => r.topic))].join(', ')} did not reach the end within ${timeoutMs} ms` }));
       }, timeoutMs);
       const finish = (err?: unknown) => {
         clearTimeout(timer);

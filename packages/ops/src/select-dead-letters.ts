@@ -10,7 +10,7 @@ export interface OffsetRef {
 
 export function parseOffsetRef(text: string): OffsetRef {
   const m = /^(?:(\d+)\/)?(\d+)$/.exec(text.trim());
-  if (!m) throw new OpsError('WABUS_OPS_BAD_OFFSET', `offset ${JSON.stringify(text)} is not N or <partition>/N (non-negative integers)`);
+  if (!m) throw new OpsError('WABUS_OPS_BAD_OFFSET', { message: `offset ${JSON.stringify(text)} is not N or <partition>/N (non-negative integers)` });
   return { partition: m[1] === undefined ? null : Number(m[1]), offset: BigInt(m[2]!).toString() };
 }
 
@@ -33,13 +33,13 @@ const hasFilter = (s: DeadLetterSelector) => (s.offsets?.length ?? 0) > 0 || s.c
  */
 export function matchDeadLetters(entries: readonly DeadLetter[], selector: DeadLetterSelector): DeadLetter[] {
   if (!hasFilter(selector) && selector.all !== true) {
-    throw new OpsError('WABUS_OPS_SELECTOR_REQUIRED', 'say which dead letters: --offset, --code, --event-id, or --all');
+    throw new OpsError('WABUS_OPS_SELECTOR_REQUIRED');
   }
   const offsets = selector.offsets ?? [];
   if (offsets.length > 0) {
     const absent = offsets.filter((r) => !entries.some((e) => e.offset === r.offset && (r.partition === null || e.partition === r.partition)));
     if (absent.length > 0) {
-      throw new OpsError('WABUS_OPS_NO_MATCH', `no dead letter at offset ${absent.map(refText).join(', ')}`, { details: { offsets: absent.map(refText) } });
+      throw new OpsError('WABUS_OPS_NO_MATCH', { message: `no dead letter at offset ${absent.map(refText).join(', ')}`, details: { offsets: absent.map(refText) } });
     }
   }
   const matched = entries.filter(
@@ -52,7 +52,7 @@ export function matchDeadLetters(entries: readonly DeadLetter[], selector: DeadL
     const what = [selector.code !== undefined ? `code ${selector.code}` : null, selector.eventId !== undefined ? `event id ${selector.eventId}` : null, offsets.length > 0 ? `offset ${offsets.map(refText).join(', ')}` : null]
       .filter(Boolean)
       .join(' and ');
-    throw new OpsError('WABUS_OPS_NO_MATCH', entries.length === 0 ? 'the dead-letter topic is empty' : `no dead letter with ${what}`);
+    throw new OpsError('WABUS_OPS_NO_MATCH', { message: entries.length === 0 ? 'the dead-letter topic is empty' : `no dead letter with ${what}` });
   }
   return matched;
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { encodeEvent } from '@wabus/events';
 import type { LedgerAction } from './action-ledger.ts';
 import { parseDeadLetter, type DeadLetter } from './dead-letters.ts';
-import { isOpsError } from './errors.ts';
+import { OpsError } from './errors.ts';
 import { matchDeadLetters, parseOffsetRef, selectDeadLetters } from './select-dead-letters.ts';
 import { summarizeDeadLetters } from './summarize-dead-letters.ts';
 import { deadLetterRecord, eventHeaders, testEvent } from './test-dead-letter.test-support.ts';
@@ -22,11 +22,11 @@ const ledger = new Map<string, LedgerAction>([
 test('offsets are N or P/N; anything else is WABUS_OPS_BAD_OFFSET', () => {
   assert.deepEqual(parseOffsetRef('12'), { partition: null, offset: '12' });
   assert.deepEqual(parseOffsetRef('0/007'), { partition: 0, offset: '7' });
-  for (const bad of ['', '-1', '1.5', 'a', '1/2/3', '/4', '0x10']) assert.throws(() => parseOffsetRef(bad), (e) => isOpsError(e, 'WABUS_OPS_BAD_OFFSET'), bad);
+  for (const bad of ['', '-1', '1.5', 'a', '1/2/3', '/4', '0x10']) assert.throws(() => parseOffsetRef(bad), (e) => OpsError.is(e, 'WABUS_OPS_BAD_OFFSET'), bad);
 });
 
 test('given no selector, then the operation is refused: acting on everything must say --all', () => {
-  assert.throws(() => matchDeadLetters(entries, {}), (e) => isOpsError(e, 'WABUS_OPS_SELECTOR_REQUIRED'));
+  assert.throws(() => matchDeadLetters(entries, {}), (e) => OpsError.is(e, 'WABUS_OPS_SELECTOR_REQUIRED'));
   assert.equal(matchDeadLetters(entries, { all: true }).length, 4);
 });
 
@@ -35,10 +35,10 @@ test('filters combine: code and offset; an offset not in the topic, or nothing m
   assert.deepEqual(matchDeadLetters(a, { code: 'WABUS_EVENT_REJECTED' }).map((e) => e.id), ['dlq.a/0/0', 'dlq.a/0/2']);
   assert.deepEqual(matchDeadLetters(a, { code: 'WABUS_EVENT_REJECTED', offsets: [parseOffsetRef('2')] }).map((e) => e.id), ['dlq.a/0/2']);
   assert.deepEqual(matchDeadLetters(a, { eventId: a[1]!.eventId! }).map((e) => e.id), ['dlq.a/0/1']);
-  assert.throws(() => matchDeadLetters(a, { offsets: [parseOffsetRef('2'), parseOffsetRef('9')] }), (e) => isOpsError(e, 'WABUS_OPS_NO_MATCH') && /offset 9/.test(e.message));
-  assert.throws(() => matchDeadLetters(a, { offsets: [parseOffsetRef('1/2')] }), (e) => isOpsError(e, 'WABUS_OPS_NO_MATCH'));
-  assert.throws(() => matchDeadLetters(a, { code: 'NOPE' }), (e) => isOpsError(e, 'WABUS_OPS_NO_MATCH') && /code NOPE/.test(e.message));
-  assert.throws(() => matchDeadLetters([], { all: true }), (e) => isOpsError(e, 'WABUS_OPS_NO_MATCH') && /empty/.test(e.message));
+  assert.throws(() => matchDeadLetters(a, { offsets: [parseOffsetRef('2'), parseOffsetRef('9')] }), (e) => OpsError.is(e, 'WABUS_OPS_NO_MATCH') && /offset 9/.test(e.message));
+  assert.throws(() => matchDeadLetters(a, { offsets: [parseOffsetRef('1/2')] }), (e) => OpsError.is(e, 'WABUS_OPS_NO_MATCH'));
+  assert.throws(() => matchDeadLetters(a, { code: 'NOPE' }), (e) => OpsError.is(e, 'WABUS_OPS_NO_MATCH') && /code NOPE/.test(e.message));
+  assert.throws(() => matchDeadLetters([], { all: true }), (e) => OpsError.is(e, 'WABUS_OPS_NO_MATCH') && /empty/.test(e.message));
 });
 
 test('given entries already acted upon, then only pending ones are chosen unless the caller allows more (redrive --again)', () => {

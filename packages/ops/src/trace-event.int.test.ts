@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isOpsError } from './errors.ts';
+import { OpsError } from './errors.ts';
 import { connectAdmin } from './kafka-admin.ts';
 import { loadDeadLetters } from './load-dead-letters.ts';
 import { createOpsTopics, produceEvents, startTestService } from './ops-fixture.test-support.ts';
@@ -69,8 +69,8 @@ test('trace: an event\'s records, how far each group got, and its dead letters w
   assert.deepEqual(after.redrive?.groups.map((g) => g.groupId), [`${svc.groupId}.redrive`]);
   assert.equal((await fixed.conversation(KEY))?.eventIds.filter((id) => id === sticker.eventId).length, 1, 'the re-driven sticker is applied, once');
 
-  await assert.rejects(trace('wamid.nothing'), (e) => isOpsError(e, 'WABUS_OPS_NO_MATCH'));
-  await assert.rejects(trace('wamid.X1', { sinceMs: Date.now() + 3_600_000 }), (e) => isOpsError(e, 'WABUS_OPS_NO_MATCH') && /since/.test(e.message));
-  await assert.rejects(trace('wamid.X1', { key: `${KEY}0` }), (e) => isOpsError(e, 'WABUS_OPS_NO_MATCH'));
-  await assert.rejects(trace('wamid.X1', { topic: `${topics.topic}.missing` }), (e) => isOpsError(e, 'WABUS_OPS_TOPIC_MISSING'));
+  await assert.rejects(trace('wamid.nothing'), (e) => OpsError.is(e, 'WABUS_OPS_NO_MATCH'));
+  await assert.rejects(trace('wamid.X1', { sinceMs: Date.now() + 3_600_000 }), (e) => OpsError.is(e, 'WABUS_OPS_NO_MATCH') && /since/.test(e.message));
+  await assert.rejects(trace('wamid.X1', { key: `${KEY}0` }), (e) => OpsError.is(e, 'WABUS_OPS_NO_MATCH'));
+  await assert.rejects(trace('wamid.X1', { topic: `${topics.topic}.missing` }), (e) => OpsError.is(e, 'WABUS_OPS_TOPIC_MISSING'));
 });

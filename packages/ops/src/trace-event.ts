@@ -125,10 +125,7 @@ export async function traceEvent(kafka: Kafka, admin: Admin, o: TraceOptions): P
     );
   }
   if (found.length === 0 && letters.length === 0) {
-    throw new OpsError(
-      'WABUS_OPS_NO_MATCH',
-      `no record with event id or message id ${o.id} on ${o.topic} since ${new Date(o.sinceMs).toISOString()}${o.key !== undefined ? ` with key ${o.key}` : ''}, and no dead letter of it (widen with --since)`,
-    );
+    throw new OpsError('WABUS_OPS_NO_MATCH', { message: `no record with event id or message id ${o.id} on ${o.topic} since ${new Date(o.sinceMs).toISOString()}${o.key !== undefined ? ` with key ${o.key}` : ''}, and no dead letter of it (widen with --since)` });
   }
   const { ledger } = foldLedger(ledgerRecords);
 

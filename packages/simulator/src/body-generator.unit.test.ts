@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createBodyGenerator } from './body-generator.ts';
-import { isSimulatorError } from './errors.ts';
+import { SimulatorError } from './errors.ts';
 import { expandKinds, KINDS, STATUS_KINDS } from './kinds.ts';
 import { walkBody } from './walk-body.test-support.ts';
 
@@ -56,7 +56,7 @@ test('given a kinds filter with aliases, then only those kinds are produced', ()
 test('given an unknown kind, then WABUS_SIM_UNKNOWN_KIND names it', () => {
   assert.throws(
     () => createBodyGenerator({ seed: 1, kinds: ['txt'] }),
-    (e) => isSimulatorError(e, 'WABUS_SIM_UNKNOWN_KIND') && e.message.includes('"txt"'),
+    (e) => SimulatorError.is(e, 'WABUS_SIM_UNKNOWN_KIND') && e.message.includes('"txt"'),
   );
 });
 

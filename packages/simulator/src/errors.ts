@@ -1,14 +1,12 @@
-export type SimulatorErrorCode = 'WABUS_SIM_UNKNOWN_KIND' | 'WABUS_SIM_INVALID_OPTION' | 'WABUS_SIM_INVALID_RAW_NUMBER';
+import { defineErrors } from '@wabus/errors';
 
-export class SimulatorError extends Error {
-  readonly code: SimulatorErrorCode;
+/** Stable error codes of `@wabus/simulator` (bad options or inputs of a simulation); none has an HTTP status. */
+export const SIMULATOR_ERRORS = {
+  WABUS_SIM_UNKNOWN_KIND: { message: 'unknown webhook kind' },
+  WABUS_SIM_INVALID_OPTION: { message: 'invalid simulation option' },
+  WABUS_SIM_INVALID_RAW_NUMBER: { message: 'not a JSON number literal' },
+} as const;
 
-  constructor(code: SimulatorErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'SimulatorError';
-    this.code = code;
-  }
-}
+export type SimulatorErrorCode = keyof typeof SIMULATOR_ERRORS;
 
-export const isSimulatorError = (err: unknown, code?: SimulatorErrorCode): err is SimulatorError =>
-  err instanceof SimulatorError && (code === undefined || err.code === code);
+export class SimulatorError extends defineErrors('SimulatorError', SIMULATOR_ERRORS) {}

@@ -27,4 +27,4 @@ export { summarizeLatencies, type LatencySummary } from './latency-summary.ts';
 export { runSimulation } from './run-simulation.ts';
 export type { SimulationOptions, SimulationProgress, SimulationReport } from './simulation-options.ts';
 export { formatReport } from './format-report.ts';
-export { SimulatorError, isSimulatorError, type SimulatorErrorCode } from './errors.ts';
+export { SimulatorError, type SimulatorErrorCode } from './errors.ts';

@@ -31,7 +31,7 @@ const NUMBER_LITERAL = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 export function rawNumber(literal: string | bigint): RawNumber {
   const text = String(literal);
   if (!NUMBER_LITERAL.test(text)) {
-    throw new SimulatorError('WABUS_SIM_INVALID_RAW_NUMBER', `not a JSON number literal: ${JSON.stringify(text)}`);
+    throw new SimulatorError('WABUS_SIM_INVALID_RAW_NUMBER', { message: `not a JSON number literal: ${JSON.stringify(text)}` });
   }
   return Object.freeze({ [RAW_NUMBER]: text, toJSON: () => Number(text) });
 }

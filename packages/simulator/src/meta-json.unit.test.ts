@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isRawNumber, rawNumber, serializeLikeMeta } from './meta-json.ts';
-import { isSimulatorError } from './errors.ts';
+import { SimulatorError } from './errors.ts';
 
 test('given unicode, slashes and emoji, then bytes are pure ASCII with Meta-style escapes', () => {
   const value = { text: 'café', mime: 'image/jpeg', emoji: '😀', at: 'a@b.co', rtl: 'שלום' };
@@ -47,6 +47,6 @@ test('given a 64-bit RawNumber, then the literal is written unchanged and parses
 
 test('given a non-literal, then rawNumber throws WABUS_SIM_INVALID_RAW_NUMBER', () => {
   for (const bad of ['', '01', '1e', 'NaN', '1 ', '0x10']) {
-    assert.throws(() => rawNumber(bad), (e) => isSimulatorError(e, 'WABUS_SIM_INVALID_RAW_NUMBER'), bad);
+    assert.throws(() => rawNumber(bad), (e) => SimulatorError.is(e, 'WABUS_SIM_INVALID_RAW_NUMBER'), bad);
   }
 });

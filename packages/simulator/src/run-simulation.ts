@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { createBodyGenerator } from './body-generator.ts';
 import type { ExpectedItem } from './generated-item.ts';
 import { createHttpPoster, type PostResult } from './http-poster.ts';
@@ -114,7 +113,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
         if (due >= deadline) break;
         const wait = due - now();
         // Timers are ~1 ms coarse: shorter waits send at once, yielding now and then so responses get read.
-        if (wait >= 1) await sleep(wait);
+        if (wait >= 1) await o.sleep(wait);
         else if (scheduled % 32 === 0) await yieldToLoop();
         if (now() >= deadline) break;
         scheduled++;

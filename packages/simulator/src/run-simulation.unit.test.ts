@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { isSimulatorError } from './errors.ts';
+import { SimulatorError } from './errors.ts';
 import { formatReport } from './format-report.ts';
 import { runSimulation } from './run-simulation.ts';
 import { walkBody } from './walk-body.test-support.ts';
@@ -102,26 +102,39 @@ test('given a scripted 200/503 server, when run closed-loop with duplicates, the
   assert.match(formatReport(report), /accepted \d+/);
 });
 
-test('given a rate, when run open-loop, then the number of scheduled sends follows rate x duration', async (t) => {
-  const server = await startServer(t, () => 200);
-  const progress: number[] = [];
+test('given a rate, when run open-loop, then sends are paced at rate x duration and progress is reported on the same clock', async (t) => {
+  // A virtual clock (now, sleep) paces the sends and advances the mocked progress ticker: exact counts and times,
+  // whatever the machine's load.
+  t.mock.timers.enable({ apis: ['setInterval'] });
+  let clock = 0;
+  const sentAt: number[] = [];
+  const progress: { elapsedMs: number; sent: number }[] = [];
   const report = await runSimulation({
-    url: server.url,
+    url: 'http://127.0.0.1:1/',
     secret: SECRET,
     rate: 200,
     durationMs: 500,
     concurrency: 8,
     seed: 1,
-    onProgress: (p) => progress.push(p.sent),
+    now: () => clock,
+    sleep: async (ms) => {
+      clock += ms;
+      t.mock.timers.tick(ms);
+    },
+    poster: {
+      post: async () => {
+        sentAt.push(clock);
+        return { ok: true, status: 200, latencyMs: 1 };
+      },
+      close: () => undefined,
+    },
+    onProgress: (p) => progress.push({ elapsedMs: p.elapsedMs, sent: p.sent }),
     progressIntervalMs: 100,
   });
-  const scheduled = report.sent + report.skipped;
-  assert.ok(scheduled >= 90 && scheduled <= 100, `scheduled ${scheduled}`);
-  assert.equal(server.received.length, report.sent);
-  assert.equal(report.accepted, report.sent);
+  assert.deepEqual(sentAt, Array.from({ length: 100 }, (_, i) => i * 5), 'one send every 1000 / 200 ms, from 0 until the 500 ms are over');
+  assert.deepEqual([report.sent, report.skipped, report.accepted, report.durationMs], [100, 0, 100, 495]);
   assert.equal(report.expectedItems, undefined, 'off by default');
-  assert.ok(progress.length >= 1);
-  assert.ok(report.durationMs >= 450);
+  assert.deepEqual(progress, [100, 200, 300, 400].map((ms) => ({ elapsedMs: ms, sent: ms / 5 })));
 });
 
 test('given a slow server and a low concurrency, when run open-loop, then sends over the cap are skipped and counted', async (t) => {
@@ -168,6 +181,6 @@ test('given invalid options, then WABUS_SIM_INVALID_OPTION names the option', as
     [{ batch: 1001 }, 'batch'],
     [{ concurrency: 0 }, 'concurrency'],
   ] as const) {
-    await assert.rejects(runSimulation({ ...base, ...bad }), (e) => isSimulatorError(e, 'WABUS_SIM_INVALID_OPTION') && e.message.startsWith(name));
+    await assert.rejects(runSimulation({ ...base, ...bad }), (e) => SimulatorError.is(e, 'WABUS_SIM_INVALID_OPTION') && e.message.startsWith(name));
   }
 });

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { BodyGeneratorOptions } from './body-generator.ts';
 import { SimulatorError } from './errors.ts';
 import type { ExpectedItem } from './generated-item.ts';
@@ -35,6 +36,8 @@ export interface SimulationOptions {
   generator?: Omit<BodyGeneratorOptions, 'seed' | 'kinds' | 'batch'>;
   /** Monotonic milliseconds. Default performance.now. */
   now?: () => number;
+  /** Waits `ms` on the clock `now` reads (open-loop pacing). Default a timer; a test passes a virtual clock's. */
+  sleep?: (ms: number) => Promise<void>;
   /** Transport; default a keep-alive node:http poster to `url`. */
   poster?: Poster;
 }
@@ -86,7 +89,7 @@ export interface ResolvedOptions extends Required<Omit<SimulationOptions, 'onPro
 }
 
 function check(ok: boolean, name: string, rule: string): void {
-  if (!ok) throw new SimulatorError('WABUS_SIM_INVALID_OPTION', `${name} must be ${rule}`);
+  if (!ok) throw new SimulatorError('WABUS_SIM_INVALID_OPTION', { message: `${name} must be ${rule}` });
 }
 
 export function resolveOptions(o: SimulationOptions): ResolvedOptions {
@@ -106,6 +109,7 @@ export function resolveOptions(o: SimulationOptions): ResolvedOptions {
     timeoutMs: o.timeoutMs ?? 10_000,
     progressIntervalMs: o.progressIntervalMs ?? 1000,
     now: o.now ?? (() => performance.now()),
+    sleep: o.sleep ?? ((ms) => sleep(ms)),
   };
   check(Number.isFinite(r.rate) && r.rate >= 0, 'rate', 'a number >= 0');
   check(Number.isFinite(r.durationMs) && r.durationMs > 0, 'durationMs', 'a finite number > 0');

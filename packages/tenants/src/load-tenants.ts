@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { TenantsError } from './errors.ts';
 import { parseTenants } from './parse-tenants.ts';
 import { environmentTenants, type Tenants } from './tenant.ts';
 
@@ -8,7 +9,7 @@ export function loadTenantsFile(path: string, env: NodeJS.ProcessEnv = process.e
   try {
     text = readFileSync(path, 'utf8');
   } catch (cause) {
-    throw Object.assign(new Error(`${path}: cannot read the tenants file: ${(cause as Error).message}`, { cause }), { code: 'WABUS_TENANTS_INVALID' });
+    throw new TenantsError(path, `cannot read the tenants file: ${(cause as Error).message}`, { cause });
   }
   return parseTenants(text, path, { env: (name) => env[name], readFile: (p) => readFileSync(p, 'utf8') });
 }

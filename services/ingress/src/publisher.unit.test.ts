@@ -99,7 +99,7 @@ test('given a flush that fails, then its producer spans end with ERROR and the e
   const { producer, sends } = gatedBatcher();
   const publisher = createPublisher({ producer, rawTopic: 'raw', eventsTopic: 'events', encode: encodeEvent, tracer });
   const a = publishInRequest(publisher, 1);
-  sends[0]!.release(new KafkaError('WABUS_KAFKA_PRODUCE_FAILED', 'broker gone'));
+  sends[0]!.release(new KafkaError('WABUS_KAFKA_PRODUCE_FAILED', { message: 'broker gone' }));
   await assert.rejects(a.done, { code: 'WABUS_KAFKA_PRODUCE_FAILED' });
   const producers = tracing.spans().filter((s) => s.kind === SpanKind.PRODUCER);
   assert.equal(producers.length, 2);

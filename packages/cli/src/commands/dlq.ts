@@ -105,7 +105,7 @@ export async function dlqCommand(argv: string[], print: Print = stdout): Promise
   const ledgerTopic = values['ledger-topic'] ?? ACTIONS_TOPIC;
   if (values.consumer === undefined && (sub !== 'list' || values['dlq-topic'] !== undefined)) throw new UsageError(`dlq ${sub} needs --consumer (${Object.keys(CONSUMER_SERVICES).join(', ')})`);
   const consumers = values.consumer !== undefined ? [consumerTopics(values.consumer, overrides)] : Object.keys(CONSUMER_SERVICES).map((s) => consumerTopics(s, overrides));
-  if (sub === 'discard' && (values.reason === undefined || values.reason.trim() === '')) throw new OpsError('WABUS_OPS_REASON_REQUIRED', 'dlq discard needs --reason "why these are given up"');
+  if (sub === 'discard' && (values.reason === undefined || values.reason.trim() === '')) throw new OpsError('WABUS_OPS_REASON_REQUIRED', { message: 'dlq discard needs --reason "why these are given up"' });
   const selector = selectorOf(values);
   const limit = positiveInt(values.limit, '--limit', Number.POSITIVE_INFINITY);
   if (values.status !== undefined && !['pending', 'redriven', 'discarded'].includes(values.status)) throw new UsageError(`--status expects pending, redriven or discarded, got ${JSON.stringify(values.status)}`);

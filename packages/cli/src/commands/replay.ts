@@ -95,7 +95,7 @@ function position(text: string, flag: string): { kind: 'offsets'; offsets: Map<n
   try {
     return { kind: 'time', ms: parseSince(text, now) };
   } catch {
-    throw new OpsError('WABUS_OPS_BAD_TIME', `${flag} expects ${flag === '--from' ? 'beginning, ' : ''}an offset (N), offsets (P=N,...) or a time (ISO such as 2026-11-27T10:00:00Z, or 90m/24h/7d back), got ${JSON.stringify(text)}`);
+    throw new OpsError('WABUS_OPS_BAD_TIME', { message: `${flag} expects ${flag === '--from' ? 'beginning, ' : ''}an offset (N), offsets (P=N,...) or a time (ISO such as 2026-11-27T10:00:00Z, or 90m/24h/7d back), got ${JSON.stringify(text)}` });
   }
 }
 
@@ -301,7 +301,7 @@ async function rederive(values: Values, print: Print): Promise<number> {
   if (values.since === undefined) throw new UsageError('replay rederive needs --since (ISO time or a duration back such as 24h)');
   const sinceMs = parseSince(values.since, now);
   const untilMs = values.until !== undefined ? parseSince(values.until, now) : undefined;
-  if (untilMs !== undefined && untilMs <= sinceMs) throw new OpsError('WABUS_OPS_BAD_TIME', '--until must be after --since');
+  if (untilMs !== undefined && untilMs <= sinceMs) throw new OpsError('WABUS_OPS_BAD_TIME', { message: '--until must be after --since' });
   const { kafka } = cliKafka('wabus-cli-rederive');
   const bars = { read: progressPrinter('reading'), produce: progressPrinter('appending') };
   const report = await rederiveEvents(kafka, {

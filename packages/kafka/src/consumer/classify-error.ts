@@ -1,3 +1,5 @@
+import { CodedError } from '@wabus/errors';
+
 /**
  * Errors that can never succeed on retry, by code. Everything else (network, timeouts, a store that is down, a
  * bug that may be fixed by a redeploy) is transient: retried forever, never dead-lettered.
@@ -10,15 +12,16 @@ const PERMANENT_CODES = new Set([
   'WABUS_EVENT_REJECTED',
 ]);
 
-/** An event the handler can never apply; it goes to the dead-letter topic with this code. */
-export class EventRejectedError extends Error {
-  readonly code: string;
+/**
+ * An event the handler can never apply; it goes to the dead-letter topic with this code. Not a `defineErrors` class:
+ * the code is the rejecting service's own (`WABUS_CRM_REJECTED`, `WABUS_MESSAGE_STORE_INVALID`, ...), which this
+ * package cannot list, and what the runtime reads is `permanent`.
+ */
+export class EventRejectedError extends CodedError {
   readonly permanent = true;
 
   constructor(message: string, options?: { code?: string; cause?: unknown }) {
-    super(message, options);
-    this.name = 'EventRejectedError';
-    this.code = options?.code ?? 'WABUS_EVENT_REJECTED';
+    super('EventRejectedError', options?.code ?? 'WABUS_EVENT_REJECTED', { message }, { cause: options?.cause });
   }
 }
 

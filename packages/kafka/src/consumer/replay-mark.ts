@@ -1,3 +1,5 @@
+import { KafkaError } from '../errors.ts';
+
 /**
  * A replay, as the consumer group itself remembers it: JSON in the metadata of the group's committed offset, per
  * partition. `wabus replay` writes it when it moves a group's offsets back (or seeds a shadow group); the runtime
@@ -40,8 +42,8 @@ export function formatReplayMark(m: ReplayMark): string {
   if (m.effects) json.effects = true;
   const text = JSON.stringify(json);
   if (Buffer.byteLength(text) > MAX_MARK_BYTES) {
-    throw Object.assign(new Error(`replay mark is ${Buffer.byteLength(text)} bytes, over Kafka's ${MAX_MARK_BYTES}-byte offset metadata limit: pass fewer keys`), {
-      code: 'WABUS_REPLAY_MARK_TOO_LARGE',
+    throw new KafkaError('WABUS_REPLAY_MARK_TOO_LARGE', {
+      message: `replay mark is ${Buffer.byteLength(text)} bytes, over Kafka's ${MAX_MARK_BYTES}-byte offset metadata limit: pass fewer keys`,
     });
   }
   return text;

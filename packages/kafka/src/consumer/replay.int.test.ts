@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createEventTopics, produceRecords, testEnv, uniqueName } from '@wabus/testing';
+import { createEventTopics, produceRecords, testEnv, uniqueName, waitUntil } from '@wabus/testing';
 import { createKafka } from '../client.ts';
 import { fetchGroupOffsets, setGroupOffsets } from '../group-offsets.ts';
-import { isKafkaError } from '../errors.ts';
+import { KafkaError } from '../errors.ts';
 import type { ConsumedRecord } from './consumer-types.ts';
 import { formatReplayMark, parseReplayMark, REPLAY_HEADER } from './replay-mark.ts';
 import { runConsumer, type RunConsumerOptions } from './run-consumer.ts';
@@ -112,7 +112,7 @@ test('replay: setting offsets refuses while the group has a live member; replayO
   const { kafka, topic, groupId, seen, run } = await setup(t, 10);
   const live = await run();
   await live.whenApplied();
-  await assert.rejects(setGroupOffsets(kafka, groupId, topic, [{ partition: 0, offset: '0', metadata: null }]), (err) => isKafkaError(err, 'WABUS_KAFKA_GROUP_LIVE'));
+  await assert.rejects(setGroupOffsets(kafka, groupId, topic, [{ partition: 0, offset: '0', metadata: null }]), (err) => KafkaError.is(err, 'WABUS_KAFKA_GROUP_LIVE'));
   await live.stop();
   seen.length = 0;
   await setGroupOffsets(kafka, groupId, topic, [{ partition: 0, offset: '2', metadata: formatReplayMark({ id: 'shadow', frontier: 6n }) }]);
@@ -120,8 +120,7 @@ test('replay: setting offsets refuses while the group has a live member; replayO
   t.after(() => shadow.stop());
   await shadow.whenApplied(new Map([[0, 6n]]));
   // Wait until the runtime reports the partition held at its frontier: records 6..9 exist and must not be applied.
-  for (let i = 0; i < 200 && !shadow.status().partitions.find((p) => p.partition === 0)?.replayDone; i++) await new Promise((r) => setTimeout(r, 50));
-  assert.equal(shadow.status().partitions.find((p) => p.partition === 0)?.replayDone, true, 'partition held');
+  await waitUntil('partition 0 held at its frontier', () => shadow.status().partitions.find((p) => p.partition === 0)?.replayDone === true, { timeoutMs: 10_000, intervalMs: 50 });
   assert.deepEqual(seen.map((s) => s.seq), [2, 3, 4, 5]);
   assert.ok(seen.every((s) => s.replay === 'shadow'));
   const [after] = await fetchGroupOffsets(kafka, groupId, topic);

@@ -1,5 +1,6 @@
 import { context, ROOT_CONTEXT, trace, type Span, type Tracer } from '@opentelemetry/api';
 import type { Batch, Kafka, KafkaMessage } from 'kafkajs';
+import { EventsError } from '@wabus/events';
 import { recordFailure } from '@wabus/telemetry';
 import { silentLog, type LogSink } from '../client.ts';
 import { headerText } from '../header-text.ts';
@@ -240,7 +241,7 @@ export async function runConsumer<E>(opts: RunConsumerOptions<E>): Promise<Consu
       };
       spans.set(m.offset, tracing.startRecord(base));
       try {
-        if (m.value === null) throw Object.assign(new Error('record has no value (tombstone)'), { code: 'WABUS_EVENTS_DECODE_FAILED' });
+        if (m.value === null) throw new EventsError('WABUS_EVENTS_DECODE_FAILED', { message: 'record has no value (tombstone)' });
         ok.push({ ...base, event: opts.decode(m.value, base.headers) });
       } catch (err) {
         if (!isPermanent(err)) throw err;

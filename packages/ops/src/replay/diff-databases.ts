@@ -57,7 +57,7 @@ export async function diffDatabases(client: MongoClient, live: string, shadow: s
   const limit = opts.detailLimit ?? 100;
   const { databases } = await client.db('admin').admin().listDatabases({ nameOnly: true });
   for (const name of [live, shadow]) {
-    if (!databases.some((d) => d.name === name)) throw new OpsError('WABUS_OPS_DATABASE_MISSING', `database ${JSON.stringify(name)} does not exist (or is empty)`);
+    if (!databases.some((d) => d.name === name)) throw new OpsError('WABUS_OPS_DATABASE_MISSING', { message: `database ${JSON.stringify(name)} does not exist (or is empty)` });
   }
   const names = async (db: string) => (await client.db(db).listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).filter((n) => !n.startsWith('system.'));
   const all = opts.collections ?? [...new Set([...(await names(live)), ...(await names(shadow))])].sort();

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createProducer, createKafka, fetchGroupOffsets, parseReplayMark, setGroupOffsets } from '@wabus/kafka';
 import { testEnv, uniqueName } from '@wabus/testing';
-import { isOpsError } from '../errors.ts';
+import { OpsError } from '../errors.ts';
 import { executeReplayPlan, planReplay, replayProgress, type ReplayRequest } from './plan-replay.ts';
 
 /** Two partitions of ten records each, one a second apart an hour ago; the group applied p0 fully and p1 up to 6. */
@@ -69,11 +69,11 @@ test('planReplay (reset): offsets for some partitions leave the others as they a
     { partition: 1, offset: '6', metadata: null },
   ]);
   assert.equal(parseReplayMark(plan.offsets[0]!.metadata)?.frontier, 10n);
-  await assert.rejects(planReplay(kafka, req({ from: { kind: 'offsets', offsets: new Map([[1, 8n]]) } })), (err) => isOpsError(err, 'WABUS_OPS_REPLAY_FORWARD'));
-  await assert.rejects(planReplay(kafka, req({ from: { kind: 'offsets', offsets: new Map([[0, 11n]]) } })), (err) => isOpsError(err, 'WABUS_OPS_BAD_OFFSET') && /past the log end 10/.test(err.message));
-  await assert.rejects(planReplay(kafka, req({ from: { kind: 'offsets', offsets: new Map([[5, 0n]]) } })), (err) => isOpsError(err, 'WABUS_OPS_BAD_OFFSET'));
-  await assert.rejects(planReplay(kafka, req({ keys: [] })), (err) => isOpsError(err, 'WABUS_OPS_BAD_REPLAY'));
-  await assert.rejects(planReplay(kafka, req({ topic: uniqueName('no.such') })), (err) => isOpsError(err, 'WABUS_OPS_TOPIC_MISSING'));
+  await assert.rejects(planReplay(kafka, req({ from: { kind: 'offsets', offsets: new Map([[1, 8n]]) } })), (err) => OpsError.is(err, 'WABUS_OPS_REPLAY_FORWARD'));
+  await assert.rejects(planReplay(kafka, req({ from: { kind: 'offsets', offsets: new Map([[0, 11n]]) } })), (err) => OpsError.is(err, 'WABUS_OPS_BAD_OFFSET') && /past the log end 10/.test(err.message));
+  await assert.rejects(planReplay(kafka, req({ from: { kind: 'offsets', offsets: new Map([[5, 0n]]) } })), (err) => OpsError.is(err, 'WABUS_OPS_BAD_OFFSET'));
+  await assert.rejects(planReplay(kafka, req({ keys: [] })), (err) => OpsError.is(err, 'WABUS_OPS_BAD_REPLAY'));
+  await assert.rejects(planReplay(kafka, req({ topic: uniqueName('no.such') })), (err) => OpsError.is(err, 'WABUS_OPS_TOPIC_MISSING'));
 });
 
 test('planReplay (shadow): a fresh group replays from the start to the log end (or --to); an existing shadow group is refused', async (t) => {
@@ -84,5 +84,5 @@ test('planReplay (shadow): a fresh group replays from the start to the log end (
   assert.equal(plan.effects, false, 'a shadow never has outside effects');
   assert.deepEqual(plan.partitions.map((p) => [p.start, p.frontier]), [['0', '10'], ['0', '4']]);
   await executeReplayPlan(kafka, plan);
-  await assert.rejects(planReplay(kafka, req({ mode: 'shadow', shadowGroupId })), (err) => isOpsError(err, 'WABUS_OPS_SHADOW_EXISTS'));
+  await assert.rejects(planReplay(kafka, req({ mode: 'shadow', shadowGroupId })), (err) => OpsError.is(err, 'WABUS_OPS_SHADOW_EXISTS'));
 });

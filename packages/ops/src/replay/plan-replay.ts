@@ -1,5 +1,5 @@
 import type { KafkaClient as Kafka } from '@wabus/kafka';
-import { describeGroup, fetchGroupOffsets, formatReplayMark, isKafkaError, parseReplayMark, setGroupOffsets, type GroupOffset, type GroupState } from '@wabus/kafka';
+import { describeGroup, fetchGroupOffsets, formatReplayMark, KafkaError, parseReplayMark, setGroupOffsets, type GroupOffset, type GroupState } from '@wabus/kafka';
 import { connectAdmin, requireTopics } from '../kafka-admin.ts';
 import { OpsError } from '../errors.ts';
 import { partitionBounds, resolveEnd, resolveStart, type EndAt, type StartAt } from './positions.ts';
@@ -68,8 +68,8 @@ const min = (a: bigint, b: bigint) => (a < b ? a : b);
  */
 export async function planReplay(kafka: Kafka, req: ReplayRequest): Promise<ReplayPlan> {
   const target = req.mode === 'shadow' ? req.shadowGroupId : req.groupId;
-  if (target === undefined || target === '') throw new OpsError('WABUS_OPS_BAD_REPLAY', 'a shadow replay needs a shadow group id');
-  if (req.keys !== undefined && req.keys.length === 0) throw new OpsError('WABUS_OPS_BAD_REPLAY', '--key was given without any key');
+  if (target === undefined || target === '') throw new OpsError('WABUS_OPS_BAD_REPLAY', { message: 'a shadow replay needs a shadow group id' });
+  if (req.keys !== undefined && req.keys.length === 0) throw new OpsError('WABUS_OPS_BAD_REPLAY', { message: '--key was given without any key' });
   const admin = await connectAdmin(kafka);
   let bounds, starts, ends;
   try {
@@ -83,7 +83,7 @@ export async function planReplay(kafka: Kafka, req: ReplayRequest): Promise<Repl
   const group = await describeGroup(kafka, target);
   const committed = new Map((await fetchGroupOffsets(kafka, target, req.topic)).map((o) => [o.partition, o]));
   if (req.mode === 'shadow' && [...committed.values()].some((o) => BigInt(o.offset) >= 0n)) {
-    throw new OpsError('WABUS_OPS_SHADOW_EXISTS', `shadow group ${target} already has committed offsets: pick another --label (each shadow replay starts from an empty group and database)`);
+    throw new OpsError('WABUS_OPS_SHADOW_EXISTS', { message: `shadow group ${target} already has committed offsets: pick another --label (each shadow replay starts from an empty group and database)` });
   }
   const effects = req.mode === 'reset' && req.effects === true;
   const partitions: PartitionPlan[] = [];
@@ -97,7 +97,7 @@ export async function planReplay(kafka: Kafka, req: ReplayRequest): Promise<Repl
     const frontier = req.mode === 'shadow' ? (end ?? b.high) : max(had ?? b.low, oldMark?.frontier ?? 0n);
     const start = starts.get(b.partition) ?? null;
     if (req.mode === 'reset' && start !== null && had !== null && start > had) {
-      throw new OpsError('WABUS_OPS_REPLAY_FORWARD', `partition ${b.partition}: --from ${start} is past the group's committed offset ${had}; a replay never moves a group forward (that would skip events it has not applied)`);
+      throw new OpsError('WABUS_OPS_REPLAY_FORWARD', { message: `partition ${b.partition}: --from ${start} is past the group's committed offset ${had}; a replay never moves a group forward (that would skip events it has not applied)` });
     }
     const from = start === null ? frontier : min(start, frontier);
     const until = end === null ? frontier : min(max(end, from), frontier);
@@ -146,11 +146,10 @@ export async function waitForEmptyGroup(kafka: Kafka, groupId: string, timeoutMs
 }
 
 const liveGroup = (groupId: string, g: GroupState) =>
-  new OpsError(
-    'WABUS_OPS_GROUP_LIVE',
-    `group ${groupId} has ${g.members.length} live member(s) (${g.members.map((m) => `${m.clientId}@${m.clientHost}`).join(', ')}): stop the service first, or pass --wait <duration> to wait for it to leave`,
-    { details: { members: g.members } },
-  );
+  new OpsError('WABUS_OPS_GROUP_LIVE', {
+    message: `group ${groupId} has ${g.members.length} live member(s) (${g.members.map((m) => `${m.clientId}@${m.clientHost}`).join(', ')}): stop the service first, or pass --wait <duration> to wait for it to leave`,
+    details: { members: g.members },
+  });
 
 /** Commits the plan's offsets (with the replay marks); refuses while the group has members. */
 export async function executeReplayPlan(kafka: Kafka, plan: ReplayPlan): Promise<void> {
@@ -158,7 +157,7 @@ export async function executeReplayPlan(kafka: Kafka, plan: ReplayPlan): Promise
   try {
     await setGroupOffsets(kafka, plan.groupId, plan.topic, plan.offsets);
   } catch (err) {
-    if (isKafkaError(err, 'WABUS_KAFKA_GROUP_LIVE')) throw liveGroup(plan.groupId, await describeGroup(kafka, plan.groupId));
+    if (KafkaError.is(err, 'WABUS_KAFKA_GROUP_LIVE')) throw liveGroup(plan.groupId, await describeGroup(kafka, plan.groupId));
     throw err;
   }
 }

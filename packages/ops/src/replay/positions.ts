@@ -19,9 +19,9 @@ export function parseOffsets(text: string, what: string): { all: bigint } | { ea
   const each = new Map<number, bigint>();
   for (const part of t.split(',')) {
     const m = /^\s*(\d{1,5})\s*[=:]\s*(\d{1,19})\s*$/.exec(part);
-    if (!m) throw new OpsError('WABUS_OPS_BAD_OFFSET', `${what} expects <offset> or <partition>=<offset>[,...], got ${JSON.stringify(text)}`);
+    if (!m) throw new OpsError('WABUS_OPS_BAD_OFFSET', { message: `${what} expects <offset> or <partition>=<offset>[,...], got ${JSON.stringify(text)}` });
     const p = Number(m[1]);
-    if (each.has(p)) throw new OpsError('WABUS_OPS_BAD_OFFSET', `${what}: partition ${p} given twice`);
+    if (each.has(p)) throw new OpsError('WABUS_OPS_BAD_OFFSET', { message: `${what}: partition ${p} given twice` });
     each.set(p, BigInt(m[2]!));
   }
   return { each };
@@ -47,9 +47,9 @@ async function offsetsAtTime(admin: Admin, topic: string, ms: number, bounds: re
 function checkOffsets(offsets: ReadonlyMap<number, bigint>, bounds: readonly PartitionBounds[], what: string): void {
   for (const [p, o] of offsets) {
     const b = bounds.find((x) => x.partition === p);
-    if (!b) throw new OpsError('WABUS_OPS_BAD_OFFSET', `${what}: the topic has no partition ${p} (it has ${bounds.length})`);
-    if (o > b.high) throw new OpsError('WABUS_OPS_BAD_OFFSET', `${what}: partition ${p} offset ${o} is past the log end ${b.high}`);
-    if (o < b.low) throw new OpsError('WABUS_OPS_BAD_OFFSET', `${what}: partition ${p} offset ${o} is no longer in the log (retention deleted up to ${b.low})`);
+    if (!b) throw new OpsError('WABUS_OPS_BAD_OFFSET', { message: `${what}: the topic has no partition ${p} (it has ${bounds.length})` });
+    if (o > b.high) throw new OpsError('WABUS_OPS_BAD_OFFSET', { message: `${what}: partition ${p} offset ${o} is past the log end ${b.high}` });
+    if (o < b.low) throw new OpsError('WABUS_OPS_BAD_OFFSET', { message: `${what}: partition ${p} offset ${o} is no longer in the log (retention deleted up to ${b.low})` });
   }
 }
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isOpsError } from '../errors.ts';
+import { OpsError } from '../errors.ts';
 import { differingFields } from './diff-databases.ts';
 import { parseOffsets } from './positions.ts';
 import { formatDuration, progressLine } from './progress.ts';
@@ -10,7 +10,7 @@ test('parseOffsets: one offset for every partition, or partition=offset pairs; a
   assert.deepEqual(parseOffsets('12345678901234', '--from'), { all: 12345678901234n });
   assert.deepEqual(parseOffsets('0=10, 3:7', '--from'), { each: new Map([[0, 10n], [3, 7n]]) });
   for (const bad of ['', '-1', '0=', '=5', '0=1,0=2', 'a=1', '1.5', '0=1;1=2']) {
-    assert.throws(() => parseOffsets(bad, '--from'), (err) => isOpsError(err, 'WABUS_OPS_BAD_OFFSET') && err.message.startsWith('--from'), bad);
+    assert.throws(() => parseOffsets(bad, '--from'), (err) => OpsError.is(err, 'WABUS_OPS_BAD_OFFSET') && err.message.startsWith('--from'), bad);
   }
 });
 

@@ -38,7 +38,7 @@ export interface ShadowResult {
  * outside effects.
  */
 export async function runShadowReplay(kafka: Kafka, plan: ReplayPlan, target: ShadowTarget, o: ShadowRunOptions): Promise<ShadowResult> {
-  if (plan.mode !== 'shadow') throw new OpsError('WABUS_OPS_BAD_REPLAY', 'runShadowReplay needs a shadow plan');
+  if (plan.mode !== 'shadow') throw new OpsError('WABUS_OPS_BAD_REPLAY', { message: 'runShadowReplay needs a shadow plan' });
   const admin = await connectAdmin(kafka);
   try {
     const existing = await admin.listTopics();
@@ -63,7 +63,7 @@ export async function runShadowReplay(kafka: Kafka, plan: ReplayPlan, target: Sh
   try {
     for (;;) {
       if (died !== undefined) {
-        throw new OpsError('WABUS_OPS_SHADOW_FAILED', `the shadow service exited (code ${died}) before the replay finished:\n${service.outputTail()}`);
+        throw new OpsError('WABUS_OPS_SHADOW_FAILED', { message: `the shadow service exited (code ${died}) before the replay finished:\n${service.outputTail()}` });
       }
       const p = await replayProgress(kafka, plan);
       o.onProgress?.(p);
