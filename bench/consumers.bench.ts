@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyTopics, createKafka, formatReplayMark, loadTopicDefinitions, setGroupOffsets, type TopicDefinition } from '@wabus/kafka';
+import { consumerServices } from '@wabus/service/registry';
 import { highWatermarks, parsePrometheusText } from '@wabus/testing';
 import { produceBacklog, type Backlog } from './consumers/backlog.ts';
 import { consumersReport, type DrainRun, type E2ERun, type ReplayRun } from './consumers/consumers-report.ts';
@@ -75,7 +76,7 @@ export const consumersBench: BenchSection = {
     const t = (s: string) => `bench.${runId}.consumers.${s}`;
     const dbName = (s: string) => `bench_${runId.replace(/[^a-z0-9]/gi, '_')}_${s}`;
 
-    const defs = await loadTopicDefinitions(join(ctx.root, 'infra', 'topics.json'));
+    const defs = await loadTopicDefinitions(join(ctx.root, 'infra', 'topics.json'), { consumers: consumerServices().map((s) => s.name) });
     const like = (prod: string, name: string, partitions: number): TopicDefinition => {
       const def = defs.find((d) => d.name === prod);
       if (!def) throw new Error(`infra/topics.json has no ${prod}`);

@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyTopics, createKafka, loadTopicDefinitions, type TopicDefinition } from '@wabus/kafka';
+import { consumerServices } from '@wabus/service/registry';
 import { summarizeCpuProfiles, type ProfileSummary } from '../lib/cpu-profile.ts';
 import { readCpuSeconds } from '../lib/proc-stats.ts';
 import type { BenchContext } from '../section.ts';
@@ -54,7 +55,7 @@ export async function withIngressRig<T>(
     targets.map((t) => [t.name, Object.fromEntries(t.topics.map((k) => [k, topicName(t.name, k)]))]),
   );
   const allTopics = targets.flatMap((t) => t.topics.map((k) => ({ kind: k, name: topicName(t.name, k) })));
-  const defs = await loadTopicDefinitions(join(ctx.root, 'infra', 'topics.json'));
+  const defs = await loadTopicDefinitions(join(ctx.root, 'infra', 'topics.json'), { consumers: consumerServices().map((s) => s.name) });
   const like = (prod: string, name: string): TopicDefinition => {
     const def = defs.find((d) => d.name === prod);
     if (!def) throw new Error(`infra/topics.json has no ${prod}`);

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { createKafka, loadTopicDefinitions } from '@wabus/kafka';
+import { createKafka } from '@wabus/kafka';
 import { testEnv } from '@wabus/testing';
-import { clusterTopicsFile, repoRoot } from './repo-paths.ts';
+import { clusterTopicsFile, loadWabusTopics, repoRoot } from './repo-paths.ts';
 
 const profile = process.env['WABUS_INFRA_PROFILE'];
 // It creates (and afterwards deletes) wabus' real topics: only on the cluster `pnpm test:cluster` starts.
@@ -19,7 +19,7 @@ function wabus(args: string[]): Promise<{ code: number; stdout: string; stderr: 
 }
 
 test('topics apply --file infra/topics.cluster.json on three brokers: every topic created with 3 replicas, all in sync, min.insync.replicas 2; a second apply changes nothing', { skip, timeout: 120_000 }, async (t) => {
-  const defs = await loadTopicDefinitions(clusterTopicsFile);
+  const defs = await loadWabusTopics(clusterTopicsFile);
   const kafka = createKafka({ brokers: testEnv().kafkaBrokers, clientId: 'cluster-topics-test' });
   const admin = kafka.admin();
   await admin.connect();

@@ -11,7 +11,7 @@ export { keyPartition } from './client-producer.ts';
 export type { ClientProducer } from './client-producer.ts';
 export type { PartitionPlacement, ProduceMessage, TopicMessages } from './produce-types.ts';
 export { loadTopicDefinitions, validateTopicDefinitions } from './topic-definitions.ts';
-export type { TopicDefinition } from './topic-definitions.ts';
+export type { TopicDefinition, TopicDefinitionOptions } from './topic-definitions.ts';
 export { applyTopics, describeTopics } from './apply-topics.ts';
 export type { ApplyTopicsReport, TopicDrift, TopicState } from './apply-topics.ts';
 export * from './consumer/index.ts';

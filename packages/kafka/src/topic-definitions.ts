@@ -13,16 +13,38 @@ export interface TopicDefinition {
 
 const NAME = /^[a-zA-Z0-9._-]{1,249}$/;
 
-/** Validates a parsed definition file; errors name the topic and the setting. */
-export function validateTopicDefinitions(doc: unknown, source = 'topics file'): TopicDefinition[] {
+/** In a topic's name and description, the consumer service it is made for: one topic per consumer. */
+const CONSUMER = '{consumer}';
+
+export interface TopicDefinitionOptions {
+  /** The consumer services (the registry's): each topic whose name holds `{consumer}` is made once for each. */
+  consumers?: readonly string[];
+}
+
+/**
+ * Validates a parsed definition file; errors name the topic and the setting. A topic named with `{consumer}` (a
+ * consumer's dead-letter or redrive topic) stands for one topic per consumer service, in the order given.
+ */
+export function validateTopicDefinitions(doc: unknown, source = 'topics file', opts: TopicDefinitionOptions = {}): TopicDefinition[] {
   const fail = (msg: string): never => {
     throw new KafkaError('WABUS_KAFKA_TOPICS_INVALID', { message: `${source}: ${msg}` });
   };
   if (typeof doc !== 'object' || doc === null || !Array.isArray((doc as { topics?: unknown }).topics)) {
     return fail('expected an object with a "topics" array');
   }
+  const topics = (doc as { topics: unknown[] }).topics.flatMap((t, i): unknown[] => {
+    const name = (t as { name?: unknown } | null)?.name;
+    if (typeof name !== 'string' || !name.includes(CONSUMER)) return [t];
+    if (opts.consumers === undefined) return fail(`topics[${i}] (${name}) is made per consumer service: the consumer services are needed`);
+    const description = (t as { description?: unknown }).description;
+    return opts.consumers.map((c) => ({
+      ...(t as object),
+      name: name.replaceAll(CONSUMER, c),
+      ...(typeof description === 'string' ? { description: description.replaceAll(CONSUMER, c) } : {}),
+    }));
+  });
   const seen = new Set<string>();
-  return ((doc as { topics: unknown[] }).topics).map((t, i) => {
+  return topics.map((t, i) => {
     if (typeof t !== 'object' || t === null) return fail(`topics[${i}] is not an object`);
     const { name, partitions, replicationFactor, config = {}, description } = t as Record<string, unknown>;
     if (typeof name !== 'string' || !NAME.test(name)) return fail(`topics[${i}].name must be a valid Kafka topic name`);
@@ -52,7 +74,7 @@ export function validateTopicDefinitions(doc: unknown, source = 'topics file'): 
   });
 }
 
-export async function loadTopicDefinitions(file: string): Promise<TopicDefinition[]> {
+export async function loadTopicDefinitions(file: string, opts: TopicDefinitionOptions = {}): Promise<TopicDefinition[]> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -65,5 +87,5 @@ export async function loadTopicDefinitions(file: string): Promise<TopicDefinitio
   } catch (cause) {
     throw new KafkaError('WABUS_KAFKA_TOPICS_INVALID', { message: `${file} is not valid JSON: ${(cause as Error).message}`, cause });
   }
-  return validateTopicDefinitions(doc, file);
+  return validateTopicDefinitions(doc, file, opts);
 }

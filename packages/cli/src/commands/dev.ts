@@ -3,10 +3,10 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { installTraceViewer, isTraceViewerInstalled, JAEGER_VERSION, resolveTraceViewerLayout, startInfra, startTraceViewer, type TraceViewer } from '@wabus/infra';
 import { CRM_DEV_ENV, runGraphApiStandIn, startDevCrmStandIn } from '@wabus/standins';
-import { applyTopics, createKafka, loadTopicDefinitions } from '@wabus/kafka';
+import { applyTopics, createKafka } from '@wabus/kafka';
 import { serviceRegistry } from '@wabus/service/registry';
 import { formatLogLine } from '../log-format.ts';
-import { defaultTopicsFile, repoRoot } from '../repo-paths.ts';
+import { defaultTopicsFile, loadWabusTopics, repoRoot } from '../repo-paths.ts';
 
 export const devUsage = `wabus dev [--no-viewer] [--topics F]
     start Kafka and the store (profile dev), apply the topics (infra/topics.json, or F: infra/topics.cluster.json
@@ -87,7 +87,7 @@ export async function devCommand(argv: string[] = process.argv.slice(process.arg
   const kafka = createKafka({ brokers: infra.kafkaBrokers, clientId: 'wabus-dev' });
   const admin = kafka.admin();
   await admin.connect();
-  const report = await applyTopics(admin, await loadTopicDefinitions(values.topics ?? defaultTopicsFile));
+  const report = await applyTopics(admin, await loadWabusTopics(values.topics ?? defaultTopicsFile));
   await admin.disconnect();
   for (const t of report.created) console.log(`[topics] created ${t}`);
   for (const d of report.drift) console.log(`[topics] DRIFT ${d.topic}: ${d.setting} is ${d.actual}, defined as ${d.expected}`);

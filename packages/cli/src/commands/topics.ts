@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { applyTopics, describeTopics, loadTopicDefinitions } from '@wabus/kafka';
+import { applyTopics, describeTopics } from '@wabus/kafka';
 import { cliKafka } from '../kafka-target.ts';
-import { defaultTopicsFile } from '../repo-paths.ts';
+import { defaultTopicsFile, loadWabusTopics } from '../repo-paths.ts';
 import { UsageError } from '../usage-error.ts';
 
 export const topicsUsage = `wabus topics apply [--file infra/topics.json] [--dry-run]
@@ -13,7 +13,7 @@ export async function topicsCommand(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   const { values } = parseArgs({ args: rest, options: { file: { type: 'string' }, 'dry-run': { type: 'boolean' } }, strict: true });
   const file = values.file ?? defaultTopicsFile;
-  const defs = await loadTopicDefinitions(file);
+  const defs = await loadWabusTopics(file);
   const { kafka, brokers } = cliKafka();
   const admin = kafka.admin();
   await admin.connect();
