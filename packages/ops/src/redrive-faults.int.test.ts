@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { encodeEvent } from '@wabus/events';
 import { kafkaFaultListener, signalComponent, type Profile } from '@wabus/infra';
 import { createKafka, createProducer, type KafkaClient } from '@wabus/kafka';
-import { KAFKA_API, readTopic, startTcpFaultProxy, testEnv } from '@wabus/testing';
+import { KAFKA_API, readTopic, startTcpFaultProxy } from '@wabus/testing';
 import { REDRIVE_OF_HEADER } from './dead-letters.ts';
 import { connectAdmin } from './kafka-admin.ts';
 import { loadDeadLetters } from './load-dead-letters.ts';

@@ -80,6 +80,7 @@ test('given many items, then the documented variants all occur', () => {
   const texts = many('text', 400);
   assert.ok(some(texts, (p) => p.context?.id !== undefined && p.context?.from !== undefined), 'reply context');
   assert.ok(some(texts, (p) => p.context?.forwarded === true), 'forwarded');
+  // eslint-disable-next-line no-control-regex -- any character outside ASCII
   assert.ok(some(texts, (p) => /[^\x00-\x7f]/.test(p.text.body)), 'unicode body');
   assert.ok(some(texts, (p) => /[\u{1F300}-\u{1FAFF}]/u.test(p.text.body)), 'emoji body');
   assert.ok(some(texts, (p) => p.from === undefined && typeof p.from_user_id === 'string'), 'BSUID sender without from');

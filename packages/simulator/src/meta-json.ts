@@ -42,7 +42,9 @@ export const isRawNumber = (value: unknown): value is RawNumber =>
 export const rawNumberLiteral = (value: RawNumber): string => value[RAW_NUMBER];
 
 // Without the `u` flag a regex walks UTF-16 code units, so an emoji becomes its two surrogate escapes, as Meta sends it.
+// eslint-disable-next-line no-control-regex -- JSON escapes every control character
 const ESCAPE_WITH_AT = /[\u0000-\u001f"\\/@\u007f-\uffff]/g;
+// eslint-disable-next-line no-control-regex -- as above
 const ESCAPE_NO_AT = /[\u0000-\u001f"\\/\u007f-\uffff]/g;
 const SHORT: Readonly<Record<string, string>> = {
   '"': '\\"',

@@ -32,7 +32,7 @@ test('trace: the record, its headers and trace link, each group applied or not y
   const applied = (await run('wamid.T1')).join('\n');
   assert.match(applied, new RegExp(`record ${topic.replaceAll('.', '\\.')} partition ${partition} offset 0  key ${KEY}`));
   assert.match(applied, new RegExp(`event    ${m1!.eventId}  message text wamid\\.T1`));
-  assert.match(applied, /trace    0af7651916cd43dd8448eb211c80319c  http:\/\/viewer\/trace\/0af7651916cd43dd8448eb211c80319c/);
+  assert.match(applied, /trace {4}0af7651916cd43dd8448eb211c80319c {2}http:\/\/viewer\/trace\/0af7651916cd43dd8448eb211c80319c/);
   assert.match(applied, new RegExp(`consumer ${groupId.replaceAll('.', '\\.')}\\s+applied\\s+committed 1`));
   assert.match(applied, /summary: 1 record\(s\); consumer states: 1 applied, 0 dead-lettered, 0 not yet; 0 dead letter\(s\)/);
   const notYet = JSON.parse((await run(m2!.eventId, '--key', KEY, '--since', '1h', '--json'))[0]!) as { records: { record: { offset: string }; consumers: { state: string }[] }[]; skippedTopics: string[] };

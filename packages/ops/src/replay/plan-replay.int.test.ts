@@ -62,7 +62,7 @@ test('planReplay (reset): times resolve per partition, the end is capped at what
 });
 
 test('planReplay (reset): offsets for some partitions leave the others as they are; never forward; bad offsets are refused', async (t) => {
-  const { kafka, topic, groupId, req } = await setup(t);
+  const { kafka, req } = await setup(t);
   const plan = await planReplay(kafka, req({ from: { kind: 'offsets', offsets: new Map([[0, 4n]]) } }));
   assert.deepEqual(plan.offsets, [
     { partition: 0, offset: '4', metadata: plan.offsets[0]!.metadata },
@@ -77,7 +77,7 @@ test('planReplay (reset): offsets for some partitions leave the others as they a
 });
 
 test('planReplay (shadow): a fresh group replays from the start to the log end (or --to); an existing shadow group is refused', async (t) => {
-  const { kafka, topic, groupId, req } = await setup(t);
+  const { kafka, groupId, req } = await setup(t);
   const shadowGroupId = `${groupId}.shadow.t`;
   const plan = await planReplay(kafka, req({ mode: 'shadow', shadowGroupId, to: { kind: 'offsets', offsets: new Map([[1, 4n]]) }, effects: true }));
   assert.equal(plan.groupId, shadowGroupId);
