@@ -6,6 +6,7 @@ import { reportCommittedChunk, tally, type ChunkReporter } from './chunk-report.
 import type { ConsumerTracing } from './consumer-tracing.ts';
 import type { ConsumerHandler } from './consumer-types.ts';
 import { decodeChunk } from './decode-chunk.ts';
+import { HANDLER_HEARTBEAT_MS, whileHeartbeating } from './keep-alive.ts';
 import type { PartitionProgress } from './partition-progress.ts';
 import { chunkReplay, type ReplayMarks } from './replay-frontier.ts';
 import type { ReplayMark } from './replay-mark.ts';
@@ -26,8 +27,8 @@ export interface ChunkProcessorOptions<E> extends ConsumerHandler<E>, ChunkRepor
 }
 
 /**
- * One chunk of a partition's batch: decode → apply (the handler, idempotent) → dead-letter what can never apply →
- * commit → report. The commit comes only after the handler's effects and the dead letters are durable. Resolves
+ * One chunk of a partition's batch: decode → apply (the handler, idempotent; the runtime heartbeats while it works) →
+ * dead-letter what can never apply → commit → report. The commit comes only after the handler's effects and the dead letters are durable. Resolves
  * false when the partition was given up on the way (nothing of the chunk is committed then).
  */
 export function createChunkProcessor<E>(o: ChunkProcessorOptions<E>) {
@@ -47,8 +48,10 @@ export function createChunkProcessor<E>(o: ChunkProcessorOptions<E>) {
         'apply',
         () =>
           applyRecords(ok, (records) =>
-            o.tracing.inBatch(spans.ofRecords(records), partition, { first: records[0]!.offset, last: records.at(-1)!.offset }, () =>
-              o.handleBatch(records, { partition, log: o.log, heartbeat: turn.heartbeat }),
+            whileHeartbeating(turn.heartbeat, HANDLER_HEARTBEAT_MS, () =>
+              o.tracing.inBatch(spans.ofRecords(records), partition, { first: records[0]!.offset, last: records.at(-1)!.offset }, () =>
+                o.handleBatch(records, { partition, log: o.log }),
+              ),
             ),
           ),
         kinds,
