@@ -1,6 +1,6 @@
 import type { Db } from 'mongodb';
 import { decodeEvent, type WhatsAppEvent } from '@wabus/events';
-import type { BatchContext, ConsumedRecord, ConsumerHandler } from '@wabus/kafka';
+import type { ConsumedRecord, ConsumerHandler } from '@wabus/kafka';
 import { noopObserver, type AutoReplyObserver } from './auto-reply-observer.ts';
 import { evolveConversation, joinConversationStates, type ConversationState } from './conversation-state.ts';
 import { conversationsOfMessages, type ConversationOf } from './conversation-persons.ts';
@@ -45,17 +45,8 @@ export async function createAutoReplyHandler(db: Db, o: AutoReplyHandlerOptions)
   };
   const deps: ReplyExecutorDeps = { ...o, outbox, observer, accessTokenOf };
 
-  async function handleBatch(records: ConsumedRecord<WhatsAppEvent>[], ctx: BatchContext) {
-    // Pacing and backoff can hold a batch longer than the group's session timeout: stay a member meanwhile.
-    const alive = setInterval(() => void ctx.heartbeat(), 3_000);
-    try {
-      return await applyBatch(records);
-    } finally {
-      clearInterval(alive);
-    }
-  }
-
-  async function applyBatch(records: ConsumedRecord<WhatsAppEvent>[]) {
+  // Pacing and backoff can hold a batch longer than the group's session timeout: the runtime heartbeats meanwhile.
+  async function handleBatch(records: ConsumedRecord<WhatsAppEvent>[]) {
     const messages = records.filter((r) => r.event.kind === 'message').map((r) => r.event.eventId);
     const surfaced = await surfaceOrphans(outbox, messages, o.owner, new Date(o.now()));
     if (surfaced > 0) {

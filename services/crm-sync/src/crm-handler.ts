@@ -51,15 +51,8 @@ export function createCrmHandler(o: CrmHandlerOptions): (db: Db) => Promise<Cons
     const sync = { store, adapterOf: o.adapterOf, now, newOwner, leaseMs: o.leaseMs, leaseWaitMs: o.leaseWaitMs, retryBudgetMs: o.retryBudgetMs };
     return {
       decode: (value) => decodeEvent(value),
-      async handleBatch(records, ctx) {
-        // CRM retries, Retry-After and lease waits can hold a batch past the group's session timeout: stay a member.
-        const alive = setInterval(() => void ctx.heartbeat(), 3_000);
-        try {
-          return await applyBatch(records);
-        } finally {
-          clearInterval(alive);
-        }
-      },
+      // CRM retries, Retry-After and lease waits can outlast the session timeout: the runtime heartbeats meanwhile.
+      handleBatch: (records) => applyBatch(records),
     };
 
     async function applyBatch(records: ConsumedRecord<WhatsAppEvent>[]): Promise<BatchOutcome> {

@@ -25,14 +25,13 @@ export interface BatchOutcome {
   duplicateOffsets?: readonly string[];
 }
 
+/**
+ * What a handler call is given besides its records. No heartbeat: the runtime keeps the member in its group while a
+ * handler works, however long it waits (pacing, backoff, a slow CRM).
+ */
 export interface BatchContext {
   partition: number;
   log: LogSink;
-  /**
-   * Tells the group this member is alive. A handler that waits long (pacing, backoff) calls it now and then, or the
-   * group reassigns the partition after the session timeout and the batch is redelivered elsewhere.
-   */
-  heartbeat: () => Promise<void>;
 }
 
 /**

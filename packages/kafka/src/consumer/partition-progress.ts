@@ -19,27 +19,25 @@ export function createPartitionProgress() {
       }
     }
   };
+  const state = (partition: number): PartitionState => {
+    let s = states.get(partition);
+    if (!s) states.set(partition, (s = { partition, paused: false }));
+    return s;
+  };
   return {
-    state(partition: number): PartitionState {
-      let s = states.get(partition);
-      if (!s) states.set(partition, (s = { partition, paused: false }));
-      return s;
-    },
+    state,
     all: (): PartitionState[] => [...states.values()].sort((a, b) => a.partition - b.partition),
     /** Raises a partition's applied offset (never lowers it) and wakes waiters. */
     advance(partition: number, next: bigint): void {
-      const s = this.state(partition);
+      const s = state(partition);
       if (s.applied === undefined || BigInt(s.applied) < next) s.applied = next.toString();
       notify();
     },
-    appliedOf,
-    /** Resolves when `done` holds; re-checked on every advance and whenever `recheck()` is called. */
+    /** Resolves when `done` holds; re-checked on every advance. */
     waitFor(done: (applied: (p: number) => bigint) => boolean): Promise<void> {
       if (done(appliedOf)) return Promise.resolve();
       return new Promise((resolve) => waiters.add({ done, resolve }));
     },
-    recheck: notify,
-    pending: () => waiters.size,
   };
 }
 

@@ -71,13 +71,3 @@ export function parseReplayMark(metadata: string | null | undefined): ReplayMark
     ...(j.effects === true ? { effects: true } : {}),
   };
 }
-
-export type ReplayDecision = 'live' | 'replay' | 'skip';
-
-/** What the runtime does with the record at `offset` (with `key`) on a partition carrying `mark`. */
-export function replayDecision(mark: ReplayMark | null, offset: bigint, key: string | null): ReplayDecision {
-  if (mark === null || offset >= mark.frontier) return 'live';
-  if (mark.until !== undefined && offset >= mark.until) return 'skip';
-  if (mark.keys !== undefined && (key === null || !mark.keys.includes(key))) return 'skip';
-  return 'replay';
-}

@@ -164,3 +164,21 @@ test('runtime: a restarted consumer continues from its committed offsets and re-
   await second.whenApplied();
   assert.deepEqual([...applied].sort((a, b) => a - b), Array.from({ length: 70 }, (_, i) => i));
 });
+
+test('runtime: a handler working longer than the session timeout keeps its partition (the runtime heartbeats meanwhile): applied and committed once', async (t) => {
+  const { kafka, topic, dlqTopic, produce } = await setup(t, 1);
+  await produce([{ key: 'a', seq: 1 }, { key: 'a', seq: 2 }]);
+  const calls: number[][] = [];
+  const rt = await start(kafka, {
+    topic,
+    dlqTopic,
+    sessionTimeoutMs: 6_000,
+    handleBatch: async (records) => {
+      calls.push(records.map((r) => r.event.seq));
+      // Only the first call is slow: an expelled member would see its batch again, quickly, and the test end.
+      if (calls.length === 1) await new Promise((r) => setTimeout(r, 9_000));
+    },
+  }, t);
+  await rt.whenApplied();
+  assert.deepEqual(calls, [[1, 2]], 'one call: the member was not expelled after 6 s, the batch was not redelivered');
+});
