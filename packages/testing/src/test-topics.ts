@@ -2,15 +2,19 @@ import type { KafkaClient as Kafka } from '@wabus/kafka';
 import { applyTopics, type TopicDefinition } from '@wabus/kafka';
 import { uniqueName } from './test-env.ts';
 
-/** Creates uniquely named raw and events topics for one test; `drop()` deletes them (call it in t.after). */
-export async function createTestTopics(kafka: Kafka, opts: { partitions?: number } = {}) {
-  const rawTopic = uniqueName('test.raw');
-  const eventsTopic = uniqueName('test.events');
+/**
+ * Creates uniquely named raw and events topics for one test; `drop()` deletes them (call it in t.after). `replicated`:
+ * as infra/topics.cluster.json replicates (3 replicas, 2 in sync for acks=all), for the cluster tests.
+ */
+export async function createTestTopics(kafka: Kafka, opts: { partitions?: number; replicated?: boolean } = {}) {
+  const prefix = opts.replicated ? 'cluster' : 'test';
+  const rawTopic = uniqueName(`${prefix}.raw`);
+  const eventsTopic = uniqueName(`${prefix}.events`);
   const defs: TopicDefinition[] = [rawTopic, eventsTopic].map((name) => ({
     name,
     partitions: opts.partitions ?? 3,
-    replicationFactor: 1,
-    config: { 'max.message.bytes': '4194304' },
+    replicationFactor: opts.replicated ? 3 : 1,
+    config: { ...(opts.replicated ? { 'min.insync.replicas': '2' } : {}), 'max.message.bytes': '4194304' },
   }));
   const admin = kafka.admin();
   await admin.connect();

@@ -2,11 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveProfileLayout, startComponent, stopComponent, type Profile } from '@wabus/infra';
 import { createKafka } from '@wabus/kafka';
-import { testEnv, waitUntil } from '@wabus/testing';
+import { createTestTopics, testEnv, waitUntil } from '@wabus/testing';
 import { assertDelivered, countOnTopic } from './fault-traffic.test-support.ts';
 import { longestAcceptedRun, startHttpTraffic } from './http-traffic.test-support.ts';
 import { startIngressProcess } from './ingress-process.test-support.ts';
-import { createReplicatedTopics } from './replicated-topics.test-support.ts';
 import { partitionReplicas, waitForPartitions } from './partition-replicas.test-support.ts';
 
 const profile = process.env['WABUS_INFRA_PROFILE'] as Profile | undefined;
@@ -23,7 +22,7 @@ test(
   async (t) => {
     await startComponent(profile!, 'kafka');
     const kafka = createKafka({ brokers: testEnv().kafkaBrokers, clientId: 'cluster-test' });
-    const topics = await createReplicatedTopics(kafka, { partitions: 6 });
+    const topics = await createTestTopics(kafka, { partitions: 6, replicated: true });
     const both = [topics.rawTopic, topics.eventsTopic];
     let down = false;
     t.after(async () => {
