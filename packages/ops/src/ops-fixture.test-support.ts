@@ -1,6 +1,6 @@
 // Integration fixtures: the topics of one consumer service for one test, and that service running in-process through
 // packages/consumer-service (its events runtime and its redrive runtime, `<group>.redrive`), with a handler that
-// folds events into Mongo like the real services do (packages/dedup) and that has a "bug" a test can fix.
+// folds events into Mongo like the real services do (packages/projection) and that has a "bug" a test can fix.
 import type { TestContext } from 'node:test';
 import type { AddressInfo } from 'node:net';
 import type { KafkaClient as Kafka } from '@wabus/kafka';
@@ -8,7 +8,7 @@ import { MongoClient } from 'mongodb';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { loadConsumerConfig, startConsumerService, type ConsumerService } from '@wabus/consumer-service';
-import { foldDocuments, type StateDocument } from '@wabus/dedup';
+import { foldDocuments, type StateDocument } from '@wabus/projection';
 import { decodeEvent, encodeEvent, type WhatsAppEvent } from '@wabus/events';
 import { createKafka, EventRejectedError, type ConsumedRecord } from '@wabus/kafka';
 import { produceRecords, testDatabase, testEnv, uniqueName } from '@wabus/testing';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from 'mongodb';
-import { foldDocuments } from '@wabus/dedup';
+import { foldDocuments } from '@wabus/projection';
 import { decodeEvent, type WhatsAppEvent } from '@wabus/events';
 import type { BatchOutcome, ConsumedRecord, ConsumerHandler } from '@wabus/kafka';
 import type { CrmAdapter } from './crm-adapter.ts';

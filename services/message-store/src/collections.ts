@@ -1,5 +1,5 @@
 import type { Collection, Db } from 'mongodb';
-import { ensureFoldIndex } from '@wabus/dedup';
+import { ensureFoldIndex } from '@wabus/projection';
 import { ensureIdentityIndexes, type LinkDoc } from '@wabus/identity';
 import type { ConversationDoc, MessageDoc } from './message-doc.ts';
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { contentHash } from '@wabus/dedup';
+import { contentHash } from '@wabus/projection';
 import type { WhatsAppEvent } from '@wabus/events';
 import { messageFactsById, planBatch } from './batch-plan.ts';
 import { evolveMessage } from './evolve-message.ts';

@@ -1,4 +1,4 @@
-import { foldDocuments } from '@wabus/dedup';
+import { foldDocuments } from '@wabus/projection';
 import { decodeEvent, personAliases, type Alias, type WhatsAppEvent } from '@wabus/events';
 import { createIdentityLinks, type AliasSet, type Person } from '@wabus/identity';
 import { EventRejectedError, type BatchOutcome, type ConsumedRecord, type ConsumerHandler } from '@wabus/kafka';

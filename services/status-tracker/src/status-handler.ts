@@ -1,5 +1,5 @@
 import type { Db } from 'mongodb';
-import { contentHash, foldDocuments } from '@wabus/dedup';
+import { contentHash, foldDocuments } from '@wabus/projection';
 import { decodeEvent, type WhatsAppEvent } from '@wabus/events';
 import type { ConsumedRecord, ConsumerHandler } from '@wabus/kafka';
 import { invalidStatusEvent } from './errors.ts';
