@@ -22,7 +22,7 @@ export interface FoldResult {
   unchanged: number;
 }
 
-/** Conditional replaces whose outcome the store did not tell: the hash each wrote, and how many failed (null: unknown). */
+/** Conditional replaces whose outcome the store did not tell: the hash each wrote, how many failed (null: unknown). */
 interface Unsure {
   written: Map<string, string>;
   failed: number | null;

@@ -113,8 +113,8 @@ export async function createAutoReplyHandler(db: Db, o: AutoReplyHandlerOptions)
     });
     const items = [...[...earlier.values()].map((facts) => ({ facts, record: null })), ...records.map((r) => ({ facts: said.get(r) ?? [], record: r }))];
     const outcomes = await conversationProjection.apply(items);
-    // A duplicate found its reply in the outbox and changed no state. The state alone cannot tell (it keeps times, not
-    // message ids: a new message in the same second as the last changes nothing), so a record without a reply is not one.
+    // A duplicate found its reply in the outbox and changed no state. The state alone cannot tell (it keeps times,
+    // not message ids: a new message in the same second as the last changes nothing): without a reply, never one.
     const duplicateOffsets = items.flatMap(({ record: r }, i) => (r !== null && repliedBefore.has(r) && outcomes[i] !== 'applied' ? [r.offset] : []));
     return { duplicateOffsets };
   }

@@ -90,7 +90,7 @@ export function createCrmHandler(o: CrmHandlerOptions): (db: Db) => Promise<Serv
           if (refused !== undefined) rejected.push({ offset, error: crmRejected(refusalMessage(refused, synced.rejected.get(refused)!)) });
         }
       }
-      // Records whose facts changed no contact (merged contacts' states are not records); the runtime leaves out the rejected ones.
+      // Records whose facts changed no contact (merged states are not records); the runtime leaves out rejected ones.
       const duplicateOffsets = items.flatMap((item, i) => (item.offset !== null && outcomes[i] === 'duplicate' ? [item.offset] : []));
       return { rejected, duplicateOffsets };
     }

@@ -66,7 +66,7 @@ export function groupContactFacts(facts: readonly BatchFact[], contactOf: (f: Ba
   return out;
 }
 
-/** What the contacts projection applies: a record's facts (or, with a null offset, the state of a contact merged into another). */
+/** What the contacts projection applies: a record's facts, or (null offset) a merged contact's state. */
 export interface ContactItem {
   offset: string | null;
   facts: Located<ContactState>[];
@@ -81,7 +81,8 @@ const countKey = (contact: string, phoneNumberId: string, direction: 'in' | 'out
  * a record is a duplicate exactly when it changed nothing, whatever else the batch holds (a count is joined with
  * `max`: one a later record raises is never lowered). After a crash between recording the ids and folding, the ids
  * are in the ledger but not in the document, and the records that bring them raise it again: they were not applied.
- * The states of merged contacts (`absorbed`, per survivor, filed under its id) come last, with the full counts.
+ * The states of merged contacts (`absorbed`, per survivor, filed under its id) come last, with the full counts: a
+ * record the merge re-files under its person counts as applied when the survivor did not hold it yet.
  */
 export function contactItems(
   filed: readonly FiledFact[],

@@ -12,8 +12,8 @@ import type { LogPosition } from './message-doc.ts';
 
 /**
  * message-store's handler. A batch (one partition: one or more business numbers, in offset order) is:
- * 1. the messages projection (FIRST: that order keeps the counts exact across crashes, docs/consumers/message-store.md);
- *    an event that changed no message document is a duplicate (docs/projections.md);
+ * 1. the messages projection (FIRST: that order keeps the counts exact across crashes,
+ *    docs/consumers/message-store.md); an event that changed no message document is a duplicate (docs/projections.md);
  * 2. the identity map: every event's aliases linked per business number (statuses and echoes teach links too), then
  *    the persons of the batch's messages resolved (docs/identity.md);
  * 3. the conversations projection, per (business number, person);
