@@ -3,4 +3,4 @@ export type { ConsumerConfig, ConsumerFacts } from './consumer-config.ts';
 export { consumerDefinition } from './consumer-definition.ts';
 export { createConsumerMetrics } from './consumer-metrics.ts';
 export { startConsumerService } from './start-consumer-service.ts';
-export type { ConsumerService, ConsumerServiceOptions } from './start-consumer-service.ts';
+export type { ConsumerService, ConsumerServiceOptions, ServiceHandler } from './start-consumer-service.ts';

@@ -5,15 +5,23 @@ import type { Logger } from 'pino';
 import { Gauge, type Registry } from 'prom-client';
 import { errorEnvelope, useErrorEnvelope } from '@wabus/errors';
 import { healthRoutes, readinessOf } from '@wabus/service';
+import { decodeEvent, type WhatsAppEvent } from '@wabus/events';
 import { createKafka, runConsumer, type ConsumerHandler, type ConsumerObserver, type ConsumerRuntime } from '@wabus/kafka';
 import type { ConsumerConfig } from './consumer-config.ts';
+
+/**
+ * A service's handler: the runtime's, with `decode` optional when the events are the wabus contract's (records are
+ * decoded with `decodeEvent` unless the service says otherwise); events of another type must say how.
+ */
+export type ServiceHandler<E = WhatsAppEvent> = Omit<ConsumerHandler<E>, 'decode'> &
+  ([WhatsAppEvent] extends [E] ? { decode?: ConsumerHandler<E>['decode'] } : { decode: ConsumerHandler<E>['decode'] });
 
 export interface ConsumerServiceOptions<E> {
   name: string;
   config: ConsumerConfig;
   logger: Logger;
   /** Builds the handler once the database is connected (indexes are created here, before any traffic). */
-  handler: (db: Db) => Promise<ConsumerHandler<E>>;
+  handler: (db: Db) => Promise<ServiceHandler<E>>;
   /** The service's read API, registered with the database. */
   routes?: FastifyPluginAsync<{ db: Db }>;
   registry: Registry;
@@ -36,13 +44,15 @@ export interface ConsumerService {
  * an HTTP server with /healthz, /readyz (group joined, no partition paused, store answering), /metrics, /v1/lag and
  * the service's own read routes.
  */
-export async function startConsumerService<E>(opts: ConsumerServiceOptions<E>): Promise<ConsumerService> {
+export async function startConsumerService<E = WhatsAppEvent>(opts: ConsumerServiceOptions<E>): Promise<ConsumerService> {
   const { config, logger } = opts;
   // Timeouts so that a store that stops answering fails operations (and pauses partitions) instead of hanging them.
   const mongo = new MongoClient(config.mongoUri, { serverSelectionTimeoutMS: 5_000, socketTimeoutMS: 10_000, connectTimeoutMS: 5_000 });
   await mongo.connect();
   const db = mongo.db(config.database);
   const handler = await opts.handler(db);
+  // Without its own `decode` the handler's events are WhatsAppEvents (ServiceHandler's type says so).
+  const decode = handler.decode ?? (decodeEvent as unknown as ConsumerHandler<E>['decode']);
   const kafka = createKafka({ brokers: config.kafkaBrokers, clientId: `wabus-${opts.name}`, log: logger.child({ component: 'kafka' }) });
   const common = {
     kafka,
@@ -55,6 +65,7 @@ export async function startConsumerService<E>(opts: ConsumerServiceOptions<E>): 
       return typeof k === 'string' ? k : 'unknown';
     },
     ...handler,
+    decode,
   };
   const runtime = await runConsumer<E>({
     ...common,

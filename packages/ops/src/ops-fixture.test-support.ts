@@ -1,6 +1,6 @@
 // Integration fixtures: the topics of one consumer service for one test, and that service running in-process through
 // packages/consumer-service (its events runtime and its redrive runtime, `<group>.redrive`), with a handler that
-// folds events into Mongo like the real services do (packages/dedup) and that has a "bug" a test can fix.
+// folds events into Mongo like the real services do (packages/projection) and that has a "bug" a test can fix.
 import type { TestContext } from 'node:test';
 import type { AddressInfo } from 'node:net';
 import type { KafkaClient as Kafka } from '@wabus/kafka';
@@ -8,8 +8,8 @@ import { MongoClient } from 'mongodb';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { loadConsumerConfig, startConsumerService, type ConsumerService } from '@wabus/consumer-service';
-import { foldDocuments, type StateDocument } from '@wabus/dedup';
-import { decodeEvent, encodeEvent, type WhatsAppEvent } from '@wabus/events';
+import { projection, type StateDocument } from '@wabus/projection';
+import { encodeEvent, type WhatsAppEvent } from '@wabus/events';
 import { createKafka, EventRejectedError, type ConsumedRecord } from '@wabus/kafka';
 import { produceRecords, testDatabase, testEnv, uniqueName } from '@wabus/testing';
 import { eventHeaders } from './test-dead-letter.test-support.ts';
@@ -98,17 +98,20 @@ export async function startTestService(t: TestContext, o: OpsTopics, opts: { rej
       },
     },
     handler: async (db) => {
-      const docs = db.collection<ConversationDoc>('conversations');
+      const conversations = projection({
+        collection: db.collection<ConversationDoc>('conversations'),
+        factsOf: (r: ConsumedRecord<WhatsAppEvent>) => [{ id: r.event.key, fact: r.event }],
+        evolve: (current: ConversationDoc | null, e: WhatsAppEvent) => (current?.eventIds.includes(e.eventId) ? current : { _id: e.key, eventIds: [...(current?.eventIds ?? []), e.eventId] }),
+      });
       return {
-        decode: (value) => decodeEvent(value),
         handleBatch: async (records: ConsumedRecord<WhatsAppEvent>[]) => {
           const rejected = records.filter((r) => behaviour.rejectStickers && r.event.itemType === 'sticker');
-          const byKey = new Map<string, WhatsAppEvent[]>();
-          for (const r of records) if (!rejected.includes(r)) byKey.set(r.event.key, [...(byKey.get(r.event.key) ?? []), r.event]);
-          const result = await foldDocuments(docs, byKey, (current: ConversationDoc | null, e: WhatsAppEvent) =>
-            current?.eventIds.includes(e.eventId) ? current : { _id: e.key, eventIds: [...(current?.eventIds ?? []), e.eventId] },
-          );
-          return { rejected: rejected.map((r) => ({ offset: r.offset, error: new EventRejectedError('stickers are not supported (yet)') })), duplicates: result.unchanged };
+          const applied = records.filter((r) => !rejected.includes(r));
+          const outcomes = await conversations.apply(applied);
+          return {
+            rejected: rejected.map((r) => ({ offset: r.offset, error: new EventRejectedError('stickers are not supported (yet)') })),
+            duplicateOffsets: applied.filter((_, i) => outcomes[i] === 'duplicate').map((r) => r.offset),
+          };
         },
       };
     },

@@ -41,6 +41,7 @@ test('auto-reply: every eligible inbound message answered exactly once across du
   assert.deepEqual(greeted, eligible.filter((m) => firstOfConversation.get(m.conversation) === m.wamid).map((m) => m.wamid).sort());
   assert.ok(greeted.length > 0);
   assert.equal(await counter(first, 'wabus_auto_reply_duplicates_total'), eligible.length, 'each second copy found its decision recorded');
+  assert.equal(await counter(first, 'wabus_consumer_events_deduplicated_total'), eligible.length, 'and changed no conversation state: a duplicate');
   await first.stop();
 
   // A replay from offset 0: a new consumer group on the same database finds every decision already recorded.
@@ -48,6 +49,7 @@ test('auto-reply: every eligible inbound message answered exactly once across du
   await replay.runtime.whenApplied();
   assert.equal(graph.requests.length, eligible.length, 'a replay sends nothing');
   assert.equal(await counter(replay, 'wabus_auto_reply_duplicates_total'), 2 * eligible.length, 'every copy decided again and found recorded');
+  assert.equal(await counter(replay, 'wabus_consumer_events_deduplicated_total', { kind: 'message' }), 2 * eligible.length);
   assert.equal((await readOutbox(replay)).length, eligible.length);
   await replay.stop();
 

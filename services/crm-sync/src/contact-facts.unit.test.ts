@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { explodeWebhook, type WhatsAppEvent } from '@wabus/events';
 import { readContactFacts } from './contact-facts.ts';
 import { REPLAY_HEADER } from '@wabus/kafka';
-import { groupContactFacts, readBatchFacts, withCounts } from './group-contact-facts.ts';
+import { contactItems, groupContactFacts, readBatchFacts } from './group-contact-facts.ts';
 import { conversationKey } from './message-ledger.ts';
 import { shorten } from './message-preview.ts';
 
@@ -71,17 +71,54 @@ test('group: replayed records fold but do not sync (unless allowed); counts go i
   ];
   const byRawId = (f: { state: { id: string } }) => f.state.id;
   const read = (allowReplay: boolean) => readBatchFacts(records, { allowReplay, tenantOf: () => 'default' });
-  const g = groupContactFacts(read(false).facts, byRawId);
+  assert.deepEqual(
+    read(false).map((f) => f.messages.map((m) => m.messageId)),
+    [['wamid.B'], ['wamid.E']],
+    'each fact brings its message id',
+  );
+  const g = groupContactFacts(read(false), byRawId);
   assert.deepEqual([...g.toSync], ['5511']);
   assert.deepEqual([...g.contactsByOffset], [['0', ['5511']]]);
-  assert.deepEqual([...g.byId.keys()], ['5511', '4477']);
-  assert.deepEqual([...groupContactFacts(read(true).facts, byRawId).toSync], ['5511', '4477']);
+  assert.deepEqual(
+    g.filed.map((f) => [f.offset, f.state.id]),
+    [
+      ['0', '5511'],
+      ['1', '4477'],
+    ],
+  );
+  assert.deepEqual([...groupContactFacts(read(true), byRawId).toSync], ['5511', '4477']);
   // Facts are filed under their person's CRM id, whatever id the event named.
-  assert.deepEqual([...groupContactFacts(read(false).facts, () => 'BR.1').byId.keys()], ['BR.1']);
-  assert.ok(groupContactFacts(read(false).facts, () => 'BR.1').byId.get('BR.1')!.every((f) => f.id === 'BR.1'));
-  const counted = withCounts(g.byId, new Map([[conversationKey('5511', '1065'), { inbound: 7, outbound: 2 }]]));
-  assert.deepEqual(counted.get('5511')![0]!.conversations[0], { phoneNumberId: '1065', lastInboundAt: 10, lastOutboundAt: null, inboundMessages: 7, outboundMessages: 2 });
-  assert.equal(counted.get('4477')![0]!.conversations[0]!.outboundMessages, 0);
+  assert.ok(groupContactFacts(read(false), () => 'BR.1').filed.every((f) => f.state.id === 'BR.1'));
+  const items = contactItems(g.filed, new Map(), new Map([[conversationKey('5511', '1065'), { inbound: 7, outbound: 2 }]]));
+  assert.deepEqual(
+    items.map((i) => [i.offset, i.facts.map((f) => f.id)]),
+    [
+      ['0', ['5511']],
+      ['1', ['4477']],
+    ],
+  );
+  assert.deepEqual(items[0]!.facts[0]!.fact.conversations[0], { phoneNumberId: '1065', lastInboundAt: 10, lastOutboundAt: null, inboundMessages: 7, outboundMessages: 2 });
+  assert.equal(items[1]!.facts[0]!.fact.conversations[0]!.outboundMessages, 0);
+});
+
+test('counts: each record carries its conversation\'s count as of itself, so a new message id raises it on the record that brought it', () => {
+  const inbound = (id: string, at: string) => events('messages', { messages: [{ from: '5511', id, timestamp: at, type: 'text', text: { body: id } }] })[0]!;
+  // The ledger held wamid.OLD before; the batch brings wamid.A and wamid.B, wamid.A again (a Meta retry), and OLD.
+  const records = [inbound('wamid.OLD', '5'), inbound('wamid.A', '10'), inbound('wamid.A', '10'), inbound('wamid.B', '9')].map((event, i) => ({ offset: String(i), event, headers: {} }));
+  const g = groupContactFacts(readBatchFacts(records, { allowReplay: false, tenantOf: () => 'default' }), (f) => f.state.id);
+  const absorbed = new Map([['5511', [{ ...g.filed[0]!.state, conversations: [{ ...g.filed[0]!.state.conversations[0]!, inboundMessages: 1 }] }]]]);
+  const items = contactItems(g.filed, absorbed, new Map([[conversationKey('5511', '1065'), { inbound: 3, outbound: 0 }]]));
+  assert.deepEqual(
+    items.map((i) => [i.offset, i.facts[0]!.fact.conversations[0]!.inboundMessages]),
+    [
+      ['0', 1],
+      ['1', 2],
+      ['2', 2],
+      ['3', 3],
+      [null, 3],
+    ],
+    'the ledger count (3) less the ids first named later: OLD alone, then A, then B; the merged state last, with the full count',
+  );
 });
 
 test('preview: whitespace folded, cut by characters (an emoji is never halved)', () => {

@@ -1,4 +1,4 @@
-import { contentHash, type StateDocument } from '@wabus/dedup';
+import { contentHash, type StateDocument } from '@wabus/projection';
 import { DEFAULT_TENANT } from '@wabus/tenants';
 
 /** Activity of one conversation: the contact with one business number. Times are Meta's, unix seconds. */

@@ -1,5 +1,5 @@
 import type { Collection, Db } from 'mongodb';
-import { ensureFoldIndex } from '@wabus/dedup';
+import { ensureFoldIndex } from '@wabus/projection';
 import type { ContactDocument } from './contact-state.ts';
 import { LEASES_COLLECTION, type LeaseDocument } from './contact-leases.ts';
 import { ensureLedgerIndexes, LEDGER_COLLECTION, type LedgerDocument } from './message-ledger.ts';

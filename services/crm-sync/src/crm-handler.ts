@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from 'mongodb';
-import { foldDocuments } from '@wabus/dedup';
-import { decodeEvent, type WhatsAppEvent } from '@wabus/events';
-import type { BatchOutcome, ConsumedRecord, ConsumerHandler } from '@wabus/kafka';
+import type { ServiceHandler } from '@wabus/consumer-service';
+import type { WhatsAppEvent } from '@wabus/events';
+import type { BatchOutcome, ConsumedRecord } from '@wabus/kafka';
+import { projection } from '@wabus/projection';
 import type { CrmAdapter } from './crm-adapter.ts';
 import { openCrmSyncStore } from './contact-store.ts';
 import { crmRejected } from './errors.ts';
 import { evolveContact } from './evolve-contact.ts';
-import { groupContactFacts, readBatchFacts, withCounts } from './group-contact-facts.ts';
+import { contactItems, groupContactFacts, readBatchFacts, type ContactItem } from './group-contact-facts.ts';
 import { conversationKey, countConversations, recordMessages } from './message-ledger.ts';
 import { customerIdsOf, resolveContactPersons } from './contact-persons.ts';
 import { findAbsorbed, markMerged } from './merge-contacts.ts';
@@ -34,13 +35,14 @@ const refusalMessage = (id: string, r: Refusal) =>
   `CRM refused contact ${id} with HTTP ${r.status}: ${clip(r.response, 500)} | request: ${clip(r.request, 1_300)}`;
 
 /**
- * crm-sync's whole Kafka-facing code. Each batch: record message ids (exact counts) → fold the facts into each
- * contact's desired state (one read, one conditional bulk write) → for the contacts the batch touched, one upsert
+ * crm-sync's whole Kafka-facing code. Each batch: record message ids (exact counts) → the contacts projection folds
+ * the facts into each contact's desired state (one read, one conditional bulk write; a record that changed no
+ * contact is a duplicate, docs/projections.md) → for the contacts the batch touched, one upsert
  * each with their latest state, under their sync lease → record what the CRM acknowledged. Contacts the CRM refuses
  * for good have this batch's records about them dead-lettered; a CRM or store outage throws, and the runtime
  * pauses the partition and retries the batch (every step above is idempotent).
  */
-export function createCrmHandler(o: CrmHandlerOptions): (db: Db) => Promise<ConsumerHandler<WhatsAppEvent>> {
+export function createCrmHandler(o: CrmHandlerOptions): (db: Db) => Promise<ServiceHandler> {
   const now = o.now ?? Date.now;
   const newOwner = o.newOwner ?? randomUUID;
   return async (db) => {
@@ -49,28 +51,26 @@ export function createCrmHandler(o: CrmHandlerOptions): (db: Db) => Promise<Cons
     await ensureIdentityIndexes(links);
     const identity = createIdentityLinks(links);
     const sync = { store, adapterOf: o.adapterOf, now, newOwner, leaseMs: o.leaseMs, leaseWaitMs: o.leaseWaitMs, retryBudgetMs: o.retryBudgetMs };
+    const contacts = projection({ collection: store.contacts, factsOf: (item: ContactItem) => item.facts, evolve: evolveContact });
     return {
-      decode: (value) => decodeEvent(value),
       // CRM retries, Retry-After and lease waits can outlast the session timeout: the runtime heartbeats meanwhile.
       handleBatch: (records) => applyBatch(records),
     };
 
     async function applyBatch(records: ConsumedRecord<WhatsAppEvent>[]): Promise<BatchOutcome> {
       const tenants = o.tenants();
-      const { facts, ledger } = readBatchFacts(records, { allowReplay: o.allowReplay, tenantOf: (e) => tenantOfEvent(tenants, e) });
-      if (facts.length === 0) return { duplicates: 0 };
+      const facts = readBatchFacts(records, { allowReplay: o.allowReplay, tenantOf: (e) => tenantOfEvent(tenants, e) });
+      if (facts.length === 0) return { duplicateOffsets: [] };
       // Persons first (identity links of each tenant), then contacts filed under an older id of a person joined in.
       const persons = await resolveContactPersons(identity, facts);
       for (const r of persons.refused) o.log.warn({ code: 'WABUS_IDENTITY_TOO_MANY_ALIASES', tenant: r.scope, aliases: r.aliases.length }, 'identity link refused: the person would have too many ids; the event is applied to the person of its first id');
       const g = groupContactFacts(facts, persons.contactOf);
       const absorbed = await findAbsorbed(store.contacts, persons.byId);
-      for (const [survivor, states] of absorbed.facts) {
-        g.byId.set(survivor, [...(g.byId.get(survivor) ?? []), ...states]);
-        for (const s of states) for (const c of s.conversations) g.conversations.add(conversationKey(survivor, c.phoneNumberId));
-      }
-      await recordMessages(store.ledger, ledger);
+      for (const [survivor, states] of absorbed.facts) for (const s of states) for (const c of s.conversations) g.conversations.add(conversationKey(survivor, c.phoneNumberId));
+      await recordMessages(store.ledger, facts.flatMap((f) => f.messages));
       const counts = await countConversations(store.ledger, g.conversations, (id) => customerIdsOf(persons.byId.get(id), id));
-      const folded = await foldDocuments(store.contacts, withCounts(g.byId, counts), evolveContact);
+      const items = contactItems(g.filed, absorbed.facts, counts);
+      const outcomes = await contacts.apply(items);
       await markMerged(store.contacts, absorbed.into);
       const synced = g.toSync.size === 0 ? null : await syncContacts(sync, [...g.toSync]);
       if (synced !== null) {
@@ -83,15 +83,9 @@ export function createCrmHandler(o: CrmHandlerOptions): (db: Db) => Promise<Cons
           if (refused !== undefined) rejected.push({ offset, error: crmRejected(refusalMessage(refused, synced.rejected.get(refused)!)) });
         }
       }
-      // A count, not `duplicateOffsets` (so a batch of several kinds counts its duplicates under `mixed`): which
-      // records changed nothing cannot be told exactly here. `withCounts` writes the conversation's ledger counts into
-      // every fact of it, so the count raise that a batch's new message ids bring lands on whichever fact of the
-      // conversation folds first, not on the record that brought them; a later new message whose other content an
-      // earlier fact already dominates (order-independent join) then looks unchanged. After a crash between
-      // `recordMessages` and the fold, the raise is owed to ids the ledger already held, and the document keeps
-      // counts, not ids, to say which record owes it. Facts are not records either (one record can be about
-      // several contacts, one without facts is about none), hence the clamp: this count is an estimate.
-      return { rejected, duplicates: Math.min(folded.unchanged, records.length - rejected.length) };
+      // Records whose facts changed no contact (merged states are not records); the runtime leaves out rejected ones.
+      const duplicateOffsets = items.flatMap((item, i) => (item.offset !== null && outcomes[i] === 'duplicate' ? [item.offset] : []));
+      return { rejected, duplicateOffsets };
     }
   };
 }

@@ -6,9 +6,9 @@ export const foldContact = (facts: readonly ContactState[], from: ContactState |
   facts.reduce<ContactState | null>((s, f) => joinContacts(s ?? emptyContact(f.id, f.tenantId), f), from);
 
 /**
- * crm-sync's state transition for `foldDocuments`, pure: the document after one more fact. The desired state is a
- * join, so redeliveries, replays and any order give the same document; what the CRM acknowledged (`synced`) and
- * refused (`rejected`) is carried over untouched: only the sync step writes those.
+ * crm-sync's state transition for the contacts projection, pure: the document after one more fact. The desired
+ * state is a join, so redeliveries, replays and any order give the same document; what the CRM acknowledged
+ * (`synced`) and refused (`rejected`) is carried over untouched: only the sync step writes those.
  */
 export function evolveContact(current: ContactDocument | null, fact: ContactState): ContactDocument {
   const state = joinContacts(current?.state ?? emptyContact(fact.id, fact.tenantId), fact);

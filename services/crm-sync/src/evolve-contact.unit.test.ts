@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { contentHash } from '@wabus/dedup';
+import { contentHash } from '@wabus/projection';
 import { decodeEvent } from '@wabus/events';
 import { buildBody, createRng } from '@wabus/simulator';
 import { ingressRecords, shuffle } from '@wabus/testing';

@@ -49,3 +49,31 @@ test('crm-sync /metrics after a known workload: applied, deduplicated, dead-lett
   assert.equal(m.value(`${waits}_count`, { reason: 'backoff' }), 1, "after B's 503");
   assert.equal(m.value(`${waits}_bucket`, { reason: 'backoff', le: '0.05' }), 1, '50 ms × (0.5 … 1)');
 });
+
+test('crm-sync duplicates are exact and by kind: a new message that only raises its conversation count is applied; Meta retries are duplicates; a replay is all duplicates', async (t) => {
+  const body = (value: Record<string, unknown>) =>
+    Buffer.from(JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: 'waba', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550001111', phone_number_id: '1065' }, ...value } }] }] }));
+  const inbound = (id: string) => body({ contacts: [{ profile: { name: 'Zoë' }, wa_id: '5511' }], messages: [{ from: '5511', id, timestamp: '1000', type: 'text', text: { body: id } }] });
+  const sent = body({ statuses: [{ id: 'wamid.OUT', status: 'sent', timestamp: '1001', recipient_id: '4477' }] });
+  // X2, then X1: new, same second, a lesser id, so the conversation count (1 → 2) is all it changes; the status to
+  // 4477 and X2 again as Meta retries them.
+  const records = [inbound('wamid.X2'), inbound('wamid.X1'), sent, sent, inbound('wamid.X2')].map((b, i) => ingressRecords(b, 1_748_779_200_000 + i)[0]!);
+  const kafka = testKafka();
+  const { topic, dlqTopic } = await createTopics(t, kafka, 1);
+  await produce(kafka, topic, records);
+  const crm = await startCrmStandIn({ secret: SECRET, token: TOKEN });
+  t.after(() => crm.close());
+  const database = testDatabase(t);
+  const first = await startCrmSync(t, crmSyncEnv({ topic, dlqTopic, database, crmUrl: crm.url }));
+  await first.runtime.whenApplied();
+  const m = await scrapeMetrics(first.app);
+  assert.deepEqual(m.series('wabus_consumer_events_applied_total'), { 'kind=message': 3, 'kind=status': 2 });
+  assert.deepEqual(m.series('wabus_consumer_events_deduplicated_total'), { 'kind=message': 1, 'kind=status': 1 }, "X2's and the status's retries; X1 raised the count");
+  assert.deepEqual((crm.contacts.get('5511') as { conversations: unknown[] }).conversations, [{ phoneNumberId: '1065', lastInboundAt: 1000, lastOutboundAt: null, inboundMessages: 2, outboundMessages: 0 }]);
+
+  // The same records from the start (a new group) into the same database: every one changes nothing.
+  const replay = await startCrmSync(t, crmSyncEnv({ topic, dlqTopic, database, crmUrl: crm.url }));
+  await replay.runtime.whenApplied();
+  const r = await scrapeMetrics(replay.app);
+  assert.deepEqual(r.series('wabus_consumer_events_deduplicated_total'), { 'kind=message': 3, 'kind=status': 2 });
+});

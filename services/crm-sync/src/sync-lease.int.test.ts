@@ -2,7 +2,7 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { MongoClient } from 'mongodb';
-import { foldDocuments } from '@wabus/dedup';
+import { foldDocuments } from '@wabus/projection';
 import { startCrmStandIn } from '@wabus/standins';
 import { testEnv, uniqueName } from '@wabus/testing';
 import { emptyContact, type ContactState } from './contact-state.ts';

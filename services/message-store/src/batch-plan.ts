@@ -1,5 +1,6 @@
 import type { Alias, WhatsAppEvent } from '@wabus/events';
 import type { Person } from '@wabus/identity';
+import type { Located } from '@wabus/projection';
 import { conversationId } from './evolve-conversation.ts';
 import type { ConversationFact, LogPosition, MessageFact } from './message-doc.ts';
 import { isMessageEvent, messageFacts, type EventFacts } from './message-facts.ts';
@@ -20,12 +21,6 @@ export interface BatchPlan {
   ignored: number;
 }
 
-const push = <K, V>(map: Map<K, V[]>, key: K, value: V): void => {
-  const list = map.get(key);
-  if (list === undefined) map.set(key, [value]);
-  else list.push(value);
-};
-
 /** Reads a batch (one partition, offset order) into facts. Pure. */
 export function planBatch(records: readonly PlannedRecord[]): BatchPlan {
   const plan: BatchPlan = { accepted: [], rejected: [], ignored: 0 };
@@ -41,36 +36,29 @@ export function planBatch(records: readonly PlannedRecord[]): BatchPlan {
   return plan;
 }
 
-/** Step 1's input: per message document, its facts in offset order (own events, and updates that target it). */
-export function messageFactsById(accepted: readonly EventFacts[]): Map<string, MessageFact[]> {
-  const byId = new Map<string, MessageFact[]>();
-  for (const f of accepted) {
-    push(byId, f.own.wamid, f.own);
-    if (f.update !== null) push(byId, f.update.target, f.update);
-  }
-  return byId;
-}
+/** Step 1's facts of one message or echo: its own document's, and its target's when it updates another message. */
+export const messageFactsOf = (f: EventFacts): Located<MessageFact>[] => [
+  { id: f.own.wamid, fact: f.own },
+  ...(f.update === null ? [] : [{ id: f.update.target, fact: f.update }]),
+];
 
 /** The message ids whose `_sys.first` step 2 needs. */
 export const ownIds = (accepted: readonly EventFacts[]): string[] => [...new Set(accepted.map((f) => f.own.wamid))];
 
 /**
- * Step 3's input, built AFTER step 1 is durable and the identity map resolved: per conversation (business number,
- * person), its facts in offset order, each marked `first` when the message document's `_sys.first` is that event's
+ * Step 3's facts, known only AFTER step 1 is durable and the identity map resolved: each event's fact about its
+ * conversation (business number, person), marked `first` when the message document's `_sys.first` is that event's
  * own position.
  */
-export function conversationFactsById(
-  accepted: readonly EventFacts[],
+export function conversationFactsOf(
   firsts: ReadonlyMap<string, LogPosition | null>,
   personOf: (phoneNumberId: string, alias: Alias) => Person,
-): Map<string, ConversationFact[]> {
-  const byId = new Map<string, ConversationFact[]>();
-  for (const f of accepted) {
+): (f: EventFacts) => Located<ConversationFact>[] {
+  return (f) => {
     const first = firsts.get(f.own.wamid) ?? null;
     const isFirst = first !== null && first.p === f.own.at.p && first.o === f.own.at.o;
     const { customerId: _filedUnder, ...conversation } = f.conversation;
     const person = personOf(f.conversation.phoneNumberId, f.conversation.aliases[0]!);
-    push(byId, conversationId(f.conversation.phoneNumberId, person.id), { ...conversation, personId: person.id, aliases: person.aliases, first: isFirst });
-  }
-  return byId;
+    return [{ id: conversationId(f.conversation.phoneNumberId, person.id), fact: { ...conversation, personId: person.id, aliases: person.aliases, first: isFirst } }];
+  };
 }

@@ -1,5 +1,5 @@
 import type { Collection, Db } from 'mongodb';
-import { ensureFoldIndex } from '@wabus/dedup';
+import { ensureFoldIndex } from '@wabus/projection';
 import { ensureIdentityIndexes, type LinkDoc } from '@wabus/identity';
 import type { ConversationDoc, MessageDoc } from './message-doc.ts';
 
@@ -21,7 +21,8 @@ export function messageStoreCollections(db: Db): MessageStoreCollections {
 /**
  * Indexes, created at start-up before any traffic (idempotent). Plain indexes only: the test store has no partial
  * indexes or collations. The read API's: a conversation's timeline (placeholders have a null phoneNumberId, so they
- * never show in it) and a business number's conversations newest first; and foldDocuments' own on both collections.
+ * never show in it) and a business number's conversations newest first; and the projection's own (ensureFoldIndex)
+ * on both collections.
  */
 export async function ensureIndexes(c: MessageStoreCollections): Promise<void> {
   await c.messages.createIndex({ phoneNumberId: 1, customerId: 1, timestamp: 1, _id: 1 }, { name: 'conversation_timeline' });

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { contentHash } from '@wabus/dedup';
+import { contentHash, groupFacts } from '@wabus/projection';
 import type { WhatsAppEvent } from '@wabus/events';
-import { messageFactsById, planBatch } from './batch-plan.ts';
+import { messageFactsOf, planBatch } from './batch-plan.ts';
 import { evolveMessage } from './evolve-message.ts';
 import type { MessageDoc } from './message-doc.ts';
 import { CUSTOMER, DISPLAY, at, echo, edit, inbound, permutations, reaction, revoke, text } from './message-events.test-support.ts';
@@ -18,7 +18,7 @@ const planOf = (e: LoggedEvent) => plans.get(e) ?? plans.set(e, planBatch([at(e.
 /** Given events at offsets, when folded in the given order, then the message documents. */
 function fold(events: LoggedEvent[]): Map<string, MessageDoc> {
   const docs = new Map<string, MessageDoc>();
-  for (const [id, facts] of messageFactsById(events.flatMap(planOf))) {
+  for (const [id, facts] of groupFacts(events.flatMap(planOf), messageFactsOf).byId) {
     const doc = facts.reduce<MessageDoc | null>(evolveMessage, docs.get(id) ?? null);
     if (doc !== null) docs.set(id, doc);
   }
@@ -91,7 +91,7 @@ test('message fold: folding the same event again changes nothing (returns the ve
   const twice = fold([...events, ...events]);
   assert.deepEqual(twice, once);
   const plan = planBatch(events.map((e) => at(e.event, e.offset)));
-  for (const [id, facts] of messageFactsById(plan.accepted)) {
+  for (const [id, facts] of groupFacts(plan.accepted, messageFactsOf).byId) {
     const doc = once.get(id)!;
     for (const fact of facts) assert.equal(evolveMessage(doc, fact), doc, `${fact.kind} on ${id} is already reflected`);
   }

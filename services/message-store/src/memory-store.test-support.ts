@@ -2,7 +2,8 @@
 // tests walk every crash point of a log (the int tests do the same with a real SIGKILL).
 import { aliasValue, personAliases, personIdOf, type Alias } from '@wabus/events';
 import type { Person } from '@wabus/identity';
-import { conversationFactsById, messageFactsById, ownIds, planBatch, type PlannedRecord } from './batch-plan.ts';
+import { groupFacts, type Located } from '@wabus/projection';
+import { conversationFactsOf, messageFactsOf, ownIds, planBatch, type PlannedRecord } from './batch-plan.ts';
 import { conversationId, evolveConversation } from './evolve-conversation.ts';
 import { evolveMessage } from './evolve-message.ts';
 import type { ConversationDoc, MessageDoc } from './message-doc.ts';
@@ -47,8 +48,9 @@ function mergeInMemory(store: MemoryStore, partition: number, touched: readonly 
   }
 }
 
-function memoryFold<D, F>(docs: Map<string, D>, byId: Map<string, F[]>, evolve: (d: D | null, f: F) => D): void {
-  for (const [id, facts] of byId) docs.set(id, facts.reduce<D | null>(evolve, docs.get(id) ?? null)!);
+/** The projection over a map: the same grouping, each document folded from what the map holds. */
+function memoryFold<E, D, F>(docs: Map<string, D>, events: readonly E[], factsOf: (e: E) => readonly Located<F>[], evolve: (d: D | null, f: F) => D): void {
+  for (const [id, facts] of groupFacts(events, factsOf).byId) docs.set(id, facts.reduce<D | null>(evolve, docs.get(id) ?? null)!);
 }
 
 class CrashedMidMerge extends Error {}
@@ -59,11 +61,11 @@ class CrashedMidMerge extends Error {}
  */
 export function applyBatch(store: MemoryStore, records: readonly PlannedRecord[], crash?: 'between-writes' | 'mid-merge'): void {
   const plan = planBatch(records);
-  memoryFold(store.messages, messageFactsById(plan.accepted), evolveMessage);
+  memoryFold(store.messages, plan.accepted, messageFactsOf, evolveMessage);
   if (crash === 'between-writes') return;
   for (const r of records) if (r.event.phoneNumberId !== null) link(store, r.event.phoneNumberId, personAliases(r.event));
   const firsts = new Map(ownIds(plan.accepted).map((id) => [id, store.messages.get(id)?._sys.first ?? null]));
-  memoryFold(store.conversations, conversationFactsById(plan.accepted, firsts, (scope, alias) => personOf(store, scope, alias)), evolveConversation);
+  memoryFold(store.conversations, plan.accepted, conversationFactsOf(firsts, (scope, alias) => personOf(store, scope, alias)), evolveConversation);
   const touched = plan.accepted.map((f) => ({ scope: f.conversation.phoneNumberId, person: personOf(store, f.conversation.phoneNumberId, f.conversation.aliases[0]!) }));
   if (records[0] === undefined) return;
   try {

@@ -1,4 +1,4 @@
-import { contentHash } from '@wabus/dedup';
+import { contentHash } from '@wabus/projection';
 import { aliasValue, type Alias } from '@wabus/events';
 import type { Person } from '@wabus/identity';
 import type { MessageStoreCollections } from './collections.ts';

@@ -1,4 +1,4 @@
-import type { StateDocument } from '@wabus/dedup';
+import type { StateDocument } from '@wabus/projection';
 import type { Identity, MessageContent, MessageContext, Referral, WhatsAppError } from '@wabus/events';
 
 /** Where an event sits in the log: partition and offset. Offsets are per partition (see docs/consumers/message-store.md). */

@@ -1,20 +1,22 @@
-import { foldDocuments } from '@wabus/dedup';
-import { decodeEvent, personAliases, type Alias, type WhatsAppEvent } from '@wabus/events';
+import type { ServiceHandler } from '@wabus/consumer-service';
+import { personAliases, type Alias, type WhatsAppEvent } from '@wabus/events';
 import { createIdentityLinks, type AliasSet, type Person } from '@wabus/identity';
-import { EventRejectedError, type BatchOutcome, type ConsumedRecord, type ConsumerHandler } from '@wabus/kafka';
-import { conversationFactsById, messageFactsById, ownIds, planBatch } from './batch-plan.ts';
+import { EventRejectedError, type BatchOutcome, type ConsumedRecord } from '@wabus/kafka';
+import { projection } from '@wabus/projection';
+import { conversationFactsOf, messageFactsOf, ownIds, planBatch } from './batch-plan.ts';
 import type { MessageStoreCollections } from './collections.ts';
 import { evolveConversation } from './evolve-conversation.ts';
 import { evolveMessage } from './evolve-message.ts';
 import { mergeConversations, type TouchedPerson } from './merge-conversations.ts';
-import type { LogPosition, MessageFact } from './message-doc.ts';
+import type { LogPosition } from './message-doc.ts';
 
 /**
  * message-store's handler. A batch (one partition: one or more business numbers, in offset order) is:
- * 1. the messages fold (FIRST: that order keeps the counts exact across crashes, docs/consumers/message-store.md);
+ * 1. the messages projection (FIRST: that order keeps the counts exact across crashes,
+ *    docs/consumers/message-store.md); an event that changed no message document is a duplicate (docs/projections.md);
  * 2. the identity map: every event's aliases linked per business number (statuses and echoes teach links too), then
  *    the persons of the batch's messages resolved (docs/identity.md);
- * 3. the conversations fold, per (business number, person);
+ * 3. the conversations projection, per (business number, person);
  * 4. conversations of persons the batch showed to be one are merged.
  * Events other than messages and echoes store nothing but their links; a message that can never be stored is
  * rejected to the dead-letter topic.
@@ -24,22 +26,14 @@ export interface MessageStoreHandlerOptions {
   onRefusedLinks?: (refused: AliasSet[]) => void;
 }
 
-export function createMessageStoreHandler(c: MessageStoreCollections, o: MessageStoreHandlerOptions = {}): ConsumerHandler<WhatsAppEvent> {
+export function createMessageStoreHandler(c: MessageStoreCollections, o: MessageStoreHandlerOptions = {}): ServiceHandler {
   const identity = createIdentityLinks(c.identityLinks);
+  const messages = projection({ collection: c.messages, factsOf: messageFactsOf, evolve: evolveMessage });
   return {
-    decode: (value) => decodeEvent(value),
     async handleBatch(records: ConsumedRecord<WhatsAppEvent>[]): Promise<BatchOutcome> {
       const plan = planBatch(records);
       const rejected = plan.rejected.map(({ offset, reason }) => ({ offset, error: new EventRejectedError(reason, { code: 'WABUS_MESSAGE_STORE_INVALID' }) }));
-
-      const changed = new Set<MessageFact>();
-      if (plan.accepted.length > 0) {
-        await foldDocuments(c.messages, messageFactsById(plan.accepted), (doc, fact) => {
-          const next = evolveMessage(doc, fact);
-          if (next !== doc) changed.add(fact);
-          return next;
-        });
-      }
+      const outcomes = await messages.apply(plan.accepted);
 
       const links = linkSets(records);
       const refused = await identity.link(links);
@@ -50,13 +44,13 @@ export function createMessageStoreHandler(c: MessageStoreCollections, o: Message
 
       if (plan.accepted.length > 0) {
         const firsts = await loadFirsts(c, ownIds(plan.accepted));
-        await foldDocuments(c.conversations, conversationFactsById(plan.accepted, firsts, personOf), evolveConversation);
+        await projection({ collection: c.conversations, factsOf: conversationFactsOf(firsts, personOf), evolve: evolveConversation }).apply(plan.accepted);
       }
       const partition = records[0]?.partition;
       if (partition !== undefined) await mergeConversations(c, partition, touchedPersons(asked, personOf));
 
-      // A duplicate (redelivery, replay, Meta retry) changed no message document.
-      const duplicateOffsets = plan.accepted.filter((f) => !changed.has(f.own) && (f.update === null || !changed.has(f.update))).map((f) => String(f.conversation.at.o));
+      // A redelivery, replay or Meta retry changed no message document (its conversation fact may still move `through`).
+      const duplicateOffsets = plan.accepted.filter((_, i) => outcomes[i] === 'duplicate').map((f) => String(f.conversation.at.o));
       return { rejected, duplicateOffsets };
     },
   };

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { contentHash } from '@wabus/dedup';
+import { contentHash } from '@wabus/projection';
 import { createRng } from '@wabus/simulator';
 import { evolveStatus } from './evolve-status.ts';
 import type { StatusFact } from './status-fact.ts';

@@ -1,4 +1,4 @@
-import type { StateDocument } from '@wabus/dedup';
+import type { StateDocument } from '@wabus/projection';
 
 /** Delivery steps in rank order: a message only ever moves up this list (WHATSAPP.md, Statuses). */
 export const DELIVERY_STEPS = ['sent', 'delivered', 'read', 'played'] as const;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { contentHash } from '@wabus/dedup';
+import { contentHash } from '@wabus/projection';
 import { evolveStatus } from './evolve-status.ts';
 import { fact, permutations } from './fact.test-support.ts';
 import type { StatusDocument } from './status-document.ts';

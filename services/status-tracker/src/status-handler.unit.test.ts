@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { decodeEvent, explodeWebhook, type WhatsAppEvent } from '@wabus/events';
 import { buildBody, createGenContext, createRng, createWorld, generateItem, type GeneratedItem } from '@wabus/simulator';
 import { ingressRecords } from '@wabus/testing';
-import { groupStatusFacts } from './status-handler.ts';
+import { readStatusRecords } from './status-handler.ts';
 import { readStatusFact } from './status-fact.ts';
 import { statusWorkload } from './status-workload.test-support.ts';
 
@@ -36,24 +36,25 @@ test('fact: the same item delivered twice (a Meta retry) is the same fact', () =
   assert.deepEqual(a, b);
 });
 
-test('group: statuses grouped per message in offset order; other kinds ignored; a status without an id rejected with a code', () => {
+test('read: each status record has its fact, filed under its message id; other kinds have none; a status without an id is rejected with a code', () => {
   const items = statusWorkload({ seed: 'group', messages: 6 }).map((w) => w.item);
   const first = items[0]!;
   const idless: GeneratedItem = { ...first, payload: { ...first.payload, id: undefined } };
   const events = eventsOf([...items, idless]);
   const records = events.map((event, i) => ({ offset: String(100 + i), event }));
-  const { byId, rejected, ignored } = groupStatusFacts(records);
+  const { read, rejected } = readStatusRecords(records);
   assert.equal(rejected.length, 1);
   // buildBody groups items into changes, so the id-less one is wherever its change put it.
-  assert.equal(rejected[0]!.offset, String(100 + events.findIndex((e) => e.kind === 'status' && e.itemId === null)));
+  const idlessAt = events.findIndex((e) => e.kind === 'status' && e.itemId === null);
+  assert.equal(rejected[0]!.offset, String(100 + idlessAt));
   assert.equal((rejected[0]!.error as { code?: string }).code, 'WABUS_STATUS_TRACKER_INVALID');
-  assert.equal(ignored, events.filter((e) => e.kind !== 'status').length);
-  const facts = [...byId.values()].flat();
-  assert.equal(facts.length + ignored + 1, events.length);
-  for (const [id, list] of byId) assert.ok(list.every((f) => f.id === id));
   assert.deepEqual(
-    byId.get(first.id!)!.map((f) => f.status),
-    events.filter((e) => e.kind === 'status' && e.itemId === first.id).map((e) => e.itemType),
-    'offset order kept',
+    read.map((r) => r.offset),
+    records.map((r) => r.offset),
   );
+  read.forEach((r, i) => {
+    const e = events[i]!;
+    if (e.kind !== 'status' || i === idlessAt) assert.deepEqual(r.facts, [], `${e.kind} at ${r.offset}: no fact`);
+    else assert.deepEqual(r.facts.map((f) => [f.id, f.fact.id, f.fact.status]), [[e.itemId, e.itemId, e.itemType]]);
+  });
 });

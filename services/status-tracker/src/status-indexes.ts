@@ -1,4 +1,4 @@
-import { ensureFoldIndex } from '@wabus/dedup';
+import { ensureFoldIndex } from '@wabus/projection';
 import type { Collection } from 'mongodb';
 import type { StatusDocument } from './status-document.ts';
 

@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import type { KafkaClient as Kafka } from '@wabus/kafka';
 import { serviceFacts } from '@wabus/service/registry';
 import { loadConsumerConfig } from '@wabus/consumer-service';
-import { contentHash } from '@wabus/dedup';
+import { contentHash } from '@wabus/projection';
 import { decodeEvent } from '@wabus/events';
 import { createKafka } from '@wabus/kafka';
 import { createEventTopics, produceRecords, stopAfterTest, testDatabase as testDatabaseFor, testEnv, uniqueName, type RecordToProduce } from '@wabus/testing';

@@ -1,5 +1,5 @@
 import type { AnyBulkWriteOperation, BulkWriteOptions, BulkWriteResult, Collection, Filter, FindOptions } from 'mongodb';
-import type { StateDocument } from '@wabus/dedup';
+import type { StateDocument } from '@wabus/projection';
 
 /** One document write the store acknowledged: the version it replaced (null for an insert) and the one it wrote. */
 export interface DocumentWrite<D> {

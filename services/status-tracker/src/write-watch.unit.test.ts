@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AnyBulkWriteOperation, Collection } from 'mongodb';
-import { contentHash, foldDocuments } from '@wabus/dedup';
+import { contentHash, foldDocuments } from '@wabus/projection';
 import { evolveStatus } from './evolve-status.ts';
 import { fact } from './fact.test-support.ts';
 import type { StatusDocument } from './status-document.ts';

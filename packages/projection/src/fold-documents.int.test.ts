@@ -1,45 +1,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MongoClient } from 'mongodb';
-import { testEnv, uniqueName } from '@wabus/testing';
-import { foldDocuments, type StateDocument } from './fold-documents.ts';
-
-interface Tally extends StateDocument {
-  seen: string[];
-  total: number;
-}
-interface Add {
-  id: string;
-  amount: number;
-}
-
-// Idempotent by construction: an event id already in `seen` changes nothing; `seen` is kept sorted, so the
-// document does not depend on arrival order.
-const evolve = (doc: Tally | null, e: Add): Tally => {
-  if (doc?.seen.includes(e.id)) return doc;
-  const seen = [...(doc?.seen ?? []), e.id].sort();
-  return { _id: doc?._id ?? '', seen, total: (doc?.total ?? 0) + e.amount };
-};
-
-async function collection(t: import('node:test').TestContext) {
-  const client = new MongoClient(testEnv().mongoUri);
-  await client.connect();
-  const db = client.db(uniqueName('fold'));
-  t.after(async () => {
-    await db.dropDatabase().catch(() => undefined);
-    await client.close();
-  });
-  return db.collection<Tally>('tallies');
-}
+import { foldDocuments } from './fold-documents.ts';
+import { racingCollection } from './racing-collection.test-support.ts';
+import { evolveTally as evolve, tallies as collection } from './tally.test-support.ts';
 
 test('fold: applies in order, writes only changed documents, and counts redeliveries as unchanged', async (t) => {
   const coll = await collection(t);
   const first = await foldDocuments(coll, new Map([['a', [{ id: 'e1', amount: 1 }, { id: 'e2', amount: 2 }]], ['b', [{ id: 'e3', amount: 5 }]]]), evolve);
-  assert.deepEqual(first, { unchanged: 0 });
+  assert.equal(first.unchanged, 0);
+  assert.deepEqual(first.changed, new Map([['a', [true, true]], ['b', [true]]]));
   assert.equal(await coll.countDocuments(), 2);
   const before = await coll.find().sort({ _id: 1 }).toArray();
   const again = await foldDocuments(coll, new Map([['a', [{ id: 'e2', amount: 2 }, { id: 'e1', amount: 1 }]], ['b', [{ id: 'e3', amount: 5 }]]]), evolve);
-  assert.deepEqual(again, { unchanged: 3 });
+  assert.equal(again.unchanged, 3);
+  assert.deepEqual(again.changed, new Map([['a', [false, false]], ['b', [false]]]));
   assert.deepEqual(await coll.find().sort({ _id: 1 }).toArray(), before, 'nothing rewritten: same documents, same tokens');
   const a = await coll.findOne({ _id: 'a' });
   assert.equal(a?.total, 3);
@@ -68,31 +42,35 @@ test('fold: a stale replace in the same bulk as a duplicate-key insert is re-fol
   const real = await collection(t);
   await real.insertOne({ _id: 'T', seen: [], total: 0, _h: 'h0' });
   // Another writer acts between the fold's read and its write: it updates T and inserts N first.
-  let raced = false;
-  const racing = new Proxy(real, {
-    get(target, prop) {
-      if (prop !== 'find') {
-        const value: unknown = Reflect.get(target, prop, target);
-        return typeof value === 'function' ? value.bind(target) : value;
-      }
-      return (...args: Parameters<typeof real.find>) => {
-        const cursor = target.find(...args);
-        return {
-          toArray: async () => {
-            const docs = await cursor.toArray();
-            if (!raced) {
-              raced = true;
-              await target.replaceOne({ _id: 'T' }, { seen: ['other'], total: 1, _h: 'h-other' });
-              await target.insertOne({ _id: 'N', seen: ['other'], total: 1, _h: 'h-n' });
-            }
-            return docs;
-          },
-        };
-      };
-    },
+  const racing = racingCollection(real, async (c) => {
+    await c.replaceOne({ _id: 'T' }, { seen: ['other'], total: 1, _h: 'h-other' });
+    await c.insertOne({ _id: 'N', seen: ['other'], total: 1, _h: 'h-n' });
   });
-  await foldDocuments(racing, new Map([['T', [{ id: 'mine', amount: 1 }]], ['N', [{ id: 'mine', amount: 1 }]]]), evolve);
+  const folded = await foldDocuments(racing, new Map([['T', [{ id: 'mine', amount: 1 }]], ['N', [{ id: 'mine', amount: 1 }]]]), evolve);
   assert.deepEqual((await real.findOne({ _id: 'T' }))?.seen, ['mine', 'other']);
   assert.deepEqual((await real.findOne({ _id: 'N' }))?.seen, ['mine', 'other']);
   assert.equal((await real.findOne({ _id: 'T' }))?.total, 2);
+  assert.deepEqual(folded.changed, new Map([['T', [true]], ['N', [true]]]), 'the re-fold over the other writer\'s versions is what was stored, and it applied "mine"');
+});
+
+test('fold: after a conflict, a fact the other writer had already applied counts as unchanged, not as the lost first attempt', async (t) => {
+  const real = await collection(t);
+  await real.insertMany([
+    { _id: 'T', seen: [], total: 0, _h: 'h0' },
+    { _id: 'U', seen: [], total: 0, _h: 'u0' },
+  ]);
+  // The other writer (a zombie with the same batch) applies "mine" to T and N between our read and our write; U it
+  // leaves alone, so our replace of U lands in the same bulk as the failed one of T.
+  const racing = racingCollection(real, async (c) => {
+    await c.replaceOne({ _id: 'T' }, { seen: ['mine'], total: 1, _h: 'h-theirs' });
+    await c.insertOne({ _id: 'N', seen: ['mine'], total: 1, _h: 'n-theirs' });
+  });
+  const folded = await foldDocuments(racing, new Map([['T', [{ id: 'mine', amount: 1 }]], ['N', [{ id: 'mine', amount: 1 }]], ['U', [{ id: 'mine', amount: 1 }]]]), evolve);
+  assert.deepEqual(folded.changed, new Map([['T', [false]], ['N', [false]], ['U', [true]]]));
+  assert.equal(folded.unchanged, 2);
+  for (const id of ['T', 'N', 'U']) {
+    const doc = await real.findOne({ _id: id });
+    assert.deepEqual([doc?.seen, doc?.total], [['mine'], 1], `${id}: applied once`);
+  }
+  assert.equal((await real.findOne({ _id: 'T' }))?._h, 'h-theirs', 'T is not rewritten');
 });

@@ -1,0 +1,58 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { projection } from './projection.ts';
+import { racingCollection } from './racing-collection.test-support.ts';
+import { evolveTally, tallies, type Add, type Tally } from './tally.test-support.ts';
+
+/** An event adds its amount to each tally it names (none: not this projection's). */
+interface Ev {
+  id: string;
+  tallies: string[];
+}
+const factsOf = (e: Ev) => e.tallies.map((id) => ({ id, fact: { id: e.id, amount: 1 } satisfies Add }));
+
+test('projection: per event, applied when any of its facts changed a document, duplicate when none did, ignored without facts', async (t) => {
+  const coll = await tallies(t);
+  const p = projection({ collection: coll, factsOf, evolve: evolveTally });
+  const e1 = { id: 'e1', tallies: ['a'] };
+  const e2 = { id: 'e2', tallies: ['a', 'b'] };
+  const other = { id: 'x', tallies: [] };
+  assert.deepEqual(await p.apply([e1, e2, other]), ['applied', 'applied', 'ignored']);
+  assert.deepEqual(await p.apply([e2, e1, other, e1]), ['duplicate', 'duplicate', 'ignored', 'duplicate'], 'a redelivery, in another order');
+  // e3 is new to b only, e1 again in the same batch: only the first of two copies of one event applies.
+  const e3 = { id: 'e3', tallies: ['a', 'c'] };
+  assert.deepEqual(await p.apply([e3, e3, e1]), ['applied', 'duplicate', 'duplicate']);
+  const docs = await coll.find().sort({ _id: 1 }).toArray();
+  assert.deepEqual(
+    docs.map((d) => [d._id, d.seen, d.total]),
+    [
+      ['a', ['e1', 'e2', 'e3'], 3],
+      ['b', ['e2'], 1],
+      ['c', ['e3'], 1],
+    ],
+  );
+  assert.deepEqual(await p.apply([]), []);
+});
+
+test('projection: after a lost conditional replace, an event the other writer had applied is a duplicate; one it had not is applied', async (t) => {
+  const real = await tallies(t);
+  await real.insertMany([
+    { _id: 'a', seen: [], total: 0, _h: 'a0' },
+    { _id: 'b', seen: [], total: 0, _h: 'b0' },
+  ] satisfies Tally[]);
+  // Replaces only (no insert error to report the bulk): the store says 1 of 2 matched, not which.
+  const racing = racingCollection(real, async (c) => {
+    await c.replaceOne({ _id: 'a' }, { seen: ['theirs'], total: 1, _h: 'a-theirs' });
+  });
+  const p = projection({ collection: racing, factsOf, evolve: evolveTally });
+  // "theirs" reached a through the other writer; "mine" and "both" did not (b's replace landed on the first try).
+  const outcomes = await p.apply([
+    { id: 'theirs', tallies: ['a'] },
+    { id: 'mine', tallies: ['a'] },
+    { id: 'both', tallies: ['a', 'b'] },
+  ]);
+  assert.deepEqual(outcomes, ['duplicate', 'applied', 'applied']);
+  assert.deepEqual((await real.findOne({ _id: 'a' }))?.seen, ['both', 'mine', 'theirs']);
+  assert.equal((await real.findOne({ _id: 'a' }))?.total, 3, 'each event once');
+  assert.deepEqual((await real.findOne({ _id: 'b' }))?.seen, ['both']);
+});
