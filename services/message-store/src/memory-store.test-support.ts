@@ -28,7 +28,13 @@ function personOf(store: MemoryStore, scope: string, alias: Alias): Person {
   const g = store.links.get(scope);
   const seen = new Set<Alias>([alias]);
   const stack = [alias];
-  while (stack.length > 0) for (const n of g?.get(stack.pop()!) ?? []) if (!seen.has(n)) (seen.add(n), stack.push(n));
+  while (stack.length > 0) {
+    for (const n of g?.get(stack.pop()!) ?? []) {
+      if (seen.has(n)) continue;
+      seen.add(n);
+      stack.push(n);
+    }
+  }
   return { id: personIdOf(seen), aliases: [...seen].sort() };
 }
 

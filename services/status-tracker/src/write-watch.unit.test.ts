@@ -32,7 +32,10 @@ function memoryStore() {
         if ('insertOne' in op) {
           const d = op.insertOne.document as StatusDocument;
           if (docs.has(d._id)) writeErrors.push({ index, code: 11000 });
-          else (docs.set(d._id, structuredClone(d)), result.insertedCount++);
+          else {
+            docs.set(d._id, structuredClone(d));
+            result.insertedCount++;
+          }
         } else if ('replaceOne' in op) {
           const f = op.replaceOne.filter as { _id: string; _h: string };
           if (docs.get(f._id)?._h !== f._h) return;
