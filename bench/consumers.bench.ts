@@ -129,7 +129,9 @@ export const consumersBench: BenchSection = {
           { label: 'status-tracker', topic: topics.statuses, kinds: ['status'] },
         ]) {
           const b = await produceBacklog(kafka, { ...spec, events: p.backlogEvents, seed: `${runId}-${spec.label}` });
-          ctx.log(`backlog for ${b.label}: ${b.produced} events (${b.distinctIds} distinct ids, ${(b.valueBytes / b.produced).toFixed(0)} B/value) in ${(b.ms / 1000).toFixed(1)} s`);
+          ctx.log(
+            `backlog for ${b.label}: ${b.produced} events (${b.distinctIds} distinct ids, ${(b.valueBytes / b.produced).toFixed(0)} B/value) in ${(b.ms / 1000).toFixed(1)} s`,
+          );
           backlogs.push(b);
         }
         const [msBacklog, stBacklog] = backlogs as [Backlog, Backlog];
@@ -165,7 +167,16 @@ export const consumersBench: BenchSection = {
           let exitCode: number | null;
           try {
             ctx.log(`${step.consumer} on the ${step.backlog.label} backlog: started (pid ${child.pid})`);
-            drain = await measureDrain({ child, base, spawnedAt, highWatermarks: highs, kafkaPid: infra.kafkaPid, storePid, pollMs: p.drainPollMs, timeoutMs: p.drainTimeoutMs });
+            drain = await measureDrain({
+              child,
+              base,
+              spawnedAt,
+              highWatermarks: highs,
+              kafkaPid: infra.kafkaPid,
+              storePid,
+              pollMs: p.drainPollMs,
+              timeoutMs: p.drainTimeoutMs,
+            });
             metrics = step.consumer === 'ceiling' ? undefined : await metricsOf(base);
             ctx.log(
               `${step.consumer}: ${drain.eventsPerSecond.toFixed(0)} events/s over ${(drain.windowMs / 1000).toFixed(2)} s ` +
@@ -188,7 +199,9 @@ export const consumersBench: BenchSection = {
               kafka,
               groupId,
               step.backlog.topic,
-              [...highs].filter(([, high]) => high > 0n).map(([partition, high]) => ({ partition, offset: '0', metadata: formatReplayMark({ id: 'bench', frontier: high }) })),
+              [...highs]
+                .filter(([, high]) => high > 0n)
+                .map(([partition, high]) => ({ partition, offset: '0', metadata: formatReplayMark({ id: 'bench', frontier: high }) })),
             );
             const replayPort = await freePort();
             const replayChild = startConsumer(step.consumer, {
@@ -203,9 +216,24 @@ export const consumersBench: BenchSection = {
               logFile: join(dir, `${step.consumer}-${step.backlog.label}-replay.log`),
             });
             try {
-              const replayDrain = await measureDrain({ child: replayChild, base: `http://127.0.0.1:${replayPort}`, spawnedAt: performance.now(), highWatermarks: highs, kafkaPid: infra.kafkaPid, storePid, pollMs: p.drainPollMs, timeoutMs: p.drainTimeoutMs });
+              const replayDrain = await measureDrain({
+                child: replayChild,
+                base: `http://127.0.0.1:${replayPort}`,
+                spawnedAt: performance.now(),
+                highWatermarks: highs,
+                kafkaPid: infra.kafkaPid,
+                storePid,
+                pollMs: p.drainPollMs,
+                timeoutMs: p.drainTimeoutMs,
+              });
               const replayMetrics = await metricsOf(`http://127.0.0.1:${replayPort}`);
-              replays.push({ consumer: step.consumer, first: drain, replay: replayDrain, duplicates: replayMetrics.duplicates, identical: (await databaseDigest(store.db(step.database))) === digestBefore });
+              replays.push({
+                consumer: step.consumer,
+                first: drain,
+                replay: replayDrain,
+                duplicates: replayMetrics.duplicates,
+                identical: (await databaseDigest(store.db(step.database))) === digestBefore,
+              });
               ctx.log(`${step.consumer} replay from 0: ${replayDrain.eventsPerSecond.toFixed(0)} events/s (first drain ${drain.eventsPerSecond.toFixed(0)})`);
             } finally {
               await replayChild.stop();
@@ -219,12 +247,27 @@ export const consumersBench: BenchSection = {
         // 3. End to end: ingress + both services as processes, the simulator posting at a fixed rate.
         const secret = randomBytes(16).toString('hex');
         const ports = { ingress: await freePort(), ms: await freePort(), st: await freePort() };
-        const bases = { ingress: `http://127.0.0.1:${ports.ingress}`, 'message-store': `http://127.0.0.1:${ports.ms}`, 'status-tracker': `http://127.0.0.1:${ports.st}` };
+        const bases = {
+          ingress: `http://127.0.0.1:${ports.ingress}`,
+          'message-store': `http://127.0.0.1:${ports.ms}`,
+          'status-tracker': `http://127.0.0.1:${ports.st}`,
+        };
         const children: { name: string; child: NodeChild }[] = [];
         const exits: Record<string, number | null> = {};
         let e2e: E2ERun;
         try {
-          children.push({ name: 'ingress', child: startIngress({ root: ctx.root, port: ports.ingress, secret, kafkaBrokers: infra.kafkaBrokers, rawTopic: topics.raw, eventsTopic: topics.events, logFile: join(dir, 'e2e-ingress.log') }) });
+          children.push({
+            name: 'ingress',
+            child: startIngress({
+              root: ctx.root,
+              port: ports.ingress,
+              secret,
+              kafkaBrokers: infra.kafkaBrokers,
+              rawTopic: topics.raw,
+              eventsTopic: topics.events,
+              logFile: join(dir, 'e2e-ingress.log'),
+            }),
+          });
           for (const [name, port, database] of [
             ['message-store', ports.ms, databases.msE2e],
             ['status-tracker', ports.st, databases.stE2e],
@@ -246,7 +289,15 @@ export const consumersBench: BenchSection = {
           }
           await Promise.all(children.map(({ name, child }) => waitForHttp200(`${bases[name as keyof typeof bases]}/readyz`, child, 60_000)));
           ctx.log(`e2e: ingress, message-store, status-tracker ready; warm-up ${p.warmupMs} ms at ${p.rate}/s`);
-          const common = { ingressUrl: `${bases.ingress}/webhook`, secret, rate: p.rate, bases, sampleEvery: p.sampleEvery, pollMs: p.probePollMs, probeTimeoutMs: p.probeTimeoutMs };
+          const common = {
+            ingressUrl: `${bases.ingress}/webhook`,
+            secret,
+            rate: p.rate,
+            bases,
+            sampleEvery: p.sampleEvery,
+            pollMs: p.probePollMs,
+            probeTimeoutMs: p.probeTimeoutMs,
+          };
           await runE2E({ ...common, durationMs: p.warmupMs, seed: `${runId}-warmup`, sample: false });
           ctx.log(`e2e: ${p.e2eMs} ms at ${p.rate}/s, following every ${p.sampleEvery}th message and new status`);
           const meters = children.map(({ name, child }) => ({ name, cpu: cpuMeter(child.pid) }));
@@ -273,9 +324,13 @@ export const consumersBench: BenchSection = {
           const m = result.probes['message-store'].latency;
           const s = result.probes['status-tracker'].latency;
           for (const sec of result.timeline) {
-            ctx.log(`e2e second ${sec.second}: ${sec.posts} POSTs, p99 ${sec.postP99.toFixed(1)} ms; visible p99 ms ${sec.visibleP99['message-store'].toFixed(0)} / ${sec.visibleP99['status-tracker'].toFixed(0)}`);
+            ctx.log(
+              `e2e second ${sec.second}: ${sec.posts} POSTs, p99 ${sec.postP99.toFixed(1)} ms; visible p99 ms ${sec.visibleP99['message-store'].toFixed(0)} / ${sec.visibleP99['status-tracker'].toFixed(0)}`,
+            );
           }
-          ctx.log(`e2e: POST p99 ${result.post.latencyMs.p99.toFixed(1)} ms; visible p99 message-store ${m.p99.toFixed(1)} ms, status-tracker ${s.p99.toFixed(1)} ms`);
+          ctx.log(
+            `e2e: POST p99 ${result.post.latencyMs.p99.toFixed(1)} ms; visible p99 message-store ${m.p99.toFixed(1)} ms, status-tracker ${s.p99.toFixed(1)} ms`,
+          );
         } finally {
           for (const { name, child } of children) {
             exits[name] = await child.stop();
@@ -283,13 +338,28 @@ export const consumersBench: BenchSection = {
         }
 
         const kafkaReplaced = infra.kafkaPid !== undefined && readCpuSeconds(infra.kafkaPid) === undefined;
-        const report = consumersReport({ phases: p, drains, replays, e2e, quick: ctx.quick, loadBefore, kafkaReplaced, store: benchStore === undefined ? { kind: 'external' } : { kind: 'private', heap: benchStore.heap } });
+        const report = consumersReport({
+          phases: p,
+          drains,
+          replays,
+          e2e,
+          quick: ctx.quick,
+          loadBefore,
+          kafkaReplaced,
+          store: benchStore === undefined ? { kind: 'external' } : { kind: 'private', heap: benchStore.heap },
+        });
         ok = true;
         return report;
       } finally {
-        await admin.deleteTopics({ topics: benchTopics.map((d) => d.name), timeout: 15_000 }).catch((err: Error) => ctx.log(`could not delete bench topics: ${err.message}`));
+        await admin
+          .deleteTopics({ topics: benchTopics.map((d) => d.name), timeout: 15_000 })
+          .catch((err: Error) => ctx.log(`could not delete bench topics: ${err.message}`));
         await admin.disconnect();
-        for (const db of Object.values(databases)) await store.db(db).dropDatabase().catch((err: Error) => ctx.log(`could not drop ${db}: ${err.message}`));
+        for (const db of Object.values(databases))
+          await store
+            .db(db)
+            .dropDatabase()
+            .catch((err: Error) => ctx.log(`could not drop ${db}: ${err.message}`));
         await store.close();
         if (ok) await rm(dir, { recursive: true, force: true });
         else ctx.log(`consumer logs kept in ${dir}`);

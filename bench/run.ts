@@ -28,7 +28,10 @@ const { values } = parseArgs({
     'cpu-prof': { type: 'boolean', default: false },
   },
 });
-const only = values.only?.split(',').map((s) => s.trim()).filter(Boolean);
+const only = values.only
+  ?.split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 const unknown = only?.filter((n) => !sections.some((s) => s.name === n)) ?? [];
 if (unknown.length > 0) {
   console.error(`unknown section(s): ${unknown.join(', ')}; known: ${sections.map((s) => s.name).join(', ')}`);

@@ -12,7 +12,12 @@ const QUICK: InterleavedPhases = { ...FULL, warmupMs: 1_000, roundMs: 2_000, rou
 export const SAMPLE_RATIO = 0.1;
 
 /** The bench's own OTEL_* variables are dropped (set to undefined), so `off` is off and `all` is exactly what it says. */
-const withoutOtel = (): NodeJS.ProcessEnv => Object.fromEntries(Object.keys(process.env).filter((k) => k.startsWith('OTEL_')).map((k) => [k, undefined]));
+const withoutOtel = (): NodeJS.ProcessEnv =>
+  Object.fromEntries(
+    Object.keys(process.env)
+      .filter((k) => k.startsWith('OTEL_'))
+      .map((k) => [k, undefined]),
+  );
 
 function tracingTargets(sinks: { all: OtlpSink; sampled: OtlpSink }): TargetSpec[] {
   const t = (name: TracingTargetName, description: string, env: NodeJS.ProcessEnv) => ingressTarget(name, 1, description, () => ({ ...withoutOtel(), ...env }));
@@ -50,7 +55,8 @@ export const tracingBench: BenchSection = {
         return { results, counts };
       });
       const spans = { 'tracing-all': sinks.all.counts(), 'tracing-sampled': sinks.sampled.counts() };
-      for (const [name, c] of Object.entries(spans)) ctx.log(`${name}: received ${c.total} spans in ${c.requests} export requests (${(c.bytes / 1e6).toFixed(1)} MB)`);
+      for (const [name, c] of Object.entries(spans))
+        ctx.log(`${name}: received ${c.total} spans in ${c.requests} export requests (${(c.bytes / 1e6).toFixed(1)} MB)`);
       return tracingReport({ ...report, ...run, spans, phases, quick: ctx.quick, sampleRatio: SAMPLE_RATIO });
     } finally {
       await Promise.all([sinks.all.close(), sinks.sampled.close()]);

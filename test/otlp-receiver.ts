@@ -115,7 +115,11 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`spans not received within ${timeoutMs} ms (${spans.length} so far: ${[...new Set(spans.map((s) => `${s.service}:${s.name}`))].join(', ')})`));
+          reject(
+            new Error(
+              `spans not received within ${timeoutMs} ms (${spans.length} so far: ${[...new Set(spans.map((s) => `${s.service}:${s.name}`))].join(', ')})`,
+            ),
+          );
         }, timeoutMs);
         waiters.add(check);
       });

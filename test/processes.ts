@@ -22,7 +22,6 @@ export function wabus(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 6
   });
 }
 
-
 /** A service's composition root as its own process, as `pnpm dev` or a deploy would start it (stopped by the caller). */
 export const startService = (service: string, env: NodeJS.ProcessEnv): ServiceProcess => spawnServiceProcess(null, service, env);
 

@@ -41,7 +41,12 @@ test('replays of auto-reply and crm-sync (reset and shadow) send nothing to the 
     await admin.deleteTopics({ topics }).catch(() => undefined);
     await admin.disconnect();
     const { databases } = await mongo.db('admin').admin().listDatabases({ nameOnly: true });
-    for (const d of databases) if (d.name.startsWith(db.ar) || d.name.startsWith(db.crm)) await mongo.db(d.name).dropDatabase().catch(() => undefined);
+    for (const d of databases)
+      if (d.name.startsWith(db.ar) || d.name.startsWith(db.crm))
+        await mongo
+          .db(d.name)
+          .dropDatabase()
+          .catch(() => undefined);
     await mongo.close();
   });
 
@@ -74,7 +79,14 @@ test('replays of auto-reply and crm-sync (reset and shadow) send nothing to the 
   const atEnd = (groupId: string) => groupAtEnd(kafka, groupId, events);
 
   const ingressPort = await freePort();
-  const ingress = startService('ingress', { ...common, INGRESS_HOST: '127.0.0.1', INGRESS_PORT: String(ingressPort), WHATSAPP_APP_SECRETS: SECRET, WHATSAPP_VERIFY_TOKEN: 'x', WABUS_RAW_TOPIC: raw });
+  const ingress = startService('ingress', {
+    ...common,
+    INGRESS_HOST: '127.0.0.1',
+    INGRESS_PORT: String(ingressPort),
+    WHATSAPP_APP_SECRETS: SECRET,
+    WHATSAPP_VERIFY_TOKEN: 'x',
+    WABUS_RAW_TOPIC: raw,
+  });
   running.push(ingress);
   await waitReady(`http://127.0.0.1:${ingressPort}/readyz`, ingress, 60_000);
   let ar = await start('ar');
@@ -82,7 +94,11 @@ test('replays of auto-reply and crm-sync (reset and shadow) send nothing to the 
   const gen = createBodyGenerator({ seed: 'e2e-effects', kinds: ['text'], batch: 2, customers: 6 });
   for (let i = 0; i < 12; i++) {
     const { body } = gen.next();
-    const res = await fetch(`http://127.0.0.1:${ingressPort}/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, SECRET) }, body });
+    const res = await fetch(`http://127.0.0.1:${ingressPort}/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, SECRET) },
+      body,
+    });
     assert.equal(res.status, 200);
   }
   await Promise.all([atEnd(group.ar), atEnd(group.crm)]);
@@ -93,7 +109,10 @@ test('replays of auto-reply and crm-sync (reset and shadow) send nothing to the 
   // Reset replay of both from the beginning: the services apply everything again, marked as replay.
   await Promise.all([ar.stop(), cs.stop()]);
   const cliEnv = { ...common, ...outside };
-  for (const [svc, name] of [['ar', 'auto-reply'], ['crm', 'crm-sync']] as const) {
+  for (const [svc, name] of [
+    ['ar', 'auto-reply'],
+    ['crm', 'crm-sync'],
+  ] as const) {
     const out = await wabus(['replay', 'reset', '--service', name, '--topic', events, '--group', group[svc], '--from', 'beginning', '--execute'], cliEnv);
     assert.equal(out.code, 0, out.stderr);
     assert.match(out.stdout, /marked wabus-replay: no outside effects/);
@@ -105,7 +124,25 @@ test('replays of auto-reply and crm-sync (reset and shadow) send nothing to the 
 
   // Shadow replays start with empty databases (so nothing there says "already answered"): still nothing is sent.
   for (const name of ['auto-reply', 'crm-sync']) {
-    const out = await wabus(['replay', 'shadow', '--service', name, '--topic', events, '--group', group[name === 'auto-reply' ? 'ar' : 'crm'], '--database', db[name === 'auto-reply' ? 'ar' : 'crm'], '--label', 'fx', '--execute'], cliEnv, 120_000);
+    const out = await wabus(
+      [
+        'replay',
+        'shadow',
+        '--service',
+        name,
+        '--topic',
+        events,
+        '--group',
+        group[name === 'auto-reply' ? 'ar' : 'crm'],
+        '--database',
+        db[name === 'auto-reply' ? 'ar' : 'crm'],
+        '--label',
+        'fx',
+        '--execute',
+      ],
+      cliEnv,
+      120_000,
+    );
     assert.equal(out.code, 0, out.stderr);
     assert.match(out.stdout, /record\(s\) replayed into/);
   }
@@ -114,7 +151,11 @@ test('replays of auto-reply and crm-sync (reset and shadow) send nothing to the 
 
   // The services still act on live traffic after the replays.
   const { body } = gen.next();
-  const res = await fetch(`http://127.0.0.1:${ingressPort}/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, SECRET) }, body });
+  const res = await fetch(`http://127.0.0.1:${ingressPort}/webhook`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, SECRET) },
+    body,
+  });
   assert.equal(res.status, 200);
   await graph.waitForRequests(sent.graph + 2);
   assert.equal(graph.requests.length, sent.graph + 2, 'the next live messages are answered, once each');

@@ -73,12 +73,22 @@ let st: ServiceProcess;
 before(async () => {
   admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: topics.map((topic) => ({ topic, numPartitions: topic.endsWith('shadow') || topic.includes('.dlq.') ? 1 : 4 })) });
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: topics.map((topic) => ({ topic, numPartitions: topic.endsWith('shadow') || topic.includes('.dlq.') ? 1 : 4 })),
+  });
   mongo = new MongoClient(mongoUri);
   await mongo.connect();
   startedAt = Date.now() - 1_000;
   ingressPort = await freePort();
-  ingress = startService('ingress', { ...common, INGRESS_HOST: '127.0.0.1', INGRESS_PORT: String(ingressPort), WHATSAPP_APP_SECRETS: SECRET, WHATSAPP_VERIFY_TOKEN: 'x', WABUS_RAW_TOPIC: raw });
+  ingress = startService('ingress', {
+    ...common,
+    INGRESS_HOST: '127.0.0.1',
+    INGRESS_PORT: String(ingressPort),
+    WHATSAPP_APP_SECRETS: SECRET,
+    WHATSAPP_VERIFY_TOKEN: 'x',
+    WABUS_RAW_TOPIC: raw,
+  });
   await waitReady(`http://127.0.0.1:${ingressPort}/readyz`, ingress, 60_000);
   [ms, st] = await Promise.all([startConsumer('ms'), startConsumer('st')]);
   // Every kind, reactions/edits/revokes and statuses among them; some bodies posted twice, as Meta retries.
@@ -96,11 +106,25 @@ after(async () => {
   await admin.deleteTopics({ topics }).catch(() => undefined);
   await admin.disconnect();
   const { databases } = await mongo.db('admin').admin().listDatabases({ nameOnly: true });
-  for (const d of databases) if (d.name.startsWith(db.ms) || d.name.startsWith(db.st)) await mongo.db(d.name).dropDatabase().catch(() => undefined);
+  for (const d of databases)
+    if (d.name.startsWith(db.ms) || d.name.startsWith(db.st))
+      await mongo
+        .db(d.name)
+        .dropDatabase()
+        .catch(() => undefined);
   await mongo.close();
 });
 
-const resetArgs = (svc: 'ms' | 'st') => ['replay', 'reset', '--service', svc === 'ms' ? 'message-store' : 'status-tracker', '--topic', events, '--group', group[svc]];
+const resetArgs = (svc: 'ms' | 'st') => [
+  'replay',
+  'reset',
+  '--service',
+  svc === 'ms' ? 'message-store' : 'status-tracker',
+  '--topic',
+  events,
+  '--group',
+  group[svc],
+];
 
 test('replay reset: a dry run changes nothing; --execute refuses while the group has a live member (WABUS_OPS_GROUP_LIVE)', async () => {
   const before = await fetchGroupOffsets(kafka, group.ms, events);
@@ -161,9 +185,15 @@ test('replay reset from offset 0 of message-store and status-tracker leaves both
 });
 
 test('replay shadow after corrupting one live document: the diff shows exactly that document, and nothing else', async () => {
-  const victim = await mongo.db(db.ms).collection<{ _id: string }>('messages').findOne({}, { sort: { _id: 1 } });
+  const victim = await mongo
+    .db(db.ms)
+    .collection<{ _id: string }>('messages')
+    .findOne({}, { sort: { _id: 1 } });
   assert.ok(victim);
-  await mongo.db(db.ms).collection<{ _id: string }>('messages').updateOne({ _id: victim._id }, { $set: { corrupted: true } });
+  await mongo
+    .db(db.ms)
+    .collection<{ _id: string }>('messages')
+    .updateOne({ _id: victim._id }, { $set: { corrupted: true } });
   const label = 'e2e1';
   const args = ['--service', 'message-store', '--topic', events, '--group', group.ms, '--database', db.ms];
   const dry = await wabus(['replay', 'shadow', ...args, '--label', label], cliEnv);
@@ -174,7 +204,10 @@ test('replay shadow after corrupting one live document: the diff shows exactly t
   assert.match(shadow.stdout, new RegExp(`replayed into ${db.ms}__shadow_${label}`));
   const diff = await wabus(['replay', 'diff', '--service', 'message-store', '--database', db.ms, '--label', label, '--json'], cliEnv);
   assert.equal(diff.code, 3, `exit 3: different\n${diff.stderr}`);
-  const report = JSON.parse(diff.stdout) as { totals: { added: number; removed: number; changed: number }; collections: { name: string; changed: { id: string; fields: string[] }[] }[] };
+  const report = JSON.parse(diff.stdout) as {
+    totals: { added: number; removed: number; changed: number };
+    collections: { name: string; changed: { id: string; fields: string[] }[] }[];
+  };
   assert.deepEqual(report.totals, { added: 0, removed: 0, changed: 1, identical: false });
   const messages = report.collections.find((c) => c.name === 'messages');
   assert.deepEqual(messages?.changed, [{ id: victim._id, fields: ['corrupted'] }]);
@@ -200,7 +233,10 @@ test('replay rederive: events rebuilt from the raw topic have the same ids, keys
   const fresh = uniqueName('e2e.r.rederived');
   await admin.createTopics({ waitForLeaders: true, topics: [{ topic: fresh, numPartitions: 4 }] });
   try {
-    const out = await wabus(['replay', 'rederive', '--since', since, '--raw-topic', raw, '--topic', fresh, '--execute', '--id', 'e2e-rederive', '--json'], cliEnv);
+    const out = await wabus(
+      ['replay', 'rederive', '--since', since, '--raw-topic', raw, '--topic', fresh, '--execute', '--id', 'e2e-rederive', '--json'],
+      cliEnv,
+    );
     assert.equal(out.code, 0, out.stderr);
     const rebuilt = await readTopic(kafka, fresh);
     const view = (r: { key: string | null; value: Buffer | null; headers: Record<string, string>; timestamp: string }) =>

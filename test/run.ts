@@ -49,7 +49,14 @@ const runs: Run[] = [
 ];
 
 async function run({ profile, tiers: runTiers }: Run): Promise<number> {
-  const files = ['packages', 'services', 'infra', 'bench', 'test'].flatMap((d) => collect(join(root, d), runTiers.map((t) => tiers[t]))).sort();
+  const files = ['packages', 'services', 'infra', 'bench', 'test']
+    .flatMap((d) =>
+      collect(
+        join(root, d),
+        runTiers.map((t) => tiers[t]),
+      ),
+    )
+    .sort();
   let startedHere = false;
   const env = { ...process.env };
   if (profile !== undefined) {
@@ -82,11 +89,15 @@ function stopsTheBroker(file: string): boolean {
 
 async function runFiles(files: string[], concurrency: number, env: NodeJS.ProcessEnv): Promise<number> {
   if (files.length === 0) return 0;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-force-exit', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files], {
-    cwd: root,
-    env,
-    stdio: 'inherit',
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--test', '--test-force-exit', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
+    {
+      cwd: root,
+      env,
+      stdio: 'inherit',
+    },
+  );
   return new Promise((resolve) => child.on('exit', (c, s) => resolve(c ?? (s ? 1 : 0))));
 }
 

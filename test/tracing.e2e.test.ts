@@ -114,7 +114,11 @@ async function startRun(t: TestContext, consumerEnv: Record<string, string>): Pr
     await producer.close();
     await admin.deleteTopics({ topics: all }).catch(() => undefined);
     await admin.disconnect();
-    for (const db of Object.values(groups)) await mongo.db(db).dropDatabase().catch(() => undefined);
+    for (const db of Object.values(groups))
+      await mongo
+        .db(db)
+        .dropDatabase()
+        .catch(() => undefined);
     await mongo.close();
     await otlp.close();
   });
@@ -204,7 +208,9 @@ const processSpans = (spans: ReceivedSpan[], service: string, topic: string) => 
 async function spansOf(run: Run, extraRecords = 0): Promise<ReceivedSpan[]> {
   const { otlp, topics } = run;
   const handled = (spans: ReceivedSpan[], r: ReceivedSpan) =>
-    spans.some((b) => b.service === r.service && b.name === `handle ${topics.events}` && (b.parentSpanId === r.spanId || b.links.some((l) => l.spanId === r.spanId)));
+    spans.some(
+      (b) => b.service === r.service && b.name === `handle ${topics.events}` && (b.parentSpanId === r.spanId || b.links.some((l) => l.spanId === r.spanId)),
+    );
   await otlp.waitFor((spans) => {
     if (!spans.some((s) => s.service === 'ingress' && s.name === 'POST /webhook')) return false;
     if (spans.filter((s) => s.service === 'ingress' && s.name === `publish ${topics.events}`).length !== ITEMS) return false;
@@ -232,8 +238,9 @@ function assertIngress(run: Run, spans: ReceivedSpan[]): { server: ReceivedSpan;
   assert.equal(server.attributes['wabus.outcome'], 'accepted');
 
   const producers = new Map<string, ReceivedSpan>();
-  for (const p of spans.filter((s) => s.service === 'ingress' && s.name === `publish ${run.topics.events}`)) producers.set(String(p.attributes['wabus.event_id']), p);
-  assert.equal(run.rawRecord.headers['traceparent'], `00-${server.traceId}-${server.spanId}-01`, 'the raw body carries the request\'s context');
+  for (const p of spans.filter((s) => s.service === 'ingress' && s.name === `publish ${run.topics.events}`))
+    producers.set(String(p.attributes['wabus.event_id']), p);
+  assert.equal(run.rawRecord.headers['traceparent'], `00-${server.traceId}-${server.spanId}-01`, "the raw body carries the request's context");
 
   assert.equal(producers.size, ITEMS);
   for (const record of run.records) {
@@ -241,14 +248,14 @@ function assertIngress(run: Run, spans: ReceivedSpan[]): { server: ReceivedSpan;
     const p = producers.get(eventId);
     assert.ok(p, `a producer span for event ${eventId}`);
     assert.equal(p.kind, SPAN_KIND.producer);
-    assert.equal(p.traceId, server.traceId, 'the producer span is in the request\'s trace');
+    assert.equal(p.traceId, server.traceId, "the producer span is in the request's trace");
     assert.equal(p.parentSpanId, server.spanId, 'child of the server span');
     assert.deepEqual(
       [p.attributes['messaging.system'], p.attributes['messaging.destination.name'], p.attributes['messaging.operation.type']],
       ['kafka', run.topics.events, 'publish'],
     );
     assert.equal(p.attributes['messaging.kafka.message.key'], maskedKey(record.key), 'the key, the business number');
-    assert.equal(p.attributes['wabus.delivery_id'], undefined, 'the delivery id is the server span\'s, not repeated per record');
+    assert.equal(p.attributes['wabus.delivery_id'], undefined, "the delivery id is the server span's, not repeated per record");
     assert.equal(p.attributes['wabus.event_kind'], record.headers['wabus-kind']);
     // The record carries its own producer span's context, not the request's and not a flush's.
     assert.equal(record.headers['traceparent'], `00-${p.traceId}-${p.spanId}-01`, `traceparent of ${eventId}`);
@@ -290,7 +297,9 @@ function assertConsumed(run: Run, spans: ReceivedSpan[], service: 'message-store
     },
   );
 
-  const batches = spans.filter((s) => s.service === service && s.name === `handle ${run.topics.events}` && (s.parentSpanId === r.spanId || s.links.some((l) => l.spanId === r.spanId)));
+  const batches = spans.filter(
+    (s) => s.service === service && s.name === `handle ${run.topics.events}` && (s.parentSpanId === r.spanId || s.links.some((l) => l.spanId === r.spanId)),
+  );
   assert.equal(batches.length, 1, `${service}: one handler call for ${eventId}`);
   const b = batches[0]!;
   const size = Number(b.attributes['messaging.batch.message_count']);
@@ -307,7 +316,7 @@ function assertConsumed(run: Run, spans: ReceivedSpan[], service: 'message-store
   for (const s of store) {
     assert.equal(s.kind, SPAN_KIND.client);
     assert.equal(s.traceId, b.traceId);
-    assert.equal(s.attributes['db.namespace'], run.groups[service], 'the service\'s own database');
+    assert.equal(s.attributes['db.namespace'], run.groups[service], "the service's own database");
   }
   return { r, b, size, writes: store.filter((s) => WRITES.has(String(s.attributes['db.operation.name']))) };
 }
@@ -334,13 +343,19 @@ const logLines = (p: ServiceProcess): Record<string, unknown>[] =>
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 test(
-  'tracing: one handler call per record, so each item\'s trace holds the request, its produce, each consumer\'s processing and the store writes; a dead letter continues its record\'s trace; logs carry the ids',
+  "tracing: one handler call per record, so each item's trace holds the request, its produce, each consumer's processing and the store writes; a dead letter continues its record's trace; logs carry the ids",
   { timeout: 180_000 },
   async (t) => {
     const run = await startRun(t, { WABUS_MAX_BATCH: '1' });
     // An undecodable record produced under a known context: both consumers dead-letter it.
     const foreignTrace = '4bf92f3577b34da6a3ce929d0e0e4736';
-    await run.produce([{ key: 'garbage', value: Buffer.from([0xc3, 0x01, 0xff]), headers: { traceparent: `00-${foreignTrace}-00f067aa0ba902b7-01`, 'wabus-event-id': 'garbage-1' } }]);
+    await run.produce([
+      {
+        key: 'garbage',
+        value: Buffer.from([0xc3, 0x01, 0xff]),
+        headers: { traceparent: `00-${foreignTrace}-00f067aa0ba902b7-01`, 'wabus-event-id': 'garbage-1' },
+      },
+    ]);
     await run.waitCaughtUp();
     const spans = await spansOf(run, 1);
     const { server, producers } = assertIngress(run, spans);
@@ -359,7 +374,10 @@ test(
     }
 
     // The dead letters: a PRODUCER span to each DLQ, child of the record span, which continues the foreign context.
-    for (const [service, dlq] of [['message-store', run.topics.dlq.ms], ['status-tracker', run.topics.dlq.st]] as const) {
+    for (const [service, dlq] of [
+      ['message-store', run.topics.dlq.ms],
+      ['status-tracker', run.topics.dlq.st],
+    ] as const) {
       const r = processSpans(spans, service, run.topics.events).find((s) => s.attributes['wabus.event_id'] === 'garbage-1');
       assert.ok(r, `${service}: the undecodable record has a process span`);
       assert.equal(r.traceId, foreignTrace);
@@ -384,13 +402,22 @@ test(
     // The handshake was traced, without its query string; then nothing private anywhere in what was exported.
     const handshake = spans.find((s) => s.service === 'ingress' && s.name === 'GET /webhook');
     assert.ok(handshake, 'the handshake has a server span');
-    assert.deepEqual(handshake.attributes, { 'http.request.method': 'GET', 'http.route': '/webhook', 'wabus.outcome': 'handshake_ok', 'http.response.status_code': 200 });
+    assert.deepEqual(handshake.attributes, {
+      'http.request.method': 'GET',
+      'http.route': '/webhook',
+      'wabus.outcome': 'handshake_ok',
+      'http.response.status_code': 200,
+    });
     assertNothingPrivate(run);
 
     // Ingress buffers its log lines; a graceful stop writes them (and flushes the last spans).
     assert.equal(await run.ingress.stop(), 0);
     const requestLine = logLines(run.ingress).find((l) => l['msg'] === 'webhook' && l['deliveryId'] === run.deliveryId);
-    assert.deepEqual([requestLine?.['trace_id'], requestLine?.['span_id']], [server.traceId, server.spanId], 'the request log line carries the server span\'s ids');
+    assert.deepEqual(
+      [requestLine?.['trace_id'], requestLine?.['span_id']],
+      [server.traceId, server.spanId],
+      "the request log line carries the server span's ids",
+    );
   },
 );
 

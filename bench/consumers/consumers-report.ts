@@ -93,7 +93,7 @@ function worstSecond(res: E2EResult): string {
 
 /** CPU per event from the backlog (big chunks) against end to end at a fixed rate (a few records per fetch). */
 function cpuPerEvent(drains: DrainRun[], e2e: E2ERun, phases: ConsumerPhasesView): string {
-  const us = (cpuPct: number | undefined, perSecond: number) => (cpuPct === undefined || !(perSecond > 0) ? undefined : (cpuPct / 100) * 1e6 / perSecond);
+  const us = (cpuPct: number | undefined, perSecond: number) => (cpuPct === undefined || !(perSecond > 0) ? undefined : ((cpuPct / 100) * 1e6) / perSecond);
   const fmt = (v: number | undefined) => (v === undefined ? 'n/a' : `${int(v)} µs`);
   const backlog = (c: ConsumerName) => {
     const r = drains.find((d) => d.consumer === c);
@@ -134,7 +134,19 @@ export function consumersReport(input: {
       `**Backlog drain**: ${int(phases.backlogEvents)} events already on a ${12}-partition topic; each consumer started as its own ` +
       `process from offset 0, alone with Kafka and the store; timed from the first GET /v1/lag (polled every ${phases.drainPollMs} ms) ` +
       `that shows a record applied to the first that shows every partition caught up.`,
-    columns: ['consumer', 'backlog', 'events/s', '× ceiling', 'window s', 'spawn → first applied s', 'consumer CPU', 'Kafka CPU', 'store CPU', 'machine CPU', 'peak RSS MiB'],
+    columns: [
+      'consumer',
+      'backlog',
+      'events/s',
+      '× ceiling',
+      'window s',
+      'spawn → first applied s',
+      'consumer CPU',
+      'Kafka CPU',
+      'store CPU',
+      'machine CPU',
+      'peak RSS MiB',
+    ],
     rows: drains.map((r) => {
       const ceiling = ceilingOf(r.backlog);
       const ratio = ceiling === undefined ? undefined : r.drain.eventsPerSecond / ceiling.drain.eventsPerSecond;
@@ -159,7 +171,15 @@ export function consumersReport(input: {
   const notOk = post.sent - post.accepted;
   const probeRow = (s: Visible, path: string) => {
     const p = res.probes[s];
-    return [`**${s}**: ${path} answers 200`, int(p.latency.count), ms(p.latency.p50), ms(p.latency.p90), ms(p.latency.p99), ms(p.latency.max), int(p.notVisible)];
+    return [
+      `**${s}**: ${path} answers 200`,
+      int(p.latency.count),
+      ms(p.latency.p50),
+      ms(p.latency.p90),
+      ms(p.latency.p99),
+      ms(p.latency.max),
+      int(p.notVisible),
+    ];
   };
   const e2eTable: Table = {
     caption:
@@ -169,7 +189,15 @@ export function consumersReport(input: {
       `followed: once its POST answered 200, GET of its document every ${phases.probePollMs} ms until 200. Latency from the POST's start, ms.`,
     columns: ['from POST start to', 'samples', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', `not visible in ${sec(phases.probeTimeoutMs)} s`],
     rows: [
-      ['ingress answers 200 (every POST)', int(post.latencyMs.count), ms(post.latencyMs.p50), ms(post.latencyMs.p90), ms(post.latencyMs.p99), ms(post.latencyMs.max), '–'],
+      [
+        'ingress answers 200 (every POST)',
+        int(post.latencyMs.count),
+        ms(post.latencyMs.p50),
+        ms(post.latencyMs.p90),
+        ms(post.latencyMs.p99),
+        ms(post.latencyMs.max),
+        '–',
+      ],
       probeRow('message-store', 'GET /v1/messages/:wamid'),
       probeRow('status-tracker', 'GET /v1/statuses/:wamid'),
     ],
@@ -203,7 +231,12 @@ export function consumersReport(input: {
   }
   for (const r of drains.filter((d) => d.consumer !== 'ceiling')) {
     const rate = r.drain.eventsPerSecond;
-    checks.push({ name: `${r.consumer} from a backlog`, target: `≥ ${int(TARGET_RATE)} events/s`, observed: `${int(rate)} events/s`, pass: rate >= TARGET_RATE });
+    checks.push({
+      name: `${r.consumer} from a backlog`,
+      target: `≥ ${int(TARGET_RATE)} events/s`,
+      observed: `${int(rate)} events/s`,
+      pass: rate >= TARGET_RATE,
+    });
   }
   for (const s of ['message-store', 'status-tracker'] as const) {
     const p = res.probes[s];
@@ -247,7 +280,9 @@ export function consumersReport(input: {
   }
   const e2eMachine = e2e.cpu['whole machine'];
   if (e2eMachine !== undefined) {
-    const ours = Object.entries(e2e.cpu).filter(([n]) => n !== 'whole machine').reduce((a, [, v]) => a + (v ?? 0), 0);
+    const ours = Object.entries(e2e.cpu)
+      .filter(([n]) => n !== 'whole machine')
+      .reduce((a, [, v]) => a + (v ?? 0), 0);
     if (e2eMachine - ours >= 25) others.push(`end to end ${pct(e2eMachine - ours)}`);
   }
   if (others.length > 0) {
@@ -257,12 +292,17 @@ export function consumersReport(input: {
     );
   }
   if (input.quick) notes.push('**Quick run** (`--quick`): small backlogs and a short end-to-end phase; indicative only.');
-  if (input.kafkaReplaced) notes.push('**Disturbed run**: the Kafka process sampled at the start was gone at the end (the shared test broker restarted). Rerun on a quiet machine.');
+  if (input.kafkaReplaced)
+    notes.push('**Disturbed run**: the Kafka process sampled at the start was gone at the end (the shared test broker restarted). Rerun on a quiet machine.');
   for (const r of drains) if (r.exitCode !== 0) notes.push(`**${r.consumer} did not shut down cleanly** after its drain (exit ${String(r.exitCode)}).`);
-  for (const [name, code] of Object.entries(e2e.exits)) if (code !== 0) notes.push(`**${name} (end to end) did not shut down cleanly** (exit ${String(code)}).`);
+  for (const [name, code] of Object.entries(e2e.exits))
+    if (code !== 0) notes.push(`**${name} (end to end) did not shut down cleanly** (exit ${String(code)}).`);
   notes.push(
     `**Backlogs.** Each consumer drains a backlog of only the kinds it stores, so every event is work for it: ` +
-      [msB, stB].filter((b): b is Backlog => b !== undefined).map(backlogNote).join('; ') +
+      [msB, stB]
+        .filter((b): b is Backlog => b !== undefined)
+        .map(backlogNote)
+        .join('; ') +
       `. Generated by the simulator (realistic kind weights, 2,000 customers on 4 business numbers, 20 items per body), exploded ` +
       `with \`explodeWebhook\` as ingress does, keyed by conversation and produced with the idempotent producer before any consumer starts. ` +
       `On the real topic, where about half the events are of the other service's kinds (and cost only a decode and a skip), the ` +
@@ -291,7 +331,9 @@ export function consumersReport(input: {
       `phase (% of one core; Kafka is the shared test broker, so its CPU includes anyone else's traffic): ${cpuLine}. ` +
       `1-minute load average before the phase: ${e2e.loadBefore.toFixed(2)}. Event-loop delay of the load generator: p99 ` +
       `${ms(res.loopDelay.p99)} ms, max ${ms(res.loopDelay.max)} ms (what of the latencies above could be the measurer's own stalls). ` +
-      `${worstSecond(res)} Peak RSS MiB: ${Object.entries(e2e.peakRss).map(([n, v]) => `${n} ${mib(v)}`).join(', ')}.`,
+      `${worstSecond(res)} Peak RSS MiB: ${Object.entries(e2e.peakRss)
+        .map(([n, v]) => `${n} ${mib(v)}`)
+        .join(', ')}.`,
     cpuPerEvent(drains, e2e, phases),
     `**How it was measured.** Every service runs through its composition root (\`services/<name>/src/main.ts\`, \`node --import tsx\`, ` +
       `LOG_LEVEL=info to a file) with its own consumer group and database; Kafka (test profile, KRaft, one broker), the store and the ` +

@@ -78,7 +78,16 @@ export async function measureDrain(opts: {
       const caughtUp = [...highWatermarks].every(([p, high]) => (applied.get(p) ?? 0n) >= high);
       last = `${sum} of ${total} applied`;
       if (start === undefined && sum > 0) {
-        start = { at, applied: sum, cpu: { consumer: cpuMeter(child.pid), kafka: cpuMeter(opts.kafkaPid), store: cpuMeter(opts.storePid), machine: machineCpuMeter(availableParallelism()) } };
+        start = {
+          at,
+          applied: sum,
+          cpu: {
+            consumer: cpuMeter(child.pid),
+            kafka: cpuMeter(opts.kafkaPid),
+            store: cpuMeter(opts.storePid),
+            machine: machineCpuMeter(availableParallelism()),
+          },
+        };
       }
       if (caughtUp && start !== undefined) {
         const windowMs = at - start.at;

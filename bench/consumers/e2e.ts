@@ -185,7 +185,10 @@ export async function runE2E(opts: {
         second: i,
         posts: p.length,
         postP99: summarizeLatencies(p).p99,
-        visibleP99: { 'message-store': summarizeLatencies(inSecond(visible['message-store'], i)).p99, 'status-tracker': summarizeLatencies(inSecond(visible['status-tracker'], i)).p99 },
+        visibleP99: {
+          'message-store': summarizeLatencies(inSecond(visible['message-store'], i)).p99,
+          'status-tracker': summarizeLatencies(inSecond(visible['status-tracker'], i)).p99,
+        },
       };
     });
     return {

@@ -53,7 +53,15 @@ export function startConsumer(name: ConsumerName, e: ConsumerEnv): NodeChild {
   });
 }
 
-export function startIngress(e: { root: string; port: number; secret: string; kafkaBrokers: string[]; rawTopic: string; eventsTopic: string; logFile: string }): NodeChild {
+export function startIngress(e: {
+  root: string;
+  port: number;
+  secret: string;
+  kafkaBrokers: string[];
+  rawTopic: string;
+  eventsTopic: string;
+  logFile: string;
+}): NodeChild {
   return spawnNodeChild({
     script: join(e.root, 'services', 'ingress', 'src', 'main.ts'),
     cwd: e.root,

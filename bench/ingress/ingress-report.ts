@@ -48,7 +48,19 @@ export function ingressReport(input: {
 
   const saturation = {
     caption: `**Saturation**: closed loop, ${phases.connections} keep-alive connections, ${sec(phases.saturateMs)} after a ${sec(phases.warmupMs)} warm-up (autocannon).`,
-    columns: ['target', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'server CPU', 'Kafka CPU', 'Kafka CPU µs / webhook', 'load gen CPU', 'RSS idle → peak MiB'],
+    columns: [
+      'target',
+      'req/s',
+      'p50 ms',
+      'p99 ms',
+      'non-2xx',
+      'errors',
+      'server CPU',
+      'Kafka CPU',
+      'Kafka CPU µs / webhook',
+      'load gen CPU',
+      'RSS idle → peak MiB',
+    ],
     rows: results.map((r) => {
       const s = r.saturation;
       return [
@@ -71,7 +83,17 @@ export function ingressReport(input: {
     columns: ['target', 'answered req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'non-2xx', 'errors', 'skipped'],
     rows: results.map((r) => {
       const f = r.fixedRate;
-      return [`**${r.name}**`, int(f.rps), ms(f.latency.p50), ms(f.latency.p90), ms(f.latency.p99), ms(f.latency.max), int(f.non2xx), int(f.errors), int(f.skipped)];
+      return [
+        `**${r.name}**`,
+        int(f.rps),
+        ms(f.latency.p50),
+        ms(f.latency.p90),
+        ms(f.latency.p99),
+        ms(f.latency.max),
+        int(f.non2xx),
+        int(f.errors),
+        int(f.skipped),
+      ];
     }),
   };
 
@@ -157,10 +179,10 @@ export function ingressReport(input: {
     ...multi.map(
       (r) =>
         `**${r.name} uses both cores.** ${single.join(', ')} are one Node process each (one event loop), so the ${r.name} ` +
-          `rows do not compare like with like: they show what ingress does with every core of this machine, which it ` +
-          `shares with Kafka and the load generator (their CPU columns). Its server CPU is summed over its process tree ` +
-          `(% of one core, so up to ${os.availableParallelism() * 100} % here) and its peak RSS is the sum of each process's ` +
-          `VmHWM (peaks not necessarily at the same moment); the tree during saturation (CPU, peak RSS): ${treeOf(r)}.`,
+        `rows do not compare like with like: they show what ingress does with every core of this machine, which it ` +
+        `shares with Kafka and the load generator (their CPU columns). Its server CPU is summed over its process tree ` +
+        `(% of one core, so up to ${os.availableParallelism() * 100} % here) and its peak RSS is the sum of each process's ` +
+        `VmHWM (peaks not necessarily at the same moment); the tree during saturation (CPU, peak RSS): ${treeOf(r)}.`,
     ),
     `**How it was measured.** Each target runs alone (${single.join(', ')}: one Node process each; ` +
       `${multi.map((r) => `${r.name}: a node:cluster primary and ${specOf(r)?.workers ?? '?'} workers`).join('; ')}; ` +

@@ -74,7 +74,12 @@ export async function measureTarget(opts: {
     const processes = tree
       ? processTree(child.pid).map((pid) => ({ pid, comm: readComm(pid) ?? '?', peakRssMiB: readVmMiB(pid, 'VmHWM'), cpuPct: treeCpu?.byPid.get(pid) }))
       : undefined;
-    const peakRssMiB = processes ? sumVmMiB(processes.map((p) => p.pid), 'VmHWM') : readVmMiB(child.pid, 'VmHWM');
+    const peakRssMiB = processes
+      ? sumVmMiB(
+          processes.map((p) => p.pid),
+          'VmHWM',
+        )
+      : readVmMiB(child.pid, 'VmHWM');
     log(
       `${target.name}: ${saturation.rps.toFixed(0)} req/s, p99 ${saturation.latency.p99.toFixed(1)} ms, server CPU ${serverCpuPct?.toFixed(0) ?? '?'} %` +
         (processes ? ` (${processes.map((p) => `${p.comm} ${p.pid}: ${p.cpuPct?.toFixed(0) ?? '?'} %`).join(', ')})` : ''),
@@ -88,7 +93,20 @@ export async function measureTarget(opts: {
 
     const metrics = target.ingress && !tree ? await (await fetch(`${base}/metrics`)).text() : undefined;
     const exitCode = await child.stop();
-    return { name: target.name, warmup, saturation, fixedRate, idleRssMiB, peakRssMiB, serverCpuPct, kafkaCpuPct, fixedRateCpuPct, processes, metrics, exitCode };
+    return {
+      name: target.name,
+      warmup,
+      saturation,
+      fixedRate,
+      idleRssMiB,
+      peakRssMiB,
+      serverCpuPct,
+      kafkaCpuPct,
+      fixedRateCpuPct,
+      processes,
+      metrics,
+      exitCode,
+    };
   } finally {
     await child.stop(5_000);
   }

@@ -11,8 +11,19 @@ import kafkajs from 'kafkajs';
 
 const secret = process.env['BENCH_SECRET'] ?? '';
 const topic = process.env['BENCH_TOPIC'] ?? '';
-const kafka = new kafkajs.Kafka({ brokers: (process.env['KAFKA_BROKERS'] ?? '').split(','), clientId: 'wabus-bench-naive', logLevel: kafkajs.logLevel.NOTHING, requestTimeout: 10_000, connectionTimeout: 3_000 });
-const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: kafkajs.Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+const kafka = new kafkajs.Kafka({
+  brokers: (process.env['KAFKA_BROKERS'] ?? '').split(','),
+  clientId: 'wabus-bench-naive',
+  logLevel: kafkajs.logLevel.NOTHING,
+  requestTimeout: 10_000,
+  connectionTimeout: 3_000,
+});
+const producer = kafka.producer({
+  idempotent: true,
+  maxInFlightRequests: 1,
+  createPartitioner: kafkajs.Partitioners.DefaultPartitioner,
+  allowAutoTopicCreation: false,
+});
 await producer.connect();
 
 const app = Fastify({ logger: false });
@@ -28,5 +39,12 @@ app.post('/webhook', async (request, reply) => {
 });
 app.get('/readyz', async () => ({ status: 'ready' }));
 
-process.once('SIGTERM', () => void app.close().then(() => producer.disconnect()).then(() => process.exit(0)));
+process.once(
+  'SIGTERM',
+  () =>
+    void app
+      .close()
+      .then(() => producer.disconnect())
+      .then(() => process.exit(0)),
+);
 await app.listen({ host: process.env['BENCH_HOST'] ?? '127.0.0.1', port: Number(process.env['BENCH_PORT']) });

@@ -11,7 +11,10 @@ const costUs = (cpuPct: number | undefined, rps: number) => (cpuPct === undefine
  * the throughput ratios of issue 10 come from here, each round's ratio taken within the round, so that what the
  * machine does meanwhile (this VM's speed drifts by ±20 % between runs minutes apart) cancels out.
  */
-export function roundsReport(results: readonly InterleavedResult[], phases: InterleavedPhases): { table: { caption: string; columns: string[]; rows: string[][] }; checks: Check[]; ratios: Record<string, number> } {
+export function roundsReport(
+  results: readonly InterleavedResult[],
+  phases: InterleavedPhases,
+): { table: { caption: string; columns: string[]; rows: string[][] }; checks: Check[]; ratios: Record<string, number> } {
   const get = (name: string) => {
     const r = results.find((x) => x.name === name);
     if (!r) throw new Error(`no interleaved result for ${name}`);
@@ -60,9 +63,24 @@ export function roundsReport(results: readonly InterleavedResult[], phases: Inte
     const kafkaOf = (r: InterleavedResult) => median(r.rounds.map((x) => costUs(x.kafkaCpuPct, x.saturation.rps)));
     const cpuOf = (r: InterleavedResult) => median(r.rounds.map((x) => costUs(x.cpuPct, x.saturation.rps)));
     checks.push(
-      { name: 'wabus / the baseline checkout, throughput', target: '(> 1)', observed: `${median(vsBase).toFixed(2)}× (${range(vsBase, 2)})`, pass: median(vsBase) > 1 },
-      { name: 'ingress CPU per webhook, wabus / baseline', target: '(< 1)', observed: (cpuOf(wabus) / cpuOf(base)).toFixed(2), pass: cpuOf(wabus) < cpuOf(base) },
-      { name: 'Kafka CPU per webhook, wabus / baseline (issue 10: not raised)', target: '≤ 1', observed: (kafkaOf(wabus) / kafkaOf(base)).toFixed(2), pass: kafkaOf(wabus) <= kafkaOf(base) },
+      {
+        name: 'wabus / the baseline checkout, throughput',
+        target: '(> 1)',
+        observed: `${median(vsBase).toFixed(2)}× (${range(vsBase, 2)})`,
+        pass: median(vsBase) > 1,
+      },
+      {
+        name: 'ingress CPU per webhook, wabus / baseline',
+        target: '(< 1)',
+        observed: (cpuOf(wabus) / cpuOf(base)).toFixed(2),
+        pass: cpuOf(wabus) < cpuOf(base),
+      },
+      {
+        name: 'Kafka CPU per webhook, wabus / baseline (issue 10: not raised)',
+        target: '≤ 1',
+        observed: (kafkaOf(wabus) / kafkaOf(base)).toFixed(2),
+        pass: kafkaOf(wabus) <= kafkaOf(base),
+      },
     );
   }
   return { table, checks, ratios: { vsBare: b, vsNaive: n } };

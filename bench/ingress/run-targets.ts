@@ -74,7 +74,10 @@ export async function withIngressRig<T>(
   };
   let ok = false;
   try {
-    await applyTopics(admin, allTopics.map((t) => like(topicLike[t.kind], t.name)));
+    await applyTopics(
+      admin,
+      allTopics.map((t) => like(topicLike[t.kind], t.name)),
+    );
     ctx.log(`topics ${allTopics.map((t) => t.name).join(', ')} (${PARTITIONS} partitions)`);
     const secret = randomBytes(16).toString('hex');
     const loadgen = await startLoadgen({ cwd: ctx.root, secret, poolSize: POOL_SIZE, seed: runId });
@@ -114,7 +117,9 @@ export async function withIngressRig<T>(
     ok = true;
     return { value, report: { poolSize: loadgen.pool.size, bodyBytes: loadgen.pool.bodyBytes, loadBefore, kafkaReplaced, profile } };
   } finally {
-    await admin.deleteTopics({ topics: allTopics.map((t) => t.name), timeout: 15_000 }).catch((err: Error) => ctx.log(`could not delete bench topics: ${err.message}`));
+    await admin
+      .deleteTopics({ topics: allTopics.map((t) => t.name), timeout: 15_000 })
+      .catch((err: Error) => ctx.log(`could not delete bench topics: ${err.message}`));
     await admin.disconnect();
     // Profiles are kept to open in Chrome DevTools; logs only when something failed.
     if (ok && !ctx.cpuProf) await rm(dir, { recursive: true, force: true });

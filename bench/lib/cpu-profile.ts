@@ -83,8 +83,17 @@ export async function summarizeCpuProfiles(dir: string, top = 15): Promise<Profi
   const pct = (ms: number) => (totalMs > 0 ? (ms * 100) / totalMs : 0);
   return {
     totalMs,
-    functions: [...byFn.values()].sort((a, b) => b.ms - a.ms).slice(0, top).map((e) => ({ ...e, pct: pct(e.ms) })),
-    owners: [...byOwner].map(([owner, ms]) => ({ owner, ms, pct: pct(ms) })).sort((a, b) => b.ms - a.ms).slice(0, top),
-    callers: [...byCaller].map(([owner, ms]) => ({ owner, ms, pct: pct(ms) })).sort((a, b) => b.ms - a.ms).slice(0, top),
+    functions: [...byFn.values()]
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, top)
+      .map((e) => ({ ...e, pct: pct(e.ms) })),
+    owners: [...byOwner]
+      .map(([owner, ms]) => ({ owner, ms, pct: pct(ms) }))
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, top),
+    callers: [...byCaller]
+      .map(([owner, ms]) => ({ owner, ms, pct: pct(ms) }))
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, top),
   };
 }

@@ -26,12 +26,7 @@ export interface NodeChildOptions {
 
 export function spawnNodeChild(opts: NodeChildOptions): NodeChild {
   const fd = opts.logFile === undefined ? undefined : openSync(opts.logFile, 'a');
-  const stdio = [
-    'ignore',
-    fd ?? 'ignore',
-    fd ?? 'inherit',
-    ...(opts.ipc ? ['ipc'] : []),
-  ] as ('ignore' | 'inherit' | 'ipc' | number)[];
+  const stdio = ['ignore', fd ?? 'ignore', fd ?? 'inherit', ...(opts.ipc ? ['ipc'] : [])] as ('ignore' | 'inherit' | 'ipc' | number)[];
   const child = spawn(process.execPath, ['--import', 'tsx', ...(opts.nodeArgs ?? []), opts.script], { cwd: opts.cwd, env: opts.env, stdio });
   if (fd !== undefined) closeSync(fd);
   if (child.pid === undefined) throw new Error(`could not start ${opts.script}`);

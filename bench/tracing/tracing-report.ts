@@ -98,7 +98,16 @@ export function tracingReport(input: {
     caption:
       '**Where the CPU went**, per request during saturation (medians over the rounds, µs): the machine has 2 cores for all of it, so ' +
       'what tracing costs Kafka (a `traceparent` header on every record) and the receiver costs ingress throughput too.',
-    columns: ['target', 'ingress', 'Kafka', 'load generator', 'OTLP receivers (bench process)', 'total', 'mean request ms (server)', 'mean produce ms (append → ack)'],
+    columns: [
+      'target',
+      'ingress',
+      'Kafka',
+      'load generator',
+      'OTLP receivers (bench process)',
+      'total',
+      'mean request ms (server)',
+      'mean produce ms (append → ack)',
+    ],
     rows: results.map((r) => {
       const parts = [
         perRequest(r, (x) => x.cpuPct),
@@ -145,7 +154,7 @@ export function tracingReport(input: {
     }),
   };
   const spans = {
-    caption: '**Spans** received by the OTLP receivers over each process\'s whole life, against what it answered and wrote:',
+    caption: "**Spans** received by the OTLP receivers over each process's whole life, against what it answered and wrote:",
     columns: ['target', 'server spans', 'requests answered', 'producer spans', 'event records', 'export requests', 'MB (protobuf)'],
     rows: results
       .filter((r) => spansOf(r) !== undefined)
@@ -186,9 +195,11 @@ export function tracingReport(input: {
       `traced). The closed loop keeps ${phases.connections} requests in flight, so its throughput follows latency, and tracing adds ` +
       `latency: p50 ${ms(p50(off))} → ${ms(p50(all))} ms, mean produce (append → Kafka's ack) ${ms(produceMs(off))} → ` +
       `${ms(produceMs(all))} ms: whatever tracing runs on the event loop (making spans, serializing an export) delays requests ` +
-      'and the handling of Kafka\'s acknowledgements alike.',
+      "and the handling of Kafka's acknowledgements alike.",
     `**Noise.** \`tracing-off-b\` is the same program as \`tracing-off\`: its ratio, ${ratio(control).toFixed(2)} (rounds ` +
-      `${ratios(control).map((x) => x.toFixed(2)).join(', ')}), is what this run cannot tell apart from 1. ` +
+      `${ratios(control)
+        .map((x) => x.toFixed(2))
+        .join(', ')}), is what this run cannot tell apart from 1. ` +
       `1-minute load average before the first process started: ${input.loadBefore.toFixed(2)} (the machine has 2 cores; other work on it ` +
       'slows every process, and interleaving shares that out between them, it does not remove it).',
     `**Sampling.** \`tracing-sampled\` exported ${(kept * 100).toFixed(1)} % of its requests' traces: the sampler decides once per trace, at ` +
@@ -196,7 +207,7 @@ export function tracingReport(input: {
       'and a `traceparent` header on every record (consumers continue the trace, or its not-sampled decision, from it).',
     '**How it was measured.** The real ingress (`services/ingress/src/main.ts`, `node --import tsx`, LOG_LEVEL=info to a file), four ' +
       'processes with their own topics on the bench Kafka (test profile, one broker), the load generator (autocannon for saturation, ' +
-      'the simulator\'s open loop for the fixed rate) and the OTLP/HTTP receivers (bench/tracing/otlp-sink.ts, in the bench process: it ' +
+      "the simulator's open loop for the fixed rate) and the OTLP/HTTP receivers (bench/tracing/otlp-sink.ts, in the bench process: it " +
       'reads each export request, counts its spans by kind and answers 200) all on this machine. Bodies: ' +
       `${int(input.poolSize)} distinct signed single-item webhooks (~${int(input.bodyBytes)} bytes), so an accepted request is a trace of ` +
       'two spans here, its server span and one producer span. The tracing processes are configured as in production: only ' +

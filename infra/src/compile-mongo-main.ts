@@ -7,29 +7,19 @@ import { jdkTool, runCommand, tail } from './run-command.ts';
 import type { LogFn } from './types.ts';
 
 /** Compiles infra/mongo/WabusMongoServer.java once per (pom, source) hash into `artifacts.classesDir`. */
-export async function compileMongoMain(
-  artifacts: MongoArtifacts,
-  log: LogFn,
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<{ compiled: boolean }> {
+export async function compileMongoMain(artifacts: MongoArtifacts, log: LogFn, env: NodeJS.ProcessEnv = process.env): Promise<{ compiled: boolean }> {
   const classFile = join(artifacts.classesDir, `${artifacts.mainClass}.class`);
   if (existsSync(classFile)) return { compiled: false };
 
   const staging = `${artifacts.classesDir}.tmp-${process.pid}-${Date.now()}`;
   await mkdir(staging, { recursive: true });
   log(`compiling ${artifacts.sourceFile}`);
-  const result = await runCommand(
-    jdkTool('javac', env),
-    ['--release', '17', '-d', staging, '-cp', join(artifacts.libsDir, '*'), artifacts.sourceFile],
-    { env },
-  );
+  const result = await runCommand(jdkTool('javac', env), ['--release', '17', '-d', staging, '-cp', join(artifacts.libsDir, '*'), artifacts.sourceFile], {
+    env,
+  });
   if (result.code !== 0) {
     await rm(staging, { recursive: true, force: true });
-    throw new InfraError(
-      'INFRA_COMPILE_FAILED',
-      `javac failed for ${artifacts.sourceFile}:\n${tail(result.output)}`,
-      { sourceFile: artifacts.sourceFile },
-    );
+    throw new InfraError('INFRA_COMPILE_FAILED', `javac failed for ${artifacts.sourceFile}:\n${tail(result.output)}`, { sourceFile: artifacts.sourceFile });
   }
   try {
     await rename(staging, artifacts.classesDir);

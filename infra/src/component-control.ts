@@ -51,11 +51,7 @@ export function signalKafkaNode(profile: Profile, nodeId: number, signal: FaultS
  * Graceful stop (SIGTERM; data kept), e.g. to test a broker outage: the store, Kafka (every node), or with `node`
  * one Kafka node.
  */
-export async function stopComponent(
-  profile: Profile,
-  name: ComponentName,
-  opts: { log?: LogFn; env?: NodeJS.ProcessEnv; node?: number } = {},
-): Promise<void> {
+export async function stopComponent(profile: Profile, name: ComponentName, opts: { log?: LogFn; env?: NodeJS.ProcessEnv; node?: number } = {}): Promise<void> {
   const env = opts.env ?? process.env;
   const selected = selectDrivers(profileDrivers(profile, env), name, opts.node);
   const { lockFile } = resolveProfileLayout(profile, env);

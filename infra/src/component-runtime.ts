@@ -5,14 +5,7 @@ import type { ComponentDriver } from './component-driver.ts';
 import { InfraError } from './errors.ts';
 import { fileSize, logExcerpt } from './log-tail.ts';
 import { isPortOpen } from './port-probe.ts';
-import {
-  isProcessAlive,
-  isProcessStopped,
-  removePidFile,
-  runningPid,
-  spawnDetached,
-  terminateProcess,
-} from './process-control.ts';
+import { isProcessAlive, isProcessStopped, removePidFile, runningPid, spawnDetached, terminateProcess } from './process-control.ts';
 import type { ComponentLayout } from './profile-layout.ts';
 import type { ComponentStatus, LogFn } from './types.ts';
 
@@ -36,12 +29,7 @@ export function componentStatus(layout: ComponentLayout): ComponentStatus {
   return { state: 'stopped', address: address(layout), logFile: layout.logFile, dataDir: layout.dataDir };
 }
 
-async function waitForReady(
-  driver: ComponentDriver,
-  pid: number,
-  child: ChildProcess | undefined,
-  logOffset: number,
-): Promise<void> {
+async function waitForReady(driver: ComponentDriver, pid: number, child: ChildProcess | undefined, logOffset: number): Promise<void> {
   const { layout } = driver;
   const deadline = Date.now() + driver.startTimeoutMs;
   let exit: string | undefined;
@@ -52,8 +40,7 @@ async function waitForReady(
     if (exit !== undefined || !isProcessAlive(pid, layout.instanceTag)) {
       throw new InfraError(
         'INFRA_PROCESS_EXITED',
-        `${layout.label} (pid ${pid}) exited during start-up (${exit ?? 'gone'}); see ${layout.logFile}:\n` +
-          logExcerpt(layout.logFile, logOffset),
+        `${layout.label} (pid ${pid}) exited during start-up (${exit ?? 'gone'}); see ${layout.logFile}:\n` + logExcerpt(layout.logFile, logOffset),
         { component: layout.label, logFile: layout.logFile, pid },
       );
     }
@@ -75,10 +62,7 @@ async function waitForReady(
  * starting it), else starts it in the background and waits for real readiness. A process that does not become
  * ready is stopped again, so a failed start leaves nothing behind.
  */
-export async function ensureComponentRunning(
-  driver: ComponentDriver,
-  opts: { fresh: boolean; log: LogFn; env: NodeJS.ProcessEnv },
-): Promise<ComponentStatus> {
+export async function ensureComponentRunning(driver: ComponentDriver, opts: { fresh: boolean; log: LogFn; env: NodeJS.ProcessEnv }): Promise<ComponentStatus> {
   const { layout } = driver;
   const existing = runningPid(layout.pidFile, layout.instanceTag);
   if (existing !== undefined) {
@@ -120,9 +104,14 @@ export async function ensureComponentRunning(
   }).catch((err: unknown) => {
     const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
     if (!missing) throw err;
-    throw new InfraError('INFRA_TOOL_MISSING', `${file} not found (set JAVA_HOME or put java on PATH)`, { file }, {
-      cause: err,
-    });
+    throw new InfraError(
+      'INFRA_TOOL_MISSING',
+      `${file} not found (set JAVA_HOME or put java on PATH)`,
+      { file },
+      {
+        cause: err,
+      },
+    );
   });
   opts.log(`${layout.label}: started pid ${child.pid}, log ${layout.logFile}`);
   try {

@@ -17,12 +17,7 @@ export class InfraError extends Error {
   readonly code: InfraErrorCode;
   readonly details: Readonly<Record<string, unknown>>;
 
-  constructor(
-    code: InfraErrorCode,
-    message: string,
-    details: Record<string, unknown> = {},
-    options?: { cause?: unknown },
-  ) {
+  constructor(code: InfraErrorCode, message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'InfraError';
     this.code = code;

@@ -5,16 +5,7 @@ export { infraStatus } from './infra-status.ts';
 export { kafkaFaultListener, signalComponent, signalKafkaNode, startComponent, stopComponent } from './component-control.ts';
 export { CLUSTER_NODES, kafkaBrokersFor, resolveCacheDir, resolveProfileLayout } from './profile-layout.ts';
 export { InfraError, type InfraErrorCode } from './errors.ts';
-export type {
-  ComponentName,
-  ComponentStatus,
-  InfraStatus,
-  InstallResult,
-  KafkaNodeStatus,
-  LogFn,
-  Profile,
-  StartInfraResult,
-} from './types.ts';
+export type { ComponentName, ComponentStatus, InfraStatus, InstallResult, KafkaNodeStatus, LogFn, Profile, StartInfraResult } from './types.ts';
 export { PROFILES } from './types.ts';
 export { startPrivateMongo, type PrivateMongo } from './private-mongo.ts';
 export { installTraceViewer, isTraceViewerInstalled, type TraceViewerInstall } from './trace-viewer-install.ts';

@@ -7,9 +7,7 @@ import type { InstallResult, LogFn } from './types.ts';
  * Fetches the Kafka and mongo-java-server jars into the cache (`~/.cache/wabus`, or WABUS_CACHE_DIR) and compiles
  * the mongo main. Idempotent: when the poms and the main are unchanged it only hashes three files.
  */
-export async function installInfra(
-  opts: { log?: LogFn; env?: NodeJS.ProcessEnv } = {},
-): Promise<InstallResult> {
+export async function installInfra(opts: { log?: LogFn; env?: NodeJS.ProcessEnv } = {}): Promise<InstallResult> {
   const log = opts.log ?? (() => {});
   const env = opts.env ?? process.env;
   const started = Date.now();

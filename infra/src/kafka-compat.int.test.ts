@@ -70,7 +70,10 @@ test('kafkajs: admin creates a topic, idempotent producer writes, a group consum
 
   const offsets = await admin.fetchTopicOffsets(topic);
   const highWatermarks = new Map(offsets.map((o) => [o.partition, Number(o.high)]));
-  assert.equal([...highWatermarks.values()].reduce((a, b) => a + b, 0), count);
+  assert.equal(
+    [...highWatermarks.values()].reduce((a, b) => a + b, 0),
+    count,
+  );
 
   // disconnect() waits for the in-flight fetch long-poll: with the default maxWaitTimeInMs (5000) every
   // test's cleanup would take 5 s.
@@ -116,9 +119,7 @@ test('kafkajs: producing to a topic that does not exist fails (auto.create.topic
   });
   await producer.connect();
   try {
-    await assert.rejects(
-      producer.send({ topic: `infra-compat-missing-${randomUUID()}`, acks: -1, messages: [{ value: 'x' }] }),
-    );
+    await assert.rejects(producer.send({ topic: `infra-compat-missing-${randomUUID()}`, acks: -1, messages: [{ value: 'x' }] }));
   } finally {
     await producer.disconnect();
   }

@@ -50,13 +50,7 @@ function formatArgs(layout: KafkaLayout, quorumFile: string, fresh: boolean): { 
   return { clusterId: quorum.clusterId, quorum: ['--initial-controllers', initialControllers(layout.voters, quorum)] };
 }
 
-export function kafkaComponent(
-  layout: KafkaLayout,
-  artifacts: KafkaArtifacts,
-  profile: Profile,
-  env: NodeJS.ProcessEnv,
-  quorumFile: string,
-): ComponentDriver {
+export function kafkaComponent(layout: KafkaLayout, artifacts: KafkaArtifacts, profile: Profile, env: NodeJS.ProcessEnv, quorumFile: string): ComponentDriver {
   const java = jdkTool('java', env);
   const classPath = join(artifacts.libsDir, '*');
   const serverProperties = join(layout.configDir, 'server.properties');

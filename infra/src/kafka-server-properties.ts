@@ -16,7 +16,8 @@ export function renderKafkaServerProperties(layout: KafkaLayout, profile: Profil
   const controller = `${layout.host}:${layout.controllerPort}`;
   // Test profile only: a third listener that advertises a port nobody listens on but a fault test's TCP proxy
   // (packages/testing tcp-fault-proxy.ts), so a client bootstrapped there sends everything through the proxy.
-  const faults = profile === 'test' ? { bind: `${layout.host}:${faultsListenerPort(layout)}`, advertised: `${layout.host}:${faultsProxyPort(layout)}` } : undefined;
+  const faults =
+    profile === 'test' ? { bind: `${layout.host}:${faultsListenerPort(layout)}`, advertised: `${layout.host}:${faultsProxyPort(layout)}` } : undefined;
   const listeners = [`PLAINTEXT://${plain}`, `CONTROLLER://${controller}`, ...(faults ? [`FAULTS://${faults.bind}`] : [])];
   const advertised = [`PLAINTEXT://${plain}`, `CONTROLLER://${controller}`, ...(faults ? [`FAULTS://${faults.advertised}`] : [])];
   // One replica per node, and at least two in sync for acks=all once there are three (the cluster profile).

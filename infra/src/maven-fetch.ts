@@ -45,25 +45,14 @@ export async function fetchMavenRuntime(opts: {
   const started = Date.now();
   const result = await runCommand(
     'mvn',
-    [
-      '-q',
-      '-B',
-      '-Dstyle.color=never',
-      '-f',
-      pomFile,
-      'dependency:copy-dependencies',
-      '-DincludeScope=runtime',
-      `-DoutputDirectory=${staging}`,
-    ],
+    ['-q', '-B', '-Dstyle.color=never', '-f', pomFile, 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${staging}`],
     { env: opts.env },
   );
   if (result.code !== 0) {
     await rm(staging, { recursive: true, force: true });
-    throw new InfraError(
-      'INFRA_MAVEN_FAILED',
-      `mvn dependency:copy-dependencies failed for ${pomFile} (exit ${result.code}):\n${tail(result.output)}`,
-      { pomFile },
-    );
+    throw new InfraError('INFRA_MAVEN_FAILED', `mvn dependency:copy-dependencies failed for ${pomFile} (exit ${result.code}):\n${tail(result.output)}`, {
+      pomFile,
+    });
   }
   await rm(libsDir, { recursive: true, force: true });
   try {

@@ -86,8 +86,7 @@ test('mongo: concurrent upserts on a unique key end in one document (retrying E1
   const db = await isolatedDb(t);
   const states = db.collection('states');
   await states.createIndex({ key: 1 }, { unique: true });
-  const upsertOnce = () =>
-    states.findOneAndUpdate({ key: 'k' }, { $inc: { n: 1 } }, { upsert: true, returnDocument: 'after' });
+  const upsertOnce = () => states.findOneAndUpdate({ key: 'k' }, { $inc: { n: 1 } }, { upsert: true, returnDocument: 'after' });
   // Real MongoDB may raise E11000 when two upserts race to insert; one retry then matches the winner.
   const upsert = () => upsertOnce().catch((err: unknown) => (isDuplicateKey(err) ? upsertOnce() : Promise.reject(err)));
   await Promise.all(Array.from({ length: 20 }, upsert));
@@ -98,7 +97,13 @@ test('mongo: concurrent upserts on a unique key end in one document (retrying E1
 test('mongo: arrayFilters update only the matching array elements', async (t) => {
   const db = await isolatedDb(t);
   const messages = db.collection<{ _id: string; statuses: { id: number; state: string }[] }>('m');
-  await messages.insertOne({ _id: 'm1', statuses: [{ id: 1, state: 'sent' }, { id: 2, state: 'sent' }] });
+  await messages.insertOne({
+    _id: 'm1',
+    statuses: [
+      { id: 1, state: 'sent' },
+      { id: 2, state: 'sent' },
+    ],
+  });
   await messages.updateOne({ _id: 'm1' }, { $set: { 'statuses.$[s].state': 'read' } }, { arrayFilters: [{ 's.id': 2 }] });
   assert.deepEqual((await messages.findOne({ _id: 'm1' }))?.statuses, [
     { id: 1, state: 'sent' },

@@ -66,7 +66,12 @@ test('WabusIngressQuarantinedBodies: a ticket on any body quarantined for a tena
   assert.deepEqual(selected, [...OWNERSHIP_REASONS].sort());
   assert.match(rule, /^\s*labels: \{ severity: ticket \}$/m);
   const words = rule.replace(/\s+/g, ' ');
-  for (const said of [/signed by one tenant's app secret named another tenant's WABA or phone number/, /WABA or number no tenant owns/, /tenants file \(WABUS_TENANTS_FILE/, /quarantined records on the raw topic/]) {
+  for (const said of [
+    /signed by one tenant's app secret named another tenant's WABA or phone number/,
+    /WABA or number no tenant owns/,
+    /tenants file \(WABUS_TENANTS_FILE/,
+    /quarantined records on the raw topic/,
+  ]) {
     assert.match(words, said);
   }
 });

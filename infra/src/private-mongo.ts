@@ -38,7 +38,19 @@ export async function startPrivateMongo(opts: { env?: NodeJS.ProcessEnv } = {}):
   const port = await freePort();
   const child = spawn(
     jdkTool('java', env),
-    ['-Xms32m', '-Xmx256m', '-XX:+UseSerialGC', '-cp', [mongo.classesDir, join(mongo.libsDir, '*')].join(delimiter), mongo.mainClass, '--host', '127.0.0.1', '--port', String(port), '--memory'],
+    [
+      '-Xms32m',
+      '-Xmx256m',
+      '-XX:+UseSerialGC',
+      '-cp',
+      [mongo.classesDir, join(mongo.libsDir, '*')].join(delimiter),
+      mongo.mainClass,
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--memory',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));

@@ -106,11 +106,7 @@ export async function waitForExit(pid: number, instanceTag: string, timeoutMs: n
  * SIGTERM (plus SIGCONT, in case a fault test left it SIGSTOPped: a stopped process never sees the TERM), wait up
  * to `graceMs`, and only then SIGKILL. Resolves with how it ended.
  */
-export async function terminateProcess(
-  pid: number,
-  instanceTag: string,
-  graceMs: number,
-): Promise<'not-running' | 'terminated' | 'killed'> {
+export async function terminateProcess(pid: number, instanceTag: string, graceMs: number): Promise<'not-running' | 'terminated' | 'killed'> {
   if (!isProcessAlive(pid, instanceTag)) return 'not-running';
   sendSignal(pid, 'SIGTERM');
   sendSignal(pid, 'SIGCONT');

@@ -5,7 +5,12 @@ import { renderKafkaServerProperties } from './kafka-server-properties.ts';
 import { kafkaBrokersFor, resolveProfileLayout } from './profile-layout.ts';
 
 const properties = (text: string): Map<string, string> =>
-  new Map(text.split('\n').filter((l) => l !== '' && !l.startsWith('#')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  new Map(
+    text
+      .split('\n')
+      .filter((l) => l !== '' && !l.startsWith('#'))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
 
 test('given the cluster profile, then three nodes, each its own ports, files and instance tag, beside dev and test', () => {
   const l = resolveProfileLayout('cluster', { WABUS_CACHE_DIR: '/c' });
@@ -30,7 +35,10 @@ test('given the cluster profile, then three nodes, each its own ports, files and
 test('given WABUS_CLUSTER_KAFKA_PORT and WABUS_CLUSTER_MONGO_PORT, then they move the cluster only; WABUS_KAFKA_PORT moves dev and test only', () => {
   const env = { WABUS_CLUSTER_KAFKA_PORT: '25092', WABUS_CLUSTER_MONGO_PORT: '49017', WABUS_KAFKA_PORT: '23092', WABUS_MONGO_PORT: '39017' };
   const cluster = resolveProfileLayout('cluster', env);
-  assert.deepEqual(cluster.kafkaNodes.map((n) => n.port), [25092, 25094, 25096]);
+  assert.deepEqual(
+    cluster.kafkaNodes.map((n) => n.port),
+    [25092, 25094, 25096],
+  );
   assert.equal(cluster.mongo.port, 49017);
   const testLayout = resolveProfileLayout('test', env);
   assert.deepEqual([testLayout.kafkaNodes.length, testLayout.kafka.port, testLayout.mongo.port], [1, 23092, 39017]);

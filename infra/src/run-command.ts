@@ -9,11 +9,7 @@ export interface CommandResult {
 }
 
 /** Runs a tool to completion, stdout and stderr interleaved into `output`. Missing tool → INFRA_TOOL_MISSING. */
-export function runCommand(
-  file: string,
-  args: readonly string[],
-  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
-): Promise<CommandResult> {
+export function runCommand(file: string, args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CommandResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(file, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const chunks: Buffer[] = [];

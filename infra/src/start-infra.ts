@@ -36,11 +36,7 @@ const CLUSTER_READY_TIMEOUT_MS = 30_000;
  * WABUS_CACHE_DIR, WABUS_STATE_DIR, WABUS_KAFKA_PORT, WABUS_MONGO_PORT, WABUS_CLUSTER_KAFKA_PORT,
  * WABUS_CLUSTER_MONGO_PORT, JAVA_HOME) and handed to mvn and the JVMs.
  */
-export async function startInfra(opts: {
-  profile: Profile;
-  log?: LogFn;
-  env?: NodeJS.ProcessEnv;
-}): Promise<StartInfraResult> {
+export async function startInfra(opts: { profile: Profile; log?: LogFn; env?: NodeJS.ProcessEnv }): Promise<StartInfraResult> {
   const log = opts.log ?? (() => {});
   const env = opts.env ?? process.env;
   const kafkaBrokers = externalKafka(env);
@@ -76,7 +72,11 @@ export async function startInfra(opts: {
     if (mongo!.status === 'rejected') throw mongo!.reason;
     const nodeStatuses = nodes.map((n) => (n as PromiseFulfilledResult<ComponentStatus>).value);
     if (kafkaBrokers === undefined && layout.kafkaNodes.length > 1) {
-      await waitForBrokers(kafkaBrokersFor(layout), layout.kafkaNodes.map((n) => n.nodeId), CLUSTER_READY_TIMEOUT_MS);
+      await waitForBrokers(
+        kafkaBrokersFor(layout),
+        layout.kafkaNodes.map((n) => n.nodeId),
+        CLUSTER_READY_TIMEOUT_MS,
+      );
       log(`kafka: ${layout.kafkaNodes.length} brokers registered`);
     }
     return {

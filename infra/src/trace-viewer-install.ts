@@ -38,9 +38,13 @@ async function findGo(env: NodeJS.ProcessEnv): Promise<string> {
       if ((err as InfraError).code !== 'INFRA_TOOL_MISSING') throw err;
     }
   }
-  throw new InfraError('INFRA_TOOL_MISSING', `the trace viewer is built with Go (1.24+), and none was found (tried ${candidates.join(', ')}; set GO to its path)`, {
-    tried: candidates,
-  });
+  throw new InfraError(
+    'INFRA_TOOL_MISSING',
+    `the trace viewer is built with Go (1.24+), and none was found (tried ${candidates.join(', ')}; set GO to its path)`,
+    {
+      tried: candidates,
+    },
+  );
 }
 
 /**

@@ -4,12 +4,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { JAEGER_VERSION, resolveTraceViewerLayout, traceViewerConfig } from './trace-viewer-layout.ts';
 
-test('given no overrides, then the viewer listens where docker-compose\'s Jaeger does and is built into the cache', () => {
+test("given no overrides, then the viewer listens where docker-compose's Jaeger does and is built into the cache", () => {
   const l = resolveTraceViewerLayout({ HOME: '/home/u', WABUS_CACHE_DIR: '/c', WABUS_STATE_DIR: '/s' });
-  assert.deepEqual(
-    [l.host, l.otlpHttpPort, l.otlpGrpcPort, l.queryPort, l.queryGrpcPort, l.healthPort],
-    ['127.0.0.1', 4318, 4317, 16686, 16685, 13133],
-  );
+  assert.deepEqual([l.host, l.otlpHttpPort, l.otlpGrpcPort, l.queryPort, l.queryGrpcPort, l.healthPort], ['127.0.0.1', 4318, 4317, 16686, 16685, 13133]);
   assert.equal(l.binary, `/c/jaeger-${JAEGER_VERSION}/jaeger`);
   assert.equal(l.configFile, '/s/jaeger/config.yaml');
   assert.equal(l.logFile, '/s/jaeger.log');
@@ -21,7 +18,7 @@ test('given port variables, then they move the viewer; a bad one is refused nami
   assert.throws(() => resolveTraceViewerLayout({ WABUS_VIEWER_PORT: 'http' }), /WABUS_VIEWER_PORT must be a TCP port/);
 });
 
-test('given a layout, then the config receives OTLP, keeps traces in memory, and serves the query API with wabus\' page as its UI', () => {
+test("given a layout, then the config receives OTLP, keeps traces in memory, and serves the query API with wabus' page as its UI", () => {
   const l = resolveTraceViewerLayout({ WABUS_VIEWER_OTLP_PORT: '14318', WABUS_VIEWER_HEALTH_PORT: '23133' });
   const config = traceViewerConfig(l);
   for (const endpoint of ['127.0.0.1:14318', '127.0.0.1:4317', '127.0.0.1:16686', '127.0.0.1:16685', '127.0.0.1:23133']) {

@@ -44,7 +44,12 @@ export async function startTraceViewer(opts: { log?: LogFn; env?: NodeJS.Process
   if (!isTraceViewerInstalled(env)) {
     throw new InfraError('INFRA_NOT_RUNNING', `the trace viewer is not built yet (${l.binary}); installTraceViewer builds it`, { binary: l.binary });
   }
-  for (const [what, port] of [['OTLP/gRPC', l.otlpGrpcPort], ['query', l.queryPort], ['query gRPC', l.queryGrpcPort], ['health', l.healthPort]] as const) {
+  for (const [what, port] of [
+    ['OTLP/gRPC', l.otlpGrpcPort],
+    ['query', l.queryPort],
+    ['query gRPC', l.queryGrpcPort],
+    ['health', l.healthPort],
+  ] as const) {
     if (await isPortOpen(l.host, port)) {
       throw new InfraError('INFRA_PORT_IN_USE', `the trace viewer's ${what} port ${l.host}:${port} is taken by another program`, { port });
     }
@@ -71,11 +76,17 @@ export async function startTraceViewer(opts: { log?: LogFn; env?: NodeJS.Process
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (!(await healthy(l))) {
     if (exited !== undefined) {
-      throw new InfraError('INFRA_PROCESS_EXITED', `the trace viewer exited (${exited}) during start; ${l.logFile}:\n${logExcerpt(l.logFile, logOffset)}`, { logFile: l.logFile });
+      throw new InfraError('INFRA_PROCESS_EXITED', `the trace viewer exited (${exited}) during start; ${l.logFile}:\n${logExcerpt(l.logFile, logOffset)}`, {
+        logFile: l.logFile,
+      });
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new InfraError('INFRA_START_TIMEOUT', `the trace viewer was not healthy within ${START_TIMEOUT_MS / 1000} s; ${l.logFile}:\n${logExcerpt(l.logFile, logOffset)}`, { logFile: l.logFile });
+      throw new InfraError(
+        'INFRA_START_TIMEOUT',
+        `the trace viewer was not healthy within ${START_TIMEOUT_MS / 1000} s; ${l.logFile}:\n${logExcerpt(l.logFile, logOffset)}`,
+        { logFile: l.logFile },
+      );
     }
     await sleep(200);
   }

@@ -3,10 +3,21 @@ import assert from 'node:assert/strict';
 import { decodeEvent } from '@wabus/events';
 import { createKafka } from '@wabus/kafka';
 import { createGenContext, createRng, createWorld, generateItem } from '@wabus/simulator';
-import { createEventTopics, deliverItems, freePort, produceRecords, readScrape, spawnServiceProcess, testDatabase, testEnv, uniqueName, waitUntil } from '@wabus/testing';
+import {
+  createEventTopics,
+  deliverItems,
+  freePort,
+  produceRecords,
+  readScrape,
+  spawnServiceProcess,
+  testDatabase,
+  testEnv,
+  uniqueName,
+  waitUntil,
+} from '@wabus/testing';
 
 // The smallest service there is (docs/services.md), run as a process the way it is deployed: its own files only.
-test('latest-message: events in, each conversation\'s latest message out, duplicates counted exactly, a clean stop', { timeout: 120_000 }, async (t) => {
+test("latest-message: events in, each conversation's latest message out, duplicates counted exactly, a clean stop", { timeout: 120_000 }, async (t) => {
   const { kafkaBrokers, mongoUri } = testEnv();
   const kafka = createKafka({ brokers: kafkaBrokers, clientId: 'latest-message-test' });
   const { topic, dlqTopic } = await createEventTopics(t, kafka, { prefix: 'latest' });
@@ -49,8 +60,16 @@ test('latest-message: events in, each conversation\'s latest message out, duplic
   });
   const base = `http://127.0.0.1:${port}`;
   const scrape = async () => readScrape(await (await fetch(`${base}/metrics`)).text());
-  const applied = () => scrape().then((s) => s.value('wabus_consumer_events_applied_total'), () => 0);
-  await waitUntil(() => `every record applied: ${run.output().slice(-2000)}`, async () => (await applied()) === records.length, { timeoutMs: 60_000 });
+  const applied = () =>
+    scrape().then(
+      (s) => s.value('wabus_consumer_events_applied_total'),
+      () => 0,
+    );
+  await waitUntil(
+    () => `every record applied: ${run.output().slice(-2000)}`,
+    async () => (await applied()) === records.length,
+    { timeoutMs: 60_000 },
+  );
 
   for (const [id, m] of latest) {
     const [phoneNumberId, customerId] = id.split(':');

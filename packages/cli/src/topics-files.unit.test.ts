@@ -14,7 +14,11 @@ function withoutReplication(def: TopicDefinition): unknown {
 test('given topics.json and topics.cluster.json, then they define the same topics, alike in everything but replication', async () => {
   const single = await loadWabusTopics(defaultTopicsFile);
   const cluster = await loadWabusTopics(clusterTopicsFile);
-  assert.deepEqual(cluster.map((d) => d.name), single.map((d) => d.name), 'the same topics, in the same order');
+  assert.deepEqual(
+    cluster.map((d) => d.name),
+    single.map((d) => d.name),
+    'the same topics, in the same order',
+  );
   for (const [i, def] of cluster.entries()) {
     assert.deepEqual(withoutReplication(def), withoutReplication(single[i]!), `${def.name}: partitions, description and config`);
   }

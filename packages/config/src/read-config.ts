@@ -42,10 +42,7 @@ export function readConfig<S extends Schema>(schema: S, env: NodeJS.ProcessEnv =
   }
   if (problems.length === 1) throw problems[0];
   if (problems.length > 1) {
-    const err = new ConfigError(
-      problems.map((p) => p.variable).join(', '),
-      `invalid configuration:\n${problems.map((p) => `  - ${p.message}`).join('\n')}`,
-    );
+    const err = new ConfigError(problems.map((p) => p.variable).join(', '), `invalid configuration:\n${problems.map((p) => `  - ${p.message}`).join('\n')}`);
     throw err;
   }
   return out as ConfigOf<S>;
@@ -55,8 +52,11 @@ export function readConfig<S extends Schema>(schema: S, env: NodeJS.ProcessEnv =
 export function describeSchema(schema: Schema): { env: string; default: string; description: string }[] {
   return Object.values(schema).map((f) => ({
     env: f.env,
-    default:
-      !('default' in f) ? '(required)' : f.secret ? '(secret)' : JSON.stringify(typeof f.default === 'function' ? (f.default as () => unknown)() : f.default),
+    default: !('default' in f)
+      ? '(required)'
+      : f.secret
+        ? '(secret)'
+        : JSON.stringify(typeof f.default === 'function' ? (f.default as () => unknown)() : f.default),
     description: f.description,
   }));
 }

@@ -82,13 +82,19 @@ test('given a parser that throws something else, then it becomes a ConfigError n
     throw boom;
   };
   const s = { url: { env: 'APP_URL', parse: throwing, description: 'u' } };
-  assert.throws(() => readConfig(s, { APP_URL: 'x' }), (err: unknown) => invalid('APP_URL', /^APP_URL: Error: not a URL$/)(err) && (err as Error).cause === boom);
+  assert.throws(
+    () => readConfig(s, { APP_URL: 'x' }),
+    (err: unknown) => invalid('APP_URL', /^APP_URL: Error: not a URL$/)(err) && (err as Error).cause === boom,
+  );
 });
 
 test('given several bad values, then one error reports them all, each with its variable', () => {
   assert.throws(
     () => readConfig(schema, { APP_PORT: 'x', APP_VERBOSE: 'maybe' }),
-    invalid('APP_NAME, APP_PORT, APP_VERBOSE', /^APP_NAME, APP_PORT, APP_VERBOSE: invalid configuration:\n {2}- APP_NAME: required .*\n {2}- APP_PORT: expected an integer.*\n {2}- APP_VERBOSE: expected true or false/),
+    invalid(
+      'APP_NAME, APP_PORT, APP_VERBOSE',
+      /^APP_NAME, APP_PORT, APP_VERBOSE: invalid configuration:\n {2}- APP_NAME: required .*\n {2}- APP_PORT: expected an integer.*\n {2}- APP_VERBOSE: expected true or false/,
+    ),
   );
 });
 

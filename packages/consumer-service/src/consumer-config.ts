@@ -18,7 +18,8 @@ export function consumerSchema({ name, port: defaultPort, portEnv }: ConsumerFac
       env: 'WABUS_REDRIVE_TOPIC',
       parse: str,
       default: '',
-      description: 'where `wabus dlq redrive` puts dead letters back for this service, consumed by group <group>.redrive; default <topic>.redrive.<service>; `-`: not consumed',
+      description:
+        'where `wabus dlq redrive` puts dead letters back for this service, consumed by group <group>.redrive; default <topic>.redrive.<service>; `-`: not consumed',
     },
     replayOnly: {
       env: 'WABUS_REPLAY_ONLY',
@@ -27,7 +28,7 @@ export function consumerSchema({ name, port: defaultPort, portEnv }: ConsumerFac
       description: 'shadow replays (set by `wabus replay shadow`): apply only what lies below the replay frontier, nothing live',
     },
     mongoUri: { env: 'MONGODB_URI', parse: str, default: 'mongodb://127.0.0.1:27017/?directConnection=true', description: 'MongoDB connection string' },
-    database: { env: 'WABUS_DATABASE', parse: str, default: defaults.database, description: 'this service\'s own database' },
+    database: { env: 'WABUS_DATABASE', parse: str, default: defaults.database, description: "this service's own database" },
     maxBatchRecords: { env: 'WABUS_MAX_BATCH', parse: int(1, 10_000), default: 500, description: 'records applied per store round trip' },
     partitionsConcurrently: { env: 'WABUS_PARTITIONS_CONCURRENTLY', parse: int(1, 64), default: 3, description: 'partitions applied at once' },
     sessionTimeoutMs: {

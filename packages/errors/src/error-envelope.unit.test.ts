@@ -37,7 +37,7 @@ test('defineErrors: a code without a status has none; details are carried as giv
   assert.equal(new ShopError('WABUS_SHOP_NOT_FOUND').details, undefined);
 });
 
-test('useErrorEnvelope: coded errors, fastify\'s own 4xx and unexpected errors (a status-less coded one too) all answer { error: { code, message, param? } }; a 500 hides its message', async (t) => {
+test("useErrorEnvelope: coded errors, fastify's own 4xx and unexpected errors (a status-less coded one too) all answer { error: { code, message, param? } }; a 500 hides its message", async (t) => {
   const app = Fastify({ logger: false });
   t.after(() => app.close());
   await app.register(async (scope) => {

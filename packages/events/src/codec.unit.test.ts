@@ -121,7 +121,14 @@ describe('event codec', () => {
     // when today's codec decodes it
     const decoded = decodeEvent(v1Bytes);
     // then it has the v2 shape, with the identifiers a v2 record of the same item carries
-    assert.deepEqual(decoded, { ...old, tenantId: null, customerPhone: '16505551234', customerUserId: 'US.13491208655302741918', customerParentUserId: null, customerUsername: '@pablo' });
+    assert.deepEqual(decoded, {
+      ...old,
+      tenantId: null,
+      customerPhone: '16505551234',
+      customerUserId: 'US.13491208655302741918',
+      customerParentUserId: null,
+      customerUsername: '@pablo',
+    });
   });
 
   it('evolves again: bytes of a later version with one more optional field decode with this reader once it knows it', () => {

@@ -12,7 +12,24 @@ const FIXTURES = fileURLToPath(new URL('../../../../shared/fixtures/whatsapp/', 
 const present = existsSync(FIXTURES);
 
 const ITEM_ARRAYS = { messages: 'message', statuses: 'status', message_echoes: 'message_echo', errors: 'error' } as const;
-const DOCUMENTED_MESSAGE_TYPES = new Set(['text', 'image', 'video', 'audio', 'document', 'sticker', 'location', 'contacts', 'interactive', 'button', 'reaction', 'order', 'system', 'revoke', 'edit', 'unsupported']);
+const DOCUMENTED_MESSAGE_TYPES = new Set([
+  'text',
+  'image',
+  'video',
+  'audio',
+  'document',
+  'sticker',
+  'location',
+  'contacts',
+  'interactive',
+  'button',
+  'reaction',
+  'order',
+  'system',
+  'revoke',
+  'edit',
+  'unsupported',
+]);
 const DOCUMENTED_INTERACTIVE = new Set(['button_reply', 'list_reply', 'nfm_reply', 'call_permission_reply']);
 const DOCUMENTED_STATUSES = new Set(['sent', 'delivered', 'read', 'played', 'failed']);
 

@@ -35,7 +35,12 @@ export function eventRecord(event: WhatsAppEvent, deliveryId: string, receivedAt
     headers:
       event.tenantId === null
         ? { [RECORD_HEADERS.eventId]: event.eventId, [RECORD_HEADERS.kind]: event.kind, [RECORD_HEADERS.deliveryId]: deliveryId }
-        : { [RECORD_HEADERS.eventId]: event.eventId, [RECORD_HEADERS.kind]: event.kind, [RECORD_HEADERS.deliveryId]: deliveryId, [RECORD_HEADERS.tenant]: event.tenantId },
+        : {
+            [RECORD_HEADERS.eventId]: event.eventId,
+            [RECORD_HEADERS.kind]: event.kind,
+            [RECORD_HEADERS.deliveryId]: deliveryId,
+            [RECORD_HEADERS.tenant]: event.tenantId,
+          },
     timestamp: String(receivedAt),
   };
 }

@@ -24,19 +24,10 @@ import type { EventKind, WhatsAppEvent } from './whatsapp-event.ts';
  * Merely unusual input is accepted: numeric timestamps or ids, missing `metadata`/`contacts`/`time`,
  * unknown fields and keys, empty `changes[]` or item arrays, placeholder strings.
  */
-export type ExplodeFailureReason =
-  | 'invalid_json'
-  | 'not_an_object'
-  | 'wrong_object'
-  | 'no_entries'
-  | 'bad_entries'
-  | 'bad_entry'
-  | 'bad_change'
-  | 'bad_item';
+export type ExplodeFailureReason = 'invalid_json' | 'not_an_object' | 'wrong_object' | 'no_entries' | 'bad_entries' | 'bad_entry' | 'bad_change' | 'bad_item';
 
 export type ExplodeResult =
-  | { ok: true; deliveryId: string; events: WhatsAppEvent[] }
-  | { ok: false; deliveryId: string; reason: ExplodeFailureReason; detail: string };
+  { ok: true; deliveryId: string; events: WhatsAppEvent[] } | { ok: false; deliveryId: string; reason: ExplodeFailureReason; detail: string };
 
 export interface ExplodeOptions {
   /** When ingress received the body, epoch milliseconds. */
@@ -128,9 +119,7 @@ function explodeChanges(ctx: EntryContext, changes: JsonArray, out: WhatsAppEven
     const metadata = objectAt(value, 'metadata');
     const phoneNumberId = idAt(metadata, 'phone_number_id');
     const displayPhoneNumber = idAt(metadata, 'display_phone_number');
-    const contacts = (asArray(getMember(value, 'contacts'))?.items ?? []).filter(
-      (n): n is JsonObject => n.type === 'object',
-    );
+    const contacts = (asArray(getMember(value, 'contacts'))?.items ?? []).filter((n): n is JsonObject => n.type === 'object');
     const changeCtx: ChangeContext = { field, value, contacts, entryTime: ctx.entryTime };
     const emit = (kind: EventKind, item: JsonObject, index: number): void => {
       const routing = routeItem(kind, item, changeCtx);

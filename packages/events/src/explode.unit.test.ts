@@ -50,7 +50,18 @@ describe('explodeWebhook: splitting', () => {
           messagesChange({ statuses: [status('wamid.9', 'sent')] }),
         ],
       },
-      { id: 'WABA2', changes: [{ field: 'smb_message_echoes', value: { metadata: METADATA, message_echoes: [{ from: '15550001111', to: '5511999990000', id: 'wamid.E', timestamp: '1700000002', type: 'text', text: { body: 'hi' } }] } }] },
+      {
+        id: 'WABA2',
+        changes: [
+          {
+            field: 'smb_message_echoes',
+            value: {
+              metadata: METADATA,
+              message_echoes: [{ from: '15550001111', to: '5511999990000', id: 'wamid.E', timestamp: '1700000002', type: 'text', text: { body: 'hi' } }],
+            },
+          },
+        ],
+      },
     ]);
     // when exploded
     const events = explodeOk(body);
@@ -70,7 +81,8 @@ describe('explodeWebhook: splitting', () => {
 
   it('keeps each item as the exact bytes of the body', () => {
     // given an item with escapes, a 64-bit number and odd whitespace
-    const item = '{ "from":"5511999990000","id":"wamid.\\u00e9","timestamp":"1700000000","type":"text",\n "text":{"body":"caf\\u00e9 \\ud83d\\ude2e image\\/jpeg"},"n":12345678901234567890}';
+    const item =
+      '{ "from":"5511999990000","id":"wamid.\\u00e9","timestamp":"1700000000","type":"text",\n "text":{"body":"caf\\u00e9 \\ud83d\\ude2e image\\/jpeg"},"n":12345678901234567890}';
     const body = Buffer.from(
       `{"entry":[{"id":"W","changes":[{"value":{"metadata":{"phone_number_id":"P"},"contacts":[ {"wa_id":"5511999990000"} ],"messages":[ ${item} ]},"field":"messages"}]}],"object":"whatsapp_business_account"}`,
     );
@@ -143,19 +155,61 @@ describe('explodeWebhook: routing', () => {
       const e = explodeOk(oneChange(change))[0]!;
       return [e.customerPhone, e.customerUserId, e.customerParentUserId, e.customerUsername];
     };
-    assert.deepEqual(one(messagesChange({ statuses: [{ id: 's', status: 'read', recipient_id: '111', recipient_user_id: 'US.2', recipient_parent_user_id: 'US.ENT.9' }] })), ['111', 'US.2', 'US.ENT.9', null]);
+    assert.deepEqual(
+      one(messagesChange({ statuses: [{ id: 's', status: 'read', recipient_id: '111', recipient_user_id: 'US.2', recipient_parent_user_id: 'US.ENT.9' }] })),
+      ['111', 'US.2', 'US.ENT.9', null],
+    );
     // the field's name before Meta's May 2026 rename
-    assert.deepEqual(one(messagesChange({ statuses: [{ id: 's', status: 'read', recipient_user_id: 'US.2', parent_recipient_user_id: 'US.ENT.9' }] })), [null, 'US.2', 'US.ENT.9', null]);
+    assert.deepEqual(one(messagesChange({ statuses: [{ id: 's', status: 'read', recipient_user_id: 'US.2', parent_recipient_user_id: 'US.ENT.9' }] })), [
+      null,
+      'US.2',
+      'US.ENT.9',
+      null,
+    ]);
     // a group send: recipient_id is the group, the person is the participant
-    assert.deepEqual(one(messagesChange({ statuses: [{ id: 's', status: 'read', recipient_type: 'group', recipient_id: 'G1', recipient_participant_id: '222', recipient_participant_user_id: 'US.3' }] })), ['222', 'US.3', null, null]);
-    assert.deepEqual(one({ field: 'smb_message_echoes', value: { message_echoes: [{ id: 'e', from: 'biz', to_user_id: 'US.4', to_parent_user_id: 'US.ENT.4' }] } }), [null, 'US.4', 'US.ENT.4', null]);
-    assert.deepEqual(one({ field: 'user_preferences', value: { user_preferences: [{ wa_id: '333', user_id: 'US.5', value: 'stop' }] } }), ['333', 'US.5', null, null]);
+    assert.deepEqual(
+      one(
+        messagesChange({
+          statuses: [
+            { id: 's', status: 'read', recipient_type: 'group', recipient_id: 'G1', recipient_participant_id: '222', recipient_participant_user_id: 'US.3' },
+          ],
+        }),
+      ),
+      ['222', 'US.3', null, null],
+    );
+    assert.deepEqual(
+      one({ field: 'smb_message_echoes', value: { message_echoes: [{ id: 'e', from: 'biz', to_user_id: 'US.4', to_parent_user_id: 'US.ENT.4' }] } }),
+      [null, 'US.4', 'US.ENT.4', null],
+    );
+    assert.deepEqual(one({ field: 'user_preferences', value: { user_preferences: [{ wa_id: '333', user_id: 'US.5', value: 'stop' }] } }), [
+      '333',
+      'US.5',
+      null,
+      null,
+    ]);
     // defensive: a payload that puts the BSUID in `from` (seen in the wild), and empty strings
     assert.deepEqual(one(messagesChange({ messages: [{ from: 'BR.77', id: 'm', type: 'text' }] })), [null, 'BR.77', null, null]);
-    assert.deepEqual(one(messagesChange({ contacts: [{ wa_id: '', user_id: 'US.6', profile: { username: '' } }], messages: [{ from: '', id: 'm', type: 'text' }] })), [null, 'US.6', null, null]);
+    assert.deepEqual(
+      one(messagesChange({ contacts: [{ wa_id: '', user_id: 'US.6', profile: { username: '' } }], messages: [{ from: '', id: 'm', type: 'text' }] })),
+      [null, 'US.6', null, null],
+    );
     // the sole contact of another user lends nothing: a status of 777 batched with a message whose contact is 5511…
-    const mixed = explodeOk(oneChange(messagesChange({ contacts: [{ ...CONTACT, user_id: 'BR.8' }], messages: [text('m', 'a')], statuses: [{ id: 's', status: 'read', recipient_id: '777' }] })));
-    assert.deepEqual(mixed.map((e) => [e.customerPhone, e.customerUserId]), [['5511999990000', 'BR.8'], ['777', null]]);
+    const mixed = explodeOk(
+      oneChange(
+        messagesChange({
+          contacts: [{ ...CONTACT, user_id: 'BR.8' }],
+          messages: [text('m', 'a')],
+          statuses: [{ id: 's', status: 'read', recipient_id: '777' }],
+        }),
+      ),
+    );
+    assert.deepEqual(
+      mixed.map((e) => [e.customerPhone, e.customerUserId]),
+      [
+        ['5511999990000', 'BR.8'],
+        ['777', null],
+      ],
+    );
   });
 
   it('finds the customer per kind, falling back to business-scoped ids and the sole contact', () => {

@@ -18,21 +18,9 @@ const VECTORS: Array<[input: string, canonical: string, fingerprint: bigint]> = 
   ['[ "int"  ]', '["int"]', -5232228896498058493n],
   ['[ "int" , {"type":"boolean"} ]', '["int","boolean"]', 5392556393470105090n],
   ['{"fields":[], "type":"record", "name":"foo"}', '{"name":"foo","type":"record","fields":[]}', -4824392279771201922n],
-  [
-    '{"fields":[], "type":"record", "name":"foo", "namespace":"x.y"}',
-    '{"name":"x.y.foo","type":"record","fields":[]}',
-    5916914534497305771n,
-  ],
-  [
-    '{"fields":[], "type":"record", "name":"a.b.foo", "namespace":"x.y"}',
-    '{"name":"a.b.foo","type":"record","fields":[]}',
-    -4616218487480524110n,
-  ],
-  [
-    '{"fields":[], "type":"record", "name":"foo", "doc":"foo", "aliases":["foo","bar"]}',
-    '{"name":"foo","type":"record","fields":[]}',
-    -4824392279771201922n,
-  ],
+  ['{"fields":[], "type":"record", "name":"foo", "namespace":"x.y"}', '{"name":"x.y.foo","type":"record","fields":[]}', 5916914534497305771n],
+  ['{"fields":[], "type":"record", "name":"a.b.foo", "namespace":"x.y"}', '{"name":"a.b.foo","type":"record","fields":[]}', -4616218487480524110n],
+  ['{"fields":[], "type":"record", "name":"foo", "doc":"foo", "aliases":["foo","bar"]}', '{"name":"foo","type":"record","fields":[]}', -4824392279771201922n],
   [
     '{"fields":[{"type":{"type":"boolean"}, "name":"f1"}], "type":"record", "name":"foo"}',
     '{"name":"foo","type":"record","fields":[{"name":"f1","type":"boolean"}]}',
@@ -50,11 +38,7 @@ const VECTORS: Array<[input: string, canonical: string, fingerprint: bigint]> = 
     -4448647247586288245n,
   ],
   ['{"name":"foo","type":"fixed","size":15}', '{"name":"foo","type":"fixed","size":15}', 1756455273707447556n],
-  [
-    '{"namespace":"x.y.z", "type":"fixed", "name":"foo", "doc":"foo bar", "size":32}',
-    '{"name":"x.y.z.foo","type":"fixed","size":32}',
-    -3064184465700546786n,
-  ],
+  ['{"namespace":"x.y.z", "type":"fixed", "name":"foo", "doc":"foo bar", "size":32}', '{"name":"x.y.z.foo","type":"fixed","size":32}', -3064184465700546786n],
   ['{ "items":{"type":"null"}, "type":"array"}', '{"type":"array","items":"null"}', -589620603366471059n],
   ['{ "values":"string", "type":"map"}', '{"type":"map","values":"string"}', -8732877298790414990n],
   [

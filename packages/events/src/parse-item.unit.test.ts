@@ -107,12 +107,23 @@ describe('parseItem: statuses', () => {
 
 describe('parseItem: value-level errors and changes', () => {
   it('reads a value-level error', () => {
-    const parsed = parseItem({ kind: 'error', field: 'messages', raw: raw({ code: 131000, title: 'Something went wrong', message: 'm', error_data: { details: 'Unsupported webhook payload' } }) });
-    assert.deepEqual(parsed, { kind: 'error', error: { code: 131000, title: 'Something went wrong', message: 'm', details: 'Unsupported webhook payload', href: null } });
+    const parsed = parseItem({
+      kind: 'error',
+      field: 'messages',
+      raw: raw({ code: 131000, title: 'Something went wrong', message: 'm', error_data: { details: 'Unsupported webhook payload' } }),
+    });
+    assert.deepEqual(parsed, {
+      kind: 'error',
+      error: { code: 131000, title: 'Something went wrong', message: 'm', details: 'Unsupported webhook payload', href: null },
+    });
   });
 
   it('reads a change as generic JSON, big integers kept as digit strings', () => {
-    const parsed = parseItem({ kind: 'change', field: 'message_template_status_update', raw: raw('{"event":"REJECTED","message_template_id":905507062668800,"big":12345678901234567890,"reason":null}') });
+    const parsed = parseItem({
+      kind: 'change',
+      field: 'message_template_status_update',
+      raw: raw('{"event":"REJECTED","message_template_id":905507062668800,"big":12345678901234567890,"reason":null}'),
+    });
     assert.deepEqual(parsed, {
       kind: 'change',
       field: 'message_template_status_update',
@@ -130,7 +141,17 @@ describe('parseItem: value-level errors and changes', () => {
 });
 
 describe('parseItem: totality', () => {
-  const weird = ['null', '[]', '"s"', '42', '{"type":7,"text":"x","timestamp":{},"context":[],"errors":{}}', '{"type":"image","image":"x"}', '{"status":["sent"],"errors":[1,null,{"code":"x"}]}', 'not json', ''];
+  const weird = [
+    'null',
+    '[]',
+    '"s"',
+    '42',
+    '{"type":7,"text":"x","timestamp":{},"context":[],"errors":{}}',
+    '{"type":"image","image":"x"}',
+    '{"status":["sent"],"errors":[1,null,{"code":"x"}]}',
+    'not json',
+    '',
+  ];
 
   it('never throws, for any kind and any bytes', () => {
     for (const kind of EVENT_KINDS) {

@@ -38,10 +38,7 @@ function parseContext(c: JsonObject | null): MessageContext | null {
     id: idAt(c, 'id'),
     forwarded: booleanAt(c, 'forwarded') === true,
     frequentlyForwarded: booleanAt(c, 'frequently_forwarded') === true,
-    referredProduct:
-      product === null
-        ? null
-        : { catalogId: idAt(product, 'catalog_id'), productRetailerId: idAt(product, 'product_retailer_id') },
+    referredProduct: product === null ? null : { catalogId: idAt(product, 'catalog_id'), productRetailerId: idAt(product, 'product_retailer_id') },
   };
 }
 

@@ -30,7 +30,13 @@ describe('parseItem: message common fields', () => {
       from_user_id: 'US.1',
       type: 'text',
       text: { body: 'hi' },
-      context: { from: '15550001111', id: 'wamid.0', forwarded: true, frequently_forwarded: true, referred_product: { catalog_id: 'C1', product_retailer_id: 'SKU' } },
+      context: {
+        from: '15550001111',
+        id: 'wamid.0',
+        forwarded: true,
+        frequently_forwarded: true,
+        referred_product: { catalog_id: 'C1', product_retailer_id: 'SKU' },
+      },
     };
     // when parsed
     const m = parseMessage(item);
@@ -40,7 +46,13 @@ describe('parseItem: message common fields', () => {
     assert.equal(m.fromUserId, 'US.1');
     assert.equal(m.customerId, '5511999990000');
     assert.equal(m.timestamp, 1700000000);
-    assert.deepEqual(m.context, { from: '15550001111', id: 'wamid.0', forwarded: true, frequentlyForwarded: true, referredProduct: { catalogId: 'C1', productRetailerId: 'SKU' } });
+    assert.deepEqual(m.context, {
+      from: '15550001111',
+      id: 'wamid.0',
+      forwarded: true,
+      frequentlyForwarded: true,
+      referredProduct: { catalogId: 'C1', productRetailerId: 'SKU' },
+    });
     assert.equal(m.referral, null);
     assert.equal(m.identity, null);
     assert.deepEqual(m.errors, []);
@@ -52,11 +64,33 @@ describe('parseItem: message common fields', () => {
       timestamp: 1700000000,
       type: 'text',
       text: { body: 'x' },
-      referral: { source_url: 'U', source_id: 'ADID', source_type: 'ad', headline: 'H', body: 'B', media_type: 'image', image_url: 'I', video_url: 'V', thumbnail_url: 'T', ctwa_clid: 'CL' },
+      referral: {
+        source_url: 'U',
+        source_id: 'ADID',
+        source_type: 'ad',
+        headline: 'H',
+        body: 'B',
+        media_type: 'image',
+        image_url: 'I',
+        video_url: 'V',
+        thumbnail_url: 'T',
+        ctwa_clid: 'CL',
+      },
       identity: { acknowledged: true, created_timestamp: '1697044706', hash: 'h' },
     });
     assert.equal(m.timestamp, 1700000000);
-    assert.deepEqual(m.referral, { sourceUrl: 'U', sourceId: 'ADID', sourceType: 'ad', headline: 'H', body: 'B', mediaType: 'image', imageUrl: 'I', videoUrl: 'V', thumbnailUrl: 'T', ctwaClid: 'CL' });
+    assert.deepEqual(m.referral, {
+      sourceUrl: 'U',
+      sourceId: 'ADID',
+      sourceType: 'ad',
+      headline: 'H',
+      body: 'B',
+      mediaType: 'image',
+      imageUrl: 'I',
+      videoUrl: 'V',
+      thumbnailUrl: 'T',
+      ctwaClid: 'CL',
+    });
     assert.deepEqual(m.identity, { acknowledged: true, createdTimestamp: 1697044706, hash: 'h' });
   });
 
@@ -149,10 +183,19 @@ describe('parseItem: message types', () => {
   });
 
   it('interactive nfm_reply parses response_json safely', () => {
-    const good = content({ type: 'interactive', interactive: { type: 'nfm_reply', nfm_reply: { name: 'flow', body: 'Sent', response_json: '{"flow_token":"T","n":12345678901234567890}' } } });
+    const good = content({
+      type: 'interactive',
+      interactive: { type: 'nfm_reply', nfm_reply: { name: 'flow', body: 'Sent', response_json: '{"flow_token":"T","n":12345678901234567890}' } },
+    });
     assert.deepEqual(good, {
       type: 'interactive',
-      interactive: { type: 'nfm_reply', name: 'flow', body: 'Sent', responseJson: '{"flow_token":"T","n":12345678901234567890}', response: { flow_token: 'T', n: '12345678901234567890' } },
+      interactive: {
+        type: 'nfm_reply',
+        name: 'flow',
+        body: 'Sent',
+        responseJson: '{"flow_token":"T","n":12345678901234567890}',
+        response: { flow_token: 'T', n: '12345678901234567890' },
+      },
     });
     const bad = content({ type: 'interactive', interactive: { type: 'nfm_reply', nfm_reply: { response_json: '{oops' } } });
     assert.equal(bad.type === 'interactive' && bad.interactive.type === 'nfm_reply' && bad.interactive.response, null);
@@ -160,8 +203,17 @@ describe('parseItem: message types', () => {
 
   it('interactive call_permission_reply', () => {
     assert.deepEqual(
-      content({ type: 'interactive', interactive: { type: 'call_permission_reply', call_permission_reply: { response: 'accept', expiration_timestamp: 1753186982, response_source: 'user_action' } } }),
-      { type: 'interactive', interactive: { type: 'call_permission_reply', response: 'accept', expirationTimestamp: 1753186982, responseSource: 'user_action', isPermanent: null } },
+      content({
+        type: 'interactive',
+        interactive: {
+          type: 'call_permission_reply',
+          call_permission_reply: { response: 'accept', expiration_timestamp: 1753186982, response_source: 'user_action' },
+        },
+      }),
+      {
+        type: 'interactive',
+        interactive: { type: 'call_permission_reply', response: 'accept', expirationTimestamp: 1753186982, responseSource: 'user_action', isPermanent: null },
+      },
     );
   });
 
@@ -243,7 +295,10 @@ describe('parseItem: message types', () => {
       type: 'edit',
       edit: { originalMessageId: 'wamid.0', message: { type: 'text', text: { body: 'fixed' } } },
     });
-    assert.deepEqual(content({ type: 'edit', edit: { original_message_id: 'wamid.0' } }), { type: 'edit', edit: { originalMessageId: 'wamid.0', message: null } });
+    assert.deepEqual(content({ type: 'edit', edit: { original_message_id: 'wamid.0' } }), {
+      type: 'edit',
+      edit: { originalMessageId: 'wamid.0', message: null },
+    });
   });
 
   it('unsupported, with its errors and inner type', () => {

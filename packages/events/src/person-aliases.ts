@@ -25,7 +25,9 @@ export const isPhoneAlias = (alias: Alias): boolean => alias.startsWith('phone:'
  * `customer_changed_number` and `customer_identity_changed`, and a `user_id_update` change if Meta sends one).
  * Usernames are not aliases: a user can change theirs and another can take it up.
  */
-export function personAliases(event: Pick<WhatsAppEvent, 'kind' | 'itemType' | 'field' | 'raw' | 'customerPhone' | 'customerUserId' | 'customerParentUserId'>): Alias[] {
+export function personAliases(
+  event: Pick<WhatsAppEvent, 'kind' | 'itemType' | 'field' | 'raw' | 'customerPhone' | 'customerUserId' | 'customerParentUserId'>,
+): Alias[] {
   const out = new Set<Alias>();
   const add = (id: string | null): void => {
     if (id === null || id.trim() === '') return;

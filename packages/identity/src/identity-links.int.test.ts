@@ -39,7 +39,12 @@ test('identity links: an alias nobody linked is a person of its own; a body with
       const person = (await map.resolve([{ scope: 'n1', aliases }])).get('n1')!.get(aliases[0]!)!;
       seenIds.push(person.id);
     }
-    const end: Map<Alias, Person> = (await map.resolve([{ scope: "n1", aliases: [PHONE] }, { scope: "n1", aliases: [BSUID] }])).get("n1")!;
+    const end: Map<Alias, Person> = (
+      await map.resolve([
+        { scope: 'n1', aliases: [PHONE] },
+        { scope: 'n1', aliases: [BSUID] },
+      ])
+    ).get('n1')!;
     assert.deepEqual(end.get(PHONE), { id: BSUID, aliases: [BSUID, PHONE] }, `order ${JSON.stringify(order)}`);
     assert.equal(end.get(BSUID), end.get(PHONE));
     // Before the linking body, the phone-only body named its own person (nothing says they are one yet).
@@ -53,7 +58,10 @@ test('identity links: a number change and a BSUID change chain onto the same per
   // user_changed_number: old phone, new phone, previous and new BSUID in one notice
   await map.link([{ scope: 'n1', aliases: [PHONE, NEW_PHONE, BSUID, NEW_BSUID] }]);
   await map.link([{ scope: 'n2', aliases: [NEW_PHONE] }]);
-  const r = await map.resolve([{ scope: 'n1', aliases: [NEW_PHONE] }, { scope: 'n2', aliases: [NEW_PHONE, PHONE] }]);
+  const r = await map.resolve([
+    { scope: 'n1', aliases: [NEW_PHONE] },
+    { scope: 'n2', aliases: [NEW_PHONE, PHONE] },
+  ]);
   assert.deepEqual(r.get('n1')!.get(NEW_PHONE), { id: BSUID, aliases: [BSUID, NEW_BSUID, PHONE, NEW_PHONE].sort() });
   assert.deepEqual(r.get('n2')!.get(NEW_PHONE), { id: NEW_PHONE, aliases: [NEW_PHONE] });
   assert.deepEqual(r.get('n2')!.get(PHONE), { id: PHONE, aliases: [PHONE] });

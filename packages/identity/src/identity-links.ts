@@ -115,7 +115,8 @@ export function createIdentityLinks(links: Collection<LinkDoc>): IdentityLinks {
       const sorted = [...new Set(set.aliases)].sort();
       // A chain connects the set as well as every pair does, with n - 1 links.
       const chain: LinkDoc[] = [];
-      for (let i = 1; i < sorted.length; i++) chain.push({ _id: linkId(set.scope, sorted[i - 1]!, sorted[i]!), s: set.scope, a: sorted[i - 1]!, b: sorted[i]! });
+      for (let i = 1; i < sorted.length; i++)
+        chain.push({ _id: linkId(set.scope, sorted[i - 1]!, sorted[i]!), s: set.scope, a: sorted[i - 1]!, b: sorted[i]! });
       if (chain.length > 0) chains.set(set, chain);
     }
     if (chains.size === 0) return [];

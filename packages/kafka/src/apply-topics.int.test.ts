@@ -42,7 +42,10 @@ test('topics as code: creates what is missing, is idempotent, reports drift, nev
   assert.deepEqual(second.drift, []);
 
   // Someone changes the cluster by hand; the definitions now say something else too.
-  await admin.alterConfigs({ validateOnly: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: b, configEntries: [{ name: 'retention.ms', value: '1000' }] }] });
+  await admin.alterConfigs({
+    validateOnly: false,
+    resources: [{ type: ConfigResourceTypes.TOPIC, name: b, configEntries: [{ name: 'retention.ms', value: '1000' }] }],
+  });
   const drifted = await applyTopics(admin, [{ ...defs[0]!, partitions: 6 }, defs[1]!]);
   assert.deepEqual(
     drifted.drift.map((d) => [d.topic, d.setting, d.expected, d.actual]),

@@ -66,7 +66,11 @@ export async function describeTopics(admin: Admin, names: string[], configNames?
  */
 export async function applyTopics(admin: Admin, defs: TopicDefinition[], opts: { dryRun?: boolean } = {}): Promise<ApplyTopicsReport> {
   const configNames = [...new Set(defs.flatMap((d) => Object.keys(d.config)))];
-  const live = await describeTopics(admin, defs.map((d) => d.name), configNames);
+  const live = await describeTopics(
+    admin,
+    defs.map((d) => d.name),
+    configNames,
+  );
   const report: ApplyTopicsReport = { created: [], missing: [], unchanged: [], drift: [] };
   const toCreate: TopicDefinition[] = [];
   for (const def of defs) {

@@ -32,7 +32,9 @@ export async function fetchGroupOffsets(kafka: Kafka, groupId: string, topic: st
   await admin.connect();
   try {
     const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    return (entry?.partitions ?? []).map((p) => ({ partition: p.partition, offset: p.offset, metadata: p.metadata ?? null })).sort((a, b) => a.partition - b.partition);
+    return (entry?.partitions ?? [])
+      .map((p) => ({ partition: p.partition, offset: p.offset, metadata: p.metadata ?? null }))
+      .sort((a, b) => a.partition - b.partition);
   } finally {
     await admin.disconnect();
   }
@@ -47,7 +49,9 @@ export async function fetchGroupOffsets(kafka: Kafka, groupId: string, topic: st
 export async function setGroupOffsets(kafka: Kafka, groupId: string, topic: string, offsets: readonly GroupOffset[]): Promise<void> {
   const before = await describeGroup(kafka, groupId);
   if (before.members.length > 0) {
-    throw new KafkaError('WABUS_KAFKA_GROUP_LIVE', { message: `group ${groupId} has ${before.members.length} live member(s) (${before.members.map((m) => `${m.clientId}@${m.clientHost}`).join(', ')}); stop them first` });
+    throw new KafkaError('WABUS_KAFKA_GROUP_LIVE', {
+      message: `group ${groupId} has ${before.members.length} live member(s) (${before.members.map((m) => `${m.clientId}@${m.clientHost}`).join(', ')}); stop them first`,
+    });
   }
   // A short fetch wait: the member is paused and consumes nothing, and leaving waits for its fetch in flight (5 s by
   // default, the bulk of every reset).
@@ -73,12 +77,18 @@ export async function setGroupOffsets(kafka: Kafka, groupId: string, topic: stri
   } finally {
     await consumer.disconnect().catch(() => undefined);
   }
-  if (failure !== null) throw new KafkaError('WABUS_KAFKA_OFFSETS_NOT_SET', { message: `could not commit offsets for group ${groupId}: ${(failure as Error).message}`, cause: failure });
+  if (failure !== null)
+    throw new KafkaError('WABUS_KAFKA_OFFSETS_NOT_SET', {
+      message: `could not commit offsets for group ${groupId}: ${(failure as Error).message}`,
+      cause: failure,
+    });
   const now = new Map((await fetchGroupOffsets(kafka, groupId, topic)).map((o) => [o.partition, o]));
   for (const o of offsets) {
     const got = now.get(o.partition);
     if (got?.offset !== o.offset || (got.metadata ?? '') !== (o.metadata ?? '')) {
-      throw new KafkaError('WABUS_KAFKA_OFFSETS_NOT_SET', { message: `group ${groupId} partition ${o.partition}: committed ${got?.offset ?? 'nothing'}, expected ${o.offset} (another member committed meanwhile?)` });
+      throw new KafkaError('WABUS_KAFKA_OFFSETS_NOT_SET', {
+        message: `group ${groupId} partition ${o.partition}: committed ${got?.offset ?? 'nothing'}, expected ${o.offset} (another member committed meanwhile?)`,
+      });
     }
   }
 }

@@ -117,7 +117,9 @@ export function createProduceBatcher(opts: ProduceBatcherOptions): ProduceBatche
       .then(
         () => batch.forEach((p) => settle(p)),
         (cause: unknown) => {
-          const err = KafkaError.is(cause) ? cause : new KafkaError('WABUS_KAFKA_PRODUCE_FAILED', { message: `produce failed: ${String((cause as Error)?.message ?? cause)}`, cause });
+          const err = KafkaError.is(cause)
+            ? cause
+            : new KafkaError('WABUS_KAFKA_PRODUCE_FAILED', { message: `produce failed: ${String((cause as Error)?.message ?? cause)}`, cause });
           batch.forEach((p) => settle(p, err));
         },
       )

@@ -32,7 +32,11 @@ test('given a send in flight, when appends arrive, then they merge into the next
   const b = createProduceBatcher({ send });
   const first = b.append(msg('t', 'k1', '1'), Date.now() + 5_000);
   await tick();
-  const rest = [b.append(msg('t', 'k1', '2'), Date.now() + 5_000), b.append(msg('u', 'x', 'u1'), Date.now() + 5_000), b.append(msg('t', 'k1', '3'), Date.now() + 5_000)];
+  const rest = [
+    b.append(msg('t', 'k1', '2'), Date.now() + 5_000),
+    b.append(msg('u', 'x', 'u1'), Date.now() + 5_000),
+    b.append(msg('t', 'k1', '3'), Date.now() + 5_000),
+  ];
   await tick();
   assert.equal(calls.length, 1, 'only one send in flight');
   assert.equal(b.queuedRecords(), 3);
@@ -143,7 +147,10 @@ test('given a linger, then an append to an idle batcher goes at once, and after 
   t.mock.timers.tick(1);
   await tick();
   assert.equal(calls.length, 2, 'sent when the linger is over');
-  assert.deepEqual(calls[1]!.batch[0]!.messages.map((m) => String(m.value)), ['2', '3']);
+  assert.deepEqual(
+    calls[1]!.batch[0]!.messages.map((m) => String(m.value)),
+    ['2', '3'],
+  );
   calls[1]!.resolve();
   await Promise.all(waiting);
   await tick();

@@ -31,7 +31,9 @@ test('keyed records land where Java-compatible clients (kafkajs murmur2) put the
   assert.deepEqual(await producer.missingTopics([topic, `${topic}.nope`]), [`${topic}.nope`]);
 
   const keys = Array.from({ length: 300 }, (_, i) => `106540352242922:${16315550000 + i * 7919}`);
-  await producer.send([{ topic, messages: keys.map((key, i) => ({ key, value: `v${i}`, headers: { n: String(i) }, timestamp: String(1_700_000_000_000 + i) })) }]);
+  await producer.send([
+    { topic, messages: keys.map((key, i) => ({ key, value: `v${i}`, headers: { n: String(i) }, timestamp: String(1_700_000_000_000 + i) })) },
+  ]);
   const records = await readTopic(kafka, topic);
   assert.equal(records.length, keys.length);
   for (const r of records) {
@@ -44,7 +46,9 @@ test('keyed records land where Java-compatible clients (kafkajs murmur2) put the
   }
 
   // A send to a topic that does not exist fails (coded), and the producer goes on under a new producer id.
-  await assert.rejects(producer.send([{ topic: `${topic}.nope`, messages: [{ key: 'k', value: 'v' }] }]), (err: unknown) => KafkaError.is(err, 'WABUS_KAFKA_PRODUCE_FAILED'));
+  await assert.rejects(producer.send([{ topic: `${topic}.nope`, messages: [{ key: 'k', value: 'v' }] }]), (err: unknown) =>
+    KafkaError.is(err, 'WABUS_KAFKA_PRODUCE_FAILED'),
+  );
   await producer.send([{ topic, messages: [{ key: 'after', value: 'ok' }] }]);
   assert.deepEqual(await producer.health(), { ok: true });
 });

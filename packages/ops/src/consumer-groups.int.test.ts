@@ -25,20 +25,41 @@ test('groups: members, committed offsets, lag per partition and paused state, fo
   await svc.service.redrive!.whenApplied();
 
   const live = await describeConsumerGroups(admin, { topic: topics.topic, lagProbes: [svc.lagUrl, UNREACHABLE], probeTimeoutMs: 2_000 });
-  assert.deepEqual(live.groups.map((g) => g.groupId), [svc.groupId, `${svc.groupId}.redrive`]);
+  assert.deepEqual(
+    live.groups.map((g) => g.groupId),
+    [svc.groupId, `${svc.groupId}.redrive`],
+  );
   const [main, redrive] = live.groups;
   assert.equal(main!.state, 'Stable');
   assert.equal(main!.members.length, 1);
   assert.deepEqual(main!.members[0]!.assignment, { [topics.topic]: [0, 1, 2] });
-  assert.deepEqual(main!.topics.map((x) => x.topic), [topics.topic]);
+  assert.deepEqual(
+    main!.topics.map((x) => x.topic),
+    [topics.topic],
+  );
   const used = main!.topics[0]!.partitions.filter((p) => p.high !== '0');
   assert.equal(used.length, 1, 'one conversation, one partition');
-  assert.deepEqual(used.map((p) => [p.committed, p.high, p.lag, p.paused]), [['6', '6', 0, false]]);
+  assert.deepEqual(
+    used.map((p) => [p.committed, p.high, p.lag, p.paused]),
+    [['6', '6', 0, false]],
+  );
   assert.equal(main!.topics[0]!.totalLag, 0);
-  assert.deepEqual(redrive!.topics.map((x) => x.topic), [topics.redriveTopic]);
-  assert.deepEqual(redrive!.topics[0]!.partitions.filter((p) => p.high !== '0').map((p) => [p.committed, p.lag, p.paused]), [['1', 0, false]]);
-  assert.deepEqual(live.probes.map((p) => p.ok), [true, false]);
-  assert.deepEqual(live.probes[0]!.statuses!.map((s) => s.groupId), [svc.groupId, `${svc.groupId}.redrive`]);
+  assert.deepEqual(
+    redrive!.topics.map((x) => x.topic),
+    [topics.redriveTopic],
+  );
+  assert.deepEqual(
+    redrive!.topics[0]!.partitions.filter((p) => p.high !== '0').map((p) => [p.committed, p.lag, p.paused]),
+    [['1', 0, false]],
+  );
+  assert.deepEqual(
+    live.probes.map((p) => p.ok),
+    [true, false],
+  );
+  assert.deepEqual(
+    live.probes[0]!.statuses!.map((s) => s.groupId),
+    [svc.groupId, `${svc.groupId}.redrive`],
+  );
 
   // Stopped: the group is empty, new records are lag; the only answering instance says partition 0 is paused.
   await svc.stop();
@@ -64,8 +85,14 @@ test('groups: members, committed offsets, lag per partition and paused state, fo
     if (q.partition === p) assert.deepEqual([q.committed, q.high, q.lag, q.paused, q.lastError], ['6', '9', 3, true, 'apply: store down']);
     else assert.equal(q.paused, 'unknown');
   }
-  assert.deepEqual(stopped.probes.map((x) => x.ok), [true, false], 'the stopped service no longer answers');
+  assert.deepEqual(
+    stopped.probes.map((x) => x.ok),
+    [true, false],
+    'the stopped service no longer answers',
+  );
 
-  await assert.rejects(describeConsumerGroups(admin, { topic: topics.topic, groupIds: ['no-such-group'], lagProbes: [] }), (e) => OpsError.is(e, 'WABUS_OPS_NO_MATCH'));
+  await assert.rejects(describeConsumerGroups(admin, { topic: topics.topic, groupIds: ['no-such-group'], lagProbes: [] }), (e) =>
+    OpsError.is(e, 'WABUS_OPS_NO_MATCH'),
+  );
   await assert.rejects(describeConsumerGroups(admin, { topic: `${topics.topic}.missing`, lagProbes: [] }), (e) => OpsError.is(e, 'WABUS_OPS_TOPIC_MISSING'));
 });

@@ -4,7 +4,6 @@ import { OpsError } from './errors.ts';
 import { requireTopics } from './kafka-admin.ts';
 import { probeLag, type FetchLike, type ProbeResult } from './lag-probe.ts';
 
-
 export interface PartitionLag {
   partition: number;
   /** Next offset the group will apply; null when it has committed nothing on this partition. */
@@ -124,7 +123,9 @@ export async function describeConsumerGroups(admin: Admin, o: DescribeGroupsOpti
     const d = described.groups.find((g) => g.groupId === groupId);
     const committed = committedByGroup.get(groupId)!;
     if (committed.size === 0 && (d === undefined || d.state === 'Dead')) {
-      throw new OpsError('WABUS_OPS_NO_MATCH', { message: `consumer group ${groupId} does not exist (no members, no committed offsets on ${topics.join(', ')})` });
+      throw new OpsError('WABUS_OPS_NO_MATCH', {
+        message: `consumer group ${groupId} does not exist (no members, no committed offsets on ${topics.join(', ')})`,
+      });
     }
     const paused = new Map<string, Map<number, { paused: boolean; lastError?: string }>>();
     for (const s of probes.flatMap((p) => p.statuses ?? [])) {
@@ -169,7 +170,12 @@ export async function describeConsumerGroups(admin: Admin, o: DescribeGroupsOpti
     groups.push({
       groupId,
       state: d?.state ?? 'Unknown',
-      members: (d?.members ?? []).map((m) => ({ memberId: m.memberId, clientId: m.clientId, host: m.clientHost, assignment: decodeAssignment(m.memberAssignment) })),
+      members: (d?.members ?? []).map((m) => ({
+        memberId: m.memberId,
+        clientId: m.clientId,
+        host: m.clientHost,
+        assignment: decodeAssignment(m.memberAssignment),
+      })),
       topics: topicLags,
     });
   }

@@ -33,7 +33,9 @@ export function isConsumerService(name: string): name is ConsumerService {
 /** The service's group and topics as the services name them by default, each overridable. */
 export function consumerTopics(service: string, o: ConsumerTopicOverrides = {}): ConsumerTopics {
   if (!isConsumerService(service)) {
-    throw new OpsError('WABUS_OPS_UNKNOWN_CONSUMER', { message: `unknown consumer ${JSON.stringify(service)} (one of ${Object.keys(CONSUMER_SERVICES).join(', ')})` });
+    throw new OpsError('WABUS_OPS_UNKNOWN_CONSUMER', {
+      message: `unknown consumer ${JSON.stringify(service)} (one of ${Object.keys(CONSUMER_SERVICES).join(', ')})`,
+    });
   }
   const eventsTopic = o.eventsTopic ?? EVENTS_TOPIC;
   const defaults = consumerDefaults(service, eventsTopic);

@@ -25,7 +25,9 @@ test('given a dead letter written by the consumer runtime, when parsed, then err
 
 test('given a dead letter whose value cannot be decoded, then it is still read, with the decode error and the event id from its header', () => {
   const event = testEvent('wamid.A2');
-  const d = parseDeadLetter(deadLetterRecord({ dlqTopic: 'dlq.ms', offset: 0, value: Buffer.from('not avro'), headers: eventHeaders(event), code: 'WABUS_EVENTS_BAD_MAGIC' }));
+  const d = parseDeadLetter(
+    deadLetterRecord({ dlqTopic: 'dlq.ms', offset: 0, value: Buffer.from('not avro'), headers: eventHeaders(event), code: 'WABUS_EVENTS_BAD_MAGIC' }),
+  );
   assert.equal(d.event, null);
   assert.equal(d.decodeError?.code, 'WABUS_EVENTS_BAD_MAGIC');
   assert.equal(d.error.code, 'WABUS_EVENTS_BAD_MAGIC');
@@ -44,7 +46,9 @@ test('given a dead letter, when re-driven, then the record has its original key,
 
 test('given a re-driven record that was dead-lettered again, then redriveOf names the first dead letter and a new re-drive names the new one', () => {
   const event = testEvent('wamid.A4');
-  const d = parseDeadLetter(deadLetterRecord({ dlqTopic: 'dlq.ms', offset: 30, value: encodeEvent(event), headers: { ...eventHeaders(event), [REDRIVE_OF_HEADER]: 'dlq.ms/0/12' } }));
+  const d = parseDeadLetter(
+    deadLetterRecord({ dlqTopic: 'dlq.ms', offset: 30, value: encodeEvent(event), headers: { ...eventHeaders(event), [REDRIVE_OF_HEADER]: 'dlq.ms/0/12' } }),
+  );
   assert.equal(d.redriveOf, 'dlq.ms/0/12');
   assert.equal(text(redriveMessage(d).headers?.[REDRIVE_OF_HEADER]), 'dlq.ms/0/30');
 });

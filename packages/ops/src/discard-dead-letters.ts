@@ -6,7 +6,12 @@ import { OpsError } from './errors.ts';
 import { requireTopics } from './kafka-admin.ts';
 
 /** Records in the actions ledger that these dead letters are given up, with the reason (nothing else changes). */
-export async function discardDeadLetters(kafka: Kafka, admin: Admin, entries: readonly DeadLetter[], o: { ledgerTopic: string; reason: string; by: string; now: () => Date }): Promise<void> {
+export async function discardDeadLetters(
+  kafka: Kafka,
+  admin: Admin,
+  entries: readonly DeadLetter[],
+  o: { ledgerTopic: string; reason: string; by: string; now: () => Date },
+): Promise<void> {
   if (o.reason.trim() === '') throw new OpsError('WABUS_OPS_REASON_REQUIRED', { message: 'discarding needs a reason (--reason "...")' });
   await requireTopics(admin, [o.ledgerTopic]);
   const producer = createProducer(kafka, { retries: 'until-delivered' });

@@ -27,7 +27,14 @@ test('given services that answer (with their redrive group), fail, answer nonsen
       url: 'http://a/v1/lag',
       ok: true,
       statuses: [
-        { groupId: 'wabus.message-store', topic: 'whatsapp.events.v1', partitions: [{ partition: 0, paused: false }, { partition: 1, paused: true, lastError: 'apply: store down' }] },
+        {
+          groupId: 'wabus.message-store',
+          topic: 'whatsapp.events.v1',
+          partitions: [
+            { partition: 0, paused: false },
+            { partition: 1, paused: true, lastError: 'apply: store down' },
+          ],
+        },
         { groupId: 'wabus.message-store.redrive', topic: 'whatsapp.events.v1.redrive.message-store', partitions: [{ partition: 2, paused: false }] },
       ],
     },

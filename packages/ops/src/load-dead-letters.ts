@@ -12,7 +12,11 @@ export interface LoadedDeadLetters {
 }
 
 /** Reads dead-letter topics and the actions ledger to their ends, in one pass. */
-export async function loadDeadLetters(kafka: Kafka, admin: Admin, o: { dlqTopics: readonly string[]; ledgerTopic: string; timeoutMs?: number }): Promise<LoadedDeadLetters> {
+export async function loadDeadLetters(
+  kafka: Kafka,
+  admin: Admin,
+  o: { dlqTopics: readonly string[]; ledgerTopic: string; timeoutMs?: number },
+): Promise<LoadedDeadLetters> {
   await requireTopics(admin, [...o.dlqTopics, o.ledgerTopic]);
   const entries: DeadLetter[] = [];
   const ledgerRecords: LogRecord[] = [];

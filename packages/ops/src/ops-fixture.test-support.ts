@@ -48,7 +48,11 @@ export async function createOpsTopics(t: TestContext): Promise<OpsTopics> {
 }
 
 export const produceEvents = (o: OpsTopics, events: readonly WhatsAppEvent[]) =>
-  produceRecords(o.kafka, o.topic, events.map((e) => ({ key: e.key, value: encodeEvent(e), headers: eventHeaders(e) })));
+  produceRecords(
+    o.kafka,
+    o.topic,
+    events.map((e) => ({ key: e.key, value: encodeEvent(e), headers: eventHeaders(e) })),
+  );
 
 /** One document per conversation: the ids of the events applied to it, each once (an idempotent evolve). */
 export interface ConversationDoc extends StateDocument {
@@ -69,23 +73,30 @@ export interface TestService {
   stop(): Promise<void>;
 }
 
-export async function startTestService(t: TestContext, o: OpsTopics, opts: { rejectStickers: boolean; groupId?: string; database?: string }): Promise<TestService> {
+export async function startTestService(
+  t: TestContext,
+  o: OpsTopics,
+  opts: { rejectStickers: boolean; groupId?: string; database?: string },
+): Promise<TestService> {
   const { kafkaBrokers, mongoUri } = testEnv();
   const groupId = opts.groupId ?? uniqueName('ops.group');
   const database = opts.database ?? testDatabase(t, { prefix: 'ops' });
   const behaviour = { rejectStickers: opts.rejectStickers };
   const counts = { applied: 0, duplicates: 0 };
-  const config = loadConsumerConfig({ name: SERVICE, port: 1, portEnv: 'OPS_TEST_PORT' }, {
-    KAFKA_BROKERS: kafkaBrokers.join(','),
-    MONGODB_URI: mongoUri,
-    WABUS_EVENTS_TOPIC: o.topic,
-    WABUS_GROUP_ID: groupId,
-    WABUS_DLQ_TOPIC: o.dlqTopic,
-    WABUS_DATABASE: database,
-    HOST: '127.0.0.1',
-    OPS_TEST_PORT: '0',
-    LOG_LEVEL: 'silent',
-  });
+  const config = loadConsumerConfig(
+    { name: SERVICE, port: 1, portEnv: 'OPS_TEST_PORT' },
+    {
+      KAFKA_BROKERS: kafkaBrokers.join(','),
+      MONGODB_URI: mongoUri,
+      WABUS_EVENTS_TOPIC: o.topic,
+      WABUS_GROUP_ID: groupId,
+      WABUS_DLQ_TOPIC: o.dlqTopic,
+      WABUS_DATABASE: database,
+      HOST: '127.0.0.1',
+      OPS_TEST_PORT: '0',
+      LOG_LEVEL: 'silent',
+    },
+  );
   const service = await startConsumerService<WhatsAppEvent>({
     name: SERVICE,
     config,
@@ -101,7 +112,8 @@ export async function startTestService(t: TestContext, o: OpsTopics, opts: { rej
       const conversations = projection({
         collection: db.collection<ConversationDoc>('conversations'),
         factsOf: (r: ConsumedRecord<WhatsAppEvent>) => [{ id: r.event.key, fact: r.event }],
-        evolve: (current: ConversationDoc | null, e: WhatsAppEvent) => (current?.eventIds.includes(e.eventId) ? current : { _id: e.key, eventIds: [...(current?.eventIds ?? []), e.eventId] }),
+        evolve: (current: ConversationDoc | null, e: WhatsAppEvent) =>
+          current?.eventIds.includes(e.eventId) ? current : { _id: e.key, eventIds: [...(current?.eventIds ?? []), e.eventId] },
       });
       return {
         handleBatch: async (records: ConsumedRecord<WhatsAppEvent>[]) => {

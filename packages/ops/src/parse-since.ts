@@ -11,5 +11,7 @@ export function parseSince(text: string, now: () => Date): number {
     const ms = Date.parse(t);
     if (Number.isFinite(ms)) return ms;
   }
-  throw new OpsError('WABUS_OPS_BAD_TIME', { message: `--since expects an ISO time (2025-03-01T12:00:00Z) or a duration (30m, 24h, 7d), got ${JSON.stringify(text)}` });
+  throw new OpsError('WABUS_OPS_BAD_TIME', {
+    message: `--since expects an ISO time (2025-03-01T12:00:00Z) or a duration (30m, 24h, 7d), got ${JSON.stringify(text)}`,
+  });
 }

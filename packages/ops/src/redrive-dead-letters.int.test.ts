@@ -31,7 +31,8 @@ test('a dead-lettered event re-driven after a fix is applied once; re-driven bef
   assert.deepEqual((await svc.conversation(KEY))?.eventIds, [a!.eventId, b!.eventId]);
 
   // Re-driven before the fix: the service fails it again, and the new dead letter says what it was a re-drive of.
-  const redrive = (entries: typeof first.entries) => redriveDeadLetters(topics.kafka, admin, entries, { redriveTopic: topics.redriveTopic, ledgerTopic: topics.ledgerTopic, by: 'ana', now });
+  const redrive = (entries: typeof first.entries) =>
+    redriveDeadLetters(topics.kafka, admin, entries, { redriveTopic: topics.redriveTopic, ledgerTopic: topics.ledgerTopic, by: 'ana', now });
   const early = await redrive(selectDeadLetters(first.entries, first.ledger, { eventId: sticker!.eventId }, (s) => s === 'pending').chosen);
   assert.equal(early.length, 1);
   await svc.service.redrive!.whenApplied();
@@ -47,8 +48,14 @@ test('a dead-lettered event re-driven after a fix is applied once; re-driven bef
   // The fix. Only the pending entry is chosen: the first one was re-driven already.
   svc.behaviour.rejectStickers = false;
   const pick = selectDeadLetters(second.entries, second.ledger, { eventId: sticker!.eventId }, (s) => s === 'pending');
-  assert.deepEqual(pick.chosen.map((e) => e.id), [again.id]);
-  assert.deepEqual(pick.skipped.map((s) => [s.entry.id, s.status]), [[letter!.id, 'redriven']]);
+  assert.deepEqual(
+    pick.chosen.map((e) => e.id),
+    [again.id],
+  );
+  assert.deepEqual(
+    pick.skipped.map((s) => [s.entry.id, s.status]),
+    [[letter!.id, 'redriven']],
+  );
   const applied = svc.counts.applied;
   const [done] = await redrive(pick.chosen);
   await svc.service.redrive!.whenApplied();
@@ -62,7 +69,10 @@ test('a dead-lettered event re-driven after a fix is applied once; re-driven bef
   assert.ok(record.value?.equals(letter!.value!));
   assert.equal(record.headers[REDRIVE_OF_HEADER], again.id);
   assert.equal(record.headers['wabus-event-id'], sticker!.eventId);
-  assert.deepEqual(Object.keys(record.headers).filter((k) => k.startsWith('wabus-dlq-')), []);
+  assert.deepEqual(
+    Object.keys(record.headers).filter((k) => k.startsWith('wabus-dlq-')),
+    [],
+  );
 
   // Re-driving both entries once more (--again): delivered twice more, deduplicated, nothing changes.
   const third = await load();

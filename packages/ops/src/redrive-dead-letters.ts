@@ -59,7 +59,14 @@ export async function redriveDeadLetters(kafka: Kafka, admin: Admin, entries: re
       const batch = chunk.map((entry, j) => ({ entry, redriveTopic: o.redriveTopic, redrivePartition: messages[j]!.partition, redriveOffset: placed[j]! }));
       const at = o.now().toISOString();
       const actions = batch.map((r) => {
-        const action: LedgerAction = { action: 'redriven', at, by: o.by, redriveTopic: r.redriveTopic, redrivePartition: r.redrivePartition, redriveOffset: r.redriveOffset };
+        const action: LedgerAction = {
+          action: 'redriven',
+          at,
+          by: o.by,
+          redriveTopic: r.redriveTopic,
+          redrivePartition: r.redrivePartition,
+          redriveOffset: r.redriveOffset,
+        };
         return ledgerMessage(r.entry.id, action);
       });
       await producer.send([{ topic: o.ledgerTopic, messages: actions }]).catch((cause: unknown) => {

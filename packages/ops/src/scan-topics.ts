@@ -44,7 +44,13 @@ const toRecord = (topic: string, partition: number, m: KafkaMessage): LogRecord 
  * offset order per partition. Reads with a throwaway consumer group that commits nothing (so it never shows among
  * the groups with committed offsets) and is deleted afterwards.
  */
-export async function scanTopics(kafka: Kafka, admin: Admin, ranges: readonly ScanRange[], onRecord: (r: LogRecord) => void, opts: ScanOptions = {}): Promise<void> {
+export async function scanTopics(
+  kafka: Kafka,
+  admin: Admin,
+  ranges: readonly ScanRange[],
+  onRecord: (r: LogRecord) => void,
+  opts: ScanOptions = {},
+): Promise<void> {
   const starts = new Map<string, bigint>();
   const targets = new Map<string, bigint>();
   /** Where each assigned partition is read from: its start when in range, else its end (nothing to read). */
@@ -52,7 +58,10 @@ export async function scanTopics(kafka: Kafka, admin: Admin, ranges: readonly Sc
   const pk = (topic: string, partition: number) => `${topic}\u0000${partition}`;
   for (const range of ranges) {
     const offsets = await admin.fetchTopicOffsets(range.topic);
-    const since = range.sinceMs === undefined ? undefined : new Map((await admin.fetchTopicOffsetsByTimestamp(range.topic, range.sinceMs)).map((o) => [o.partition, BigInt(o.offset)]));
+    const since =
+      range.sinceMs === undefined
+        ? undefined
+        : new Map((await admin.fetchTopicOffsetsByTimestamp(range.topic, range.sinceMs)).map((o) => [o.partition, BigInt(o.offset)]));
     for (const o of offsets) {
       if (range.partitions && !range.partitions.includes(o.partition)) {
         seeks.push({ topic: range.topic, partition: o.partition, offset: o.high });
@@ -81,7 +90,11 @@ export async function scanTopics(kafka: Kafka, admin: Admin, ranges: readonly Sc
     for (const topic of new Set(ranges.map((r) => r.topic))) await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
-        reject(new OpsError('WABUS_OPS_READ_TIMEOUT', { message: `reading ${[...new Set(ranges.map((r) => r.topic))].join(', ')} did not reach the end within ${timeoutMs} ms` }));
+        reject(
+          new OpsError('WABUS_OPS_READ_TIMEOUT', {
+            message: `reading ${[...new Set(ranges.map((r) => r.topic))].join(', ')} did not reach the end within ${timeoutMs} ms`,
+          }),
+        );
       }, timeoutMs);
       const finish = (err?: unknown) => {
         clearTimeout(timer);

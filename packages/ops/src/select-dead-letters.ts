@@ -39,7 +39,10 @@ export function matchDeadLetters(entries: readonly DeadLetter[], selector: DeadL
   if (offsets.length > 0) {
     const absent = offsets.filter((r) => !entries.some((e) => e.offset === r.offset && (r.partition === null || e.partition === r.partition)));
     if (absent.length > 0) {
-      throw new OpsError('WABUS_OPS_NO_MATCH', { message: `no dead letter at offset ${absent.map(refText).join(', ')}`, details: { offsets: absent.map(refText) } });
+      throw new OpsError('WABUS_OPS_NO_MATCH', {
+        message: `no dead letter at offset ${absent.map(refText).join(', ')}`,
+        details: { offsets: absent.map(refText) },
+      });
     }
   }
   const matched = entries.filter(
@@ -49,7 +52,11 @@ export function matchDeadLetters(entries: readonly DeadLetter[], selector: DeadL
       (selector.eventId === undefined || e.eventId === selector.eventId),
   );
   if (matched.length === 0) {
-    const what = [selector.code !== undefined ? `code ${selector.code}` : null, selector.eventId !== undefined ? `event id ${selector.eventId}` : null, offsets.length > 0 ? `offset ${offsets.map(refText).join(', ')}` : null]
+    const what = [
+      selector.code !== undefined ? `code ${selector.code}` : null,
+      selector.eventId !== undefined ? `event id ${selector.eventId}` : null,
+      offsets.length > 0 ? `offset ${offsets.map(refText).join(', ')}` : null,
+    ]
       .filter(Boolean)
       .join(' and ');
     throw new OpsError('WABUS_OPS_NO_MATCH', { message: entries.length === 0 ? 'the dead-letter topic is empty' : `no dead letter with ${what}` });
@@ -65,7 +72,12 @@ export interface Selection {
 }
 
 /** Matched entries split by whether `actionable(status)` allows acting on them. */
-export function selectDeadLetters(entries: readonly DeadLetter[], ledger: Ledger, selector: DeadLetterSelector, actionable: (s: DeadLetterStatus) => boolean): Selection {
+export function selectDeadLetters(
+  entries: readonly DeadLetter[],
+  ledger: Ledger,
+  selector: DeadLetterSelector,
+  actionable: (s: DeadLetterStatus) => boolean,
+): Selection {
   const chosen: DeadLetter[] = [];
   const skipped: Selection['skipped'] = [];
   for (const entry of matchDeadLetters(entries, selector)) {

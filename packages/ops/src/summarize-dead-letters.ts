@@ -18,7 +18,11 @@ export interface ConsumerSummary extends StatusCounts {
 const zero = (): StatusCounts => ({ total: 0, pending: 0, redriven: 0, discarded: 0 });
 
 /** Counts per consumer (its dead-letter topic) and error code: total, and how many are pending, re-driven, discarded. */
-export function summarizeDeadLetters(consumers: readonly { consumer: string; dlqTopic: string }[], entries: readonly DeadLetter[], ledger: Ledger): ConsumerSummary[] {
+export function summarizeDeadLetters(
+  consumers: readonly { consumer: string; dlqTopic: string }[],
+  entries: readonly DeadLetter[],
+  ledger: Ledger,
+): ConsumerSummary[] {
   return consumers.map(({ consumer, dlqTopic }) => {
     const total = zero();
     const byCode = new Map<string, StatusCounts>();

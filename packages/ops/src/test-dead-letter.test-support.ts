@@ -17,7 +17,15 @@ export function testEvent(wamid: string, o: { type?: string; status?: string; re
   else {
     value['contacts'] = [{ profile: { name: 'Zoë' }, wa_id: CUSTOMER }];
     const type = o.type ?? 'text';
-    value['messages'] = [{ from: CUSTOMER, id: wamid, timestamp: '1700000100', type, ...(type === 'text' ? { text: { body: `hello ${wamid}` } } : { [type]: { id: `media-${wamid}` } }) }];
+    value['messages'] = [
+      {
+        from: CUSTOMER,
+        id: wamid,
+        timestamp: '1700000100',
+        type,
+        ...(type === 'text' ? { text: { body: `hello ${wamid}` } } : { [type]: { id: `media-${wamid}` } }),
+      },
+    ];
   }
   const body = { object: 'whatsapp_business_account', entry: [{ id: '102290129340398', changes: [{ value, field: 'messages' }] }] };
   const r = explodeWebhook(Buffer.from(JSON.stringify(body)), { receivedAt: o.receivedAt ?? 1_700_000_100_000 });
@@ -57,5 +65,14 @@ export function deadLetterRecord(o: TestDeadLetter & { dlqTopic: string; offset:
   const m = testDeadLetter(o);
   const rawHeaders: IHeaders = {};
   for (const [k, v] of Object.entries(m.headers ?? {})) if (v !== undefined) rawHeaders[k] = Buffer.from(String(v));
-  return { topic: o.dlqTopic, partition: 0, offset: String(o.offset), key: KEY, value: o.value, headers: headerText(rawHeaders), rawHeaders, timestamp: String(m.timestamp) };
+  return {
+    topic: o.dlqTopic,
+    partition: 0,
+    offset: String(o.offset),
+    key: KEY,
+    value: o.value,
+    headers: headerText(rawHeaders),
+    rawHeaders,
+    timestamp: String(m.timestamp),
+  };
 }

@@ -8,7 +8,7 @@ import { redriveDeadLetters } from './redrive-dead-letters.ts';
 import { traceEvent, type TraceOptions } from './trace-event.ts';
 import { KEY, testEvent } from './test-dead-letter.test-support.ts';
 
-test('trace: an event\'s records, how far each group got, and its dead letters with what was done and what became of the re-drive', async (t) => {
+test("trace: an event's records, how far each group got, and its dead letters with what was done and what became of the re-drive", async (t) => {
   const topics = await createOpsTopics(t);
   const admin = await connectAdmin(topics.kafka);
   t.after(() => admin.disconnect());
@@ -23,16 +23,24 @@ test('trace: an event\'s records, how far each group got, and its dead letters w
   await produceEvents(topics, [later]);
 
   const missing = `${topics.topic}.dlq.nobody`;
-  const base: Omit<TraceOptions, 'id'> = { topic: topics.topic, sinceMs: Date.now() - 3_600_000, dlqTopics: [topics.dlqTopic, missing], ledgerTopic: topics.ledgerTopic };
+  const base: Omit<TraceOptions, 'id'> = {
+    topic: topics.topic,
+    sinceMs: Date.now() - 3_600_000,
+    dlqTopics: [topics.dlqTopic, missing],
+    ledgerTopic: topics.ledgerTopic,
+  };
   const trace = (id: string, o: Partial<TraceOptions> = {}) => traceEvent(topics.kafka, admin, { ...base, id, ...o });
 
   // A wamid finds the message and its status; the group is past both.
   const byWamid = await trace('wamid.X1');
-  assert.deepEqual(byWamid.records.map((r) => r.event?.eventId), [message.eventId, delivered.eventId]);
-  assert.deepEqual(byWamid.records.map((r) => r.consumers), [
-    [{ groupId: svc.groupId, committed: '3', state: 'applied' }],
-    [{ groupId: svc.groupId, committed: '3', state: 'applied' }],
-  ]);
+  assert.deepEqual(
+    byWamid.records.map((r) => r.event?.eventId),
+    [message.eventId, delivered.eventId],
+  );
+  assert.deepEqual(
+    byWamid.records.map((r) => r.consumers),
+    [[{ groupId: svc.groupId, committed: '3', state: 'applied' }], [{ groupId: svc.groupId, committed: '3', state: 'applied' }]],
+  );
   const r0 = byWamid.records[0]!;
   assert.equal(r0.record.key, KEY);
   assert.equal(r0.record.offset, '0');
@@ -44,11 +52,17 @@ test('trace: an event\'s records, how far each group got, and its dead letters w
   // Produced after the group stopped: not yet; --key narrows the search to the conversation's partition.
   const notYet = await trace(later.eventId, { key: KEY });
   assert.deepEqual(notYet.partitions, [r0.record.partition]);
-  assert.deepEqual(notYet.records.map((r) => [r.record.offset, r.consumers[0]!.state]), [['3', 'not-yet']]);
+  assert.deepEqual(
+    notYet.records.map((r) => [r.record.offset, r.consumers[0]!.state]),
+    [['3', 'not-yet']],
+  );
 
   // The sticker: dead-lettered by the group, its dead letter pending.
   const lettered = await trace(sticker.eventId);
-  assert.deepEqual(lettered.records.map((r) => r.consumers[0]!.state), ['dead-lettered']);
+  assert.deepEqual(
+    lettered.records.map((r) => r.consumers[0]!.state),
+    ['dead-lettered'],
+  );
   assert.equal(lettered.deadLetters.length, 1);
   const [d] = lettered.deadLetters;
   assert.equal(d!.status, 'pending');
@@ -57,7 +71,12 @@ test('trace: an event\'s records, how far each group got, and its dead letters w
 
   // Re-driven while the service is down: not yet applied; once the fixed service runs, applied by its redrive group.
   const { entries } = await loadDeadLetters(topics.kafka, admin, { dlqTopics: [topics.dlqTopic], ledgerTopic: topics.ledgerTopic });
-  await redriveDeadLetters(topics.kafka, admin, entries, { redriveTopic: topics.redriveTopic, ledgerTopic: topics.ledgerTopic, by: 'ana', now: () => new Date() });
+  await redriveDeadLetters(topics.kafka, admin, entries, {
+    redriveTopic: topics.redriveTopic,
+    ledgerTopic: topics.ledgerTopic,
+    by: 'ana',
+    now: () => new Date(),
+  });
   const waiting = (await trace(sticker.eventId)).deadLetters[0]!;
   assert.equal(waiting.status, 'redriven');
   assert.equal(waiting.action?.by, 'ana');
@@ -66,7 +85,10 @@ test('trace: an event\'s records, how far each group got, and its dead letters w
   await fixed.service.redrive!.whenApplied();
   const after = (await trace(sticker.eventId)).deadLetters[0]!;
   assert.equal(after.redrive?.state, 'applied');
-  assert.deepEqual(after.redrive?.groups.map((g) => g.groupId), [`${svc.groupId}.redrive`]);
+  assert.deepEqual(
+    after.redrive?.groups.map((g) => g.groupId),
+    [`${svc.groupId}.redrive`],
+  );
   assert.equal((await fixed.conversation(KEY))?.eventIds.filter((id) => id === sticker.eventId).length, 1, 'the re-driven sticker is applied, once');
 
   await assert.rejects(trace('wamid.nothing'), (e) => OpsError.is(e, 'WABUS_OPS_NO_MATCH'));

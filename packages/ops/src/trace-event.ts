@@ -7,7 +7,6 @@ import { OpsError } from './errors.ts';
 import { existingTopics, requireTopics } from './kafka-admin.ts';
 import { scanTopics, type LogRecord } from './scan-topics.ts';
 
-
 export interface TraceOptions {
   /** An event id (hex sha256) or a WhatsApp message id (wamid: matches the message and every status of it). */
   id: string;
@@ -125,7 +124,9 @@ export async function traceEvent(kafka: Kafka, admin: Admin, o: TraceOptions): P
     );
   }
   if (found.length === 0 && letters.length === 0) {
-    throw new OpsError('WABUS_OPS_NO_MATCH', { message: `no record with event id or message id ${o.id} on ${o.topic} since ${new Date(o.sinceMs).toISOString()}${o.key !== undefined ? ` with key ${o.key}` : ''}, and no dead letter of it (widen with --since)` });
+    throw new OpsError('WABUS_OPS_NO_MATCH', {
+      message: `no record with event id or message id ${o.id} on ${o.topic} since ${new Date(o.sinceMs).toISOString()}${o.key !== undefined ? ` with key ${o.key}` : ''}, and no dead letter of it (widen with --since)`,
+    });
   }
   const { ledger } = foldLedger(ledgerRecords);
 
@@ -138,7 +139,9 @@ export async function traceEvent(kafka: Kafka, admin: Admin, o: TraceOptions): P
       .map(([groupId, offsets]) => {
         const committed = offsets.get(f.record.partition);
         const past = committed !== undefined && committed > BigInt(f.record.offset);
-        const lettered = letters.some((d) => d.group === groupId && d.source.topic === f.record.topic && d.source.partition === f.record.partition && d.source.offset === f.record.offset);
+        const lettered = letters.some(
+          (d) => d.group === groupId && d.source.topic === f.record.topic && d.source.partition === f.record.partition && d.source.offset === f.record.offset,
+        );
         return { groupId, committed: committed?.toString() ?? null, state: !past ? 'not-yet' : lettered ? 'dead-lettered' : 'applied' };
       }),
   }));
@@ -149,7 +152,9 @@ export async function traceEvent(kafka: Kafka, admin: Admin, o: TraceOptions): P
     let redrive: TracedDeadLetter['redrive'] = null;
     if (action?.action === 'redriven' && action.redriveTopic !== undefined && action.redrivePartition !== undefined && action.redriveOffset !== undefined) {
       const { redriveTopic: rt, redrivePartition: rp, redriveOffset: ro } = action;
-      const groups = [...(await groupsOnTopic(admin, rt))].map(([groupId, offsets]) => ({ groupId, committed: offsets.get(rp)?.toString() ?? null })).sort((a, b) => a.groupId.localeCompare(b.groupId));
+      const groups = [...(await groupsOnTopic(admin, rt))]
+        .map(([groupId, offsets]) => ({ groupId, committed: offsets.get(rp)?.toString() ?? null }))
+        .sort((a, b) => a.groupId.localeCompare(b.groupId));
       const past = groups.some((g) => g.committed !== null && BigInt(g.committed) > BigInt(ro));
       const again = letters.some((d) => d.redriveOf === entry.id && d.source.topic === rt && d.source.partition === rp && d.source.offset === ro);
       redrive = { state: again ? 'dead-lettered-again' : past ? 'applied' : 'not-yet', groups };

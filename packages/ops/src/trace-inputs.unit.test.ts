@@ -12,7 +12,12 @@ test('--since takes a duration back from now or an ISO time; anything else is WA
   assert.equal(parseSince('90m', now), Date.parse('2025-03-01T10:30:00.000Z'));
   assert.equal(parseSince('7d', now), Date.parse('2025-02-22T12:00:00.000Z'));
   assert.equal(parseSince('2025-02-28T08:00:00Z', now), Date.parse('2025-02-28T08:00:00Z'));
-  for (const bad of ['yesterday', '10', '-5m', '2025-13-45', '']) assert.throws(() => parseSince(bad, now), (e) => OpsError.is(e, 'WABUS_OPS_BAD_TIME'), bad);
+  for (const bad of ['yesterday', '10', '-5m', '2025-13-45', ''])
+    assert.throws(
+      () => parseSince(bad, now),
+      (e) => OpsError.is(e, 'WABUS_OPS_BAD_TIME'),
+      bad,
+    );
 });
 
 test('an id matches the event with that id, and a wamid matches its message and every status of it', () => {
@@ -41,6 +46,12 @@ test('consumer topics derive from the service and the events topic; an unknown c
     redriveTopic: 'whatsapp.events.v1.redrive.crm-sync',
   });
   assert.equal(consumerTopics('auto-reply', { eventsTopic: 't' }).redriveTopic, 't.redrive.auto-reply');
-  assert.throws(() => consumerTopics('message-stor'), (e) => OpsError.is(e, 'WABUS_OPS_UNKNOWN_CONSUMER'));
-  assert.throws(() => consumerTopics('toString'), (e) => OpsError.is(e, 'WABUS_OPS_UNKNOWN_CONSUMER'));
+  assert.throws(
+    () => consumerTopics('message-stor'),
+    (e) => OpsError.is(e, 'WABUS_OPS_UNKNOWN_CONSUMER'),
+  );
+  assert.throws(
+    () => consumerTopics('toString'),
+    (e) => OpsError.is(e, 'WABUS_OPS_UNKNOWN_CONSUMER'),
+  );
 });

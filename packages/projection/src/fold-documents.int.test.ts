@@ -6,14 +6,52 @@ import { evolveTally as evolve, tallies as collection } from './tally.test-suppo
 
 test('fold: applies in order, writes only changed documents, and counts redeliveries as unchanged', async (t) => {
   const coll = await collection(t);
-  const first = await foldDocuments(coll, new Map([['a', [{ id: 'e1', amount: 1 }, { id: 'e2', amount: 2 }]], ['b', [{ id: 'e3', amount: 5 }]]]), evolve);
+  const first = await foldDocuments(
+    coll,
+    new Map([
+      [
+        'a',
+        [
+          { id: 'e1', amount: 1 },
+          { id: 'e2', amount: 2 },
+        ],
+      ],
+      ['b', [{ id: 'e3', amount: 5 }]],
+    ]),
+    evolve,
+  );
   assert.equal(first.unchanged, 0);
-  assert.deepEqual(first.changed, new Map([['a', [true, true]], ['b', [true]]]));
+  assert.deepEqual(
+    first.changed,
+    new Map([
+      ['a', [true, true]],
+      ['b', [true]],
+    ]),
+  );
   assert.equal(await coll.countDocuments(), 2);
   const before = await coll.find().sort({ _id: 1 }).toArray();
-  const again = await foldDocuments(coll, new Map([['a', [{ id: 'e2', amount: 2 }, { id: 'e1', amount: 1 }]], ['b', [{ id: 'e3', amount: 5 }]]]), evolve);
+  const again = await foldDocuments(
+    coll,
+    new Map([
+      [
+        'a',
+        [
+          { id: 'e2', amount: 2 },
+          { id: 'e1', amount: 1 },
+        ],
+      ],
+      ['b', [{ id: 'e3', amount: 5 }]],
+    ]),
+    evolve,
+  );
   assert.equal(again.unchanged, 3);
-  assert.deepEqual(again.changed, new Map([['a', [false, false]], ['b', [false]]]));
+  assert.deepEqual(
+    again.changed,
+    new Map([
+      ['a', [false, false]],
+      ['b', [false]],
+    ]),
+  );
   assert.deepEqual(await coll.find().sort({ _id: 1 }).toArray(), before, 'nothing rewritten: same documents, same tokens');
   const a = await coll.findOne({ _id: 'a' });
   assert.equal(a?.total, 3);
@@ -23,8 +61,9 @@ test('fold: applies in order, writes only changed documents, and counts redelive
 
 test('fold: concurrent writers on the same documents (a zombie consumer) converge without losing or doubling an event', async (t) => {
   const coll = await collection(t);
-  const batches = Array.from({ length: 8 }, (_, w) =>
-    new Map(Array.from({ length: 5 }, (_, d) => [`doc${d}`, Array.from({ length: 4 }, (_, i) => ({ id: `w${w}-e${i}`, amount: 1 }))])),
+  const batches = Array.from(
+    { length: 8 },
+    (_, w) => new Map(Array.from({ length: 5 }, (_, d) => [`doc${d}`, Array.from({ length: 4 }, (_, i) => ({ id: `w${w}-e${i}`, amount: 1 }))])),
   );
   await Promise.all(batches.map((b) => foldDocuments(coll, b, evolve)));
   // Half of the events again, as a redelivery racing the original.
@@ -46,11 +85,25 @@ test('fold: a stale replace in the same bulk as a duplicate-key insert is re-fol
     await c.replaceOne({ _id: 'T' }, { seen: ['other'], total: 1, _h: 'h-other' });
     await c.insertOne({ _id: 'N', seen: ['other'], total: 1, _h: 'h-n' });
   });
-  const folded = await foldDocuments(racing, new Map([['T', [{ id: 'mine', amount: 1 }]], ['N', [{ id: 'mine', amount: 1 }]]]), evolve);
+  const folded = await foldDocuments(
+    racing,
+    new Map([
+      ['T', [{ id: 'mine', amount: 1 }]],
+      ['N', [{ id: 'mine', amount: 1 }]],
+    ]),
+    evolve,
+  );
   assert.deepEqual((await real.findOne({ _id: 'T' }))?.seen, ['mine', 'other']);
   assert.deepEqual((await real.findOne({ _id: 'N' }))?.seen, ['mine', 'other']);
   assert.equal((await real.findOne({ _id: 'T' }))?.total, 2);
-  assert.deepEqual(folded.changed, new Map([['T', [true]], ['N', [true]]]), 'the re-fold over the other writer\'s versions is what was stored, and it applied "mine"');
+  assert.deepEqual(
+    folded.changed,
+    new Map([
+      ['T', [true]],
+      ['N', [true]],
+    ]),
+    'the re-fold over the other writer\'s versions is what was stored, and it applied "mine"',
+  );
 });
 
 test('fold: after a conflict, a fact the other writer had already applied counts as unchanged, not as the lost first attempt', async (t) => {
@@ -65,8 +118,23 @@ test('fold: after a conflict, a fact the other writer had already applied counts
     await c.replaceOne({ _id: 'T' }, { seen: ['mine'], total: 1, _h: 'h-theirs' });
     await c.insertOne({ _id: 'N', seen: ['mine'], total: 1, _h: 'n-theirs' });
   });
-  const folded = await foldDocuments(racing, new Map([['T', [{ id: 'mine', amount: 1 }]], ['N', [{ id: 'mine', amount: 1 }]], ['U', [{ id: 'mine', amount: 1 }]]]), evolve);
-  assert.deepEqual(folded.changed, new Map([['T', [false]], ['N', [false]], ['U', [true]]]));
+  const folded = await foldDocuments(
+    racing,
+    new Map([
+      ['T', [{ id: 'mine', amount: 1 }]],
+      ['N', [{ id: 'mine', amount: 1 }]],
+      ['U', [{ id: 'mine', amount: 1 }]],
+    ]),
+    evolve,
+  );
+  assert.deepEqual(
+    folded.changed,
+    new Map([
+      ['T', [false]],
+      ['N', [false]],
+      ['U', [true]],
+    ]),
+  );
   assert.equal(folded.unchanged, 2);
   for (const id of ['T', 'N', 'U']) {
     const doc = await real.findOne({ _id: id });

@@ -78,7 +78,10 @@ export async function foldDocuments<D extends StateDocument, F>(
       }
       // Nothing to store (every fact already reflected, or changes that cancel out): nothing was applied.
       if (next === null || nextHash === undefined || nextHash === beforeHash) {
-        changed.set(id, flags.map(() => false));
+        changed.set(
+          id,
+          flags.map(() => false),
+        );
         continue;
       }
       changed.set(id, flags);
@@ -94,9 +97,11 @@ export async function foldDocuments<D extends StateDocument, F>(
     // In one unordered bulk the driver does not say which conditional replace matched nothing, only how many
     // matched: when fewer than sent, the replaced documents are read again next round to tell (refoldAfter).
     const unsureOf = (matched: unknown): Unsure =>
-      typeof matched !== 'number' ? { written: new Map(replaces.map((r) => [r.id, r.hash])), failed: null }
-      : matched < replaces.length ? { written: new Map(replaces.map((r) => [r.id, r.hash])), failed: replaces.length - matched }
-      : NOTHING_UNSURE;
+      typeof matched !== 'number'
+        ? { written: new Map(replaces.map((r) => [r.id, r.hash])), failed: null }
+        : matched < replaces.length
+          ? { written: new Map(replaces.map((r) => [r.id, r.hash])), failed: replaces.length - matched }
+          : NOTHING_UNSURE;
     try {
       const res = await collection.bulkWrite(
         ops.map((o) => o.op),

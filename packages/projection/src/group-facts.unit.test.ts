@@ -9,6 +9,19 @@ test('groupFacts: facts per document in event order; each event knows where its 
     { n: 3, ids: ['b', 'a'] },
   ];
   const { byId, placed } = groupFacts(events, (e) => e.ids.map((id) => ({ id, fact: `${e.n}${id}` })));
-  assert.deepEqual(byId, new Map([['a', ['1a', '3a']], ['b', ['3b']]]));
-  assert.deepEqual(placed, [[{ id: 'a', index: 0 }], [], [{ id: 'b', index: 0 }, { id: 'a', index: 1 }]]);
+  assert.deepEqual(
+    byId,
+    new Map([
+      ['a', ['1a', '3a']],
+      ['b', ['3b']],
+    ]),
+  );
+  assert.deepEqual(placed, [
+    [{ id: 'a', index: 0 }],
+    [],
+    [
+      { id: 'b', index: 0 },
+      { id: 'a', index: 1 },
+    ],
+  ]);
 });

@@ -33,7 +33,9 @@ export function projection<E, D extends StateDocument, F>(o: ProjectionOptions<E
     async apply(events) {
       const { byId, placed } = groupFacts(events, o.factsOf);
       const { changed } = byId.size === 0 ? { changed: new Map<string, boolean[]>() } : await foldDocuments(o.collection, byId, o.evolve);
-      return placed.map((facts) => (facts.length === 0 ? 'ignored' : facts.some(({ id, index }) => changed.get(id)?.[index] === true) ? 'applied' : 'duplicate'));
+      return placed.map((facts) =>
+        facts.length === 0 ? 'ignored' : facts.some(({ id, index }) => changed.get(id)?.[index] === true) ? 'applied' : 'duplicate',
+      );
     },
   };
 }

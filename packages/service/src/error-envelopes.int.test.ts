@@ -43,10 +43,16 @@ test('error envelopes: every service answers an unknown route, a bad parameter a
         LOG_LEVEL: 'warn',
       });
       const base = `http://127.0.0.1:${port}`;
-      await waitUntil(() => `${s.name} listening: ${run.output()}`, async () => {
-        if (!run.running()) throw new Error(`${s.name} exited: ${run.output()}`);
-        return fetch(`${base}/healthz`).then((r) => r.ok, () => false);
-      });
+      await waitUntil(
+        () => `${s.name} listening: ${run.output()}`,
+        async () => {
+          if (!run.running()) throw new Error(`${s.name} exited: ${run.output()}`);
+          return fetch(`${base}/healthz`).then(
+            (r) => r.ok,
+            () => false,
+          );
+        },
+      );
       return { ...s, base };
     }),
   );
@@ -68,6 +74,9 @@ test('error envelopes: every service answers an unknown route, a bad parameter a
     await waitUntil(`${s.name} ready`, async () => (await fetch(`${s.base}/readyz`)).status === 200, { timeoutMs: 60_000 });
     const ready = (await (await fetch(`${s.base}/readyz`)).json()) as { status: string; checks: Record<string, { ok: boolean }> };
     assert.equal(ready.status, 'ready', s.name);
-    assert.ok(Object.values(ready.checks).every((c) => c.ok === true), s.name);
+    assert.ok(
+      Object.values(ready.checks).every((c) => c.ok === true),
+      s.name,
+    );
   }
 });

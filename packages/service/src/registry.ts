@@ -45,7 +45,8 @@ export function readServiceFacts(dir: string | URL): ServiceFacts {
   if (typeof declared !== 'object' || declared === null) throw invalid('no "wabus" object ({ "kind": "consumer" | "ingress", "port": <default port> })');
   const { kind, port } = declared as { kind?: unknown; port?: unknown };
   if (kind !== 'consumer' && kind !== 'ingress') throw invalid(`wabus.kind must be "consumer" or "ingress", not ${JSON.stringify(kind)}`);
-  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) throw invalid(`wabus.port must be a port number, not ${JSON.stringify(port)}`);
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535)
+    throw invalid(`wabus.port must be a port number, not ${JSON.stringify(port)}`);
   return { name, kind, port, portEnv: portEnvOf(name), dir: path, entry: join(path, 'src', 'main.ts') };
 }
 
@@ -64,7 +65,8 @@ export const consumerServices = (servicesDir?: string): ServiceFacts[] => servic
 export function serviceFacts(name: string, servicesDir?: string): ServiceFacts {
   const all = serviceRegistry(servicesDir);
   const found = all.find((s) => s.name === name);
-  if (found === undefined) throw new ServiceError('WABUS_SERVICE_UNKNOWN', { message: `unknown service ${JSON.stringify(name)} (one of ${all.map((s) => s.name).join(', ')})` });
+  if (found === undefined)
+    throw new ServiceError('WABUS_SERVICE_UNKNOWN', { message: `unknown service ${JSON.stringify(name)} (one of ${all.map((s) => s.name).join(', ')})` });
   return found;
 }
 

@@ -2,7 +2,18 @@ import { pino, type Logger } from 'pino';
 import { traceLogFields } from '@wabus/telemetry';
 
 /** Secrets that may sit in a logged object; every service's logger redacts them. */
-const REDACT = ['accessToken', '*.accessToken', 'authToken', '*.authToken', 'signingSecret', '*.signingSecret', 'secret', '*.secret', 'headers.authorization', '*.headers.authorization'];
+const REDACT = [
+  'accessToken',
+  '*.accessToken',
+  'authToken',
+  '*.authToken',
+  'signingSecret',
+  '*.signingSecret',
+  'secret',
+  '*.secret',
+  'headers.authorization',
+  '*.headers.authorization',
+];
 
 export interface ServiceLoggerOptions {
   level: string;

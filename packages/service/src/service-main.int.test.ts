@@ -27,7 +27,13 @@ test('the registry lists every service of the checkout, each with its port varia
       ['crm-sync', 'consumer', 8084, 'CRM_SYNC_PORT'],
     ],
   );
-  assert.deepEqual(Object.keys(needs).sort(), serviceRegistry().map((s) => s.name).sort(), 'this test knows every service');
+  assert.deepEqual(
+    Object.keys(needs).sort(),
+    serviceRegistry()
+      .map((s) => s.name)
+      .sort(),
+    'this test knows every service',
+  );
 });
 
 for (const { name, portEnv } of serviceRegistry()) {
@@ -44,12 +50,19 @@ test('a start that fails (a bad tenants file, a missing rules file) is one fatal
   const path = writeTenantsFile(t, [{ id: 'acme', appSecrets: ['s'], phoneNumberIds: ['x1'] }]);
   for (const [service, env, expected] of [
     ['crm-sync', { WABUS_TENANTS_FILE: path, CRM_SYNC_PORT: '0' }, /tenants\[0\] \(acme\)\.phoneNumberIds\[0\]/],
-    ['ingress', { WABUS_TENANTS_FILE: path, WHATSAPP_APP_SECRETS: undefined, WHATSAPP_VERIFY_TOKEN: undefined, INGRESS_PORT: '0' }, /tenants\[0\] \(acme\)\.phoneNumberIds\[0\]/],
+    [
+      'ingress',
+      { WABUS_TENANTS_FILE: path, WHATSAPP_APP_SECRETS: undefined, WHATSAPP_VERIFY_TOKEN: undefined, INGRESS_PORT: '0' },
+      /tenants\[0\] \(acme\)\.phoneNumberIds\[0\]/,
+    ],
     ['auto-reply', { AUTO_REPLY_PORT: '0' }, /\/nonexistent\/rules\.json/],
   ] as const) {
     const run = spawnServiceProcess(t, service, { ...base(), ...needs[service], ...env, LOG_LEVEL: 'info' });
     assert.equal(await run.exited, 1, service);
-    const fatal = run.output().split('\n').filter((l) => l.includes('"level":60'));
+    const fatal = run
+      .output()
+      .split('\n')
+      .filter((l) => l.includes('"level":60'));
     assert.equal(fatal.length, 1, `${service}: ${run.output()}`);
     assert.match(fatal[0]!, /failed to start: /);
     assert.match(fatal[0]!, expected);

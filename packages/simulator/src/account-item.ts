@@ -40,7 +40,11 @@ function templateStatus(ctx: GenContext): JsonObject {
 function phoneQuality(ctx: GenContext, business: BusinessNumber): JsonObject {
   const { rng } = ctx;
   const limits = ['TIER_250', 'TIER_1K', 'TIER_10K', 'TIER_100K', 'TIER_UNLIMITED'];
-  return { display_phone_number: business.displayPhoneNumber, event: rng.pick(['FLAGGED', 'UNFLAGGED', 'UPGRADE', 'DOWNGRADE']), current_limit: rng.pick(limits) };
+  return {
+    display_phone_number: business.displayPhoneNumber,
+    event: rng.pick(['FLAGGED', 'UNFLAGGED', 'UPGRADE', 'DOWNGRADE']),
+    current_limit: rng.pick(limits),
+  };
 }
 
 function userPreferences(ctx: GenContext, business: BusinessNumber, customer: Customer): JsonObject {

@@ -70,13 +70,22 @@ test('given itemsPerChange, entries and changesPerEntry, then the layout follows
   assert.equal(one.entry.length, 1);
   assert.equal(one.entry[0]!.changes.length, 6);
   const two = JSON.parse(buildBody({ items, itemsPerChange: 1, entries: 2 }).body.toString()) as Body;
-  assert.deepEqual(two.entry.map((e) => e.changes.length), [3, 3]);
+  assert.deepEqual(
+    two.entry.map((e) => e.changes.length),
+    [3, 3],
+  );
   assert.equal(two.entry[0]!.id, two.entry[1]!.id);
   const capped = buildBody({ items, itemsPerChange: 2, changesPerEntry: 1 });
   const cappedParsed = JSON.parse(capped.body.toString()) as Body;
-  assert.deepEqual(cappedParsed.entry.map((e) => e.changes.length), [1, 1, 1]);
+  assert.deepEqual(
+    cappedParsed.entry.map((e) => e.changes.length),
+    [1, 1, 1],
+  );
   assert.deepEqual(capped.items, walkBody(cappedParsed));
-  assert.deepEqual(capped.items.map((e) => e.id), items.map((i) => i.id));
+  assert.deepEqual(
+    capped.items.map((e) => e.id),
+    items.map((i) => i.id),
+  );
 });
 
 test('given an rng, then key order varies: object last and field before value both occur', () => {
@@ -87,5 +96,8 @@ test('given an rng, then key order varies: object last and field before value bo
   assert.ok(texts.some((t) => t.startsWith('{"entry":') && t.endsWith('"object":"whatsapp_business_account"}')));
   assert.ok(texts.some((t) => t.includes('"changes":[{"field":"messages","value":')));
   assert.ok(texts.some((t) => t.includes('"changes":[{"value":')));
-  assert.ok(texts.every((t) => /^[\x20-\x7e]+$/.test(t)), 'ASCII only');
+  assert.ok(
+    texts.every((t) => /^[\x20-\x7e]+$/.test(t)),
+    'ASCII only',
+  );
 });

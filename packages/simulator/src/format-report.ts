@@ -14,7 +14,10 @@ export function formatReport(r: SimulationReport): string {
     ['requests', `sent ${r.sent}  accepted ${r.accepted}  rejected ${r.rejected}  unavailable ${r.unavailable}  errors ${r.errors}  skipped ${r.skipped}`],
     ['re-posts', `sent ${r.duplicatesSent}  pending ${r.duplicatesPending}`],
     ['status', statuses === '' ? '-' : statuses],
-    ['latency ms', `p50 ${ms(r.latencyMs.p50)}  p90 ${ms(r.latencyMs.p90)}  p99 ${ms(r.latencyMs.p99)}  max ${ms(r.latencyMs.max)}  mean ${ms(r.latencyMs.mean)}`],
+    [
+      'latency ms',
+      `p50 ${ms(r.latencyMs.p50)}  p90 ${ms(r.latencyMs.p90)}  p99 ${ms(r.latencyMs.p99)}  max ${ms(r.latencyMs.max)}  mean ${ms(r.latencyMs.mean)}`,
+    ],
     ['throughput', `${r.requestsPerSecond.toFixed(1)} req/s over ${(r.durationMs / 1000).toFixed(2)} s`],
     ['items', `${r.itemsSent} sent, ${r.uniqueItemsSent} unique${r.expectedItems === undefined ? '' : `, ${r.expectedItems.length} expected`}`],
     ['seed', String(r.seed)],

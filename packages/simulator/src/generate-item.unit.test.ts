@@ -78,21 +78,57 @@ test('given message kinds, then each carries its Meta type and type object', () 
 
 test('given many items, then the documented variants all occur', () => {
   const texts = many('text', 400);
-  assert.ok(some(texts, (p) => p.context?.id !== undefined && p.context?.from !== undefined), 'reply context');
-  assert.ok(some(texts, (p) => p.context?.forwarded === true), 'forwarded');
-  // eslint-disable-next-line no-control-regex -- any character outside ASCII
-  assert.ok(some(texts, (p) => /[^\x00-\x7f]/.test(p.text.body)), 'unicode body');
-  assert.ok(some(texts, (p) => /[\u{1F300}-\u{1FAFF}]/u.test(p.text.body)), 'emoji body');
-  assert.ok(some(texts, (p) => p.from === undefined && typeof p.from_user_id === 'string'), 'BSUID sender without from');
-  assert.ok(some(many('audio'), (p) => p.audio.voice === true), 'voice note');
-  assert.ok(some(many('document'), (p) => typeof p.document.filename === 'string' && typeof p.document.caption === 'string'), 'document filename + caption');
-  assert.ok(some(many('sticker'), (p) => p.sticker.animated === true), 'animated sticker');
+  assert.ok(
+    some(texts, (p) => p.context?.id !== undefined && p.context?.from !== undefined),
+    'reply context',
+  );
+  assert.ok(
+    some(texts, (p) => p.context?.forwarded === true),
+    'forwarded',
+  );
+  const outsideAscii = /[\u0080-\uffff]/;
+  assert.ok(
+    some(texts, (p) => outsideAscii.test(p.text.body)),
+    'unicode body',
+  );
+  assert.ok(
+    some(texts, (p) => /[\u{1F300}-\u{1FAFF}]/u.test(p.text.body)),
+    'emoji body',
+  );
+  assert.ok(
+    some(texts, (p) => p.from === undefined && typeof p.from_user_id === 'string'),
+    'BSUID sender without from',
+  );
+  assert.ok(
+    some(many('audio'), (p) => p.audio.voice === true),
+    'voice note',
+  );
+  assert.ok(
+    some(many('document'), (p) => typeof p.document.filename === 'string' && typeof p.document.caption === 'string'),
+    'document filename + caption',
+  );
+  assert.ok(
+    some(many('sticker'), (p) => p.sticker.animated === true),
+    'animated sticker',
+  );
   assert.ok(some(many('list_reply'), (p) => p.interactive.list_reply.id !== undefined));
-  assert.ok(some(many('nfm_reply'), (p) => typeof JSON.parse(p.interactive.nfm_reply.response_json).flow_token === 'string'), 'nfm response_json is a JSON string');
+  assert.ok(
+    some(many('nfm_reply'), (p) => typeof JSON.parse(p.interactive.nfm_reply.response_json).flow_token === 'string'),
+    'nfm response_json is a JSON string',
+  );
   const reactions = many('reaction');
-  assert.ok(some(reactions, (p) => p.reaction.emoji === ''), 'removal with empty emoji');
-  assert.ok(some(reactions, (p) => !('emoji' in p.reaction)), 'removal without emoji');
-  assert.ok(some(reactions, (p) => typeof p.reaction.emoji === 'string' && p.reaction.emoji.length > 0), 'reaction');
+  assert.ok(
+    some(reactions, (p) => p.reaction.emoji === ''),
+    'removal with empty emoji',
+  );
+  assert.ok(
+    some(reactions, (p) => !('emoji' in p.reaction)),
+    'removal without emoji',
+  );
+  assert.ok(
+    some(reactions, (p) => typeof p.reaction.emoji === 'string' && p.reaction.emoji.length > 0),
+    'reaction',
+  );
   assert.ok(some(many('system'), (p) => p.system.type === 'user_changed_number'));
   assert.ok(some(many('unsupported'), (p) => p.errors[0].code === 131051));
   assert.ok(some(many('order'), (p) => Array.isArray(p.order.product_items) && p.order.product_items.length > 0));

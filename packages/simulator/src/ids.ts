@@ -17,9 +17,18 @@ export function makeWamid(rng: Rng, customerPhone: string, direction: 'inbound' 
   return `wamid.${record.toString('base64')}`;
 }
 
-export const upperHex = (rng: Rng, n: number): string => rng.bytes(Math.ceil(n / 2)).toString('hex').slice(0, n).toUpperCase();
+export const upperHex = (rng: Rng, n: number): string =>
+  rng
+    .bytes(Math.ceil(n / 2))
+    .toString('hex')
+    .slice(0, n)
+    .toUpperCase();
 
-export const lowerHex = (rng: Rng, n: number): string => rng.bytes(Math.ceil(n / 2)).toString('hex').slice(0, n);
+export const lowerHex = (rng: Rng, n: number): string =>
+  rng
+    .bytes(Math.ceil(n / 2))
+    .toString('hex')
+    .slice(0, n);
 
 /** Media ids are opaque decimal strings, 15 to 16 digits. */
 export const mediaId = (rng: Rng): string => rng.digits(rng.int(15, 16));

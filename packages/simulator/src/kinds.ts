@@ -94,7 +94,8 @@ export function expandKinds(names: readonly string[] | undefined): KindName[] {
     const alias = KIND_ALIASES[name];
     if (alias) alias.forEach((k) => out.add(k));
     else if (isKindName(name)) out.add(name);
-    else throw new SimulatorError('WABUS_SIM_UNKNOWN_KIND', { message: `unknown kind "${name}"; known: ${[...Object.keys(KIND_ALIASES), ...KINDS].join(', ')}` });
+    else
+      throw new SimulatorError('WABUS_SIM_UNKNOWN_KIND', { message: `unknown kind "${name}"; known: ${[...Object.keys(KIND_ALIASES), ...KINDS].join(', ')}` });
   }
   return [...out];
 }

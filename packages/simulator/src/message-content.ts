@@ -29,7 +29,11 @@ function media(ctx: GenContext, mime: string, extra: JsonObject = {}): JsonObjec
     sha256: mediaSha256(ctx.rng),
     id,
     // Some deliveries include a short-lived download URL (slashes and `&` to escape).
-    url: maybe(ctx, 0.3, () => `https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=${id}&ext=${ctx.rng.int(1e9, 2e9)}&hash=${lowerHex(ctx.rng, 24)}`),
+    url: maybe(
+      ctx,
+      0.3,
+      () => `https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=${id}&ext=${ctx.rng.int(1e9, 2e9)}&hash=${lowerHex(ctx.rng, 24)}`,
+    ),
   };
 }
 
@@ -52,7 +56,12 @@ function referenceId(ctx: GenContext, business: BusinessNumber, customer: Custom
 
 export function messageContent(ctx: GenContext, kind: MessageKind, business: BusinessNumber, customer: Customer): MessageContent {
   const { rng } = ctx;
-  const plain = (type: string, fields: JsonObject, replyTo: MessageContent['replyTo'] = 'maybe'): MessageContent => ({ type, fields, replyTo, withContact: true });
+  const plain = (type: string, fields: JsonObject, replyTo: MessageContent['replyTo'] = 'maybe'): MessageContent => ({
+    type,
+    fields,
+    replyTo,
+    withContact: true,
+  });
   switch (kind) {
     case 'text':
       return plain('text', { text: { body: pickText(ctx.rng) } });
@@ -85,7 +94,11 @@ export function messageContent(ctx: GenContext, kind: MessageKind, business: Bus
     case 'contacts':
       return plain('contacts', { contacts: Array.from({ length: rng.int(1, 3) }, () => contactCard(ctx)) });
     case 'button_reply':
-      return plain('interactive', { interactive: { type: 'button_reply', button_reply: { id: `btn_${rng.int(1, 3)}`, title: rng.pick(BUTTON_TITLES) } } }, 'outbound');
+      return plain(
+        'interactive',
+        { interactive: { type: 'button_reply', button_reply: { id: `btn_${rng.int(1, 3)}`, title: rng.pick(BUTTON_TITLES) } } },
+        'outbound',
+      );
     case 'list_reply':
       return plain(
         'interactive',
@@ -100,7 +113,11 @@ export function messageContent(ctx: GenContext, kind: MessageKind, business: Bus
     case 'nfm_reply': {
       // response_json is a JSON document inside a string: its quotes get escaped once more on the wire.
       const response = { flow_token: `flows-${lowerHex(rng, 16)}`, rating: String(rng.int(1, 5)), comment: pickText(ctx.rng) };
-      return plain('interactive', { interactive: { type: 'nfm_reply', nfm_reply: { response_json: JSON.stringify(response), body: 'Sent', name: 'flow' } } }, 'outbound');
+      return plain(
+        'interactive',
+        { interactive: { type: 'nfm_reply', nfm_reply: { response_json: JSON.stringify(response), body: 'Sent', name: 'flow' } } },
+        'outbound',
+      );
     }
     case 'button':
       return plain('button', { button: { payload: rng.pick(['CONFIRM', 'CANCEL', 'Stop promotions']), text: rng.pick(BUTTON_TITLES) } }, 'outbound');
@@ -126,7 +143,12 @@ export function messageContent(ctx: GenContext, kind: MessageKind, business: Bus
       });
     case 'system':
       if (customer.waId === null) {
-        return { type: 'system', fields: { system: { body: 'User identity changed', type: 'customer_identity_changed' } }, replyTo: 'none', withContact: false };
+        return {
+          type: 'system',
+          fields: { system: { body: 'User identity changed', type: 'customer_identity_changed' } },
+          replyTo: 'none',
+          withContact: false,
+        };
       }
       {
         const changedTo = randomPhone(rng).phone;
@@ -140,12 +162,23 @@ export function messageContent(ctx: GenContext, kind: MessageKind, business: Bus
     case 'revoke':
       return plain('revoke', { revoke: { original_message_id: referenceId(ctx, business, customer, 'inbound') } }, 'none');
     case 'edit':
-      return plain('edit', { edit: { original_message_id: referenceId(ctx, business, customer, 'inbound'), message: { type: 'text', text: { body: pickText(ctx.rng) } } } }, 'none');
+      return plain(
+        'edit',
+        { edit: { original_message_id: referenceId(ctx, business, customer, 'inbound'), message: { type: 'text', text: { body: pickText(ctx.rng) } } } },
+        'none',
+      );
     case 'unsupported':
       return plain(
         'unsupported',
         {
-          errors: [{ code: 131051, title: 'Message type unknown', message: 'Message type unknown', error_data: { details: 'Message type is currently not supported.' } }],
+          errors: [
+            {
+              code: 131051,
+              title: 'Message type unknown',
+              message: 'Message type unknown',
+              error_data: { details: 'Message type is currently not supported.' },
+            },
+          ],
           unsupported: maybe(ctx, 0.5, () => ({ type: rng.pick(UNSUPPORTED_SUBTYPES) })),
         },
         'none',

@@ -7,7 +7,12 @@ import { customerKey, type BusinessNumber, type Customer } from './world.ts';
 
 /** The `contacts[]` element for a customer: wa_id and/or the business-scoped ids. */
 export function contactOf(customer: Customer): JsonObject {
-  return { profile: { name: customer.name }, wa_id: customer.waId ?? undefined, user_id: customer.userId ?? undefined, parent_user_id: customer.parentUserId ?? undefined };
+  return {
+    profile: { name: customer.name },
+    wa_id: customer.waId ?? undefined,
+    user_id: customer.userId ?? undefined,
+    parent_user_id: customer.parentUserId ?? undefined,
+  };
 }
 
 function replyContext(ctx: GenContext, business: BusinessNumber, customer: Customer, mode: 'outbound' | 'none' | 'maybe'): JsonObject | undefined {

@@ -9,14 +9,7 @@ export interface RawNumber {
   toJSON(): number;
 }
 
-export type MetaJson =
-  | null
-  | boolean
-  | number
-  | string
-  | RawNumber
-  | readonly (MetaJson | undefined)[]
-  | { readonly [key: string]: MetaJson | undefined };
+export type MetaJson = null | boolean | number | string | RawNumber | readonly (MetaJson | undefined)[] | { readonly [key: string]: MetaJson | undefined };
 
 export interface MetaJsonOptions {
   /**
@@ -36,8 +29,7 @@ export function rawNumber(literal: string | bigint): RawNumber {
   return Object.freeze({ [RAW_NUMBER]: text, toJSON: () => Number(text) });
 }
 
-export const isRawNumber = (value: unknown): value is RawNumber =>
-  typeof value === 'object' && value !== null && RAW_NUMBER in value;
+export const isRawNumber = (value: unknown): value is RawNumber => typeof value === 'object' && value !== null && RAW_NUMBER in value;
 
 export const rawNumberLiteral = (value: RawNumber): string => value[RAW_NUMBER];
 

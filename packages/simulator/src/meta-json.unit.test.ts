@@ -47,6 +47,10 @@ test('given a 64-bit RawNumber, then the literal is written unchanged and parses
 
 test('given a non-literal, then rawNumber throws WABUS_SIM_INVALID_RAW_NUMBER', () => {
   for (const bad of ['', '01', '1e', 'NaN', '1 ', '0x10']) {
-    assert.throws(() => rawNumber(bad), (e) => SimulatorError.is(e, 'WABUS_SIM_INVALID_RAW_NUMBER'), bad);
+    assert.throws(
+      () => rawNumber(bad),
+      (e) => SimulatorError.is(e, 'WABUS_SIM_INVALID_RAW_NUMBER'),
+      bad,
+    );
   }
 });

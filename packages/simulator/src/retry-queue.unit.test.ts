@@ -4,7 +4,14 @@ import { createRetryQueue } from './retry-queue.ts';
 
 test('given entries pushed out of order, then popDue returns only due ones, earliest first', () => {
   const q = createRetryQueue<string>();
-  for (const [t, v] of [[30, 'c'], [10, 'a'], [50, 'e'], [20, 'b'], [40, 'd']] as const) q.push(t, v);
+  for (const [t, v] of [
+    [30, 'c'],
+    [10, 'a'],
+    [50, 'e'],
+    [20, 'b'],
+    [40, 'd'],
+  ] as const)
+    q.push(t, v);
   assert.equal(q.popDue(5), undefined);
   const out: string[] = [];
   for (let v = q.popDue(35); v !== undefined; v = q.popDue(35)) out.push(v);

@@ -71,7 +71,10 @@ test('given a scripted 200/503 server, when run closed-loop with duplicates, the
   const got = server.received;
   assert.equal(report.sent, 80);
   assert.equal(got.length, 80);
-  assert.ok(got.every((r) => r.signatureOk), 'every signature verifies against the raw bytes');
+  assert.ok(
+    got.every((r) => r.signatureOk),
+    'every signature verifies against the raw bytes',
+  );
   const ok = got.filter((r) => r.status === 200).length;
   const unavailable = got.filter((r) => r.status === 503).length;
   assert.deepEqual([report.accepted, report.unavailable, report.rejected, report.errors, report.skipped], [ok, unavailable, 0, 0, 0]);
@@ -131,10 +134,17 @@ test('given a rate, when run open-loop, then sends are paced at rate x duration 
     onProgress: (p) => progress.push({ elapsedMs: p.elapsedMs, sent: p.sent }),
     progressIntervalMs: 100,
   });
-  assert.deepEqual(sentAt, Array.from({ length: 100 }, (_, i) => i * 5), 'one send every 1000 / 200 ms, from 0 until the 500 ms are over');
+  assert.deepEqual(
+    sentAt,
+    Array.from({ length: 100 }, (_, i) => i * 5),
+    'one send every 1000 / 200 ms, from 0 until the 500 ms are over',
+  );
   assert.deepEqual([report.sent, report.skipped, report.accepted, report.durationMs], [100, 0, 100, 495]);
   assert.equal(report.expectedItems, undefined, 'off by default');
-  assert.deepEqual(progress, [100, 200, 300, 400].map((ms) => ({ elapsedMs: ms, sent: ms / 5 })));
+  assert.deepEqual(
+    progress,
+    [100, 200, 300, 400].map((ms) => ({ elapsedMs: ms, sent: ms / 5 })),
+  );
 });
 
 test('given a slow server and a low concurrency, when run open-loop, then sends over the cap are skipped and counted', async (t) => {

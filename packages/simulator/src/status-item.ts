@@ -5,9 +5,21 @@ import type { StatusKind } from './kinds.ts';
 import { customerKey, type BusinessNumber, type Customer } from './world.ts';
 
 const FAILURES: readonly { code: number; title: string; details: string }[] = [
-  { code: 131047, title: 'Re-engagement message', details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.' },
-  { code: 130472, title: "User's number is part of an experiment", details: "Failed to send message because this user's phone number is part of an experiment" },
-  { code: 131049, title: 'This message was not delivered to maintain healthy ecosystem engagement.', details: 'In order to maintain a healthy ecosystem engagement, the message failed to be delivered.' },
+  {
+    code: 131047,
+    title: 'Re-engagement message',
+    details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
+  },
+  {
+    code: 130472,
+    title: "User's number is part of an experiment",
+    details: "Failed to send message because this user's phone number is part of an experiment",
+  },
+  {
+    code: 131049,
+    title: 'This message was not delivered to maintain healthy ecosystem engagement.',
+    details: 'In order to maintain a healthy ecosystem engagement, the message failed to be delivered.',
+  },
   { code: 131053, title: 'Media upload error', details: 'Unsupported Video mime type text/html. Please use one of video/3gpp, video/mp4.' },
   { code: 131026, title: 'Message undeliverable', details: 'Message Undeliverable.' },
 ];

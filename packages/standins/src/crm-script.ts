@@ -15,9 +15,7 @@ export interface CrmRequest {
 }
 
 export type CrmOutcome =
-  | { kind: 'answered'; status: number; body: unknown; at: number; replayed: boolean }
-  | { kind: 'dropped'; at: number }
-  | { kind: 'hung'; at: number };
+  { kind: 'answered'; status: number; body: unknown; at: number; replayed: boolean } | { kind: 'dropped'; at: number } | { kind: 'hung'; at: number };
 
 /** What the stand-in does with a request instead of (or before) answering it normally. */
 export type CrmBehavior =

@@ -128,7 +128,8 @@ export async function startCrmStandIn(opts: CrmStandInOptions = {}): Promise<Crm
   function route(req: CrmRequest): Answer {
     // Reads (GET /contacts[/:id]) are for looking at the stand-in by hand: no credentials needed.
     if (req.method === 'GET') return read(req);
-    if (opts.token !== undefined && req.headers['authorization'] !== `Bearer ${opts.token}`) return { status: 401, body: { error: 'bad or missing bearer token' } };
+    if (opts.token !== undefined && req.headers['authorization'] !== `Bearer ${opts.token}`)
+      return { status: 401, body: { error: 'bad or missing bearer token' } };
     if (opts.secret !== undefined) {
       const expected = `sha256=${createHmac('sha256', opts.secret).update(req.body).digest('hex')}`;
       if (!sameText(req.headers['x-wabus-signature'] ?? '', expected)) return { status: 401, body: { error: 'bad or missing X-Wabus-Signature' } };
@@ -169,7 +170,14 @@ export async function startCrmStandIn(opts: CrmStandInOptions = {}): Promise<Crm
     for await (const c of req) chunks.push(c as Buffer);
     const headers: Record<string, string> = {};
     for (const name of Object.keys(req.headers)) headers[name] = header(req, name) ?? '';
-    const rec: CrmRequest = { seq: requests.length, method: req.method ?? 'GET', path: (req.url ?? '/').split('?')[0]!, headers, body: Buffer.concat(chunks).toString('utf8'), receivedAt: Date.now() };
+    const rec: CrmRequest = {
+      seq: requests.length,
+      method: req.method ?? 'GET',
+      path: (req.url ?? '/').split('?')[0]!,
+      headers,
+      body: Buffer.concat(chunks).toString('utf8'),
+      receivedAt: Date.now(),
+    };
     requests.push(rec);
     notify();
     const behavior = script.take(rec);

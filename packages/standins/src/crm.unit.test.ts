@@ -20,7 +20,10 @@ test('crm stand-in: upserts are last write wins; a repeated Idempotency-Key is a
   assert.equal(again.status, 200);
   assert.equal(again.headers.get('idempotent-replayed'), 'true');
   assert.deepEqual(crm.contacts.get('c1'), { id: 'c1', v: 2 }, 'the replayed key did not take the contact back');
-  assert.deepEqual(crm.applied.map((a) => a.idempotencyKey), ['k1', 'k2']);
+  assert.deepEqual(
+    crm.applied.map((a) => a.idempotencyKey),
+    ['k1', 'k2'],
+  );
   assert.equal((await put(crm.url, 'c2', { id: 'other' })).status, 400, 'path and body disagree');
   assert.equal(crm.requests.length, 4);
 });
@@ -42,7 +45,11 @@ test('crm stand-in: batch answers per item, item keys are remembered, rejected c
   const crm = await startCrmStandIn();
   t.after(() => crm.close());
   crm.reject((id) => id === 'bad', { status: 422, body: { error: 'invalid phone' } });
-  const items = [{ idempotencyKey: 'a1', contact: { id: 'a' } }, { idempotencyKey: 'b1', contact: { id: 'bad' } }, { idempotencyKey: 'c1', contact: { id: 'c' } }];
+  const items = [
+    { idempotencyKey: 'a1', contact: { id: 'a' } },
+    { idempotencyKey: 'b1', contact: { id: 'bad' } },
+    { idempotencyKey: 'c1', contact: { id: 'c' } },
+  ];
   const res = await fetch(`${crm.url}/contacts/batch`, { method: 'POST', body: JSON.stringify(items) });
   assert.deepEqual(await res.json(), {
     results: [
@@ -52,7 +59,11 @@ test('crm stand-in: batch answers per item, item keys are remembered, rejected c
     ],
   });
   await fetch(`${crm.url}/contacts/batch`, { method: 'POST', body: JSON.stringify([items[0], { idempotencyKey: 'd1', contact: { id: 'd' } }]) });
-  assert.deepEqual(crm.applied.map((a) => a.id), ['a', 'c', 'd'], 'a1 was not applied twice');
+  assert.deepEqual(
+    crm.applied.map((a) => a.id),
+    ['a', 'c', 'd'],
+    'a1 was not applied twice',
+  );
 });
 
 test('crm stand-in: scripted 5xx / 429 with Retry-After / drop / delay, each for N requests or by predicate', async (t) => {
@@ -67,7 +78,10 @@ test('crm stand-in: scripted 5xx / 429 with Retry-After / drop / delay, each for
   assert.deepEqual([limited.status, limited.headers.get('retry-after')], [429, '3']);
   await assert.rejects(put(crm.url, 'a', { id: 'a' }), /fetch failed/);
   assert.equal((await put(crm.url, 'a', { id: 'a' })).status, 200);
-  assert.deepEqual(crm.requests.map((r) => r.outcome?.kind === 'answered' ? r.outcome.status : r.outcome?.kind), [503, 503, 429, 'dropped', 200]);
+  assert.deepEqual(
+    crm.requests.map((r) => (r.outcome?.kind === 'answered' ? r.outcome.status : r.outcome?.kind)),
+    [503, 503, 429, 'dropped', 200],
+  );
 
   // A delayed request is applied even when its client gave up (as a real server would).
   crm.script({ kind: 'delay', ms: 300 });

@@ -2,7 +2,14 @@ import { randomBytes } from 'node:crypto';
 
 /** Meta's error envelope (Graph API "Handling errors"); `error.code` is what a client must branch on. */
 export interface GraphErrorBody {
-  error: { message: string; type: string; code: number; error_subcode?: number; error_data?: { messaging_product: 'whatsapp'; details: string }; fbtrace_id: string };
+  error: {
+    message: string;
+    type: string;
+    code: number;
+    error_subcode?: number;
+    error_data?: { messaging_product: 'whatsapp'; details: string };
+    fbtrace_id: string;
+  };
 }
 
 // The codes WHATSAPP.md lists, with the wording and status Meta uses for them (400 unless noted; libraries disagree
@@ -20,7 +27,10 @@ const KNOWN: Record<number, { message: string; type: string; status: number }> =
 };
 
 /** The HTTP status and body Meta answers for `code`; every part can be overridden. */
-export function graphError(code: number, over: { status?: number; message?: string; type?: string; subcode?: number } = {}): { status: number; body: GraphErrorBody } {
+export function graphError(
+  code: number,
+  over: { status?: number; message?: string; type?: string; subcode?: number } = {},
+): { status: number; body: GraphErrorBody } {
   const known = KNOWN[code] ?? { message: `(#${code}) Error`, type: 'OAuthException', status: 400 };
   const message = over.message ?? known.message;
   return {

@@ -5,5 +5,8 @@
  */
 import { runGraphApiStandIn } from './graph-api.ts';
 
-const standIn = await runGraphApiStandIn({ port: Number(process.env['GRAPH_API_STANDIN_PORT'] ?? 8090), accessToken: process.env['WHATSAPP_ACCESS_TOKEN'] || undefined });
+const standIn = await runGraphApiStandIn({
+  port: Number(process.env['GRAPH_API_STANDIN_PORT'] ?? 8090),
+  accessToken: process.env['WHATSAPP_ACCESS_TOKEN'] || undefined,
+});
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void standIn.close().then(() => process.exit(0)));

@@ -122,10 +122,21 @@ test('graph-api stand-in: a user is named once, by phone in `to` or by BSUID in 
     const b = (await r.json()) as { contacts?: unknown[]; error?: { code: number; message: string } };
     return r.status === 200 ? { contacts: b.contacts } : { code: b.error!.code, message: b.error!.message };
   };
-  assert.deepEqual(await answer({ ...noAddress, recipient: 'BR.1234567890123456789' }), { contacts: [{ input: 'BR.1234567890123456789', user_id: 'BR.1234567890123456789' }] });
-  assert.deepEqual(await answer(text('BR.1234567890123456789')), { code: 100, message: '(#100) Invalid parameter: to takes a phone number; a business-scoped user id goes in recipient' });
-  assert.deepEqual(await answer({ ...text('5511'), recipient: 'BR.1234567890123456789' }), { code: 100, message: '(#100) Invalid parameter: give to or recipient, not both' });
-  assert.deepEqual(await answer({ ...noAddress, recipient: '5511' }), { code: 100, message: '(#100) Invalid parameter: recipient takes a business-scoped user id' });
+  assert.deepEqual(await answer({ ...noAddress, recipient: 'BR.1234567890123456789' }), {
+    contacts: [{ input: 'BR.1234567890123456789', user_id: 'BR.1234567890123456789' }],
+  });
+  assert.deepEqual(await answer(text('BR.1234567890123456789')), {
+    code: 100,
+    message: '(#100) Invalid parameter: to takes a phone number; a business-scoped user id goes in recipient',
+  });
+  assert.deepEqual(await answer({ ...text('5511'), recipient: 'BR.1234567890123456789' }), {
+    code: 100,
+    message: '(#100) Invalid parameter: give to or recipient, not both',
+  });
+  assert.deepEqual(await answer({ ...noAddress, recipient: '5511' }), {
+    code: 100,
+    message: '(#100) Invalid parameter: recipient takes a business-scoped user id',
+  });
   assert.deepEqual(await answer(noAddress), { code: 100, message: '(#100) The parameter to or recipient is required.' });
 });
 
@@ -138,5 +149,8 @@ test('graph-api stand-in: with tokens per business number, a call for a number n
   assert.equal(((await wrong.json()) as { error: { code: number } }).error.code, 190);
   assert.equal((await post(s, text('5511'), { phone: '2001', token: 'globex-token' })).status, 200);
   assert.equal((await post(s, text('5511'), { phone: '9999', token: TOKEN })).status, 200, 'a number not listed takes the default token');
-  assert.deepEqual(s.requests.map((r) => r.behavior), ['ok', 'unauthorized', 'ok', 'ok']);
+  assert.deepEqual(
+    s.requests.map((r) => r.behavior),
+    ['ok', 'unauthorized', 'ok', 'ok'],
+  );
 });

@@ -118,7 +118,8 @@ function invalidBody(body: unknown): string | null {
   const to = b['to'];
   const recipient = b['recipient'];
   if (to !== undefined && recipient !== undefined) return '(#100) Invalid parameter: give to or recipient, not both';
-  if (typeof to === 'string') return isBusinessScopedId(to) ? '(#100) Invalid parameter: to takes a phone number; a business-scoped user id goes in recipient' : null;
+  if (typeof to === 'string')
+    return isBusinessScopedId(to) ? '(#100) Invalid parameter: to takes a phone number; a business-scoped user id goes in recipient' : null;
   if (typeof recipient === 'string') return isBusinessScopedId(recipient) ? null : '(#100) Invalid parameter: recipient takes a business-scoped user id';
   return '(#100) The parameter to or recipient is required.';
 }
@@ -127,7 +128,8 @@ function invalidBody(body: unknown): string | null {
 function accepted(body: Record<string, unknown>): { payload: unknown; wamid: string | null } {
   if (body['status'] === 'read') return { payload: { success: true }, wamid: null };
   const wamid = newWamid();
-  const contact = typeof body['recipient'] === 'string' ? { input: body['recipient'], user_id: body['recipient'] } : { input: String(body['to']), wa_id: String(body['to']) };
+  const contact =
+    typeof body['recipient'] === 'string' ? { input: body['recipient'], user_id: body['recipient'] } : { input: String(body['to']), wa_id: String(body['to']) };
   return { payload: { messaging_product: 'whatsapp', contacts: [contact], messages: [{ id: wamid }] }, wamid };
 }
 
@@ -245,7 +247,9 @@ export async function startGraphApiStandIn(opts: GraphApiStandInOptions = {}): P
  * For `pnpm dev`: the stand-in on a fixed port (default 8090, loopback) logging one line per request, so a developer
  * sees each auto-reply leave. Point the service at it with WHATSAPP_GRAPH_BASE_URL=http://127.0.0.1:8090.
  */
-export async function runGraphApiStandIn(opts: { port?: number; accessToken?: string | undefined; log?: (line: string) => void } = {}): Promise<GraphApiStandIn> {
+export async function runGraphApiStandIn(
+  opts: { port?: number; accessToken?: string | undefined; log?: (line: string) => void } = {},
+): Promise<GraphApiStandIn> {
   const log = opts.log ?? ((line: string) => console.log(`[graph-api] ${line}`));
   const standIn = await startGraphApiStandIn({
     port: opts.port ?? 8090,

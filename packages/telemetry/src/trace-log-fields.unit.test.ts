@@ -34,5 +34,5 @@ test('given no active span, then lines carry no ids (and the mixin result is nev
   logger.info({ a: 1 }, 'one');
   logger.info({ b: 2 }, 'two');
   assert.equal(lines[0]!['trace_id'], undefined);
-  assert.equal(lines[1]!['a'], undefined, 'the first line\'s fields did not leak into the second');
+  assert.equal(lines[1]!['a'], undefined, "the first line's fields did not leak into the second");
 });

@@ -5,8 +5,7 @@ export const OWNERSHIP_REASONS = ['tenant_mismatch', 'unknown_owner'] as const;
 export type OwnershipReason = (typeof OWNERSHIP_REASONS)[number];
 
 export type BodyOwnership =
-  | { ok: true; /** The tenant of each item, in order. */ tenantIds: string[] }
-  | { ok: false; reason: OwnershipReason; detail: string };
+  { ok: true; /** The tenant of each item, in order. */ tenantIds: string[] } | { ok: false; reason: OwnershipReason; detail: string };
 
 /**
  * Whose a signed body is (docs/tenants.md). Each item names a WABA (`entry[].id`) and usually a business number
@@ -28,7 +27,11 @@ export function ownerOfBody(tenants: Tenants, signers: ReadonlySet<string>, item
       return { ok: false, reason: 'unknown_owner', detail: `no tenant owns WABA ${wabaId}${phoneNumberId === null ? '' : ` or number ${phoneNumberId}`}` };
     }
     if (!signers.has(owner.id)) {
-      return { ok: false, reason: 'tenant_mismatch', detail: `signed by ${[...signers].sort().join(', ')}, names ${phoneNumberId !== null && byNumber !== undefined ? `number ${phoneNumberId}` : `WABA ${wabaId}`} of tenant ${owner.id}` };
+      return {
+        ok: false,
+        reason: 'tenant_mismatch',
+        detail: `signed by ${[...signers].sort().join(', ')}, names ${phoneNumberId !== null && byNumber !== undefined ? `number ${phoneNumberId}` : `WABA ${wabaId}`} of tenant ${owner.id}`,
+      };
     }
     tenantIds.push(owner.id);
   }

@@ -36,7 +36,8 @@ export function parseTenants(text: string, source: string, secrets: SecretSource
     let at = `tenants[${i}]`;
     if (!isObject(raw)) throw new TenantsError(at, 'expected an object');
     const id = raw['id'];
-    if (typeof id !== 'string' || !ID.test(id)) throw new TenantsError(`${at}.id`, `expected lowercase letters, digits, "-" or "_" (up to 63), got ${JSON.stringify(id)}`);
+    if (typeof id !== 'string' || !ID.test(id))
+      throw new TenantsError(`${at}.id`, `expected lowercase letters, digits, "-" or "_" (up to 63), got ${JSON.stringify(id)}`);
     at = `tenants[${i}] (${id})`;
     if (ids.has(id)) throw new TenantsError(`${at}.id`, 'another tenant has this id');
     ids.add(id);
@@ -114,6 +115,7 @@ function crm(v: Json, at: string, s: SecretSources): TenantCrm | null {
   } catch {
     throw new TenantsError(`${at}.baseUrl`, `expected an http(s) URL, got ${JSON.stringify(v['baseUrl'])}`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TenantsError(`${at}.baseUrl`, `expected an http(s) URL, got ${JSON.stringify(v['baseUrl'])}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new TenantsError(`${at}.baseUrl`, `expected an http(s) URL, got ${JSON.stringify(v['baseUrl'])}`);
   return { baseUrl: v['baseUrl'].replace(/\/+$/, ''), authToken: optionalSecret(v['authToken'], `${at}.authToken`, s) };
 }

@@ -56,7 +56,9 @@ export function tenantsOf(list: readonly Tenant[], source: string): Tenants {
 }
 
 /** The one tenant of an environment-only configuration: it owns everything. */
-export function environmentTenants(o: { appSecrets?: { label: string; secret: string }[]; verifyToken?: string | null; graphAccessToken?: string | null } = {}): Tenants {
+export function environmentTenants(
+  o: { appSecrets?: { label: string; secret: string }[]; verifyToken?: string | null; graphAccessToken?: string | null } = {},
+): Tenants {
   return tenantsOf(
     [
       {

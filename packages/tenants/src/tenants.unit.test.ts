@@ -5,15 +5,34 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { environmentTenants, loadTenantsFile, ownerOfBody, parseTenants, tenantOfEvent, TenantsError, watchTenantsFile } from './index.ts';
 
-const sources = { env: (n: string) => ({ ACME_SECRET: 'acme-secret', EMPTY: '' })[n], readFile: (p: string) => (p === '/run/token' ? 'file-token\n' : (() => { throw new Error('ENOENT'); })()) };
-const acme = { id: 'acme', appSecrets: [{ env: 'ACME_SECRET' }, 'old-acme-secret'], verifyToken: 'v-acme', graphAccessToken: { file: '/run/token' }, wabaIds: ['100'], phoneNumberIds: ['1001', '1002'], crm: { baseUrl: 'https://crm.acme.example/api/', authToken: 'crm-token' } };
+const sources = {
+  env: (n: string) => ({ ACME_SECRET: 'acme-secret', EMPTY: '' })[n],
+  readFile: (p: string) =>
+    p === '/run/token'
+      ? 'file-token\n'
+      : (() => {
+          throw new Error('ENOENT');
+        })(),
+};
+const acme = {
+  id: 'acme',
+  appSecrets: [{ env: 'ACME_SECRET' }, 'old-acme-secret'],
+  verifyToken: 'v-acme',
+  graphAccessToken: { file: '/run/token' },
+  wabaIds: ['100'],
+  phoneNumberIds: ['1001', '1002'],
+  crm: { baseUrl: 'https://crm.acme.example/api/', authToken: 'crm-token' },
+};
 const globex = { id: 'globex', appSecrets: ['globex-secret'], phoneNumberIds: ['2001'], autoReply: { rules: '/etc/wabus/globex-rules.json' } };
 const file = (tenants: unknown[]) => JSON.stringify({ tenants });
 
 test('tenants file: secrets from literals, the environment and files; ids, numbers, CRM and rules per tenant', () => {
   const t = parseTenants(file([acme, globex]), 'tenants.json', sources);
   const a = t.byId('acme')!;
-  assert.deepEqual(a.appSecrets, [{ label: 'acme#1', secret: 'acme-secret' }, { label: 'acme#2', secret: 'old-acme-secret' }]);
+  assert.deepEqual(a.appSecrets, [
+    { label: 'acme#1', secret: 'acme-secret' },
+    { label: 'acme#2', secret: 'old-acme-secret' },
+  ]);
   assert.equal(a.graphAccessToken, 'file-token');
   assert.deepEqual(a.crm, { baseUrl: 'https://crm.acme.example/api', authToken: 'crm-token' });
   assert.equal(t.ownerOfWaba('100')?.id, 'acme');
@@ -41,23 +60,43 @@ test('tenants file: every bad input is a WABUS_TENANTS_INVALID naming the tenant
     [file([{ ...globex, tokn: 'x' }]), /^tenants\[0\] \(globex\)\.tokn: unknown field/],
   ];
   for (const [text, message] of cases) {
-    assert.throws(() => parseTenants(text, 't.json', sources), (err: unknown) => err instanceof TenantsError && err.code === 'WABUS_TENANTS_INVALID' && message.test(err.message), text);
+    assert.throws(
+      () => parseTenants(text, 't.json', sources),
+      (err: unknown) => err instanceof TenantsError && err.code === 'WABUS_TENANTS_INVALID' && message.test(err.message),
+      text,
+    );
   }
 });
 
-test('ownership: a body is its tenant\'s when the signer owns every WABA and number it names; else quarantined with a reason', () => {
+test("ownership: a body is its tenant's when the signer owns every WABA and number it names; else quarantined with a reason", () => {
   const t = parseTenants(file([acme, globex]), 't', sources);
   const acmeOnly = new Set(['acme']);
-  assert.deepEqual(ownerOfBody(t, acmeOnly, [{ wabaId: '100', phoneNumberId: '1001' }, { wabaId: '100', phoneNumberId: null }]), { ok: true, tenantIds: ['acme', 'acme'] });
+  assert.deepEqual(
+    ownerOfBody(t, acmeOnly, [
+      { wabaId: '100', phoneNumberId: '1001' },
+      { wabaId: '100', phoneNumberId: null },
+    ]),
+    { ok: true, tenantIds: ['acme', 'acme'] },
+  );
   // signed by acme, names globex's number
   const cross = ownerOfBody(t, acmeOnly, [{ wabaId: '555', phoneNumberId: '2001' }]);
   assert.deepEqual(cross, { ok: false, reason: 'tenant_mismatch', detail: 'signed by acme, names number 2001 of tenant globex' });
   // a WABA of one tenant with a number of another
   assert.equal((ownerOfBody(t, new Set(['acme', 'globex']), [{ wabaId: '100', phoneNumberId: '2001' }]) as { reason: string }).reason, 'tenant_mismatch');
   // nobody owns it
-  assert.deepEqual(ownerOfBody(t, acmeOnly, [{ wabaId: '777', phoneNumberId: '7771' }]), { ok: false, reason: 'unknown_owner', detail: 'no tenant owns WABA 777 or number 7771' });
+  assert.deepEqual(ownerOfBody(t, acmeOnly, [{ wabaId: '777', phoneNumberId: '7771' }]), {
+    ok: false,
+    reason: 'unknown_owner',
+    detail: 'no tenant owns WABA 777 or number 7771',
+  });
   // a tech provider's app shared by both: each item goes to its owner
-  assert.deepEqual(ownerOfBody(t, new Set(['acme', 'globex']), [{ wabaId: '100', phoneNumberId: '1002' }, { wabaId: '999', phoneNumberId: '2001' }]), { ok: true, tenantIds: ['acme', 'globex'] });
+  assert.deepEqual(
+    ownerOfBody(t, new Set(['acme', 'globex']), [
+      { wabaId: '100', phoneNumberId: '1002' },
+      { wabaId: '999', phoneNumberId: '2001' },
+    ]),
+    { ok: true, tenantIds: ['acme', 'globex'] },
+  );
   // environment-only: the default tenant owns everything
   assert.deepEqual(ownerOfBody(environmentTenants(), new Set(['default']), [{ wabaId: '1', phoneNumberId: '2' }]), { ok: true, tenantIds: ['default'] });
 });
@@ -78,13 +117,29 @@ test('SIGHUP reloads the file: a valid one replaces the configuration, an invali
   const reloads: string[] = [];
   const h = watchTenantsFile(path, { signal: 'SIGWINCH', onError: (e) => errors.push(e), onReload: (t) => reloads.push(t.list.map((x) => x.id).join(',')) });
   try {
-    assert.deepEqual(h.current().list.map((x) => x.id), ['globex']);
-    writeFileSync(path, file([{ ...globex, autoReply: undefined }, { id: 'initech', appSecrets: ['s'], wabaIds: ['300'] }]));
+    assert.deepEqual(
+      h.current().list.map((x) => x.id),
+      ['globex'],
+    );
+    writeFileSync(
+      path,
+      file([
+        { ...globex, autoReply: undefined },
+        { id: 'initech', appSecrets: ['s'], wabaIds: ['300'] },
+      ]),
+    );
     process.emit('SIGWINCH', 'SIGWINCH');
-    assert.deepEqual(h.current().list.map((x) => x.id), ['globex', 'initech']);
+    assert.deepEqual(
+      h.current().list.map((x) => x.id),
+      ['globex', 'initech'],
+    );
     writeFileSync(path, '{ broken');
     process.emit('SIGWINCH', 'SIGWINCH');
-    assert.deepEqual(h.current().list.map((x) => x.id), ['globex', 'initech'], 'a bad file leaves the running configuration');
+    assert.deepEqual(
+      h.current().list.map((x) => x.id),
+      ['globex', 'initech'],
+      'a bad file leaves the running configuration',
+    );
     assert.equal(errors.length, 1);
     assert.match(errors[0]!.message, /not JSON/);
     assert.deepEqual(reloads, ['globex,initech']);

@@ -5,12 +5,22 @@ import { createProducer } from '@wabus/kafka';
 import { testEnv, uniqueName } from './test-env.ts';
 
 /** An events topic and its dead-letter topic for one test, both deleted after it. */
-export async function createEventTopics(t: TestContext, kafka: Kafka, opts: { prefix: string; partitions?: number }): Promise<{ topic: string; dlqTopic: string }> {
+export async function createEventTopics(
+  t: TestContext,
+  kafka: Kafka,
+  opts: { prefix: string; partitions?: number },
+): Promise<{ topic: string; dlqTopic: string }> {
   const topic = uniqueName(opts.prefix);
   const dlqTopic = `${topic}.dlq`;
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: opts.partitions ?? 3 }, { topic: dlqTopic, numPartitions: 1 }] });
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [
+      { topic, numPartitions: opts.partitions ?? 3 },
+      { topic: dlqTopic, numPartitions: 1 },
+    ],
+  });
   t.after(async () => {
     await admin.deleteTopics({ topics: [topic, dlqTopic] }).catch(() => undefined);
     await admin.disconnect();
@@ -43,7 +53,10 @@ export function testDatabase(t: TestContext, opts: { prefix: string; uri?: strin
   t.after(async () => {
     const client = new MongoClient(opts.uri ?? testEnv().mongoUri, { serverSelectionTimeoutMS: 5_000 });
     await client.connect();
-    await client.db(name).dropDatabase().catch(() => undefined);
+    await client
+      .db(name)
+      .dropDatabase()
+      .catch(() => undefined);
     await client.close();
   });
   return name;

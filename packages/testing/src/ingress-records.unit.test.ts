@@ -23,7 +23,11 @@ test('ingressRecords: one record per item, keyed by conversation, with the recei
   );
   assert.ok(events.every((e) => e.receivedAt === 1_700_000_000_000));
   assert.ok(records.every((r) => r.headers?.['origin'] === 'test'));
-  assert.equal(ingressRecords(buildBody({ items: some }).body, 1).every((r) => r.headers === undefined), true, 'no headers unless given');
+  assert.equal(
+    ingressRecords(buildBody({ items: some }).body, 1).every((r) => r.headers === undefined),
+    true,
+    'no headers unless given',
+  );
   assert.throws(() => ingressRecords(Buffer.from('{"object":"page","entry":[]}'), 1), /body rejected: wrong_object/);
 });
 
@@ -32,13 +36,20 @@ test('shuffle: a permutation, the same for the same seed', () => {
   const a = shuffle(createRng('s'), list);
   assert.deepEqual(shuffle(createRng('s'), list), a);
   assert.notDeepEqual(a, list);
-  assert.deepEqual([...a].sort((x, y) => x - y), list);
+  assert.deepEqual(
+    [...a].sort((x, y) => x - y),
+    list,
+  );
 });
 
 test('deliverItems: every item at least once, a share of bodies again (Meta retries), the same records for the same seed', () => {
   const some = items(200);
   const once = deliverItems(some, { seed: 'd', maxPerBody: 3, retryShare: 0 });
-  assert.deepEqual([...wamids(once)].sort(), wamids(some.map((i) => ingressRecords(buildBody({ items: [i] }).body, 1)[0]!)).sort(), 'each item exactly once without retries');
+  assert.deepEqual(
+    [...wamids(once)].sort(),
+    wamids(some.map((i) => ingressRecords(buildBody({ items: [i] }).body, 1)[0]!)).sort(),
+    'each item exactly once without retries',
+  );
   const retried = deliverItems(some, { seed: 'd', maxPerBody: 3 });
   assert.ok(retried.length > once.length, 'retried bodies add records');
   assert.deepEqual(new Set(wamids(retried)), new Set(wamids(once)), 'retries bring no new items');

@@ -54,7 +54,8 @@ export interface Scrape {
 /** A parsed exposition with the lookups tests use. */
 export function readScrape(text: string): Scrape {
   const samples = parsePrometheusText(text);
-  const matching = (name: string, labels: Record<string, string>) => samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+  const matching = (name: string, labels: Record<string, string>) =>
+    samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
   return {
     samples,
     value: (name, labels = {}) => matching(name, labels).reduce((sum, s) => sum + s.value, 0),
@@ -62,7 +63,11 @@ export function readScrape(text: string): Scrape {
       const out: Record<string, number> = {};
       for (const s of matching(name, {})) {
         if (s.value === 0) continue;
-        const key = Object.entries(s.labels).filter(([k]) => k !== 'service').sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${v}`).join(',');
+        const key = Object.entries(s.labels)
+          .filter(([k]) => k !== 'service')
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([k, v]) => `${k}=${v}`)
+          .join(',');
         out[key] = (out[key] ?? 0) + s.value;
       }
       return out;

@@ -37,7 +37,10 @@ export async function readTopic(kafka: Kafka, topic: string, opts: { timeoutMs?:
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`readTopic(${topic}): partitions ${[...pending].join(',')} not read up within ${opts.timeoutMs ?? 20_000} ms`)), opts.timeoutMs ?? 20_000);
+      const timer = setTimeout(
+        () => reject(new Error(`readTopic(${topic}): partitions ${[...pending].join(',')} not read up within ${opts.timeoutMs ?? 20_000} ms`)),
+        opts.timeoutMs ?? 20_000,
+      );
       consumer
         .run({
           autoCommit: false,

@@ -107,7 +107,10 @@ async function churn(t: TestContext, o: ReplicaChurnOptions, committed: () => Pr
     const g = await describeGroup(o.kafka, o.groupId);
     return g.state === 'Stable' && g.members.length === members;
   };
-  const tail = () => running().map((i) => `--- instance ${i.n}:\n${i.run.output().slice(-1_500)}`).join('\n');
+  const tail = () =>
+    running()
+      .map((i) => `--- instance ${i.n}:\n${i.run.output().slice(-1_500)}`)
+      .join('\n');
 
   const launch = async (count: number): Promise<ReplicaInstance[]> => {
     const started: ReplicaInstance[] = [];
@@ -119,7 +122,11 @@ async function churn(t: TestContext, o: ReplicaChurnOptions, committed: () => Pr
     }
     const line = `"msg":"${o.runningMessage}"`;
     for (const s of started) {
-      await waitUntil(() => `instance ${s.n} runs\n${s.run.output().slice(-2_000)}`, () => s.run.output().includes(line) || !s.run.running(), { timeoutMs, intervalMs: 20 });
+      await waitUntil(
+        () => `instance ${s.n} runs\n${s.run.output().slice(-2_000)}`,
+        () => s.run.output().includes(line) || !s.run.running(),
+        { timeoutMs, intervalMs: 20 },
+      );
       if (!s.run.running()) throw new Error(`instance ${s.n} died on start (exit ${s.run.child.exitCode}):\n${s.run.output().slice(-2_000)}`);
     }
     return started;
@@ -147,8 +154,15 @@ async function churn(t: TestContext, o: ReplicaChurnOptions, committed: () => Pr
     const share = action === 'freeze' ? 0.02 + o.rng.next() * 0.08 : 0.25 + o.rng.next() * 0.5;
     const target = from + BigInt(Math.floor((produced - Number(from)) * share));
     let now = 0n;
-    await waitUntil(() => `committed offsets pass ${target} of ${produced} before step ${i + 1} (${action})\n${tail()}`, async () => (now = await committed()) >= target, { timeoutMs, intervalMs: 5 });
-    if (now >= BigInt(produced)) throw new Error(`step ${i + 1} (${action}) would find nothing pending: the instances drained ${produced} records before it (larger slices, or slower instances)`);
+    await waitUntil(
+      () => `committed offsets pass ${target} of ${produced} before step ${i + 1} (${action})\n${tail()}`,
+      async () => (now = await committed()) >= target,
+      { timeoutMs, intervalMs: 5 },
+    );
+    if (now >= BigInt(produced))
+      throw new Error(
+        `step ${i + 1} (${action}) would find nothing pending: the instances drained ${produced} records before it (larger slices, or slower instances)`,
+      );
     const victim = o.rng.pick(running());
     const step: ChurnStep = { action, instance: victim.n, committed: now, produced: BigInt(produced), running: 0, ms: 0 };
     if (action === 'kill' || action === 'restart') {
@@ -159,17 +173,33 @@ async function churn(t: TestContext, o: ReplicaChurnOptions, committed: () => Pr
     else if (action === 'freeze') {
       victim.run.child.kill('SIGSTOP');
       victim.frozen = true;
-      await waitUntil(() => `the group expels frozen instance ${victim.n}\n${tail()}`, () => settled(running().length - 1), { timeoutMs, intervalMs: 100 }).finally(() => victim.run.child.kill('SIGCONT'));
-      await waitUntil(() => `instance ${victim.n}, woken up, rejoins the group\n${tail()}`, () => settled(running().length), { timeoutMs, intervalMs: 100 });
+      await waitUntil(
+        () => `the group expels frozen instance ${victim.n}\n${tail()}`,
+        () => settled(running().length - 1),
+        { timeoutMs, intervalMs: 100 },
+      ).finally(() => victim.run.child.kill('SIGCONT'));
+      await waitUntil(
+        () => `instance ${victim.n}, woken up, rejoins the group\n${tail()}`,
+        () => settled(running().length),
+        { timeoutMs, intervalMs: 100 },
+      );
     } else step.instance = (await launch(1))[0]!.n;
     step.running = running().length;
     step.ms = Date.now() - t0;
     steps.push(step);
   }
 
-  await waitUntil(() => `the group commits all ${total} records\n${tail()}`, async () => (await committed()) === total, { timeoutMs, intervalMs: 100 });
+  await waitUntil(
+    () => `the group commits all ${total} records\n${tail()}`,
+    async () => (await committed()) === total,
+    { timeoutMs, intervalMs: 100 },
+  );
   const drainedMs = Date.now() - t0;
-  await waitUntil(() => `the group settles with ${running().length} members\n${tail()}`, () => settled(running().length), { timeoutMs, intervalMs: 200 });
+  await waitUntil(
+    () => `the group settles with ${running().length} members\n${tail()}`,
+    () => settled(running().length),
+    { timeoutMs, intervalMs: 200 },
+  );
   const settledMs = Date.now() - t0;
   await Promise.all(running().map((r) => stopCleanly(r)));
   return { steps, instances, drainedMs, settledMs };
@@ -184,6 +214,9 @@ async function stopCleanly(i: ReplicaInstance): Promise<void> {
 /** One line per step, for the test's diagnostics. */
 export const describeChurn = (c: ReplicaChurn): string =>
   [
-    ...c.steps.map((s) => `${s.action} #${s.instance}${s.replacement ? ` → #${s.replacement}` : ''} at ${s.committed}/${s.produced} (${s.running} running, ${(s.ms / 1000).toFixed(1)} s)`),
+    ...c.steps.map(
+      (s) =>
+        `${s.action} #${s.instance}${s.replacement ? ` → #${s.replacement}` : ''} at ${s.committed}/${s.produced} (${s.running} running, ${(s.ms / 1000).toFixed(1)} s)`,
+    ),
     `all committed at ${(c.drainedMs / 1000).toFixed(1)} s, group settled at ${(c.settledMs / 1000).toFixed(1)} s`,
   ].join('; ');

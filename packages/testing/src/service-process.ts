@@ -11,7 +11,11 @@ const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
  * Polls a condition the system exposes (committed offsets, a store, a process's output); fails after `timeoutMs`,
  * saying `what` (a function: read when it fails, e.g. to show a child process's latest output).
  */
-export async function waitUntil(what: string | (() => string), check: () => Promise<boolean> | boolean, opts: { timeoutMs?: number; intervalMs?: number } = {}): Promise<void> {
+export async function waitUntil(
+  what: string | (() => string),
+  check: () => Promise<boolean> | boolean,
+  opts: { timeoutMs?: number; intervalMs?: number } = {},
+): Promise<void> {
   const { timeoutMs = 30_000, intervalMs = 100 } = opts;
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {

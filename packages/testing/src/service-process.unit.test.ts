@@ -75,12 +75,25 @@ test('killAtRandomPoints: each round picks before the start, kills at the point,
 });
 
 test('waitUntil names what it waited for when time runs out', async () => {
-  await assert.rejects(waitUntil('something that never happens', () => false, { timeoutMs: 50, intervalMs: 10 }), /timed out after 50 ms waiting for: something that never happens/);
+  await assert.rejects(
+    waitUntil('something that never happens', () => false, { timeoutMs: 50, intervalMs: 10 }),
+    /timed out after 50 ms waiting for: something that never happens/,
+  );
 });
 
 test('waitUntil reads a function description only when it fails', async () => {
   let read = 0;
-  await waitUntil(() => `never read ${++read}`, () => true);
+  await waitUntil(
+    () => `never read ${++read}`,
+    () => true,
+  );
   assert.equal(read, 0);
-  await assert.rejects(waitUntil(() => `read at the timeout ${++read}`, () => false, { timeoutMs: 30, intervalMs: 10 }), /waiting for: read at the timeout 1$/);
+  await assert.rejects(
+    waitUntil(
+      () => `read at the timeout ${++read}`,
+      () => false,
+      { timeoutMs: 30, intervalMs: 10 },
+    ),
+    /waiting for: read at the timeout 1$/,
+  );
 });

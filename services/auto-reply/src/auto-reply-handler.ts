@@ -39,7 +39,11 @@ export async function createAutoReplyHandler(db: Db, o: AutoReplyHandlerOptions)
   const conversations = conversationsOf(db);
   await ensureOutboxIndexes(outbox);
   await ensureConversationIndexes(conversations);
-  const conversationProjection = projection({ collection: conversations, factsOf: (item: { facts: Located<ConversationFact>[] }) => item.facts, evolve: evolveConversation });
+  const conversationProjection = projection({
+    collection: conversations,
+    factsOf: (item: { facts: Located<ConversationFact>[] }) => item.facts,
+    evolve: evolveConversation,
+  });
   const links = db.collection<LinkDoc>('identity_links');
   await ensureIdentityIndexes(links);
   const identity = createIdentityLinks(links);
@@ -61,7 +65,10 @@ export async function createAutoReplyHandler(db: Db, o: AutoReplyHandlerOptions)
     }
     const wrote = new Map(records.map((r) => [r, customerWrote(r.event)]));
     // Each message's conversation is its person's: states stored under any of the person's ids are joined into it.
-    const convOf = await conversationsOfMessages(identity, [...wrote.values()].filter((w) => w !== null));
+    const convOf = await conversationsOfMessages(
+      identity,
+      [...wrote.values()].filter((w) => w !== null),
+    );
     const stored = await loadConversations(conversations, [...new Set([...convOf.values()].flatMap((c) => [c.id, ...c.earlierIds]))]);
     // States stored under another id of the person join its conversation, first (what they hold was applied).
     const earlier = new Map<string, Located<ConversationFact>[]>();
@@ -71,7 +78,10 @@ export async function createAutoReplyHandler(db: Db, o: AutoReplyHandlerOptions)
       const others = c.earlierIds.flatMap((i) => (i === c.id ? [] : (stored.get(i) ?? []))).map((s) => ({ id: c.id, fact: storedFact(c, s) }));
       earlier.set(c.id, others);
       const own = stored.get(c.id);
-      const joined = [...(own === undefined ? [] : [storedFact(c, own)]), ...others.map((o) => o.fact)].reduce<ConversationState | null>(evolveConversation, null);
+      const joined = [...(own === undefined ? [] : [storedFact(c, own)]), ...others.map((o) => o.fact)].reduce<ConversationState | null>(
+        evolveConversation,
+        null,
+      );
       if (joined !== null) states.set(c.id, joined);
     }
     const conversationOf = (r: ConsumedRecord<WhatsAppEvent>): ConversationOf | null => {
@@ -92,7 +102,8 @@ export async function createAutoReplyHandler(db: Db, o: AutoReplyHandlerOptions)
         const tenantId = tenantOfEvent(policies.tenants, r.event);
         const policy = policies.of(tenantId);
         const d: Decision = policy === undefined ? { skip: 'unknown_tenant', inbound: null } : decide(r, state, policy.policy, o.now());
-        if (policy === undefined && r.event.kind === 'message') o.log.warn({ eventId: r.event.eventId, tenantId }, 'a message for a tenant the tenants file does not name: not answered');
+        if (policy === undefined && r.event.kind === 'message')
+          o.log.warn({ eventId: r.event.eventId, tenantId }, 'a message for a tenant the tenants file does not name: not answered');
         observer.decided?.('skip' in d ? d.skip : 'reply');
         if ('commands' in d && (await executeReply(deps, d, { partition: r.partition, offset: r.offset })) === 'duplicate') repliedBefore.add(r);
         if (w !== null && c !== null) {

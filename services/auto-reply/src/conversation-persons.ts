@@ -17,7 +17,10 @@ export interface ConversationOf {
  * message-store), then its person named by the smallest alias. A business number's records are one partition, so
  * one writer at a time links and reads them.
  */
-export async function conversationsOfMessages<W extends { phoneNumberId: string; aliases: Alias[] }>(identity: IdentityLinks, wrote: readonly W[]): Promise<Map<W, ConversationOf>> {
+export async function conversationsOfMessages<W extends { phoneNumberId: string; aliases: Alias[] }>(
+  identity: IdentityLinks,
+  wrote: readonly W[],
+): Promise<Map<W, ConversationOf>> {
   const sets = wrote.map((w) => ({ scope: w.phoneNumberId, aliases: w.aliases }));
   await identity.link(sets);
   const persons = await identity.resolve(sets);
@@ -25,7 +28,12 @@ export async function conversationsOfMessages<W extends { phoneNumberId: string;
   for (const w of wrote) {
     const person = persons.get(w.phoneNumberId)?.get(w.aliases[0]!) ?? { id: w.aliases[0]!, aliases: w.aliases };
     const customerId = aliasValue(person.id);
-    out.set(w, { id: conversationId(w.phoneNumberId, customerId), phoneNumberId: w.phoneNumberId, customerId, earlierIds: person.aliases.map((a) => conversationId(w.phoneNumberId, aliasValue(a))) });
+    out.set(w, {
+      id: conversationId(w.phoneNumberId, customerId),
+      phoneNumberId: w.phoneNumberId,
+      customerId,
+      earlierIds: person.aliases.map((a) => conversationId(w.phoneNumberId, aliasValue(a))),
+    });
   }
   return out;
 }

@@ -33,7 +33,12 @@ export interface DecidePolicy {
  * is passed in. The checks run in this order: inbound at all, replay, answerable, age, service window, rules (the
  * first matching rule wins).
  */
-export function decide(record: { event: WhatsAppEvent; headers: Readonly<Record<string, string>> }, state: ConversationState | null, policy: DecidePolicy, now: number): Decision {
+export function decide(
+  record: { event: WhatsAppEvent; headers: Readonly<Record<string, string>> },
+  state: ConversationState | null,
+  policy: DecidePolicy,
+  now: number,
+): Decision {
   const read = readInbound(record.event, policy.tenantId);
   if (!read.ok) return { skip: read.reason, inbound: null };
   const m = read.inbound;

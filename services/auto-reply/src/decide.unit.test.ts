@@ -27,10 +27,19 @@ const book = parseRules({
 });
 
 const policy: DecidePolicy = { tenantId: 'default', rules: book, maxAgeSeconds: 600, allowReplay: false };
-const seen: ConversationState = { _id: `${PHONE}:${CUSTOMER}`, phoneNumberId: PHONE, customerId: CUSTOMER, firstInboundAt: MON_10_LOCAL - 3600, lastInboundAt: MON_10_LOCAL - 60 };
+const seen: ConversationState = {
+  _id: `${PHONE}:${CUSTOMER}`,
+  phoneNumberId: PHONE,
+  customerId: CUSTOMER,
+  firstInboundAt: MON_10_LOCAL - 3600,
+  lastInboundAt: MON_10_LOCAL - 60,
+};
 
 /** Given a message (and a conversation seen before), when decided a few seconds after it was written. */
-function given(content: Content, o: { at?: number; state?: ConversationState | null; headers?: Record<string, string>; policy?: DecidePolicy; phoneNumberId?: string; nowMs?: number } = {}): Decision {
+function given(
+  content: Content,
+  o: { at?: number; state?: ConversationState | null; headers?: Record<string, string>; policy?: DecidePolicy; phoneNumberId?: string; nowMs?: number } = {},
+): Decision {
   const at = o.at ?? MON_10_LOCAL;
   const event = inboundEvent({ content, timestamp: at, ...(o.phoneNumberId ? { phoneNumberId: o.phoneNumberId } : {}) });
   return decide({ event, headers: o.headers ?? {} }, o.state === undefined ? seen : o.state, o.policy ?? policy, o.nowMs ?? at * 1000 + 5_000);
@@ -82,7 +91,10 @@ test('decide: a reply quotes the inbound message; mark-as-read comes when the ru
   ]);
   const plain = given({ text: 'price' });
   assert.ok('commands' in plain);
-  assert.deepEqual(plain.commands.map((c) => c.type), ['SendAutoReply']);
+  assert.deepEqual(
+    plain.commands.map((c) => c.type),
+    ['SendAutoReply'],
+  );
 });
 
 test('decide: not inbound, unanswerable, replay, stale, outside the window, no rule', () => {
@@ -102,7 +114,11 @@ test('decide: not inbound, unanswerable, replay, stale, outside the window, no r
   const dayAndHour = (MON_10_LOCAL + 25 * 3600) * 1000;
   assert.equal(rule(given({ text: 'price' }, { policy: lenient, state: null, nowMs: dayAndHour })), 'skip:outside_window');
   const wroteSinceThen = { ...seen, lastInboundAt: MON_10_LOCAL + 24 * 3600 };
-  assert.equal(rule(given({ text: 'price' }, { policy: lenient, state: wroteSinceThen, nowMs: dayAndHour })), 'price', 'the window counts from the last inbound seen');
+  assert.equal(
+    rule(given({ text: 'price' }, { policy: lenient, state: wroteSinceThen, nowMs: dayAndHour })),
+    'price',
+    'the window counts from the last inbound seen',
+  );
 });
 
 test('decide: the reply goes to the phone when the message has one (with or without a BSUID), else to the BSUID in `recipient`', () => {

@@ -3,7 +3,20 @@ import assert from 'node:assert/strict';
 import { readTopic } from '@wabus/testing';
 import { REPLAY_HEADER } from '@wabus/kafka';
 import { inboundWorkload } from './workload.test-support.ts';
-import { counter, createTopics, EVERYTHING_RULES, produce, readOutbox, repliesByInbound, serviceEnv, standIn, startService, testDatabase, testKafka, writeRules } from './service.test-support.ts';
+import {
+  counter,
+  createTopics,
+  EVERYTHING_RULES,
+  produce,
+  readOutbox,
+  repliesByInbound,
+  serviceEnv,
+  standIn,
+  startService,
+  testDatabase,
+  testKafka,
+  writeRules,
+} from './service.test-support.ts';
 
 test('auto-reply: every eligible inbound message answered exactly once across duplicates and a replay from offset 0 (new group, same database)', async (t) => {
   const kafka = testKafka();
@@ -37,8 +50,17 @@ test('auto-reply: every eligible inbound message answered exactly once across du
   // The first message of each conversation (answerable or not) decides the greeting.
   const firstOfConversation = new Map<string, string>();
   for (const m of messages) if (m.kind !== 'echo' && !firstOfConversation.has(m.conversation)) firstOfConversation.set(m.conversation, m.wamid);
-  const greeted = outbox.filter((e) => e.ruleId === 'greeting').map((e) => e.inbound.wamid).sort();
-  assert.deepEqual(greeted, eligible.filter((m) => firstOfConversation.get(m.conversation) === m.wamid).map((m) => m.wamid).sort());
+  const greeted = outbox
+    .filter((e) => e.ruleId === 'greeting')
+    .map((e) => e.inbound.wamid)
+    .sort();
+  assert.deepEqual(
+    greeted,
+    eligible
+      .filter((m) => firstOfConversation.get(m.conversation) === m.wamid)
+      .map((m) => m.wamid)
+      .sort(),
+  );
   assert.ok(greeted.length > 0);
   assert.equal(await counter(first, 'wabus_auto_reply_duplicates_total'), eligible.length, 'each second copy found its decision recorded');
   assert.equal(await counter(first, 'wabus_consumer_events_deduplicated_total'), eligible.length, 'and changed no conversation state: a duplicate');
@@ -61,7 +83,11 @@ test('auto-reply: records re-produced by a replay tool (wabus-replay header) are
   const graph = await standIn(t);
   const { topic, dlqTopic } = await createTopics(t, kafka);
   const { records, messages } = inboundWorkload({ seed: 'replay-header', customers: 10, messages: 60, nowMs: Date.now() });
-  await produce(kafka, topic, records.map((r) => ({ ...r, headers: { [REPLAY_HEADER]: 'restore-2025-06-02' } })));
+  await produce(
+    kafka,
+    topic,
+    records.map((r) => ({ ...r, headers: { [REPLAY_HEADER]: 'restore-2025-06-02' } })),
+  );
   const env = serviceEnv({ topic, dlqTopic, database: testDatabase(t), graphUrl: graph.url, rulesFile: await writeRules(EVERYTHING_RULES) });
   const service = await startService(t, env);
   await service.runtime.whenApplied();

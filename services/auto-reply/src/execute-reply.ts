@@ -77,7 +77,11 @@ async function claim(deps: ReplyExecutorDeps, id: string, attempts: number, last
  * never retried. Only the first write can throw (the batch is then retried and finds the record); every later
  * store error is retried here, so an entry is never left pending by a live process.
  */
-export async function executeReply(deps: ReplyExecutorDeps, d: ReplyDecision, source: { partition: number; offset: string }): Promise<'sent' | 'failed' | 'unknown' | 'duplicate'> {
+export async function executeReply(
+  deps: ReplyExecutorDeps,
+  d: ReplyDecision,
+  source: { partition: number; offset: string },
+): Promise<'sent' | 'failed' | 'unknown' | 'duplicate'> {
   const m = d.inbound;
   const send = d.commands.find((c) => c.type === 'SendAutoReply');
   if (send === undefined) throw new Error(`decision for ${m.eventId} has no reply`);
@@ -86,7 +90,15 @@ export async function executeReply(deps: ReplyExecutorDeps, d: ReplyDecision, so
   let entry: OutboxEntry = {
     _id: m.eventId,
     state: 'pending',
-    inbound: { eventId: m.eventId, tenantId: m.tenantId, wamid: m.wamid, phoneNumberId: m.phoneNumberId, customerId: m.customerId, timestamp: m.timestamp, ...source },
+    inbound: {
+      eventId: m.eventId,
+      tenantId: m.tenantId,
+      wamid: m.wamid,
+      phoneNumberId: m.phoneNumberId,
+      customerId: m.customerId,
+      timestamp: m.timestamp,
+      ...source,
+    },
     ruleId: d.ruleId,
     trigger: d.trigger,
     request: graphRequest(deps.apiVersion, send),

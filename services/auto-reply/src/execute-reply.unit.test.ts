@@ -39,7 +39,16 @@ function setup(answers: GraphOutcome[] = []) {
 }
 
 function decision(text = 'Thanks!', markAsRead = false): ReplyDecision {
-  const inbound = { eventId: 'ev1', tenantId: 'default', phoneNumberId: '1065', customerId: '5511', address: { to: '5511' }, wamid: 'wamid.IN', timestamp: NOW / 1000, content: { kind: 'text' as const, text: 'hi' } };
+  const inbound = {
+    eventId: 'ev1',
+    tenantId: 'default',
+    phoneNumberId: '1065',
+    customerId: '5511',
+    address: { to: '5511' },
+    wamid: 'wamid.IN',
+    timestamp: NOW / 1000,
+    content: { kind: 'text' as const, text: 'hi' },
+  };
   const commands: Command[] = [
     ...(markAsRead ? [{ type: 'MarkAsRead' as const, phoneNumberId: '1065', messageId: 'wamid.IN' }] : []),
     { type: 'SendAutoReply', phoneNumberId: '1065', address: { to: '5511' }, replyTo: 'wamid.IN', message: { type: 'text', text, previewUrl: false } },
@@ -54,7 +63,10 @@ test('execute: the same decision executed twice, or twice at once, calls the Gra
   const { outbox, sent, deps } = setup();
   assert.equal(await executeReply(deps, decision(), source), 'sent');
   assert.equal(await executeReply(deps, decision(), source), 'duplicate');
-  const [a, b] = await Promise.all([executeReply(deps, decision('x'), { ...source, offset: '8' }), executeReply(deps, decision('x'), { ...source, offset: '8' })]);
+  const [a, b] = await Promise.all([
+    executeReply(deps, decision('x'), { ...source, offset: '8' }),
+    executeReply(deps, decision('x'), { ...source, offset: '8' }),
+  ]);
   assert.deepEqual([a, b], ['duplicate', 'duplicate']);
   assert.equal(sent.length, 1);
   const entry = outbox.docs.get('ev1')!;
@@ -88,7 +100,10 @@ test('execute: a claim that landed but whose answer was lost is recognised by it
 
 test('execute: recording the outcome is retried until it lands; nothing is left pending by a live process', async () => {
   const { outbox, sent, deps } = setup();
-  outbox.faults.push({ op: 'updateOne', mode: 'fails', when: (a) => a['state'] === 'sent' }, { op: 'updateOne', mode: 'fails', when: (a) => a['state'] === 'sent' });
+  outbox.faults.push(
+    { op: 'updateOne', mode: 'fails', when: (a) => a['state'] === 'sent' },
+    { op: 'updateOne', mode: 'fails', when: (a) => a['state'] === 'sent' },
+  );
   assert.equal(await executeReply(deps, decision(), source), 'sent');
   assert.equal(outbox.docs.get('ev1')!.state, 'sent');
   assert.equal(sent.length, 1);
@@ -123,7 +138,10 @@ test('execute: every Graph API call is reported with its outcome and code, and e
   const events: string[] = [];
   const slept: number[] = [];
   r.deps.sleep = async (ms) => void slept.push(ms);
-  r.deps.observer = { called: (call, result, code) => events.push(`${call} ${result} ${code}`), waited: (reason, s) => events.push(`wait ${reason} ${s * 1000}`) };
+  r.deps.observer = {
+    called: (call, result, code) => events.push(`${call} ${result} ${code}`),
+    waited: (reason, s) => events.push(`wait ${reason} ${s * 1000}`),
+  };
   r.deps.graph = observeGraphCalls(r.deps.graph, r.deps.observer);
   assert.equal(await executeReply(r.deps, decision('x', true), source), 'sent');
   // retry 1 ms initial, 4 max, random 0.5: refusal backoffs of 1 and 2 ms, the mark-as-read's of 1 ms.

@@ -52,7 +52,11 @@ export function classifyAnswer(httpStatus: number, text: string, isSend: boolean
   } catch {
     return { outcome: 'unknown', reason: 'unreadable_answer', detail: `HTTP ${httpStatus}, not JSON: ${text.slice(0, 200)}` };
   }
-  const b = (body ?? {}) as { error?: { code?: unknown; error_subcode?: unknown; message?: unknown; type?: unknown; fbtrace_id?: unknown }; messages?: { id?: unknown }[]; success?: unknown };
+  const b = (body ?? {}) as {
+    error?: { code?: unknown; error_subcode?: unknown; message?: unknown; type?: unknown; fbtrace_id?: unknown };
+    messages?: { id?: unknown }[];
+    success?: unknown;
+  };
   if (b.error !== undefined && typeof b.error.code === 'number') {
     const e = b.error;
     const error: GraphErrorInfo = {
@@ -68,7 +72,11 @@ export function classifyAnswer(httpStatus: number, text: string, isSend: boolean
   const wamid = b.messages?.[0]?.id;
   if (isSend && typeof wamid === 'string') return { outcome: 'accepted', wamid };
   if (!isSend && b.success === true) return { outcome: 'accepted', wamid: null };
-  return { outcome: 'unknown', reason: 'unreadable_answer', detail: `HTTP ${httpStatus} without ${isSend ? 'messages[0].id' : 'success'} or error.code: ${text.slice(0, 200)}` };
+  return {
+    outcome: 'unknown',
+    reason: 'unreadable_answer',
+    detail: `HTTP ${httpStatus} without ${isSend ? 'messages[0].id' : 'success'} or error.code: ${text.slice(0, 200)}`,
+  };
 }
 
 /** The Graph API over fetch, one request per call, no retries of its own (the caller decides by outcome). */

@@ -2,13 +2,26 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inboundBody } from './inbound.test-support.ts';
 import { recordsOf } from './workload.test-support.ts';
-import { counter, createTopics, produce, readOutbox, repliesByInbound, serviceEnv, standIn, startService, testDatabase, testKafka, writeRules } from './service.test-support.ts';
+import {
+  counter,
+  createTopics,
+  produce,
+  readOutbox,
+  repliesByInbound,
+  serviceEnv,
+  standIn,
+  startService,
+  testDatabase,
+  testKafka,
+  writeRules,
+} from './service.test-support.ts';
 
 const RULES = { rules: [{ id: 'all', when: { default: true }, reply: { text: 'Thanks!' }, markAsRead: true }] };
 const now = () => Math.floor(Date.now() / 1000);
 
 /** One inbound text per business number, so each can be scripted by its path. */
-const message = (phoneNumberId: string, wamid: string) => recordsOf(inboundBody({ content: { text: 'hello' }, timestamp: now(), phoneNumberId, customerId: '4915112345678', wamid }));
+const message = (phoneNumberId: string, wamid: string) =>
+  recordsOf(inboundBody({ content: { text: 'hello' }, timestamp: now(), phoneNumberId, customerId: '4915112345678', wamid }));
 
 test('auto-reply: a rate-limit refusal (130429) is retried and answered once; 131047 is recorded failed and never retried', async (t) => {
   const kafka = testKafka();
@@ -25,8 +38,16 @@ test('auto-reply: a rate-limit refusal (130429) is retried and answered once; 13
   await service.runtime.whenApplied();
 
   const replies = repliesByInbound(graph.requests);
-  assert.deepEqual(replies.get('wamid.RETRY')!.map((r) => r.status), [429, 400, 200], 'refused twice (by code, whatever the status), then accepted');
-  assert.deepEqual(replies.get('wamid.WINDOW')!.map((r) => r.status), [400], 'a permanent error is not retried');
+  assert.deepEqual(
+    replies.get('wamid.RETRY')!.map((r) => r.status),
+    [429, 400, 200],
+    'refused twice (by code, whatever the status), then accepted',
+  );
+  assert.deepEqual(
+    replies.get('wamid.WINDOW')!.map((r) => r.status),
+    [400],
+    'a permanent error is not retried',
+  );
   const entries = new Map((await readOutbox(service)).map((e) => [e.inbound.wamid, e]));
   const retried = entries.get('wamid.RETRY')!;
   assert.equal(retried.state, 'sent');
@@ -53,7 +74,12 @@ test('auto-reply: a dropped connection or no answer after the request left is un
     { kind: 'drop', when: 'before-body', match: (h) => h.phoneNumberId === '2002' },
     { kind: 'hang', match: (h) => h.phoneNumberId === '2003' },
   );
-  await produce(kafka, topic, [...message('2001', 'wamid.DROP'), ...message('2002', 'wamid.EARLY'), ...message('2003', 'wamid.HANG'), ...message('2004', 'wamid.OK')]);
+  await produce(kafka, topic, [
+    ...message('2001', 'wamid.DROP'),
+    ...message('2002', 'wamid.EARLY'),
+    ...message('2003', 'wamid.HANG'),
+    ...message('2004', 'wamid.OK'),
+  ]);
   const database = testDatabase(t);
   const env = serviceEnv({ topic, dlqTopic, database, graphUrl: graph.url, rulesFile: await writeRules(RULES), env: { WHATSAPP_REQUEST_TIMEOUT_MS: '300' } });
   const service = await startService(t, env);
@@ -99,7 +125,17 @@ test('auto-reply: a wrong access token is code 190: recorded failed, not retried
   const graph = await standIn(t);
   const { topic, dlqTopic } = await createTopics(t, kafka);
   await produce(kafka, topic, message('3001', 'wamid.TOKEN'));
-  const service = await startService(t, serviceEnv({ topic, dlqTopic, database: testDatabase(t), graphUrl: graph.url, rulesFile: await writeRules(RULES), env: { WHATSAPP_ACCESS_TOKEN: 'expired' } }));
+  const service = await startService(
+    t,
+    serviceEnv({
+      topic,
+      dlqTopic,
+      database: testDatabase(t),
+      graphUrl: graph.url,
+      rulesFile: await writeRules(RULES),
+      env: { WHATSAPP_ACCESS_TOKEN: 'expired' },
+    }),
+  );
   await service.runtime.whenApplied();
   const [entry] = await readOutbox(service);
   assert.equal(entry?.state, 'failed');

@@ -12,8 +12,13 @@ export interface GraphRequest {
 const text = (t: string) => ({ type: 'text', text: t });
 
 function interactive(m: Exclude<ReplyMessage, { type: 'text' }>): Record<string, unknown> {
-  const frame = { ...(m.header === undefined ? {} : { header: text(m.header) }), body: { text: m.body }, ...(m.footer === undefined ? {} : { footer: { text: m.footer } }) };
-  if (m.type === 'buttons') return { type: 'button', ...frame, action: { buttons: m.buttons.map((b) => ({ type: 'reply', reply: { id: b.id, title: b.title } })) } };
+  const frame = {
+    ...(m.header === undefined ? {} : { header: text(m.header) }),
+    body: { text: m.body },
+    ...(m.footer === undefined ? {} : { footer: { text: m.footer } }),
+  };
+  if (m.type === 'buttons')
+    return { type: 'button', ...frame, action: { buttons: m.buttons.map((b) => ({ type: 'reply', reply: { id: b.id, title: b.title } })) } };
   return { type: 'list', ...frame, action: { button: m.button, sections: m.sections.map((s) => ({ ...s, rows: s.rows.map((r) => ({ ...r })) })) } };
 }
 

@@ -6,7 +6,7 @@ import { graphRequest } from './graph-request.ts';
 const send = { type: 'SendAutoReply', phoneNumberId: '1065', address: { to: '5511' }, replyTo: 'wamid.IN' } as const;
 const head = { messaging_product: 'whatsapp', recipient_type: 'individual', to: '5511', context: { message_id: 'wamid.IN' } };
 
-test('graph request: text, reply buttons, list and mark-as-read bodies as in Meta\'s send API', () => {
+test("graph request: text, reply buttons, list and mark-as-read bodies as in Meta's send API", () => {
   assert.deepEqual(graphRequest('v21.0', { ...send, message: { type: 'text', text: 'Olá', previewUrl: false } }), {
     method: 'POST',
     path: '/v21.0/1065/messages',
@@ -17,11 +17,22 @@ test('graph request: text, reply buttons, list and mark-as-read bodies as in Met
     type: 'interactive',
     interactive: { type: 'button', body: { text: 'Pick' }, footer: { text: 'f' }, action: { buttons: [{ type: 'reply', reply: { id: 'a', title: 'A' } }] } },
   });
-  assert.deepEqual(graphRequest('v21.0', { ...send, message: { type: 'list', header: 'h', body: 'Pick', button: 'Topics', sections: [{ title: 'S', rows: [{ id: 'r', title: 'R' }] }] } }).body, {
-    ...head,
-    type: 'interactive',
-    interactive: { type: 'list', header: { type: 'text', text: 'h' }, body: { text: 'Pick' }, action: { button: 'Topics', sections: [{ title: 'S', rows: [{ id: 'r', title: 'R' }] }] } },
-  });
+  assert.deepEqual(
+    graphRequest('v21.0', {
+      ...send,
+      message: { type: 'list', header: 'h', body: 'Pick', button: 'Topics', sections: [{ title: 'S', rows: [{ id: 'r', title: 'R' }] }] },
+    }).body,
+    {
+      ...head,
+      type: 'interactive',
+      interactive: {
+        type: 'list',
+        header: { type: 'text', text: 'h' },
+        body: { text: 'Pick' },
+        action: { button: 'Topics', sections: [{ title: 'S', rows: [{ id: 'r', title: 'R' }] }] },
+      },
+    },
+  );
   assert.deepEqual(graphRequest('v22.0', { type: 'MarkAsRead', phoneNumberId: '1065', messageId: 'wamid.IN' }), {
     method: 'POST',
     path: '/v22.0/1065/messages',
@@ -36,8 +47,14 @@ test('graph answers: classified by error.code, never by the HTTP status', () => 
     assert.equal(classifyAnswer(429, err(code), true).outcome, 'refused', `code ${code} on 429`);
   }
   for (const code of [131047, 131026, 131048, 100, 190]) assert.equal(classifyAnswer(429, err(code), true).outcome, 'failed', `code ${code}`);
-  assert.deepEqual(classifyAnswer(400, err(131047), true), { outcome: 'failed', error: { code: 131047, httpStatus: 400, message: 'm', type: 'OAuthException', fbtraceId: 't' } });
-  assert.deepEqual(classifyAnswer(200, JSON.stringify({ messaging_product: 'whatsapp', messages: [{ id: 'wamid.X' }] }), true), { outcome: 'accepted', wamid: 'wamid.X' });
+  assert.deepEqual(classifyAnswer(400, err(131047), true), {
+    outcome: 'failed',
+    error: { code: 131047, httpStatus: 400, message: 'm', type: 'OAuthException', fbtraceId: 't' },
+  });
+  assert.deepEqual(classifyAnswer(200, JSON.stringify({ messaging_product: 'whatsapp', messages: [{ id: 'wamid.X' }] }), true), {
+    outcome: 'accepted',
+    wamid: 'wamid.X',
+  });
   assert.deepEqual(classifyAnswer(200, JSON.stringify({ success: true }), false), { outcome: 'accepted', wamid: null });
   // No usable answer: the request may have been sent.
   assert.equal(classifyAnswer(502, '<html>Bad Gateway</html>', true).outcome, 'unknown');

@@ -66,9 +66,22 @@ export function readInbound(event: WhatsAppEvent, tenantId: string): ReadInbound
   const timestamp = event.metaTimestamp ?? m.timestamp ?? Math.floor(event.receivedAt / 1000);
   let content: InboundContent;
   if (m.type === 'text') content = { kind: 'text', text: m.text.body ?? '' };
-  else if (m.type === 'interactive' && m.interactive.type === 'button_reply' && m.interactive.id !== null) content = { kind: 'button_reply', id: m.interactive.id };
+  else if (m.type === 'interactive' && m.interactive.type === 'button_reply' && m.interactive.id !== null)
+    content = { kind: 'button_reply', id: m.interactive.id };
   else if (m.type === 'interactive' && m.interactive.type === 'list_reply' && m.interactive.id !== null) content = { kind: 'list_reply', id: m.interactive.id };
   else if (m.type === 'button' && m.button.payload !== null) content = { kind: 'button', payload: m.button.payload };
   else content = { kind: 'other', type: m.type };
-  return { ok: true, inbound: { eventId: event.eventId, tenantId, phoneNumberId: event.phoneNumberId, customerId, address: addressOf(event, customerId), wamid, timestamp, content } };
+  return {
+    ok: true,
+    inbound: {
+      eventId: event.eventId,
+      tenantId,
+      phoneNumberId: event.phoneNumberId,
+      customerId,
+      address: addressOf(event, customerId),
+      wamid,
+      timestamp,
+      content,
+    },
+  };
 }

@@ -4,13 +4,7 @@ export const PHONE = '106540352242922';
 export const CUSTOMER = '5511999990000';
 
 export type Content =
-  | { text: string }
-  | { buttonId: string }
-  | { listId: string }
-  | { payload: string }
-  | { image: true }
-  | { reaction: string }
-  | { system: true };
+  { text: string } | { buttonId: string } | { listId: string } | { payload: string } | { image: true } | { reaction: string } | { system: true };
 
 function messageFields(c: Content): Record<string, unknown> {
   if ('text' in c) return { type: 'text', text: { body: c.text } };
@@ -30,7 +24,15 @@ export const CUSTOMER_BSUID = 'BR.1234567890123456789';
  * A webhook body as Meta sends it, with one inbound message (or a status, for `kind: 'status'`). `userId`: the
  * user's BSUID as well; `customerId: null`: the BSUID only (a user who hides their number).
  */
-export function inboundBody(o: { content?: Content; timestamp: number; phoneNumberId?: string; customerId?: string | null; userId?: string; wamid?: string; status?: boolean }): Buffer {
+export function inboundBody(o: {
+  content?: Content;
+  timestamp: number;
+  phoneNumberId?: string;
+  customerId?: string | null;
+  userId?: string;
+  wamid?: string;
+  status?: boolean;
+}): Buffer {
   const phoneNumberId = o.phoneNumberId ?? PHONE;
   const customerId = o.customerId === undefined ? CUSTOMER : o.customerId;
   const value: Record<string, unknown> = {
@@ -42,7 +44,14 @@ export function inboundBody(o: { content?: Content; timestamp: number; phoneNumb
     const ids = { ...(customerId === null ? {} : { wa_id: customerId }), ...(o.userId === undefined ? {} : { user_id: o.userId }) };
     const from = { ...(customerId === null ? {} : { from: customerId }), ...(o.userId === undefined ? {} : { from_user_id: o.userId }) };
     value['contacts'] = [{ profile: { name: 'Maria' }, ...ids }];
-    value['messages'] = [{ ...from, id: o.wamid ?? `wamid.IN${++seq}.${Math.random().toString(36).slice(2)}`, timestamp: String(o.timestamp), ...messageFields(o.content ?? { text: 'hi' }) }];
+    value['messages'] = [
+      {
+        ...from,
+        id: o.wamid ?? `wamid.IN${++seq}.${Math.random().toString(36).slice(2)}`,
+        timestamp: String(o.timestamp),
+        ...messageFields(o.content ?? { text: 'hi' }),
+      },
+    ];
   }
   return Buffer.from(JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: '102290129340398', changes: [{ field: 'messages', value }] }] }));
 }

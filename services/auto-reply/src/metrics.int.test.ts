@@ -19,7 +19,8 @@ test('auto-reply /metrics after a known workload: applied, deduplicated, dead-le
     { kind: 'error', code: 130429, status: 429, match: (h) => h.phoneNumberId === '3002' },
     { kind: 'error', code: 131047, match: (h) => h.phoneNumberId === '3003' },
   );
-  const message = (phoneNumberId: string, customerId: string, wamid: string) => inboundBody({ content: { text: 'hello' }, timestamp: at, phoneNumberId, customerId, wamid });
+  const message = (phoneNumberId: string, customerId: string, wamid: string) =>
+    inboundBody({ content: { text: 'hello' }, timestamp: at, phoneNumberId, customerId, wamid });
   const m1 = message('3001', '4915100000001', 'wamid.M1');
   const records = [
     ...recordsOf(m1, NOW), // answered, marked as read

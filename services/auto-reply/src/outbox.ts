@@ -19,7 +19,16 @@ export interface OutboxEntry {
    */
   state: OutboxState;
   /** `tenantId` is absent in entries written before tenants (they belong to the default tenant). */
-  inbound: { eventId: string; tenantId?: string; wamid: string; phoneNumberId: string; customerId: string; timestamp: number; partition: number; offset: string };
+  inbound: {
+    eventId: string;
+    tenantId?: string;
+    wamid: string;
+    phoneNumberId: string;
+    customerId: string;
+    timestamp: number;
+    partition: number;
+    offset: string;
+  };
   ruleId: string;
   trigger: string;
   /** The reply exactly as sent (or to be sent). */
@@ -63,7 +72,10 @@ export async function recordDecision(outbox: Collection<OutboxEntry>, entry: Out
  * Compare-and-set on `attempts`: only the one caller that moves a pending entry from `attempts` to `attempts + 1`
  * may call the Graph API. This is what makes "at most once" hold across processes, retries and redeliveries.
  */
-export async function claimAttempt(outbox: Collection<OutboxEntry>, c: { id: string; attempts: number; owner: string; token: string; now: Date; lastRefusal?: GraphErrorInfo }): Promise<boolean> {
+export async function claimAttempt(
+  outbox: Collection<OutboxEntry>,
+  c: { id: string; attempts: number; owner: string; token: string; now: Date; lastRefusal?: GraphErrorInfo },
+): Promise<boolean> {
   const res = await outbox.updateOne(
     { _id: c.id, state: 'pending', attempts: c.attempts },
     { $set: { attempts: c.attempts + 1, owner: c.owner, claim: c.token, updatedAt: c.now, ...(c.lastRefusal ? { error: c.lastRefusal } : {}) } },
@@ -94,7 +106,13 @@ export async function completeEntry(outbox: Collection<OutboxEntry>, id: string,
   await outbox.updateOne({ _id: id, state: { $in: ['pending', 'unknown'] } }, { $set: { ...set, updatedAt: now } });
 }
 
-export async function recordMarkAsRead(outbox: Collection<OutboxEntry>, id: string, outcome: 'accepted' | 'failed' | 'unknown', error: GraphErrorInfo | undefined, now: Date): Promise<void> {
+export async function recordMarkAsRead(
+  outbox: Collection<OutboxEntry>,
+  id: string,
+  outcome: 'accepted' | 'failed' | 'unknown',
+  error: GraphErrorInfo | undefined,
+  now: Date,
+): Promise<void> {
   await outbox.updateOne({ _id: id }, { $set: { 'markAsRead.outcome': outcome, ...(error ? { 'markAsRead.error': error } : {}), updatedAt: now } });
 }
 
@@ -116,7 +134,17 @@ export async function surfaceOrphans(outbox: Collection<OutboxEntry>, eventIds: 
   if (eventIds.length === 0) return 0;
   const res = await outbox.updateMany(
     { _id: { $in: [...eventIds] }, state: 'pending', owner: { $ne: owner } },
-    { $set: { state: 'unknown', unknown: { reason: 'orphaned', detail: 'pending when its record came again: the process that claimed it stopped before recording the outcome', at: now }, updatedAt: now } },
+    {
+      $set: {
+        state: 'unknown',
+        unknown: {
+          reason: 'orphaned',
+          detail: 'pending when its record came again: the process that claimed it stopped before recording the outcome',
+          at: now,
+        },
+        updatedAt: now,
+      },
+    },
   );
   return res.modifiedCount;
 }

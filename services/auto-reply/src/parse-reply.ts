@@ -2,7 +2,19 @@ import { array, bool, isObject, onlyKeys, text, unique, type Report } from './ru
 import type { ListRow, ReplyButton, ReplyMessage } from './rule-types.ts';
 
 // Limits of Meta's send API ("Interactive reply buttons messages", "Interactive list messages").
-const LIMITS = { text: 4096, body: 1024, header: 60, footer: 60, buttonTitle: 20, buttonId: 256, listButton: 20, sectionTitle: 24, rowId: 200, rowTitle: 24, rowDescription: 72 };
+const LIMITS = {
+  text: 4096,
+  body: 1024,
+  header: 60,
+  footer: 60,
+  buttonTitle: 20,
+  buttonId: 256,
+  listButton: 20,
+  sectionTitle: 24,
+  rowId: 200,
+  rowTitle: 24,
+  rowDescription: 72,
+};
 
 function frame(report: Report, f: string, o: Record<string, unknown>) {
   const header = text(report, `${f}.header`, o['header'], { max: LIMITS.header, optional: true });
@@ -24,8 +36,16 @@ function buttons(report: Report, f: string, v: unknown): ReplyMessage | undefine
     const title = text(report, `${bf}.title`, b['title'], { max: LIMITS.buttonTitle });
     if (id !== undefined && title !== undefined) out.push({ id, title });
   });
-  unique(report, `${f}.buttons[].id`, out.map((b) => b.id));
-  unique(report, `${f}.buttons[].title`, out.map((b) => b.title));
+  unique(
+    report,
+    `${f}.buttons[].id`,
+    out.map((b) => b.id),
+  );
+  unique(
+    report,
+    `${f}.buttons[].title`,
+    out.map((b) => b.title),
+  );
   if (body === undefined || out.length !== list.length || list.length === 0) return undefined;
   return { type: 'buttons', body, ...frame(report, f, v), buttons: out };
 }
@@ -58,7 +78,11 @@ function list(report: Report, f: string, v: unknown): ReplyMessage | undefined {
   });
   const rows = sections.flatMap((s) => s?.rows ?? []);
   if (rows.length > 10) report(`${f}.sections`, `at most 10 rows in all, got ${rows.length}`);
-  unique(report, `${f}.sections[].rows[].id`, rows.map((r) => r.id));
+  unique(
+    report,
+    `${f}.sections[].rows[].id`,
+    rows.map((r) => r.id),
+  );
   if (!ok || body === undefined || button === undefined || rows.length > 10 || sections.some((s) => s === undefined)) return undefined;
   return { type: 'list', body, ...frame(report, f, v), button, sections: sections as { title?: string; rows: ListRow[] }[] };
 }

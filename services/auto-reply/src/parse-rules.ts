@@ -29,9 +29,13 @@ function parseRule(report: Report, v: Record<string, unknown>): Rule | undefined
  */
 export function parseRules(doc: unknown, source = 'rules'): RuleBook {
   const problems: RuleProblem[] = [];
-  const at = (where: string): Report => (field, message) => void problems.push({ where, field: field === '' ? '(entry)' : field, message });
+  const at =
+    (where: string): Report =>
+    (field, message) =>
+      void problems.push({ where, field: field === '' ? '(entry)' : field, message });
   const top = at('rules file');
-  if (!isObject(doc)) throw new RulesError(source, [{ where: 'rules file', field: '(document)', message: 'a JSON object { rules: [...], businessHours?: {...} }' }]);
+  if (!isObject(doc))
+    throw new RulesError(source, [{ where: 'rules file', field: '(document)', message: 'a JSON object { rules: [...], businessHours?: {...} }' }]);
   onlyKeys(top, '', doc, ['$comment', 'rules', 'businessHours']);
 
   const businessHours = new Map<string, BusinessHours>();

@@ -2,7 +2,19 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inboundBody } from './inbound.test-support.ts';
 import { recordsOf } from './workload.test-support.ts';
-import { counter, createTopics, produce, readOutbox, repliesByInbound, serviceEnv, standIn, startService, testDatabase, testKafka, writeRules } from './service.test-support.ts';
+import {
+  counter,
+  createTopics,
+  produce,
+  readOutbox,
+  repliesByInbound,
+  serviceEnv,
+  standIn,
+  startService,
+  testDatabase,
+  testKafka,
+  writeRules,
+} from './service.test-support.ts';
 import type { GraphRequest } from '@wabus/standins';
 
 const RULES = { rules: [{ id: 'all', when: { default: true }, reply: { text: 'Thanks!' } }] };
@@ -39,7 +51,10 @@ test('auto-reply: no reply to messages older than the max age, nor outside the 2
     ...text({ wamid: 'wamid.ONLY25', timestamp: now - 25 * HOUR, customerId: '333' }),
   ]);
   const before = graph.requests.length;
-  const second = await startService(t, serviceEnv({ ...b, database: testDatabase(t), graphUrl: graph.url, rulesFile, env: { AUTO_REPLY_MAX_AGE_SECONDS: String(3 * 24 * HOUR) } }));
+  const second = await startService(
+    t,
+    serviceEnv({ ...b, database: testDatabase(t), graphUrl: graph.url, rulesFile, env: { AUTO_REPLY_MAX_AGE_SECONDS: String(3 * 24 * HOUR) } }),
+  );
   await second.runtime.whenApplied();
   assert.deepEqual([...repliesByInbound(graph.requests.slice(before)).keys()].sort(), ['wamid.LATE25', 'wamid.RECENT']);
   assert.equal(await counter(second, 'wabus_auto_reply_decisions_total', { outcome: 'outside_window' }), 2);
@@ -58,14 +73,19 @@ test('auto-reply: no reply to messages older than the max age, nor outside the 2
  * of a group, (j - i) intervals must lie between them. Pairs, not just neighbours, so that small arrival jitter
  * cannot hide a rate that is too high on average. Returns the largest shortfall per group, in ms.
  */
-function shortfalls(requests: readonly GraphRequest[], groupOf: (r: GraphRequest) => string, intervalMs: number): Map<string, { count: number; worst: number }> {
+function shortfalls(
+  requests: readonly GraphRequest[],
+  groupOf: (r: GraphRequest) => string,
+  intervalMs: number,
+): Map<string, { count: number; worst: number }> {
   const groups = new Map<string, number[]>();
   for (const r of requests) groups.set(groupOf(r), [...(groups.get(groupOf(r)) ?? []), r.receivedAt]);
   const out = new Map<string, { count: number; worst: number }>();
   for (const [g, times] of groups) {
     const sorted = times.sort((x, y) => x - y);
     let worst = 0;
-    for (let i = 0; i < sorted.length; i++) for (let j = i + 1; j < sorted.length; j++) worst = Math.max(worst, (j - i) * intervalMs - (sorted[j]! - sorted[i]!));
+    for (let i = 0; i < sorted.length; i++)
+      for (let j = i + 1; j < sorted.length; j++) worst = Math.max(worst, (j - i) * intervalMs - (sorted[j]! - sorted[i]!));
     out.set(g, { count: sorted.length, worst });
   }
   return out;
@@ -83,7 +103,10 @@ test('auto-reply: rate limits honoured: requests per business number and per rec
   for (let i = 0; i < 8; i++) records.push(...text({ wamid: `wamid.B${i}`, timestamp: now, phoneNumberId: '6002', customerId: `80${i}` }));
   await produce(kafka, topic, records);
   const limits = { AUTO_REPLY_RATE_PER_SECOND: '5', AUTO_REPLY_RECIPIENT_INTERVAL_MS: '600', AUTO_REPLY_CONCURRENCY: '8' };
-  const service = await startService(t, serviceEnv({ topic, dlqTopic, database: testDatabase(t), graphUrl: graph.url, rulesFile: await writeRules(RULES), env: limits }));
+  const service = await startService(
+    t,
+    serviceEnv({ topic, dlqTopic, database: testDatabase(t), graphUrl: graph.url, rulesFile: await writeRules(RULES), env: limits }),
+  );
   await service.runtime.whenApplied();
   assert.equal(graph.requests.length, 24);
   assert.ok((await readOutbox(service)).every((e) => e.state === 'sent'));
@@ -95,11 +118,19 @@ test('auto-reply: rate limits honoured: requests per business number and per rec
   const numbers = shortfalls(graph.requests, (r) => r.phoneNumberId!, 200);
   assert.deepEqual([...numbers.keys()].sort(), ['6001', '6002']);
   t.diagnostic(`worst shortfall per number: ${[...numbers].map(([p, s]) => `${p} ${s.worst.toFixed(1)} ms`).join(', ')}`);
-  for (const [phone, s] of numbers) assert.ok(s.worst <= tolerance, `number ${phone}: ${s.count} requests, up to ${s.worst.toFixed(1)} ms closer than 5/s allows`);
-  const recipient = shortfalls(graph.requests.filter((r) => (r.body as { to: string }).to === '900'), () => '900', 600).get('900')!;
+  for (const [phone, s] of numbers)
+    assert.ok(s.worst <= tolerance, `number ${phone}: ${s.count} requests, up to ${s.worst.toFixed(1)} ms closer than 5/s allows`);
+  const recipient = shortfalls(
+    graph.requests.filter((r) => (r.body as { to: string }).to === '900'),
+    () => '900',
+    600,
+  ).get('900')!;
   assert.equal(recipient.count, 4);
   assert.ok(recipient.worst <= tolerance, `recipient 900: up to ${recipient.worst.toFixed(1)} ms closer than 600 ms apart`);
   // The two numbers are limited independently: 6002 did not wait for 6001's queue.
   const at = (phone: string) => graph.requests.filter((r) => r.phoneNumberId === phone).map((r) => r.receivedAt);
-  assert.ok(Math.min(...at('6002')) < Math.max(...at('6001')) && Math.max(...at('6002')) < Math.max(...at('6001')), 'number 6002 was served while 6001 was still being paced');
+  assert.ok(
+    Math.min(...at('6002')) < Math.max(...at('6001')) && Math.max(...at('6002')) < Math.max(...at('6001')),
+    'number 6002 was served while 6001 was still being paced',
+  );
 });

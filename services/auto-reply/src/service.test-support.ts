@@ -48,7 +48,15 @@ export async function standIn(t: TestContext): Promise<GraphApiStandIn> {
 }
 
 /** The environment main.ts would get, for this test's topic, group, database and stand-in. */
-export function serviceEnv(o: { topic: string; dlqTopic: string; database: string; graphUrl: string; rulesFile: string; groupId?: string; env?: Record<string, string> }): Record<string, string> {
+export function serviceEnv(o: {
+  topic: string;
+  dlqTopic: string;
+  database: string;
+  graphUrl: string;
+  rulesFile: string;
+  groupId?: string;
+  env?: Record<string, string>;
+}): Record<string, string> {
   return {
     HOST: '127.0.0.1',
     AUTO_REPLY_PORT: '0',
@@ -79,7 +87,7 @@ export const readOutbox = (service: { db: { collection: AutoReplyService['db']['
   service.db.collection<OutboxEntry>(OUTBOX_COLLECTION).find().sort({ _id: 1 }).toArray();
 
 /** The inbound wamid a recorded request answers (`context.message_id`), null for mark-as-read. */
-export const repliesTo = (r: GraphRequest): string | null => ((r.body as { context?: { message_id?: string } } | undefined)?.context?.message_id ?? null);
+export const repliesTo = (r: GraphRequest): string | null => (r.body as { context?: { message_id?: string } } | undefined)?.context?.message_id ?? null;
 
 /** Replies per inbound wamid (mark-as-read requests left out). */
 export function repliesByInbound(requests: readonly GraphRequest[]): Map<string, GraphRequest[]> {
@@ -128,7 +136,11 @@ export function judgeOutbox(o: {
     assert.equal(e.state, 'unknown', `${e._id}: ${e.state} (owner ${e.owner}, attempts ${e.attempts})`);
     const frozen = o.frozen?.has(e.owner) ?? false;
     if (!frozen) assert.equal(e.unknown?.reason, 'orphaned', `${e._id}: unknown for ${e.unknown?.reason}`);
-    if (o.killed) assert.ok(frozen || o.killed.has(e.owner), `${e._id}: unknown, but its owner ${e.owner} was neither killed nor frozen (attempts ${e.attempts}, ${sent.length} replies)`);
+    if (o.killed)
+      assert.ok(
+        frozen || o.killed.has(e.owner),
+        `${e._id}: unknown, but its owner ${e.owner} was neither killed nor frozen (attempts ${e.attempts}, ${sent.length} replies)`,
+      );
     if (e.attempts === 0) assert.equal(sent.length, 0, `${e._id}: attempts 0, so the request certainly never left`);
     out.unknown++;
     if (sent.length === 1) out.unknownButSent++;

@@ -52,7 +52,9 @@ test('auto-reply: SIGKILLed at random points mid-call and restarted, never two r
   t.after(() => client.close());
   const outbox = await client.db(database).collection<OutboxEntry>(OUTBOX_COLLECTION).find().toArray();
   const judged = judgeOutbox({ outbox, requests: graph.requests, messages });
-  t.diagnostic(`${kills} kills, ${outbox.length} decisions: ${judged.sent} sent, ${judged.unknown} unknown (${judged.unknownButSent} of them did reach the Graph API)`);
+  t.diagnostic(
+    `${kills} kills, ${outbox.length} decisions: ${judged.sent} sent, ${judged.unknown} unknown (${judged.unknownButSent} of them did reach the Graph API)`,
+  );
   assert.ok(judged.unknown >= kills, 'each kill left at least the call in flight pending, surfaced as unknown');
   assert.equal((await readTopic(kafka, dlqTopic)).length, 0);
 });

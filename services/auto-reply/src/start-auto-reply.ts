@@ -24,7 +24,13 @@ export interface AutoReplyService extends ConsumerService {
  * Builds auto-reply from its configuration: rules file, Graph API client, rate limiters, and the consumer service
  * with the outbox read API. main.ts and the tests both start it through here.
  */
-export async function startAutoReply(o: { consumer: ConsumerConfig; config: AutoReplyConfig; logger: Logger; now?: () => number; defaultMetrics?: boolean }): Promise<AutoReplyService> {
+export async function startAutoReply(o: {
+  consumer: ConsumerConfig;
+  config: AutoReplyConfig;
+  logger: Logger;
+  now?: () => number;
+  defaultMetrics?: boolean;
+}): Promise<AutoReplyService> {
   const { consumer, config } = o;
   const settings = { rulesFile: config.rulesFile, accessToken: config.accessToken, maxAgeSeconds: config.maxAgeSeconds, allowReplay: config.allowReplay };
   let policies: TenantPolicies = await loadTenantPolicies(loadTenants(config.tenantsFile), settings);
@@ -40,7 +46,10 @@ export async function startAutoReply(o: { consumer: ConsumerConfig; config: Auto
   const log = o.logger.child({ component: 'auto-reply' });
   // This process's id in the outbox entries it decides and claims (`owner`): with several instances, which one it was.
   const owner = randomUUID();
-  log.info({ owner, tenants: policies.tenants.list.map((t) => t.id), rulesFile: config.rulesFile, graph: config.graphBaseUrl, apiVersion: config.apiVersion }, 'rules loaded');
+  log.info(
+    { owner, tenants: policies.tenants.list.map((t) => t.id), rulesFile: config.rulesFile, graph: config.graphBaseUrl, apiVersion: config.apiVersion },
+    'rules loaded',
+  );
   // SIGHUP: the tenants file and every rules file read again; the new policies replace the old whole, or not at all.
   const reload = () => {
     Promise.resolve()

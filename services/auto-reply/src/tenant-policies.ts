@@ -36,7 +36,10 @@ export async function loadTenantPolicies(tenants: Tenants, s: PolicySettings): P
   for (const [i, t] of tenants.list.entries()) {
     const accessToken = t.graphAccessToken ?? (s.accessToken === '' ? null : s.accessToken);
     if (accessToken === null) {
-      throw new TenantsError(`tenants[${i}] (${t.id}).graphAccessToken`, `auto-reply needs a Graph API token for every tenant: give this one its own, or set WHATSAPP_ACCESS_TOKEN (${tenants.source})`);
+      throw new TenantsError(
+        `tenants[${i}] (${t.id}).graphAccessToken`,
+        `auto-reply needs a Graph API token for every tenant: give this one its own, or set WHATSAPP_ACCESS_TOKEN (${tenants.source})`,
+      );
     }
     const rules = await book(t.autoReplyRules ?? s.rulesFile);
     byTenant.set(t.id, { accessToken, policy: { tenantId: t.id, rules, maxAgeSeconds: s.maxAgeSeconds, allowReplay: s.allowReplay } });

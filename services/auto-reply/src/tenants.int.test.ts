@@ -9,7 +9,6 @@ import { counter, createTopics, produce, readOutbox, serviceEnv, startService, t
 const ACME = { number: '1001', token: 'acme-graph-token' };
 const GLOBEX = { number: '2001', token: 'globex-graph-token' };
 
-
 /** The record ingress writes for a body of this tenant (tenant in the event and its header). */
 function record(tenantId: string | null, body: Buffer, receivedAt: number) {
   const r = explodeWebhook(body, { receivedAt });
@@ -18,7 +17,7 @@ function record(tenantId: string | null, body: Buffer, receivedAt: number) {
   return eventRecord(event, 'delivery', receivedAt, encodeEvent);
 }
 
-test('auto-reply: each tenant is answered with its own rules and its own Graph token (the stand-in refuses another tenant\'s); a BSUID-only user through `recipient`; a message of a tenant nobody configured is not answered', async (t) => {
+test("auto-reply: each tenant is answered with its own rules and its own Graph token (the stand-in refuses another tenant's); a BSUID-only user through `recipient`; a message of a tenant nobody configured is not answered", async (t) => {
   const kafka = testKafka();
   const graph = await startGraphApiStandIn({ accessToken: 'nobody-has-this', accessTokens: { [ACME.number]: ACME.token, [GLOBEX.number]: GLOBEX.token } });
   t.after(() => graph.close());
@@ -28,7 +27,14 @@ test('auto-reply: each tenant is answered with its own rules and its own Graph t
     { id: 'acme', appSecrets: ['a'], graphAccessToken: ACME.token, phoneNumberIds: [ACME.number], autoReply: { rules: await rules('Acme here') } },
     { id: 'globex', appSecrets: ['g'], graphAccessToken: GLOBEX.token, phoneNumberIds: [GLOBEX.number] },
   ]);
-  const env = serviceEnv({ topic, dlqTopic, database: testDatabase(t), graphUrl: graph.url, rulesFile: await rules('Globex default rules'), env: { WABUS_TENANTS_FILE: path, WHATSAPP_ACCESS_TOKEN: '' } });
+  const env = serviceEnv({
+    topic,
+    dlqTopic,
+    database: testDatabase(t),
+    graphUrl: graph.url,
+    rulesFile: await rules('Globex default rules'),
+    env: { WABUS_TENANTS_FILE: path, WHATSAPP_ACCESS_TOKEN: '' },
+  });
 
   const now = Math.floor(Date.now() / 1000);
   const records = [
@@ -48,14 +54,38 @@ test('auto-reply: each tenant is answered with its own rules and its own Graph t
 
   const sent = graph.requests.map((r) => {
     const b = r.body as { to?: string; recipient?: string; context: { message_id: string }; text: { body: string } };
-    return { inbound: b.context.message_id, number: r.phoneNumberId, token: r.headers['authorization'], status: r.status, to: b.to ?? null, recipient: b.recipient ?? null, text: b.text.body };
+    return {
+      inbound: b.context.message_id,
+      number: r.phoneNumberId,
+      token: r.headers['authorization'],
+      status: r.status,
+      to: b.to ?? null,
+      recipient: b.recipient ?? null,
+      text: b.text.body,
+    };
   });
   sent.sort((a, b) => a.inbound.localeCompare(b.inbound));
   assert.deepEqual(sent, [
     { inbound: 'wamid.ACME1', number: ACME.number, token: `Bearer ${ACME.token}`, status: 200, to: CUSTOMER, recipient: null, text: 'Acme here' },
     { inbound: 'wamid.ACME2', number: ACME.number, token: `Bearer ${ACME.token}`, status: 200, to: null, recipient: CUSTOMER_BSUID, text: 'Acme here' },
-    { inbound: 'wamid.GLOBEX1', number: GLOBEX.number, token: `Bearer ${GLOBEX.token}`, status: 200, to: CUSTOMER, recipient: null, text: 'Globex default rules' },
-    { inbound: 'wamid.GLOBEX2', number: GLOBEX.number, token: `Bearer ${GLOBEX.token}`, status: 200, to: CUSTOMER, recipient: null, text: 'Globex default rules' },
+    {
+      inbound: 'wamid.GLOBEX1',
+      number: GLOBEX.number,
+      token: `Bearer ${GLOBEX.token}`,
+      status: 200,
+      to: CUSTOMER,
+      recipient: null,
+      text: 'Globex default rules',
+    },
+    {
+      inbound: 'wamid.GLOBEX2',
+      number: GLOBEX.number,
+      token: `Bearer ${GLOBEX.token}`,
+      status: 200,
+      to: CUSTOMER,
+      recipient: null,
+      text: 'Globex default rules',
+    },
     { inbound: 'wamid.OLD', number: GLOBEX.number, token: `Bearer ${GLOBEX.token}`, status: 200, to: CUSTOMER, recipient: null, text: 'Globex default rules' },
   ]);
   const outbox = await readOutbox(service);
@@ -72,7 +102,20 @@ test('auto-reply: each tenant is answered with its own rules and its own Graph t
 test('auto-reply: a tenant left without a Graph token (none of its own, no WHATSAPP_ACCESS_TOKEN) stops the start with the tenant and field named', async (t) => {
   const kafka = testKafka();
   const { topic, dlqTopic } = await createTopics(t, kafka);
-  const path = writeTenantsFile(t, [{ id: 'acme', appSecrets: ['a'], graphAccessToken: 'x', phoneNumberIds: ['1001'] }, { id: 'globex', appSecrets: ['g'], phoneNumberIds: ['2001'] }]);
-  const env = serviceEnv({ topic, dlqTopic, database: testDatabase(t), graphUrl: 'http://127.0.0.1:9', rulesFile: await writeRules({ rules: [{ id: 'all', when: { default: true }, reply: { text: 'x' } }] }), env: { WABUS_TENANTS_FILE: path, WHATSAPP_ACCESS_TOKEN: '' } });
-  await assert.rejects(startService(t, env), { code: 'WABUS_TENANTS_INVALID', message: /^tenants\[1\] \(globex\)\.graphAccessToken: auto-reply needs a Graph API token/ });
+  const path = writeTenantsFile(t, [
+    { id: 'acme', appSecrets: ['a'], graphAccessToken: 'x', phoneNumberIds: ['1001'] },
+    { id: 'globex', appSecrets: ['g'], phoneNumberIds: ['2001'] },
+  ]);
+  const env = serviceEnv({
+    topic,
+    dlqTopic,
+    database: testDatabase(t),
+    graphUrl: 'http://127.0.0.1:9',
+    rulesFile: await writeRules({ rules: [{ id: 'all', when: { default: true }, reply: { text: 'x' } }] }),
+    env: { WABUS_TENANTS_FILE: path, WHATSAPP_ACCESS_TOKEN: '' },
+  });
+  await assert.rejects(startService(t, env), {
+    code: 'WABUS_TENANTS_INVALID',
+    message: /^tenants\[1\] \(globex\)\.graphAccessToken: auto-reply needs a Graph API token/,
+  });
 });

@@ -29,7 +29,10 @@ const NOT_ANSWERABLE: readonly KindName[] = ['reaction', 'revoke', 'unknown_type
  * numbers and `customers` customers, plus statuses and echoes the service must ignore. A share of messages is older
  * than `staleSeconds` (written during an outage) and must not be answered. Timestamps are around `nowMs`.
  */
-export function inboundWorkload(o: { seed: string; customers: number; messages: number; nowMs: number; staleShare?: number; staleSeconds?: number }): { records: EventRecord[]; messages: WorkloadMessage[] } {
+export function inboundWorkload(o: { seed: string; customers: number; messages: number; nowMs: number; staleShare?: number; staleSeconds?: number }): {
+  records: EventRecord[];
+  messages: WorkloadMessage[];
+} {
   const rng = createRng(o.seed);
   const world = createWorld(rng.fork('world'), { wabas: 1, numbersPerWaba: 2, customers: o.customers });
   const fresh = createGenContext({ rng: rng.fork('fresh'), world, now: () => o.nowMs });
@@ -40,7 +43,8 @@ export function inboundWorkload(o: { seed: string; customers: number; messages: 
   for (let i = 0; i < o.messages; i++) {
     const who = { business: rng.pick(world.businesses), customer: rng.pick(world.customers) };
     const roll = rng.next();
-    const kind: KindName = roll < 0.12 ? rng.pick(NOT_ANSWERABLE) : roll < 0.2 ? rng.pick(['status_delivered', 'status_read', 'echo'] as const) : rng.pick(ANSWERABLE);
+    const kind: KindName =
+      roll < 0.12 ? rng.pick(NOT_ANSWERABLE) : roll < 0.2 ? rng.pick(['status_delivered', 'status_read', 'echo'] as const) : rng.pick(ANSWERABLE);
     const stale = rng.chance(o.staleShare ?? 0);
     const item = generateItem(stale ? old : fresh, kind, who);
     const body = buildBody({ items: [item], rng }).body;
@@ -49,7 +53,14 @@ export function inboundWorkload(o: { seed: string; customers: number; messages: 
     for (const e of exploded.events) {
       records.push({ key: e.key, value: encodeEvent(e) });
       if (e.kind !== 'message') continue;
-      messages.push({ wamid: e.itemId!, conversation: `${e.phoneNumberId}:${e.customerId}`, phoneNumberId: e.phoneNumberId!, customerId: e.customerId!, kind, eligible: ANSWERABLE.includes(kind) && !stale });
+      messages.push({
+        wamid: e.itemId!,
+        conversation: `${e.phoneNumberId}:${e.customerId}`,
+        phoneNumberId: e.phoneNumberId!,
+        customerId: e.customerId!,
+        kind,
+        eligible: ANSWERABLE.includes(kind) && !stale,
+      });
     }
   }
   return { records, messages };

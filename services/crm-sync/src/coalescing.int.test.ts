@@ -50,7 +50,10 @@ test('crm-sync: records marked wabus-replay fold state but call nobody; the next
   const { topic, dlqTopic } = await createTopics(t, kafka);
   const crm = await startCrmStandIn({ secret: SECRET, token: TOKEN });
   t.after(() => crm.close());
-  const replayed = ingressRecords(buildBody({ items: crmWorkload({ seed: 'replay', items: 80, customers: 4 }) }).body, 1).map((r) => ({ ...r, headers: { [REPLAY_HEADER]: 'operator re-drive' } }));
+  const replayed = ingressRecords(buildBody({ items: crmWorkload({ seed: 'replay', items: 80, customers: 4 }) }).body, 1).map((r) => ({
+    ...r,
+    headers: { [REPLAY_HEADER]: 'operator re-drive' },
+  }));
   await produce(kafka, topic, replayed);
   const service = await startCrmSync(t, crmSyncEnv({ topic, dlqTopic, database: testDatabase(t), crmUrl: crm.url }));
   await service.runtime.whenApplied();
@@ -58,7 +61,10 @@ test('crm-sync: records marked wabus-replay fold state but call nobody; the next
   assert.equal(crm.requests.length, 0, 'no CRM call for a replay');
   const pending = (await service.app.inject({ url: '/v1/contacts?unsynced=true&limit=1000' })).json<{ contacts: ReturnType<typeof contactView>[] }>().contacts;
   const expected = expectedContacts(replayed);
-  assert.deepEqual(pending.map((c) => c.id), [...expected.keys()]);
+  assert.deepEqual(
+    pending.map((c) => c.id),
+    [...expected.keys()],
+  );
   assert.ok(pending.every((c) => c.sync.status === 'pending'));
 
   // One live event about one of them: that contact goes out with everything folded so far, and only it.

@@ -10,7 +10,12 @@ import { shorten } from './message-preview.ts';
 const META = { display_phone_number: '15550001111', phone_number_id: '1065' };
 
 function events(field: string, value: Record<string, unknown>): WhatsAppEvent[] {
-  const body = Buffer.from(JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: 'waba', changes: [{ field, value: { messaging_product: 'whatsapp', metadata: META, ...value } }] }] }));
+  const body = Buffer.from(
+    JSON.stringify({
+      object: 'whatsapp_business_account',
+      entry: [{ id: 'waba', changes: [{ field, value: { messaging_product: 'whatsapp', metadata: META, ...value } }] }],
+    }),
+  );
   const r = explodeWebhook(body, { receivedAt: 1 });
   assert.ok(r.ok);
   return r.events;
@@ -19,12 +24,17 @@ function events(field: string, value: Record<string, unknown>): WhatsAppEvent[] 
 test('facts: an inbound text names the contact, its phone, profile name, a preview and the conversation', () => {
   const [e] = events('messages', {
     contacts: [{ profile: { name: 'Zoë' }, wa_id: '5511987654321' }],
-    messages: [{ from: '5511987654321', id: 'wamid.A', timestamp: '1748779200', type: 'text', text: { body: '  Olá!\n\nQuero   saber do pedido 🚚 '.repeat(4) } }],
+    messages: [
+      { from: '5511987654321', id: 'wamid.A', timestamp: '1748779200', type: 'text', text: { body: '  Olá!\n\nQuero   saber do pedido 🚚 '.repeat(4) } },
+    ],
   });
   const { facts, ledger } = readContactFacts(e!, 'default');
   assert.equal(facts.length, 1);
   const f = facts[0]!;
-  assert.deepEqual([f.id, f.waId, f.profileName, f.profileNameAt, f.firstSeenAt, f.lastSeenAt], ['5511987654321', '5511987654321', 'Zoë', 1748779200, 1748779200, 1748779200]);
+  assert.deepEqual(
+    [f.id, f.waId, f.profileName, f.profileNameAt, f.firstSeenAt, f.lastSeenAt],
+    ['5511987654321', '5511987654321', 'Zoë', 1748779200, 1748779200, 1748779200],
+  );
   assert.equal(f.lastInboundMessage?.type, 'text');
   assert.equal(Array.from(f.lastInboundMessage!.preview).length, 80);
   assert.ok(f.lastInboundMessage!.preview.startsWith('Olá! Quero saber do pedido 🚚 Olá!'));
@@ -33,10 +43,14 @@ test('facts: an inbound text names the contact, its phone, profile name, a previ
 });
 
 test('facts: a sent status is outbound activity; a delivered one only counts; group sends and calls are not contacts', () => {
-  const status = (extra: Record<string, unknown>) => events('messages', { statuses: [{ id: 'wamid.O', status: 'sent', timestamp: 1748779300, recipient_id: '4477', ...extra }] })[0]!;
+  const status = (extra: Record<string, unknown>) =>
+    events('messages', { statuses: [{ id: 'wamid.O', status: 'sent', timestamp: 1748779300, recipient_id: '4477', ...extra }] })[0]!;
   const sent = readContactFacts(status({}), 'default');
   assert.equal(sent.facts[0]?.conversations[0]?.lastOutboundAt, 1748779300);
-  assert.deepEqual(sent.ledger.map((l) => l.direction), ['out']);
+  assert.deepEqual(
+    sent.ledger.map((l) => l.direction),
+    ['out'],
+  );
   assert.equal(readContactFacts(status({ status: 'delivered' }), 'default').facts[0]?.conversations[0]?.lastOutboundAt, null);
   assert.equal(readContactFacts(status({ recipient_type: 'group', recipient_id: '120363' }), 'default').facts.length, 0);
   assert.equal(readContactFacts(status({ type: 'call', status: 'ringing' }), 'default').facts.length, 0);
@@ -64,7 +78,9 @@ test('facts: user_preferences carry one fact per listed user (wa_id, else user_i
 
 test('group: replayed records fold but do not sync (unless allowed); counts go into the facts of their conversation', () => {
   const [msg] = events('messages', { messages: [{ from: '5511', id: 'wamid.B', timestamp: '10', type: 'image', image: { id: 'm', caption: 'foto' } }] });
-  const [echo] = events('smb_message_echoes', { message_echoes: [{ from: '15550001111', to: '4477', id: 'wamid.E', timestamp: '11', type: 'text', text: { body: 'hi' } }] });
+  const [echo] = events('smb_message_echoes', {
+    message_echoes: [{ from: '15550001111', to: '4477', id: 'wamid.E', timestamp: '11', type: 'text', text: { body: 'hi' } }],
+  });
   const records: { offset: string; event: WhatsAppEvent; headers: Record<string, string> }[] = [
     { offset: '0', event: msg!, headers: {} },
     { offset: '1', event: echo!, headers: { [REPLAY_HEADER]: '1' } },
@@ -97,14 +113,24 @@ test('group: replayed records fold but do not sync (unless allowed); counts go i
       ['1', ['4477']],
     ],
   );
-  assert.deepEqual(items[0]!.facts[0]!.fact.conversations[0], { phoneNumberId: '1065', lastInboundAt: 10, lastOutboundAt: null, inboundMessages: 7, outboundMessages: 2 });
+  assert.deepEqual(items[0]!.facts[0]!.fact.conversations[0], {
+    phoneNumberId: '1065',
+    lastInboundAt: 10,
+    lastOutboundAt: null,
+    inboundMessages: 7,
+    outboundMessages: 2,
+  });
   assert.equal(items[1]!.facts[0]!.fact.conversations[0]!.outboundMessages, 0);
 });
 
-test('counts: each record carries its conversation\'s count as of itself, so a new message id raises it on the record that brought it', () => {
+test("counts: each record carries its conversation's count as of itself, so a new message id raises it on the record that brought it", () => {
   const inbound = (id: string, at: string) => events('messages', { messages: [{ from: '5511', id, timestamp: at, type: 'text', text: { body: id } }] })[0]!;
   // The ledger held wamid.OLD before; the batch brings wamid.A and wamid.B, wamid.A again (a Meta retry), and OLD.
-  const records = [inbound('wamid.OLD', '5'), inbound('wamid.A', '10'), inbound('wamid.A', '10'), inbound('wamid.B', '9')].map((event, i) => ({ offset: String(i), event, headers: {} }));
+  const records = [inbound('wamid.OLD', '5'), inbound('wamid.A', '10'), inbound('wamid.A', '10'), inbound('wamid.B', '9')].map((event, i) => ({
+    offset: String(i),
+    event,
+    headers: {},
+  }));
   const g = groupContactFacts(readBatchFacts(records, { allowReplay: false, tenantOf: () => 'default' }), (f) => f.state.id);
   const absorbed = new Map([['5511', [{ ...g.filed[0]!.state, conversations: [{ ...g.filed[0]!.state.conversations[0]!, inboundMessages: 1 }] }]]]);
   const items = contactItems(g.filed, absorbed, new Map([[conversationKey('5511', '1065'), { inbound: 3, outbound: 0 }]]));
@@ -132,7 +158,10 @@ test('facts: a message carries every id of its user as aliases (phone, BSUID, pa
     messages: [{ from: '5511987654321', from_user_id: 'BR.1234567890123456789', id: 'wamid.ID', timestamp: '1748779200', type: 'text', text: { body: 'oi' } }],
   });
   const f = readContactFacts(e!, 'acme').facts[0]!;
-  assert.deepEqual([f.tenantId, f.waId, f.userId, f.aliases], ['acme', '5511987654321', 'BR.1234567890123456789', ['bsuid:BR.1234567890123456789', 'phone:5511987654321']]);
+  assert.deepEqual(
+    [f.tenantId, f.waId, f.userId, f.aliases],
+    ['acme', '5511987654321', 'BR.1234567890123456789', ['bsuid:BR.1234567890123456789', 'phone:5511987654321']],
+  );
   const [onlyBsuid] = events('messages', {
     contacts: [{ profile: { name: 'Zoë' }, user_id: 'BR.1234567890123456789' }],
     messages: [{ from_user_id: 'BR.1234567890123456789', id: 'wamid.ID2', timestamp: '1748779201', type: 'text', text: { body: 'oi' } }],

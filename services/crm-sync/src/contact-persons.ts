@@ -24,10 +24,12 @@ export interface ContactPersons {
  * The CRM id of a person: the value of its id (its smallest alias), as before tenants for the `default` tenant
  * (`5511999990000`, `BR.1234…`), prefixed `<tenant>:` for the others, so two tenants' customers never share a contact.
  */
-export const crmIdOf = (tenantId: string, personId: Alias): string => (tenantId === DEFAULT_TENANT ? aliasValue(personId) : `${tenantId}:${aliasValue(personId)}`);
+export const crmIdOf = (tenantId: string, personId: Alias): string =>
+  tenantId === DEFAULT_TENANT ? aliasValue(personId) : `${tenantId}:${aliasValue(personId)}`;
 
 /** The aliases of a fact, never empty: the id the event named when it named nothing else. */
-export const factAliases = (s: Pick<ContactState, 'aliases' | 'id'>): Alias[] => (s.aliases.length > 0 ? (s.aliases as Alias[]) : [isBusinessScopedId(s.id) ? bsuidAlias(s.id) : phoneAlias(s.id)]);
+export const factAliases = (s: Pick<ContactState, 'aliases' | 'id'>): Alias[] =>
+  s.aliases.length > 0 ? (s.aliases as Alias[]) : [isBusinessScopedId(s.id) ? bsuidAlias(s.id) : phoneAlias(s.id)];
 const aliasesOf = (f: BatchFact): Alias[] => factAliases(f.state);
 
 /**

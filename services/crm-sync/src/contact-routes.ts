@@ -43,14 +43,20 @@ const one = (q: Record<string, unknown>, name: string): string | undefined => {
 /** `unsynced=true|false`, `limit=1..1000` (default 100), `after=<contact id>` (the last id of the previous page). */
 export function parseListQuery(q: Record<string, unknown>): ListQuery {
   const unsynced = one(q, 'unsynced');
-  if (unsynced !== undefined && unsynced !== 'true' && unsynced !== 'false') throw new CrmSyncError('WABUS_CRM_SYNC_BAD_PARAM', { message: 'unsynced must be true or false', param: 'unsynced' });
+  if (unsynced !== undefined && unsynced !== 'true' && unsynced !== 'false')
+    throw new CrmSyncError('WABUS_CRM_SYNC_BAD_PARAM', { message: 'unsynced must be true or false', param: 'unsynced' });
   const limit = one(q, 'limit');
   if (limit !== undefined && (!/^\d+$/.test(limit) || Number(limit) < 1 || Number(limit) > 1_000)) {
     throw new CrmSyncError('WABUS_CRM_SYNC_BAD_PARAM', { message: 'limit must be an integer from 1 to 1000', param: 'limit' });
   }
   const after = one(q, 'after');
   const tenant = one(q, 'tenant');
-  return { tenant: tenant === undefined || tenant === '' ? null : tenant, unsynced: unsynced === 'true', limit: limit === undefined ? 100 : Number(limit), after: after === undefined || after === '' ? null : after };
+  return {
+    tenant: tenant === undefined || tenant === '' ? null : tenant,
+    unsynced: unsynced === 'true',
+    limit: limit === undefined ? 100 : Number(limit),
+    after: after === undefined || after === '' ? null : after,
+  };
 }
 
 /**
@@ -81,19 +87,26 @@ export const contactRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db })
     const { id } = req.params;
     const tenant = one(req.query as Record<string, unknown>, 'tenant');
     const byAlias = [phoneAlias(id), bsuidAlias(id)];
-    const found = await contacts.find({ $or: [{ _id: id }, { 'state.aliases': { $in: byAlias } }], ...(tenant ? { 'state.tenantId': tenant } : {}) }).limit(64).toArray();
+    const found = await contacts
+      .find({ $or: [{ _id: id }, { 'state.aliases': { $in: byAlias } }], ...(tenant ? { 'state.tenantId': tenant } : {}) })
+      .limit(64)
+      .toArray();
     // Merged contacts stand for their survivor.
     const live = new Map<string, ContactDocument>();
     for (const d of found) if (d.mergedInto === undefined) live.set(d._id, d);
     const survivors = found.filter((d) => d.mergedInto !== undefined && !live.has(d.mergedInto)).map((d) => d.mergedInto!);
     if (survivors.length > 0) for (const d of await contacts.find({ _id: { $in: survivors }, mergedInto: { $exists: false } }).toArray()) live.set(d._id, d);
     const docs = [...live.values()];
-    if (docs.length === 0) throw new CrmSyncError('WABUS_CRM_SYNC_NOT_FOUND', { message: `no contact known as ${id}${tenant ? ` in tenant ${tenant}` : ''}`, param: 'id' });
+    if (docs.length === 0)
+      throw new CrmSyncError('WABUS_CRM_SYNC_NOT_FOUND', { message: `no contact known as ${id}${tenant ? ` in tenant ${tenant}` : ''}`, param: 'id' });
     const exact = docs.find((d) => d._id === id);
     if (exact !== undefined) return contactView(exact);
     if (docs.length > 1) {
       const tenants = [...new Set(docs.map((d) => d.state.tenantId ?? DEFAULT_TENANT))].sort();
-      throw new CrmSyncError('WABUS_CRM_SYNC_AMBIGUOUS', { message: `${id} is a customer of several tenants (${tenants.join(', ')}): add tenant=<id>`, param: 'tenant' });
+      throw new CrmSyncError('WABUS_CRM_SYNC_AMBIGUOUS', {
+        message: `${id} is a customer of several tenants (${tenants.join(', ')}): add tenant=<id>`,
+        param: 'tenant',
+      });
     }
     return contactView(docs[0]!);
   });

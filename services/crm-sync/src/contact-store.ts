@@ -42,7 +42,11 @@ export async function markSynced(contacts: Collection<ContactDocument>, acks: re
 }
 
 /** Records the CRM's permanent refusal of a state (shown by the read API until a later state is accepted). */
-export async function markRejected(contacts: Collection<ContactDocument>, refusals: readonly { id: string; hash: string; status: number; response: string }[], at: Date): Promise<void> {
+export async function markRejected(
+  contacts: Collection<ContactDocument>,
+  refusals: readonly { id: string; hash: string; status: number; response: string }[],
+  at: Date,
+): Promise<void> {
   if (refusals.length === 0) return;
   await contacts.bulkWrite(
     refusals.map(({ id, hash, status, response }) => ({

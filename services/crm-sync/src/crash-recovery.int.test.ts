@@ -44,7 +44,10 @@ test('crm-sync: SIGKILLed at random points (mid-request, between the CRM answer 
       return committedTotal(kafka, groupId, topic);
     },
   });
-  assert.ok(killedAt.every((c) => c < total), `killed mid-run each time (committed at kills: ${killedAt.join(', ')} of ${total})`);
+  assert.ok(
+    killedAt.every((c) => c < total),
+    `killed mid-run each time (committed at kills: ${killedAt.join(', ')} of ${total})`,
+  );
 
   const last = spawnServiceProcess(t, MAIN, env);
   await waitUntil('the restarted crm-sync catches up', async () => (await committedTotal(kafka, groupId, topic)) === total, { timeoutMs: 180_000 });
@@ -52,5 +55,7 @@ test('crm-sync: SIGKILLed at random points (mid-request, between the CRM answer 
 
   assert.deepEqual(asJson(crm.contacts), asJson(expected), 'the CRM holds exactly the fold of every event');
   assert.equal((await readTopic(kafka, dlqTopic)).length, 0);
-  t.diagnostic(`kills at committed ${killedAt.join(', ')} of ${total}; requests in flight at kills: ${inFlightAtKill}; CRM requests: ${crm.requests.length}, replayed answers: ${crm.requests.filter((r) => r.outcome?.kind === 'answered' && r.outcome.replayed).length}`);
+  t.diagnostic(
+    `kills at committed ${killedAt.join(', ')} of ${total}; requests in flight at kills: ${inFlightAtKill}; CRM requests: ${crm.requests.length}, replayed answers: ${crm.requests.filter((r) => r.outcome?.kind === 'answered' && r.outcome.replayed).length}`,
+  );
 });

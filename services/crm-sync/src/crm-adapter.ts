@@ -38,5 +38,7 @@ export interface CrmAdapter {
  * its memory can never be made to go back to an older state by it.
  */
 export function idempotencyKey(state: ContactState): string {
-  return createHash('sha256').update(`${state.id}\n${stateHashOf(state)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${state.id}\n${stateHashOf(state)}`)
+    .digest('hex');
 }

@@ -63,18 +63,30 @@ export function createCrmHandler(o: CrmHandlerOptions): (db: Db) => Promise<Serv
       if (facts.length === 0) return { duplicateOffsets: [] };
       // Persons first (identity links of each tenant), then contacts filed under an older id of a person joined in.
       const persons = await resolveContactPersons(identity, facts);
-      for (const r of persons.refused) o.log.warn({ code: 'WABUS_IDENTITY_TOO_MANY_ALIASES', tenant: r.scope, aliases: r.aliases.length }, 'identity link refused: the person would have too many ids; the event is applied to the person of its first id');
+      for (const r of persons.refused)
+        o.log.warn(
+          { code: 'WABUS_IDENTITY_TOO_MANY_ALIASES', tenant: r.scope, aliases: r.aliases.length },
+          'identity link refused: the person would have too many ids; the event is applied to the person of its first id',
+        );
       const g = groupContactFacts(facts, persons.contactOf);
       const absorbed = await findAbsorbed(store.contacts, persons.byId);
-      for (const [survivor, states] of absorbed.facts) for (const s of states) for (const c of s.conversations) g.conversations.add(conversationKey(survivor, c.phoneNumberId));
-      await recordMessages(store.ledger, facts.flatMap((f) => f.messages));
+      for (const [survivor, states] of absorbed.facts)
+        for (const s of states) for (const c of s.conversations) g.conversations.add(conversationKey(survivor, c.phoneNumberId));
+      await recordMessages(
+        store.ledger,
+        facts.flatMap((f) => f.messages),
+      );
       const counts = await countConversations(store.ledger, g.conversations, (id) => customerIdsOf(persons.byId.get(id), id));
       const items = contactItems(g.filed, absorbed.facts, counts);
       const outcomes = await contacts.apply(items);
       await markMerged(store.contacts, absorbed.into);
       const synced = g.toSync.size === 0 ? null : await syncContacts(sync, [...g.toSync]);
       if (synced !== null) {
-        for (const r of await removeMergedContacts(sync, [...g.toSync])) o.log.warn({ contact: r.id, status: r.status, response: r.response }, 'the CRM refused to delete a contact merged into another; kept for the next batch of its person');
+        for (const r of await removeMergedContacts(sync, [...g.toSync]))
+          o.log.warn(
+            { contact: r.id, status: r.status, response: r.response },
+            'the CRM refused to delete a contact merged into another; kept for the next batch of its person',
+          );
       }
       const rejected: { offset: string; error: Error }[] = [];
       if (synced !== null && synced.rejected.size > 0) {

@@ -77,7 +77,10 @@ export function createCrmHttp(o: CrmHttpOptions) {
         pause = null;
         if (wait !== null && wait.ms > 0) {
           if (now() + wait.ms > deadline) {
-            const why = wait.reason === 'retry_after' ? `the CRM asked to wait ${wait.ms} ms (Retry-After), past the retry budget` : `gave up after ${attempt} attempt(s) (retry budget)`;
+            const why =
+              wait.reason === 'retry_after'
+                ? `the CRM asked to wait ${wait.ms} ms (Retry-After), past the retry budget`
+                : `gave up after ${attempt} attempt(s) (retry budget)`;
             throw unavailable(`${last}; ${why}`, inDoubt);
           }
           o.observer?.waited?.(wait.reason, wait.ms / 1000);
@@ -89,7 +92,12 @@ export function createCrmHttp(o: CrmHttpOptions) {
         let delay: number;
         let reason: CrmWaitReason = 'backoff';
         try {
-          const res = await doFetch(`${base}${op.path}`, { method: op.method, headers: headersOf(op), body: op.body, signal: AbortSignal.timeout(o.timeoutMs) });
+          const res = await doFetch(`${base}${op.path}`, {
+            method: op.method,
+            headers: headersOf(op),
+            body: op.body,
+            signal: AbortSignal.timeout(o.timeoutMs),
+          });
           const text = await res.text();
           status = res.status;
           const cls = classifyStatus(res.status);

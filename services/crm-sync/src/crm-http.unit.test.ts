@@ -38,7 +38,14 @@ const refused = Object.assign(new TypeError('fetch failed'), { cause: Object.ass
 const timeout = Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' });
 
 test('crm-http: every attempt is reported by kind, result and code, every wait once, as slept', async () => {
-  const { http, events } = scripted([{ status: 429, retryAfter: '2' }, { status: 503 }, { error: refused }, { error: timeout }, { status: 200 }, { status: 422 }]);
+  const { http, events } = scripted([
+    { status: 429, retryAfter: '2' },
+    { status: 503 },
+    { error: refused },
+    { error: timeout },
+    { status: 200 },
+    { status: 422 },
+  ]);
   assert.equal((await http.send(put, Infinity)).status, 200);
   assert.equal((await http.send(batch, Infinity)).status, 422, 'a permanent refusal is an answer, not retried');
   // Backoff with random 0: half of 100·2^attempt.
@@ -72,6 +79,9 @@ test('crm-http: a Retry-After instant already waited out is not waited for again
 
 test('crm-http: a wait past the retry budget is not started; the error says why', async () => {
   const { http, events } = scripted([{ status: 429, retryAfter: '60' }]);
-  await assert.rejects(http.send(put, 1_000_000 + 10_000), (e: unknown) => e instanceof CrmSyncError && e.code === 'WABUS_CRM_UNAVAILABLE' && /HTTP 429; gave up after 1 attempt/.test(e.message));
+  await assert.rejects(
+    http.send(put, 1_000_000 + 10_000),
+    (e: unknown) => e instanceof CrmSyncError && e.code === 'WABUS_CRM_UNAVAILABLE' && /HTTP 429; gave up after 1 attempt/.test(e.message),
+  );
   assert.deepEqual(events, ['upsert retryable 429']);
 });

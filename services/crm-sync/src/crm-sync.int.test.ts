@@ -27,13 +27,19 @@ test('crm-sync: after duplicates, interleaving, a 5xx burst, a 429 and a dropped
   crm.script({ kind: 'drop' });
   crm.script({ kind: 'status', status: 502 }, { times: 2, when: (r) => r.seq >= 20 });
 
-  const service = await startCrmSync(t, crmSyncEnv({ topic, dlqTopic, database: testDatabase(t), crmUrl: crm.url, extra: { CRM_CONCURRENCY: '1', WABUS_MAX_BATCH: '50' } }));
+  const service = await startCrmSync(
+    t,
+    crmSyncEnv({ topic, dlqTopic, database: testDatabase(t), crmUrl: crm.url, extra: { CRM_CONCURRENCY: '1', WABUS_MAX_BATCH: '50' } }),
+  );
   await service.runtime.whenApplied();
 
   assert.deepEqual(asJson(crm.contacts), asJson(expected), 'the CRM holds exactly the desired state of every contact');
   assert.deepEqual(crm.requests.slice(0, 6).map(statusOf), [503, 503, 503, 429, 'dropped', 200]);
   assert.equal(crm.requests.filter((r) => statusOf(r) === 502).length, 2);
-  assert.ok(crm.requests.every((r) => statusOf(r) !== 401), 'every request signed and authenticated');
+  assert.ok(
+    crm.requests.every((r) => statusOf(r) !== 401),
+    'every request signed and authenticated',
+  );
   const [limited, next] = [crm.requests[3]!, crm.requests[4]!];
   assert.ok(next.receivedAt - limited.receivedAt >= 1_000, `Retry-After: 1 honoured (next request after ${next.receivedAt - limited.receivedAt} ms)`);
   assert.equal(crm.requests[5]!.body, crm.requests[0]!.body, 'the same state was retried, not a newer one');
@@ -65,7 +71,10 @@ test('crm-sync: batch mode over three partitions, one contact written from sever
   // Slow answers now and then, so that partitions touching the same contact overlap in time.
   crm.script({ kind: 'delay', ms: 150 }, { times: Infinity, when: (r) => r.seq % 3 === 0 });
   crm.script({ kind: 'status', status: 500 }, { times: 2, when: (r) => r.seq % 5 === 1 });
-  const service = await startCrmSync(t, crmSyncEnv({ topic, dlqTopic, database: testDatabase(t), crmUrl: crm.url, extra: { CRM_BATCH: 'true', WABUS_MAX_BATCH: '40' } }));
+  const service = await startCrmSync(
+    t,
+    crmSyncEnv({ topic, dlqTopic, database: testDatabase(t), crmUrl: crm.url, extra: { CRM_BATCH: 'true', WABUS_MAX_BATCH: '40' } }),
+  );
   // Produced while running: many small batches per partition, interleaved.
   for (let i = 0; i < records.length; i += 60) await produce(kafka, topic, records.slice(i, i + 60));
   await service.runtime.whenApplied();
@@ -76,9 +85,11 @@ test('crm-sync: batch mode over three partitions, one contact written from sever
   // The lease at work: two requests carrying DIFFERENT states of one contact were never at the CRM at the same time
   // (the same state twice may be: a retry after a timeout, while the first attempt is still being processed).
   const spans = new Map<string, { from: number; to: number; key: string }[]>();
-  for (const r of crm.requests) for (const [id, key] of itemsOf(r)) spans.set(id, [...(spans.get(id) ?? []), { from: r.receivedAt, to: r.outcome?.at ?? Infinity, key }]);
+  for (const r of crm.requests)
+    for (const [id, key] of itemsOf(r)) spans.set(id, [...(spans.get(id) ?? []), { from: r.receivedAt, to: r.outcome?.at ?? Infinity, key }]);
   for (const [id, list] of spans) {
-    for (const a of list) for (const b of list) assert.ok(a.key === b.key || a.to <= b.from || b.to <= a.from, `contact ${id}: two different states in flight at once`);
+    for (const a of list)
+      for (const b of list) assert.ok(a.key === b.key || a.to <= b.from || b.to <= a.from, `contact ${id}: two different states in flight at once`);
   }
   assert.ok([...spans.values()].some((l) => l.length > 1));
   assert.equal((await readTopic(kafka, dlqTopic)).length, 0);

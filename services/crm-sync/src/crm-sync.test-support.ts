@@ -24,7 +24,14 @@ export const SECRET = 'crm-test-signing-secret';
 export const TOKEN = 'crm-test-token';
 
 /** The environment of crm-sync for one test (main.ts reads the same variables). */
-export function crmSyncEnv(o: { topic: string; dlqTopic: string; database: string; crmUrl: string; groupId?: string; extra?: Record<string, string> }): Record<string, string> {
+export function crmSyncEnv(o: {
+  topic: string;
+  dlqTopic: string;
+  database: string;
+  crmUrl: string;
+  groupId?: string;
+  extra?: Record<string, string>;
+}): Record<string, string> {
   return {
     HOST: '127.0.0.1',
     CRM_SYNC_PORT: '0',

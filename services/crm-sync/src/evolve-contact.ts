@@ -25,6 +25,7 @@ export function evolveContact(current: ContactDocument | null, fact: ContactStat
   };
   // A merged contact stays merged: a writer that folded into it late is caught up with by the next merge of its
   // person (which joins this state again); it is never synced itself.
-  if (current?.mergedInto !== undefined) Object.assign(doc, { unsynced: false, mergedInto: current.mergedInto, removedFromCrm: current.removedFromCrm ?? false });
+  if (current?.mergedInto !== undefined)
+    Object.assign(doc, { unsynced: false, mergedInto: current.mergedInto, removedFromCrm: current.removedFromCrm ?? false });
   return doc;
 }

@@ -27,7 +27,7 @@ const foldDoc = (facts: readonly ContactState[], from: ContactDocument | null = 
 };
 const bytes = (doc: ContactDocument) => `${JSON.stringify(doc)}#${contentHash(doc)}`;
 
-test('fold: any order of a contact\'s facts, with duplicates spliced in, gives one byte-identical document', () => {
+test("fold: any order of a contact's facts, with duplicates spliced in, gives one byte-identical document", () => {
   const rng = createRng('orders');
   const byId = workloadFacts('orders');
   assert.ok(byId.size >= 3);
@@ -60,7 +60,13 @@ test('fold: a fact already reflected changes nothing, and sync bookkeeping is ca
 });
 
 test('fold: marketing opt-out, the latest preference wins; in the same second stop wins', () => {
-  const pref = (optOut: boolean, at: number): ContactState => ({ ...emptyContact('5511'), marketingOptOut: optOut, marketingOptOutAt: at, firstSeenAt: at, lastSeenAt: at });
+  const pref = (optOut: boolean, at: number): ContactState => ({
+    ...emptyContact('5511'),
+    marketingOptOut: optOut,
+    marketingOptOutAt: at,
+    firstSeenAt: at,
+    lastSeenAt: at,
+  });
   const cases: [ContactState[], boolean, number][] = [
     [[pref(true, 100), pref(false, 200), pref(true, 150)], false, 200],
     [[pref(false, 200), pref(true, 300)], true, 300],

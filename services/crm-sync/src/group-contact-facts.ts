@@ -111,12 +111,17 @@ export function contactItems(
     if (last?.offset === f.offset) last.facts.push({ id, fact: state });
     else items.push({ offset: f.offset, facts: [{ id, fact: state }] });
   }
-  for (const [survivor, states] of absorbed) for (const s of states) items.push({ offset: null, facts: [{ id: survivor, fact: withCounts(s, counts, () => 0) }] });
+  for (const [survivor, states] of absorbed)
+    for (const s of states) items.push({ offset: null, facts: [{ id: survivor, fact: withCounts(s, counts, () => 0) }] });
   return items;
 }
 
 /** A fact with the ledger's counts of its conversations, less `pending` ids (never below what it carried). */
-function withCounts(state: ContactState, counts: ReadonlyMap<string, ConversationCounts>, pending: (phoneNumberId: string, direction: 'in' | 'out') => number): ContactState {
+function withCounts(
+  state: ContactState,
+  counts: ReadonlyMap<string, ConversationCounts>,
+  pending: (phoneNumberId: string, direction: 'in' | 'out') => number,
+): ContactState {
   if (state.conversations.length === 0) return state;
   return {
     ...state,

@@ -37,6 +37,7 @@ export function parseRetryAfter(value: string | null | undefined, nowMs: number)
  */
 export function mayHaveArrived(err: unknown): boolean {
   const codes: unknown[] = [];
-  for (let e: unknown = err; typeof e === 'object' && e !== null && codes.length < 5; e = (e as { cause?: unknown }).cause) codes.push((e as { code?: unknown }).code);
+  for (let e: unknown = err; typeof e === 'object' && e !== null && codes.length < 5; e = (e as { cause?: unknown }).cause)
+    codes.push((e as { code?: unknown }).code);
   return !codes.some((c) => c === 'ECONNREFUSED' || c === 'ENOTFOUND' || c === 'EAI_AGAIN');
 }

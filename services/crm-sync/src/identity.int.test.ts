@@ -28,7 +28,9 @@ function changedNumber(from: string, to: string, wamid: string, at: number): Buf
   const value = {
     messaging_product: 'whatsapp',
     metadata: { display_phone_number: '15550001111', phone_number_id: PN },
-    messages: [{ from, id: wamid, timestamp: String(at), type: 'system', system: { body: `changed from ${from} to ${to}`, wa_id: to, type: 'user_changed_number' } }],
+    messages: [
+      { from, id: wamid, timestamp: String(at), type: 'system', system: { body: `changed from ${from} to ${to}`, wa_id: to, type: 'user_changed_number' } },
+    ],
   };
   return Buffer.from(JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: 'waba', changes: [{ field: 'messages', value }] }] }));
 }
@@ -87,7 +89,7 @@ for (const batch of ['1', '500']) {
     }
     const changer = crm.contacts.get('4915100000001') as { aliases: string[]; conversations: { inboundMessages: number }[] };
     assert.deepEqual(changer.aliases, ['phone:4915100000001', 'phone:4915100000002']);
-    assert.equal(changer.conversations[0]!.inboundMessages, 3, 'both numbers\' messages and the notice');
+    assert.equal(changer.conversations[0]!.inboundMessages, 3, "both numbers' messages and the notice");
     assert.equal((await service.app.inject({ url: '/v1/contacts/4915100000002' })).json<{ id: string }>().id, '4915100000001');
 
     // Replayed (Meta retries, a re-drive): nothing changes, nothing is called.
@@ -97,13 +99,15 @@ for (const batch of ['1', '500']) {
     assert.deepEqual(asJson(crm.contacts), asJson(expected));
     assert.equal(crm.requests.length, before, 'a replay of known facts calls the CRM for nothing');
     const docs = await readContactDocs(service);
-    assert.ok(docs.filter((d) => d.mergedInto !== undefined).every((d) => d.removedFromCrm === true), 'every merged contact was deleted from the CRM');
+    assert.ok(
+      docs.filter((d) => d.mergedInto !== undefined).every((d) => d.removedFromCrm === true),
+      'every merged contact was deleted from the CRM',
+    );
     assert.equal(docs.filter((d) => d.mergedInto === undefined).length, expected.size);
   });
 }
 
-
-test('crm-sync tenants: the same customer writing to two tenants, interleaved, is two contacts, each in its tenant\'s CRM; reads filter by tenant and an id of several tenants asks which', async (t) => {
+test("crm-sync tenants: the same customer writing to two tenants, interleaved, is two contacts, each in its tenant's CRM; reads filter by tenant and an id of several tenants asks which", async (t) => {
   const kafka = testKafka();
   const { topic, dlqTopic } = await createTopics(t, kafka);
   const shared = await startCrmStandIn({ secret: SECRET, token: TOKEN });
@@ -127,8 +131,16 @@ test('crm-sync tenants: the same customer writing to two tenants, interleaved, i
 
   const expected = expectedContacts(records, (e) => e.tenantId ?? 'globex');
   assert.deepEqual([...expected.keys()], [`acme:${customer.bsuid}`, `globex:${customer.phone}`]);
-  assert.deepEqual(asJson(shared.contacts), asJson(new Map([[`acme:${customer.bsuid}`, expected.get(`acme:${customer.bsuid}`)]])), 'acme\'s contact in crm-sync\'s CRM');
-  assert.deepEqual(asJson(globexCrm.contacts), asJson(new Map([[`globex:${customer.phone}`, expected.get(`globex:${customer.phone}`)]])), 'globex\'s in its own');
+  assert.deepEqual(
+    asJson(shared.contacts),
+    asJson(new Map([[`acme:${customer.bsuid}`, expected.get(`acme:${customer.bsuid}`)]])),
+    "acme's contact in crm-sync's CRM",
+  );
+  assert.deepEqual(
+    asJson(globexCrm.contacts),
+    asJson(new Map([[`globex:${customer.phone}`, expected.get(`globex:${customer.phone}`)]])),
+    "globex's in its own",
+  );
   assert.equal((globexCrm.contacts.get(`globex:${customer.phone}`) as { conversations: { inboundMessages: number }[] }).conversations[0]!.inboundMessages, 7);
   assert.ok(globexCrm.requests.every((r) => r.headers['authorization'] === 'Bearer globex-crm-token'));
 
@@ -140,9 +152,16 @@ test('crm-sync tenants: the same customer writing to two tenants, interleaved, i
   assert.equal(ambiguous.status, 409);
   assert.equal(ambiguous.body.error?.code, 'WABUS_CRM_SYNC_AMBIGUOUS');
   assert.match(ambiguous.body.error!.message, /customer of several tenants \(acme, globex\)/);
-  assert.deepEqual(await get(`/v1/contacts/${customer.phone}?tenant=acme`).then((r) => [r.status, r.body.id, r.body.tenantId]), [200, `acme:${customer.bsuid}`, 'acme']);
-  assert.deepEqual(await get(`/v1/contacts/${customer.bsuid}`).then((r) => [r.status, r.body.id]), [200, `acme:${customer.bsuid}`], 'the BSUID is acme\'s only');
+  assert.deepEqual(await get(`/v1/contacts/${customer.phone}?tenant=acme`).then((r) => [r.status, r.body.id, r.body.tenantId]), [
+    200,
+    `acme:${customer.bsuid}`,
+    'acme',
+  ]);
+  assert.deepEqual(await get(`/v1/contacts/${customer.bsuid}`).then((r) => [r.status, r.body.id]), [200, `acme:${customer.bsuid}`], "the BSUID is acme's only");
   assert.equal((await get(`/v1/contacts/${customer.bsuid}?tenant=globex`)).status, 404);
   const list = (await service.app.inject({ url: '/v1/contacts?tenant=globex' })).json<{ contacts: { id: string }[] }>();
-  assert.deepEqual(list.contacts.map((c) => c.id), [`globex:${customer.phone}`]);
+  assert.deepEqual(
+    list.contacts.map((c) => c.id),
+    [`globex:${customer.phone}`],
+  );
 });

@@ -22,7 +22,11 @@ export async function findAbsorbed(contacts: Collection<ContactDocument>, person
   const survivorOf = new Map<string, string>();
   for (const p of persons.values()) for (const a of p.aliases) survivorOf.set(`${p.tenantId}\u0000${a}`, p.id);
   const docs = await contacts
-    .find({ 'state.tenantId': { $in: [...new Set([...persons.values()].map((p) => p.tenantId))] }, 'state.aliases': { $in: [...new Set([...persons.values()].flatMap((p) => p.aliases))] }, _id: { $nin: [...persons.keys()] } })
+    .find({
+      'state.tenantId': { $in: [...new Set([...persons.values()].map((p) => p.tenantId))] },
+      'state.aliases': { $in: [...new Set([...persons.values()].flatMap((p) => p.aliases))] },
+      _id: { $nin: [...persons.keys()] },
+    })
     .toArray();
   for (const d of docs) {
     const survivor = (d.state.aliases ?? []).map((a) => survivorOf.get(`${d.state.tenantId}\u0000${a}`)).find((s) => s !== undefined);

@@ -58,7 +58,10 @@ export async function countConversations(
     for (const id of idsOf(contact)) contactOfId.set(id, [...(contactOfId.get(id) ?? []), contact]);
   }
   const rows = await ledger
-    .aggregate<{ _id: { c: string; p: string; d: 'in' | 'out' }; n: number }>([{ $match: { c: { $in: [...contactOfId.keys()] } } }, { $group: { _id: { c: '$c', p: '$p', d: '$d' }, n: { $sum: 1 } } }])
+    .aggregate<{ _id: { c: string; p: string; d: 'in' | 'out' }; n: number }>([
+      { $match: { c: { $in: [...contactOfId.keys()] } } },
+      { $group: { _id: { c: '$c', p: '$p', d: '$d' }, n: { $sum: 1 } } },
+    ])
     .toArray();
   for (const { _id, n } of rows) {
     for (const contact of contactOfId.get(_id.c) ?? []) {

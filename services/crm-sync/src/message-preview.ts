@@ -26,9 +26,16 @@ function previewText(c: MessageContent): string {
     case 'location':
       return [c.location.name, c.location.address].filter((s) => s !== null && s !== '').join(', ');
     case 'contacts':
-      return c.contacts.map((k) => k.name.formattedName ?? '').filter((s) => s !== '').join(', ');
+      return c.contacts
+        .map((k) => k.name.formattedName ?? '')
+        .filter((s) => s !== '')
+        .join(', ');
     case 'interactive':
-      return c.interactive.type === 'button_reply' || c.interactive.type === 'list_reply' ? (c.interactive.title ?? '') : c.interactive.type === 'nfm_reply' ? (c.interactive.body ?? '') : '';
+      return c.interactive.type === 'button_reply' || c.interactive.type === 'list_reply'
+        ? (c.interactive.title ?? '')
+        : c.interactive.type === 'nfm_reply'
+          ? (c.interactive.body ?? '')
+          : '';
     case 'button':
       return c.button.text ?? '';
     case 'reaction':

@@ -13,10 +13,16 @@ test('crm-sync /metrics after a known workload: applied, deduplicated, dead-lett
   const rng = createRng('crm-metrics');
   const world = createWorld(rng.fork('world'), { customers: 4 });
   const ctx = createGenContext({ rng: rng.fork('gen'), world, now: () => Date.UTC(2025, 5, 1, 12) });
-  const bodies = world.customers.slice(0, 4).map((customer) => buildBody({ items: [generateItem(ctx, 'text', { business: world.businesses[0]!, customer })] }).body);
+  const bodies = world.customers
+    .slice(0, 4)
+    .map((customer) => buildBody({ items: [generateItem(ctx, 'text', { business: world.businesses[0]!, customer })] }).body);
   const messages = bodies.map((body, i) => ingressRecords(body, Date.UTC(2025, 5, 1, 12) + i)[0]!);
   const [a, b, , d] = messages.map((r) => contactsOfRecord(messages, r.value)[0]!);
-  const records = [...messages, { key: 'garbage', value: Buffer.from([0xc3, 0x01, 0xde, 0xad, 0xbe, 0xef]) }, ingressRecords(bodies[0]!, Date.UTC(2025, 5, 1, 13))[0]!];
+  const records = [
+    ...messages,
+    { key: 'garbage', value: Buffer.from([0xc3, 0x01, 0xde, 0xad, 0xbe, 0xef]) },
+    ingressRecords(bodies[0]!, Date.UTC(2025, 5, 1, 13))[0]!,
+  ];
 
   const kafka = testKafka();
   const { topic, dlqTopic } = await createTopics(t, kafka, 1);
@@ -26,14 +32,23 @@ test('crm-sync /metrics after a known workload: applied, deduplicated, dead-lett
   crm.script({ kind: 'status', status: 429, retryAfter: 1, body: { error: 'slow down' } }, { when: (r) => r.path === `/contacts/${a}` });
   crm.script({ kind: 'status', status: 503 }, { when: (r) => r.path === `/contacts/${b}` });
   crm.reject((id) => id === d, { status: 422, body: { error: 'invalid_phone' } });
-  const env = crmSyncEnv({ topic, dlqTopic, database: testDatabase(t), crmUrl: crm.url, extra: { CRM_CONCURRENCY: '1', CRM_RETRY_BUDGET_MS: '10000', CRM_LEASE_MS: '15000' } });
+  const env = crmSyncEnv({
+    topic,
+    dlqTopic,
+    database: testDatabase(t),
+    crmUrl: crm.url,
+    extra: { CRM_CONCURRENCY: '1', CRM_RETRY_BUDGET_MS: '10000', CRM_LEASE_MS: '15000' },
+  });
   const service = await startCrmSync(t, env);
   await service.runtime.whenApplied();
   const m = await scrapeMetrics(service.app);
 
   assert.deepEqual(m.series('wabus_consumer_events_applied_total'), { 'kind=message': 4 }, "A, B, C and A's retry");
   assert.deepEqual(m.series('wabus_consumer_events_deduplicated_total'), { 'kind=message': 1 }, "A's retry");
-  assert.deepEqual(m.series('wabus_consumer_events_dead_lettered_total'), { 'code=WABUS_CRM_REJECTED,kind=message': 1, 'code=WABUS_EVENTS_BAD_MAGIC,kind=undecodable': 1 });
+  assert.deepEqual(m.series('wabus_consumer_events_dead_lettered_total'), {
+    'code=WABUS_CRM_REJECTED,kind=message': 1,
+    'code=WABUS_EVENTS_BAD_MAGIC,kind=undecodable': 1,
+  });
   assert.equal((await readTopic(kafka, dlqTopic)).length, 2);
 
   assert.deepEqual(m.series('wabus_crm_sync_requests_total'), {
@@ -52,8 +67,24 @@ test('crm-sync /metrics after a known workload: applied, deduplicated, dead-lett
 
 test('crm-sync duplicates are exact and by kind: a new message that only raises its conversation count is applied; Meta retries are duplicates; a replay is all duplicates', async (t) => {
   const body = (value: Record<string, unknown>) =>
-    Buffer.from(JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: 'waba', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550001111', phone_number_id: '1065' }, ...value } }] }] }));
-  const inbound = (id: string) => body({ contacts: [{ profile: { name: 'Zoë' }, wa_id: '5511' }], messages: [{ from: '5511', id, timestamp: '1000', type: 'text', text: { body: id } }] });
+    Buffer.from(
+      JSON.stringify({
+        object: 'whatsapp_business_account',
+        entry: [
+          {
+            id: 'waba',
+            changes: [
+              {
+                field: 'messages',
+                value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '15550001111', phone_number_id: '1065' }, ...value },
+              },
+            ],
+          },
+        ],
+      }),
+    );
+  const inbound = (id: string) =>
+    body({ contacts: [{ profile: { name: 'Zoë' }, wa_id: '5511' }], messages: [{ from: '5511', id, timestamp: '1000', type: 'text', text: { body: id } }] });
   const sent = body({ statuses: [{ id: 'wamid.OUT', status: 'sent', timestamp: '1001', recipient_id: '4477' }] });
   // X2, then X1: new, same second, a lesser id, so the conversation count (1 → 2) is all it changes; the status to
   // 4477 and X2 again as Meta retries them.
@@ -68,8 +99,14 @@ test('crm-sync duplicates are exact and by kind: a new message that only raises 
   await first.runtime.whenApplied();
   const m = await scrapeMetrics(first.app);
   assert.deepEqual(m.series('wabus_consumer_events_applied_total'), { 'kind=message': 3, 'kind=status': 2 });
-  assert.deepEqual(m.series('wabus_consumer_events_deduplicated_total'), { 'kind=message': 1, 'kind=status': 1 }, "X2's and the status's retries; X1 raised the count");
-  assert.deepEqual((crm.contacts.get('5511') as { conversations: unknown[] }).conversations, [{ phoneNumberId: '1065', lastInboundAt: 1000, lastOutboundAt: null, inboundMessages: 2, outboundMessages: 0 }]);
+  assert.deepEqual(
+    m.series('wabus_consumer_events_deduplicated_total'),
+    { 'kind=message': 1, 'kind=status': 1 },
+    "X2's and the status's retries; X1 raised the count",
+  );
+  assert.deepEqual((crm.contacts.get('5511') as { conversations: unknown[] }).conversations, [
+    { phoneNumberId: '1065', lastInboundAt: 1000, lastOutboundAt: null, inboundMessages: 2, outboundMessages: 0 },
+  ]);
 
   // The same records from the start (a new group) into the same database: every one changes nothing.
   const replay = await startCrmSync(t, crmSyncEnv({ topic, dlqTopic, database, crmUrl: crm.url }));

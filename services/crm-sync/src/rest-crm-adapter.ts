@@ -89,7 +89,9 @@ export function createRestCrmAdapter(o: RestCrmAdapterOptions): CrmAdapter {
     for (let round = 0; pending.length > 0; round++) {
       const items = pending.map((contact) => ({ idempotencyKey: idempotencyKey(contact), contact }));
       const body = JSON.stringify(items);
-      const key = createHash('sha256').update(items.map((i) => i.idempotencyKey).join('\n')).digest('hex');
+      const key = createHash('sha256')
+        .update(items.map((i) => i.idempotencyKey).join('\n'))
+        .digest('hex');
       const answer = await o.http.send({ method: 'POST', path: '/contacts/batch', body, idempotencyKey: key }, deadline);
       if (answer.inDoubt) for (const c of pending) doubtful.add(c.id);
       if (classifyStatus(answer.status) === 'permanent') {
@@ -113,7 +115,8 @@ export function createRestCrmAdapter(o: RestCrmAdapterOptions): CrmAdapter {
       pending = retry;
       if (pending.length === 0) break;
       const delay = backoffDelay(round, { baseMs: 200, maxMs: 5_000 }, o.random);
-      if (now() + delay > deadline) throw new CrmSyncError('WABUS_CRM_UNAVAILABLE', { message: `CRM unavailable: ${pending.length} batch item(s) kept failing with retryable statuses` });
+      if (now() + delay > deadline)
+        throw new CrmSyncError('WABUS_CRM_UNAVAILABLE', { message: `CRM unavailable: ${pending.length} batch item(s) kept failing with retryable statuses` });
       o.observer?.waited?.('backoff', delay / 1000);
       await sleep(delay);
     }

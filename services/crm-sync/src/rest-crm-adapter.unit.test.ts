@@ -11,10 +11,19 @@ import { createRestCrmAdapter } from './rest-crm-adapter.ts';
 
 const contact = (id: string, name = `name ${id}`): ContactState => ({ ...emptyContact(id), waId: id, profileName: name, profileNameAt: 1 });
 
-async function setup(t: TestContext, o: { batch?: boolean; batchSize?: number; budgetMs?: number; timeoutMs?: number; secret?: string; standInSecret?: string } = {}) {
+async function setup(
+  t: TestContext,
+  o: { batch?: boolean; batchSize?: number; budgetMs?: number; timeoutMs?: number; secret?: string; standInSecret?: string } = {},
+) {
   const crm = await startCrmStandIn({ secret: o.standInSecret ?? 'shh', token: 'tok' });
   t.after(() => crm.close());
-  const http = createCrmHttp({ baseUrl: `${crm.url}/`, auth: { header: 'Authorization', value: 'Bearer tok' }, signingSecret: o.secret ?? 'shh', timeoutMs: o.timeoutMs ?? 2_000, backoff: { baseMs: 20, maxMs: 100 } });
+  const http = createCrmHttp({
+    baseUrl: `${crm.url}/`,
+    auth: { header: 'Authorization', value: 'Bearer tok' },
+    signingSecret: o.secret ?? 'shh',
+    timeoutMs: o.timeoutMs ?? 2_000,
+    backoff: { baseMs: 20, maxMs: 100 },
+  });
   const adapter = createRestCrmAdapter({ http, batch: o.batch ?? false, batchSize: o.batchSize ?? 100, concurrency: 1, retryBudgetMs: o.budgetMs ?? 5_000 });
   return { crm, adapter };
 }
@@ -24,7 +33,10 @@ const statusOf = (r: CrmRequest) => (r.outcome?.kind === 'answered' ? r.outcome.
 test('adapter: one signed PUT per contact with the bearer token and a per-state Idempotency-Key; a repeat is answered from memory', async (t) => {
   const { crm, adapter } = await setup(t);
   const a = contact('5511', 'Zoë 🌸');
-  assert.deepEqual(await adapter.upsert([a, contact('4477')]), [{ id: '5511', outcome: 'applied' }, { id: '4477', outcome: 'applied' }]);
+  assert.deepEqual(await adapter.upsert([a, contact('4477')]), [
+    { id: '5511', outcome: 'applied' },
+    { id: '4477', outcome: 'applied' },
+  ]);
   const [first] = crm.requests;
   assert.equal(first?.method, 'PUT');
   assert.equal(first?.path, '/contacts/5511');
@@ -42,7 +54,10 @@ test('adapter: one signed PUT per contact with the bearer token and a per-state 
 
 test('adapter: a wrong signing secret is a 401: retried (never dead-lettered), then WABUS_CRM_UNAVAILABLE', async (t) => {
   const { crm, adapter } = await setup(t, { secret: 'wrong', budgetMs: 150 });
-  await assert.rejects(adapter.upsert([contact('1')]), (e: unknown) => e instanceof CrmSyncError && e.code === 'WABUS_CRM_UNAVAILABLE' && !e.inDoubt && /HTTP 401/.test(e.message));
+  await assert.rejects(
+    adapter.upsert([contact('1')]),
+    (e: unknown) => e instanceof CrmSyncError && e.code === 'WABUS_CRM_UNAVAILABLE' && !e.inDoubt && /HTTP 401/.test(e.message),
+  );
   assert.ok(crm.requests.length >= 2 && crm.requests.every((r) => statusOf(r) === 401));
 });
 
@@ -53,7 +68,10 @@ test('adapter: batches of batchSize, one key per batch; a refused item is reject
   const results = await adapter.upsert(contacts);
   assert.equal(crm.requests.length, 3);
   assert.ok(crm.requests.every((r) => r.method === 'POST' && r.path === '/contacts/batch' && r.headers['idempotency-key']?.length === 64));
-  assert.deepEqual(JSON.parse(crm.requests[0]!.body), contacts.slice(0, 3).map((c) => ({ idempotencyKey: idempotencyKey(c), contact: c })));
+  assert.deepEqual(
+    JSON.parse(crm.requests[0]!.body),
+    contacts.slice(0, 3).map((c) => ({ idempotencyKey: idempotencyKey(c), contact: c })),
+  );
   const refused = results.find((r) => r.id === 'c4');
   assert.ok(refused?.outcome === 'rejected');
   assert.equal(refused.status, 422);
@@ -68,8 +86,14 @@ test('adapter: a batch refused as a whole is retried contact by contact, so only
   crm.script({ kind: 'status', status: 400, body: { error: 'batch too large' } }, { when: (r) => r.path === '/contacts/batch' });
   crm.reject((id) => id === 'b', { status: 400, body: { error: 'no' } });
   const results = await adapter.upsert([contact('a'), contact('b'), contact('c')]);
-  assert.deepEqual(crm.requests.map((r) => `${r.method} ${r.path}`), ['POST /contacts/batch', 'PUT /contacts/a', 'PUT /contacts/b', 'PUT /contacts/c']);
-  assert.deepEqual(results.map((r) => r.outcome), ['applied', 'rejected', 'applied']);
+  assert.deepEqual(
+    crm.requests.map((r) => `${r.method} ${r.path}`),
+    ['POST /contacts/batch', 'PUT /contacts/a', 'PUT /contacts/b', 'PUT /contacts/c'],
+  );
+  assert.deepEqual(
+    results.map((r) => r.outcome),
+    ['applied', 'rejected', 'applied'],
+  );
 });
 
 test('adapter: 5xx and a dropped connection are retried with the same bytes and key; Retry-After holds back every request', async (t) => {

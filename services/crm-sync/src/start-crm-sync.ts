@@ -21,7 +21,13 @@ export interface CrmSyncService extends ConsumerService {
  * Builds crm-sync from its configuration: the CRM client and adapter, the handler, the consumer service with the
  * contacts API, and the metrics. main.ts and the tests both start it through here (tests with a shorter backoff).
  */
-export async function startCrmSync(o: { consumer: ConsumerConfig; crm: CrmConfig; logger: Logger; defaultMetrics?: boolean; backoff?: BackoffOptions }): Promise<CrmSyncService> {
+export async function startCrmSync(o: {
+  consumer: ConsumerConfig;
+  crm: CrmConfig;
+  logger: Logger;
+  defaultMetrics?: boolean;
+  backoff?: BackoffOptions;
+}): Promise<CrmSyncService> {
   const { crm } = o;
   const metrics = createConsumerMetrics(SERVICE_NAME, { defaultMetrics: o.defaultMetrics ?? false });
   const observer = createCrmMetrics(metrics.registry);
@@ -77,7 +83,15 @@ export async function startCrmSync(o: { consumer: ConsumerConfig; crm: CrmConfig
     name: SERVICE_NAME,
     config: o.consumer,
     logger: o.logger,
-    handler: createCrmHandler({ adapterOf: (t) => targets.adapterOf(t), tenants: () => targets.tenants, log, allowReplay: crm.allowReplay, leaseMs: crm.leaseMs, leaseWaitMs: crm.leaseWaitMs, retryBudgetMs: crm.retryBudgetMs }),
+    handler: createCrmHandler({
+      adapterOf: (t) => targets.adapterOf(t),
+      tenants: () => targets.tenants,
+      log,
+      allowReplay: crm.allowReplay,
+      leaseMs: crm.leaseMs,
+      leaseWaitMs: crm.leaseWaitMs,
+      retryBudgetMs: crm.retryBudgetMs,
+    }),
     routes: contactRoutes,
     registry: metrics.registry,
     observer: metrics.observer,

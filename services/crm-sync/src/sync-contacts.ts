@@ -70,7 +70,16 @@ export async function syncContacts(deps: SyncDeps, ids: readonly string[]): Prom
           const deadline = deps.now() + deps.retryBudgetMs;
           const byTenant = new Map<string, ContactDocument[]>();
           for (const d of docs) byTenant.set(d.state.tenantId ?? DEFAULT_TENANT, [...(byTenant.get(d.state.tenantId ?? DEFAULT_TENANT) ?? []), d]);
-          const results = (await Promise.all([...byTenant].map(([tenant, list]) => deps.adapterOf(tenant).upsert(list.map((d) => d.state), { deadline })))).flat();
+          const results = (
+            await Promise.all(
+              [...byTenant].map(([tenant, list]) =>
+                deps.adapterOf(tenant).upsert(
+                  list.map((d) => d.state),
+                  { deadline },
+                ),
+              ),
+            )
+          ).flat();
           for (const r of results) if (r.inDoubt) doubtful.add(r.id);
           const at = new Date(deps.now());
           const acks = results.filter((r) => r.outcome === 'applied').map((r) => ({ id: r.id, hash: hashes.get(r.id)! }));
@@ -84,14 +93,21 @@ export async function syncContacts(deps: SyncDeps, ids: readonly string[]): Prom
         keep = err instanceof CrmSyncError && err.inDoubt;
         throw err;
       } finally {
-        if (!keep) await releaseLeases(leases, taken.filter((id) => !doubtful.has(id)), owner);
+        if (!keep)
+          await releaseLeases(
+            leases,
+            taken.filter((id) => !doubtful.has(id)),
+            owner,
+          );
       }
     }
     const took = new Set(taken);
     pending = pending.filter((id) => !took.has(id));
     if (pending.length === 0) break;
     if (deps.now() - started > deps.leaseWaitMs) {
-      throw new CrmSyncError('WABUS_CRM_CONTACT_BUSY', { message: `${pending.length} contact(s) still being synced by another writer, e.g. ${pending.slice(0, 3).join(', ')}` });
+      throw new CrmSyncError('WABUS_CRM_CONTACT_BUSY', {
+        message: `${pending.length} contact(s) still being synced by another writer, e.g. ${pending.slice(0, 3).join(', ')}`,
+      });
     }
     await sleep(20 + random() * 80);
   }
@@ -109,19 +125,35 @@ export async function removeMergedContacts(deps: SyncDeps, survivors: readonly s
   // Merged contacts first (a sparse index; nearly always none), the survivors' sync state only when there are some.
   const waiting = await awaitingRemoval(contacts, survivors);
   if (waiting.length === 0) return [];
-  const synced = new Set((await contacts.find({ _id: { $in: [...new Set(waiting.map((d) => d.mergedInto!))] }, unsynced: false }, { projection: { _id: 1 } }).toArray()).map((d) => d._id));
+  const synced = new Set(
+    (await contacts.find({ _id: { $in: [...new Set(waiting.map((d) => d.mergedInto!))] }, unsynced: false }, { projection: { _id: 1 } }).toArray()).map(
+      (d) => d._id,
+    ),
+  );
   const merged = waiting.filter((d) => synced.has(d.mergedInto!));
   if (merged.length === 0) return [];
   const owner = deps.newOwner();
-  const taken = new Set(await acquireLeases(leases, merged.map((d) => d._id), owner, deps.now(), deps.leaseMs));
+  const taken = new Set(
+    await acquireLeases(
+      leases,
+      merged.map((d) => d._id),
+      owner,
+      deps.now(),
+      deps.leaseMs,
+    ),
+  );
   const refused: { id: string; status: number; response: string }[] = [];
   try {
     const byTenant = new Map<string, string[]>();
-    for (const d of merged) if (taken.has(d._id)) byTenant.set(d.state.tenantId ?? DEFAULT_TENANT, [...(byTenant.get(d.state.tenantId ?? DEFAULT_TENANT) ?? []), d._id]);
+    for (const d of merged)
+      if (taken.has(d._id)) byTenant.set(d.state.tenantId ?? DEFAULT_TENANT, [...(byTenant.get(d.state.tenantId ?? DEFAULT_TENANT) ?? []), d._id]);
     const deadline = deps.now() + deps.retryBudgetMs;
     for (const [tenant, ids] of byTenant) {
       const results = await deps.adapterOf(tenant).remove(ids, { deadline });
-      await markRemoved(contacts, results.filter((r) => r.outcome === 'removed').map((r) => r.id));
+      await markRemoved(
+        contacts,
+        results.filter((r) => r.outcome === 'removed').map((r) => r.id),
+      );
       for (const r of results) if (r.outcome === 'rejected') refused.push({ id: r.id, status: r.status, response: r.response });
     }
   } finally {

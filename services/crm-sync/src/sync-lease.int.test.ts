@@ -28,7 +28,15 @@ async function setup(t: TestContext) {
   const adapter = createRestCrmAdapter({ http, batch: false, batchSize: 1, concurrency: 1, retryBudgetMs: 300 });
   // The lease clock is injected: "later" is a shift of it, not a sleep.
   let shift = 0;
-  const deps: SyncDeps = { store, adapterOf: () => adapter, now: () => Date.now() + shift, newOwner: randomUUID, leaseMs: 5_000, leaseWaitMs: 100, retryBudgetMs: 300 };
+  const deps: SyncDeps = {
+    store,
+    adapterOf: () => adapter,
+    now: () => Date.now() + shift,
+    newOwner: randomUUID,
+    leaseMs: 5_000,
+    leaseWaitMs: 100,
+    retryBudgetMs: 300,
+  };
   const fold = (fact: ContactState) => foldDocuments(store.contacts, new Map([[fact.id, [fact]]]), evolveContact);
   return { store, crm, deps, fold, later: (ms: number) => void (shift += ms) };
 }

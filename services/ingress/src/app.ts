@@ -93,7 +93,9 @@ export function buildIngressApp(deps: IngressDeps): FastifyInstance {
       const cn = cert?.subject?.CN;
       if (cn !== deps.mtlsSubject) {
         request.wabus.outcome = 'rejected';
-        throw new IngressError('WABUS_INGRESS_CLIENT_CERT', { message: `client certificate subject ${cn === undefined ? '(none)' : JSON.stringify(cn)} is not accepted` });
+        throw new IngressError('WABUS_INGRESS_CLIENT_CERT', {
+          message: `client certificate subject ${cn === undefined ? '(none)' : JSON.stringify(cn)} is not accepted`,
+        });
       }
     }
   });
@@ -106,7 +108,12 @@ export function buildIngressApp(deps: IngressDeps): FastifyInstance {
       request.wabus.span?.setAttribute('error.type', err.code ?? 'WABUS_INGRESS_INTERNAL');
     }
     if (status === 503) void reply.header('retry-after', '1');
-    return reply.code(status).send(errorEnvelope({ code: err.code ?? 'WABUS_INGRESS_INTERNAL', message: status >= 500 && !(err instanceof IngressError) ? 'internal error' : err.message }));
+    return reply.code(status).send(
+      errorEnvelope({
+        code: err.code ?? 'WABUS_INGRESS_INTERNAL',
+        message: status >= 500 && !(err instanceof IngressError) ? 'internal error' : err.message,
+      }),
+    );
   });
 
   // Unknown paths and methods: the same error envelope as every other answer, and their own outcome.
@@ -161,7 +168,12 @@ export function buildIngressApp(deps: IngressDeps): FastifyInstance {
   });
 
   void app.register(webhookRoutes, {
-    keys: deps.keys ?? ((fixed) => () => fixed)(environmentKeys(deps.appSecrets ?? [], deps.verifyToken ?? '')),
+    keys:
+      deps.keys ??
+      (
+        (fixed) => () =>
+          fixed
+      )(environmentKeys(deps.appSecrets ?? [], deps.verifyToken ?? '')),
     ackTimeoutMs: deps.ackTimeoutMs,
     publisher: deps.publisher,
     metrics: deps.metrics,

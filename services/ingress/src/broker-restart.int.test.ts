@@ -35,10 +35,18 @@ async function restartUnderTraffic(t: import('node:test').TestContext, how: 'SIG
   assert.equal((await app.inject({ url: '/readyz' })).statusCode, 200);
 }
 
-test('broker stopped (SIGTERM) and started again, webhooks throughout: every 200 on the topic once, every 503 at most once', { skip, timeout: 180_000 }, async (t) => {
-  await restartUnderTraffic(t, 'SIGTERM');
-});
+test(
+  'broker stopped (SIGTERM) and started again, webhooks throughout: every 200 on the topic once, every 503 at most once',
+  { skip, timeout: 180_000 },
+  async (t) => {
+    await restartUnderTraffic(t, 'SIGTERM');
+  },
+);
 
-test('broker killed (SIGKILL) and started again, webhooks throughout: every 200 on the topic once, every 503 at most once', { skip, timeout: 180_000 }, async (t) => {
-  await restartUnderTraffic(t, 'SIGKILL');
-});
+test(
+  'broker killed (SIGKILL) and started again, webhooks throughout: every 200 on the topic once, every 503 at most once',
+  { skip, timeout: 180_000 },
+  async (t) => {
+    await restartUnderTraffic(t, 'SIGKILL');
+  },
+);

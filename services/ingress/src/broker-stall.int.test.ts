@@ -42,7 +42,9 @@ test(
     signalComponent(profile!, 'kafka', 'SIGCONT');
     frozen = false;
     traffic.phase('after', { intervalMs: 100 });
-    await waitUntil('ingress ready again after the broker resumed', async () => (await app.inject({ url: '/readyz' })).statusCode === 200, { timeoutMs: 30_000 });
+    await waitUntil('ingress ready again after the broker resumed', async () => (await app.inject({ url: '/readyz' })).statusCode === 200, {
+      timeoutMs: 30_000,
+    });
     const acceptedAfter = () => traffic.answers().filter((a) => a.phase === 'after' && a.status === 200).length;
     await waitUntil('40 more webhooks of the same conversation accepted after the resume', () => acceptedAfter() >= 40, { timeoutMs: 30_000 });
     const answers = await traffic.stop();

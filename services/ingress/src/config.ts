@@ -32,7 +32,8 @@ export const ingressSchema = {
     env: 'WABUS_TENANTS_FILE',
     parse: str,
     default: '',
-    description: 'the tenants file (docs/tenants.md): secrets, verify tokens and the WABAs and numbers each tenant owns; reloaded on SIGHUP. Without it, WHATSAPP_APP_SECRETS and WHATSAPP_VERIFY_TOKEN make the one tenant `default`',
+    description:
+      'the tenants file (docs/tenants.md): secrets, verify tokens and the WABAs and numbers each tenant owns; reloaded on SIGHUP. Without it, WHATSAPP_APP_SECRETS and WHATSAPP_VERIFY_TOKEN make the one tenant `default`',
   },
   appSecrets: {
     env: 'WHATSAPP_APP_SECRETS',
@@ -41,7 +42,13 @@ export const ingressSchema = {
     description: 'app secrets that sign webhooks: comma-separated, `secret` or `label=secret` (required without WABUS_TENANTS_FILE)',
     secret: true,
   },
-  verifyToken: { env: 'WHATSAPP_VERIFY_TOKEN', parse: str, default: '', description: 'verify token of the GET handshake (required without WABUS_TENANTS_FILE)', secret: true },
+  verifyToken: {
+    env: 'WHATSAPP_VERIFY_TOKEN',
+    parse: str,
+    default: '',
+    description: 'verify token of the GET handshake (required without WABUS_TENANTS_FILE)',
+    secret: true,
+  },
   kafkaBrokers: { env: 'KAFKA_BROKERS', parse: list, default: ['127.0.0.1:9092'], description: 'Kafka bootstrap brokers, host:port, comma-separated' },
   rawTopic: { env: 'WABUS_RAW_TOPIC', parse: str, default: 'whatsapp.webhooks.raw.v1', description: 'topic of every accepted body, as received' },
   eventsTopic: { env: 'WABUS_EVENTS_TOPIC', parse: str, default: 'whatsapp.events.v1', description: 'topic of one event per item' },
@@ -65,7 +72,7 @@ export const ingressSchema = {
     env: 'INGRESS_MTLS_CA',
     parse: str,
     default: '',
-    description: 'PEM CA bundle that client certificates must chain to (default: Node\'s public roots, which include DigiCert)',
+    description: "PEM CA bundle that client certificates must chain to (default: Node's public roots, which include DigiCert)",
   },
   mtlsSubject: {
     env: 'INGRESS_MTLS_SUBJECT',
@@ -77,7 +84,8 @@ export const ingressSchema = {
     env: 'INGRESS_PRODUCE_LINGER_MS',
     parse: int(0, 1_000),
     default: 2,
-    description: 'under load, how long the next produce request may wait to gather more records (fewer, larger requests: less broker CPU per webhook, that much more latency)',
+    description:
+      'under load, how long the next produce request may wait to gather more records (fewer, larger requests: less broker CPU per webhook, that much more latency)',
   },
   workers: {
     env: 'INGRESS_WORKERS',

@@ -21,7 +21,11 @@ function expectedIds(file: string, doc: { entry?: { changes?: { value?: Record<s
   for (const entry of doc.entry ?? []) {
     for (const change of entry.changes ?? []) {
       const v = change.value ?? {};
-      for (const [array, kind] of [['messages', 'message'], ['statuses', 'status'], ['message_echoes', 'message_echo']] as const) {
+      for (const [array, kind] of [
+        ['messages', 'message'],
+        ['statuses', 'status'],
+        ['message_echoes', 'message_echo'],
+      ] as const) {
         for (const item of (v[array] as { id?: string }[] | undefined) ?? []) if (item.id) out.push({ file, kind, id: item.id });
       }
     }
@@ -34,7 +38,9 @@ test(
   { skip: present ? false : `fixtures folder ${dir} is absent` },
   async (t) => {
     const { kafka, topics, post } = await startTestIngress(t);
-    const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort();
     assert.ok(files.length >= 80, `expected the shared fixtures, found ${files.length}`);
     const expected: Expected[] = [];
     for (const file of files) {

@@ -31,7 +31,9 @@ export interface KafkaPublisherOptions {
 const PROBE_TIMEOUT_MS = 2_000;
 
 export function createKafkaPublisher(opts: KafkaPublisherOptions): KafkaPublisher {
-  const producer = opts.producer ?? createProducer(opts.kafka, { requestTimeoutMs: opts.produceTimeoutMs, log: opts.log, ...(opts.lingerMs !== undefined ? { lingerMs: opts.lingerMs } : {}) });
+  const producer =
+    opts.producer ??
+    createProducer(opts.kafka, { requestTimeoutMs: opts.produceTimeoutMs, log: opts.log, ...(opts.lingerMs !== undefined ? { lingerMs: opts.lingerMs } : {}) });
   let closing = false;
 
   const probes = new Set<Promise<Readiness>>();

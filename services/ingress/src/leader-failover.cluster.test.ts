@@ -41,12 +41,23 @@ test(
     const killedAt = Date.now();
     signalKafkaNode(profile!, leader, 'SIGKILL');
     killed = leader;
-    await waitForPartitions(kafka, both, `every partition led by a broker other than ${leader}, which is out of every ISR`, (p) => p.leader !== leader && p.leader >= 0 && !p.isr.includes(leader));
+    await waitForPartitions(
+      kafka,
+      both,
+      `every partition led by a broker other than ${leader}, which is out of every ISR`,
+      (p) => p.leader !== leader && p.leader >= 0 && !p.isr.includes(leader),
+    );
     const movedAfterMs = Date.now() - killedAt;
 
     traffic.phase('moved');
     await waitUntil(
-      () => `40 accepted in a row once leadership moved; answers of that phase: ${JSON.stringify(traffic.answers().filter((a) => a.phase === 'moved').map((a) => a.status))}`,
+      () =>
+        `40 accepted in a row once leadership moved; answers of that phase: ${JSON.stringify(
+          traffic
+            .answers()
+            .filter((a) => a.phase === 'moved')
+            .map((a) => a.status),
+        )}`,
       () => longestAcceptedRun(traffic.answers(), 'moved') >= 40,
       { timeoutMs: 30_000 },
     );

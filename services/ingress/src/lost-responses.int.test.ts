@@ -23,7 +23,11 @@ async function underFault(t: import('node:test').TestContext, kind: FaultKind, c
   await waitUntil('a first 200 through the proxy', () => traffic.answers().some((a) => a.status === 200), { timeoutMs: 15_000 });
   traffic.phase('during');
   faults.inject({ kind, apiKey: KAFKA_API.produce, count });
-  await waitUntil(() => `${count} produce requests hit by ${kind} (done: ${faults.stats().faultsDone})`, () => faults.stats().faultsDone >= count, { timeoutMs: 90_000 });
+  await waitUntil(
+    () => `${count} produce requests hit by ${kind} (done: ${faults.stats().faultsDone})`,
+    () => faults.stats().faultsDone >= count,
+    { timeoutMs: 90_000 },
+  );
   traffic.phase('after');
   const acceptedAfter = () => traffic.answers().filter((a) => a.phase === 'after' && a.status === 200).length;
   await waitUntil('20 webhooks accepted after the fault', () => acceptedAfter() >= 20, { timeoutMs: 30_000 });
@@ -33,16 +37,28 @@ async function underFault(t: import('node:test').TestContext, kind: FaultKind, c
   return report;
 }
 
-test('lost responses: the broker stores a produce request but its response never arrives (more times than the producer retries) → every 200 on the topic once, every 503 at most once', { skip, timeout: 150_000 }, async (t) => {
-  const report = await underFault(t, 'drop-response', 8);
-  assert.ok(report.unavailable > 0, 'sends that got no answer within their retries were answered 503');
-  assert.ok(report.unavailableStored > 0, 'some 503s were stored after all (the broker got them): at most once');
-});
+test(
+  'lost responses: the broker stores a produce request but its response never arrives (more times than the producer retries) → every 200 on the topic once, every 503 at most once',
+  { skip, timeout: 150_000 },
+  async (t) => {
+    const report = await underFault(t, 'drop-response', 8);
+    assert.ok(report.unavailable > 0, 'sends that got no answer within their retries were answered 503');
+    assert.ok(report.unavailableStored > 0, 'some 503s were stored after all (the broker got them): at most once');
+  },
+);
 
-test('half-done calls: the broker answers, then the connection is cut before the answer reaches ingress → every 200 on the topic once, every 503 at most once', { skip, timeout: 150_000 }, async (t) => {
-  await underFault(t, 'close-after-response', 6);
-});
+test(
+  'half-done calls: the broker answers, then the connection is cut before the answer reaches ingress → every 200 on the topic once, every 503 at most once',
+  { skip, timeout: 150_000 },
+  async (t) => {
+    await underFault(t, 'close-after-response', 6);
+  },
+);
 
-test('requests lost on the way: the connection is cut before the broker sees the produce request → every 200 on the topic once, nothing stored twice', { skip, timeout: 150_000 }, async (t) => {
-  await underFault(t, 'close-before-forward', 6);
-});
+test(
+  'requests lost on the way: the connection is cut before the broker sees the produce request → every 200 on the topic once, nothing stored twice',
+  { skip, timeout: 150_000 },
+  async (t) => {
+    await underFault(t, 'close-before-forward', 6);
+  },
+);

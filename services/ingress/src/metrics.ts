@@ -34,9 +34,19 @@ export function createIngressMetrics(opts: { queuedRecords: () => number; produc
   if (opts.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'wabus_ingress_' });
   const stats = opts.producerStats;
   if (stats !== undefined) {
-    readCounter(registry, 'wabus_ingress_produce_sends_total', 'Produce rounds sent to Kafka (one request per partition leader each); records per round is how well batching works', () => stats().sends);
+    readCounter(
+      registry,
+      'wabus_ingress_produce_sends_total',
+      'Produce rounds sent to Kafka (one request per partition leader each); records per round is how well batching works',
+      () => stats().sends,
+    );
     readCounter(registry, 'wabus_ingress_produce_records_total', 'Records sent to Kafka (raw bodies and events)', () => stats().records);
-    readCounter(registry, 'wabus_ingress_produce_failed_sends_total', 'Produce rounds that failed (each is followed by a new producer id)', () => stats().failedSends);
+    readCounter(
+      registry,
+      'wabus_ingress_produce_failed_sends_total',
+      'Produce rounds that failed (each is followed by a new producer id)',
+      () => stats().failedSends,
+    );
   }
   return {
     registry,

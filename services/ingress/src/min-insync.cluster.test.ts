@@ -47,7 +47,13 @@ test(
     // Its own metadata: the others are gone, and with them the controller quorum (no metadata changes from here on).
     const survivorNode = resolveProfileLayout(profile!).kafkaNodes.find((n) => n.nodeId === survivor)!;
     const survivorOnly = createKafka({ brokers: [`${survivorNode.host}:${survivorNode.port}`], clientId: 'cluster-test-survivor' });
-    const oneInSync = await waitForPartitions(survivorOnly, both, `broker ${survivor} the only replica in sync`, (p) => p.leader === survivor && p.isr.length === 1, 30_000);
+    const oneInSync = await waitForPartitions(
+      survivorOnly,
+      both,
+      `broker ${survivor} the only replica in sync`,
+      (p) => p.leader === survivor && p.isr.length === 1,
+      30_000,
+    );
     await waitUntil(
       () => `20 webhooks answered with one broker left; so far ${JSON.stringify(answersOf('two-down').map((a) => a.status))}`,
       () => answersOf('two-down').length >= 20,

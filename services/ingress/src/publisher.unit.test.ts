@@ -27,8 +27,7 @@ function delivery(n: number) {
 function gatedBatcher() {
   const sends: { topicMessages: TopicMessages[]; release: (err?: Error) => void }[] = [];
   const batcher = createProduceBatcher({
-    send: (topicMessages) =>
-      new Promise<void>((resolve, reject) => sends.push({ topicMessages, release: (err) => (err ? reject(err) : resolve()) })),
+    send: (topicMessages) => new Promise<void>((resolve, reject) => sends.push({ topicMessages, release: (err) => (err ? reject(err) : resolve()) })),
   });
   const producer = { send: (tm: TopicMessages[], o?: { deadline?: number }) => batcher.append(tm, o?.deadline) };
   return { producer, sends };
@@ -56,7 +55,7 @@ test('given requests merged into one flush, then each record carries its own pro
   sends[0]!.release();
   await a.done;
   await new Promise((r) => setImmediate(r));
-  assert.equal(sends.length, 2, 'the second flush carries the two queued requests (and runs in the first one\'s continuation)');
+  assert.equal(sends.length, 2, "the second flush carries the two queued requests (and runs in the first one's continuation)");
   sends[1]!.release();
   await Promise.all([b.done, c.done]);
 
@@ -75,13 +74,17 @@ test('given requests merged into one flush, then each record carries its own pro
       for (const m of tm.messages) {
         const deliveryId = String(m.headers!['wabus-delivery-id']);
         const request = [a, b, c].find((r) => r.deliveryId === deliveryId)!.request;
-        assert.equal(traceparentTrace(m.headers!['traceparent']), request.spanContext().traceId, 'the record carries its request\'s trace, not the flush\'s');
+        assert.equal(traceparentTrace(m.headers!['traceparent']), request.spanContext().traceId, "the record carries its request's trace, not the flush's");
         if (tm.topic === 'raw') {
-          assert.equal(m.headers!['traceparent'], `00-${request.spanContext().traceId}-${request.spanContext().spanId}-01`, 'the raw body: the request\'s own context');
+          assert.equal(
+            m.headers!['traceparent'],
+            `00-${request.spanContext().traceId}-${request.spanContext().spanId}-01`,
+            "the raw body: the request's own context",
+          );
           continue;
         }
         const p = producers.find((s) => `00-${s.spanContext().traceId}-${s.spanContext().spanId}-01` === m.headers!['traceparent']);
-        assert.ok(p, 'an event record\'s traceparent names its own producer span');
+        assert.ok(p, "an event record's traceparent names its own producer span");
         assert.equal(p.attributes['messaging.destination.name'], tm.topic);
         assert.equal(p.attributes['wabus.event_id'], m.headers!['wabus-event-id']);
       }

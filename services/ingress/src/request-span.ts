@@ -33,7 +33,10 @@ export function startRequestSpan(tracer: Tracer, req: { method: string; route: s
     req.route === undefined ? req.method : `${req.method} ${req.route}`,
     {
       kind: SpanKind.SERVER,
-      attributes: req.route === undefined ? { 'http.request.method': req.method, 'url.path': req.path } : { 'http.request.method': req.method, [ATTR.httpRoute]: req.route },
+      attributes:
+        req.route === undefined
+          ? { 'http.request.method': req.method, 'url.path': req.path }
+          : { 'http.request.method': req.method, [ATTR.httpRoute]: req.route },
     },
     parent,
   );

@@ -10,7 +10,14 @@ import { sign, startTestIngress } from './test-helpers.ts';
 function postHttp(port: number, body: Buffer): Promise<number> {
   return new Promise((resolve) => {
     const req = request(
-      { host: '127.0.0.1', port, path: '/webhook', method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(body) } },
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/webhook',
+        method: 'POST',
+        agent: false,
+        headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(body) },
+      },
       (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));
@@ -53,7 +60,11 @@ test('graceful shutdown: in-flight requests finish with 200 and are on the topic
   release();
   const statuses = await Promise.all(inFlight);
   await closing;
-  assert.deepEqual(statuses, bodies.map(() => 200), 'every in-flight request completes');
+  assert.deepEqual(
+    statuses,
+    bodies.map(() => 200),
+    'every in-flight request completes',
+  );
   const stored = new Set((await readTopic(kafka, topics.eventsTopic)).map((r) => decodeEvent(r.value!).itemId));
   for (let i = 0; i < N; i++) assert.ok(stored.has(`wamid.SD${i}`), `wamid.SD${i} answered 200 but is not on the topic`);
 });
@@ -69,7 +80,9 @@ test('a client that stalls mid-body is cut off after the request timeout, and no
     socket.on('data', (c: Buffer) => (answer += c.toString()));
     socket.on('close', () => resolve(answer));
   });
-  socket.write(`POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Hub-Signature-256: ${sign(body)}\r\nContent-Length: ${body.length}\r\n\r\n`);
+  socket.write(
+    `POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Hub-Signature-256: ${sign(body)}\r\nContent-Length: ${body.length}\r\n\r\n`,
+  );
   socket.write(body.subarray(0, 10));
   const answer = await closed;
   assert.ok(answer === '' || /^HTTP\/1\.1 408/.test(answer), `the stalled request is not answered 200: ${answer.slice(0, 40)}`);

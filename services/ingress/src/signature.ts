@@ -2,8 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { AppSecret } from './config.ts';
 
 export type SignatureCheck<S extends AppSecret = AppSecret> =
-  | { ok: true; secretLabel: string; secret: S }
-  | { ok: false; reason: 'missing' | 'malformed' | 'mismatch' };
+  { ok: true; secretLabel: string; secret: S } | { ok: false; reason: 'missing' | 'malformed' | 'mismatch' };
 
 const HEADER_FORMAT = /^sha256=([0-9a-fA-F]{64})$/;
 
@@ -25,4 +24,3 @@ export function verifySignature<S extends AppSecret>(header: string | string[] |
   }
   return matched === undefined ? { ok: false, reason: 'mismatch' } : { ok: true, secretLabel: matched.label, secret: matched };
 }
-

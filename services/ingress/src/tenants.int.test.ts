@@ -15,12 +15,26 @@ const body = (wabaId: string, phoneNumberId: string, wamid: string) =>
   Buffer.from(
     JSON.stringify({
       object: 'whatsapp_business_account',
-      entry: [{ id: wabaId, changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '1555', phone_number_id: phoneNumberId }, contacts: [{ profile: { name: 'Ana' }, wa_id: '5511999990000' }], messages: [{ from: '5511999990000', id: wamid, timestamp: '1700000000', type: 'text', text: { body: 'hi' } }] } }] }],
+      entry: [
+        {
+          id: wabaId,
+          changes: [
+            {
+              field: 'messages',
+              value: {
+                messaging_product: 'whatsapp',
+                metadata: { display_phone_number: '1555', phone_number_id: phoneNumberId },
+                contacts: [{ profile: { name: 'Ana' }, wa_id: '5511999990000' }],
+                messages: [{ from: '5511999990000', id: wamid, timestamp: '1700000000', type: 'text', text: { body: 'hi' } }],
+              },
+            },
+          ],
+        },
+      ],
     }),
   );
 
-
-test('tenants: each tenant\'s body becomes its events; one signed by tenant A naming B\'s number, or a number nobody owns, is quarantined on the raw topic and makes no event; a new tenants file on SIGHUP, a bad one ignored', async (t) => {
+test("tenants: each tenant's body becomes its events; one signed by tenant A naming B's number, or a number nobody owns, is quarantined on the raw topic and makes no event; a new tenants file on SIGHUP, a bad one ignored", async (t) => {
   const kafka = createKafka({ brokers: testEnv().kafkaBrokers, clientId: 'tenants-test' });
   const topics = await createTestTopics(kafka);
   t.after(() => topics.drop());
@@ -47,7 +61,11 @@ test('tenants: each tenant\'s body becomes its events; one signed by tenant A na
   const disposition = (name: string) => (answers[name] as { body: { disposition?: string; reason?: string; error?: { code: string } } }).body;
   assert.equal(disposition('acme own').disposition, 'accepted');
   assert.equal(disposition('globex own').disposition, 'accepted');
-  assert.deepEqual(disposition('acme names globex number'), { ...disposition('acme names globex number'), disposition: 'quarantined', reason: 'tenant_mismatch' });
+  assert.deepEqual(disposition('acme names globex number'), {
+    ...disposition('acme names globex number'),
+    disposition: 'quarantined',
+    reason: 'tenant_mismatch',
+  });
   assert.equal(disposition('acme names globex waba and number').reason, 'tenant_mismatch');
   assert.equal(disposition('nobody owns it').reason, 'unknown_owner');
   assert.equal((answers['unknown secret'] as { status: number }).status, 401);
@@ -62,7 +80,11 @@ test('tenants: each tenant\'s body becomes its events; one signed by tenant A na
   const raw = await readTopic(kafka, topics.rawTopic);
   assert.equal(raw.length, 5);
   const quarantined = raw.filter((r) => r.headers['wabus-disposition'] === 'quarantined');
-  assert.deepEqual(quarantined.map((r) => [r.headers['wabus-quarantine-reason'], r.headers['wabus-tenant']]).sort(), [['tenant_mismatch', 'acme'], ['tenant_mismatch', 'acme'], ['unknown_owner', 'acme']]);
+  assert.deepEqual(quarantined.map((r) => [r.headers['wabus-quarantine-reason'], r.headers['wabus-tenant']]).sort(), [
+    ['tenant_mismatch', 'acme'],
+    ['tenant_mismatch', 'acme'],
+    ['unknown_owner', 'acme'],
+  ]);
   // Counted for the dashboard and its alert.
   const metrics = await (await fetch(`${ingress.base}/metrics`)).text();
   assert.match(metrics, /wabus_ingress_quarantined_total\{reason="tenant_mismatch"\} 2/);
@@ -77,13 +99,19 @@ test('tenants: each tenant\'s body becomes its events; one signed by tenant A na
   writeFileSync(path, JSON.stringify({ tenants: [acme, globex, { id: 'initech', appSecrets: ['initech-secret'], phoneNumberIds: ['3001'] }] }));
   ingress.service.child.kill('SIGHUP');
   await waitUntil('the tenants file reloaded', () => ingress.service.output().includes('tenants file reloaded'));
-  assert.equal(((await (await ingress.post(body('3000', '3001', 'wamid.INITECH'), 'initech-secret')).json()) as { disposition: string }).disposition, 'accepted');
+  assert.equal(
+    ((await (await ingress.post(body('3000', '3001', 'wamid.INITECH'), 'initech-secret')).json()) as { disposition: string }).disposition,
+    'accepted',
+  );
   // A broken file on SIGHUP: reported, and the running configuration stays.
   writeFileSync(path, JSON.stringify({ tenants: [{ ...acme, phoneNumberIds: ['1001', 'x'] }] }));
   ingress.service.child.kill('SIGHUP');
   await waitUntil('the bad file reported', () => ingress.service.output().includes('tenants file NOT reloaded'));
   assert.match(ingress.service.output(), /tenants\[0\] \(acme\)\.phoneNumberIds\[1\]: expected an id of digits/);
-  assert.equal(((await (await ingress.post(body('3000', '3001', 'wamid.INITECH2'), 'initech-secret')).json()) as { disposition: string }).disposition, 'accepted');
+  assert.equal(
+    ((await (await ingress.post(body('3000', '3001', 'wamid.INITECH2'), 'initech-secret')).json()) as { disposition: string }).disposition,
+    'accepted',
+  );
   assert.ok(!ingress.service.output().includes(ACME_SECRET), 'no secret in the logs');
 });
 

@@ -17,7 +17,10 @@ export const VERIFY_TOKEN = 'test-verify-token';
 export const sign = (body: Buffer | string, secret = SECRET): string => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 
 /** An ingress wired to the real test broker with its own topics; closed and cleaned up after the test. */
-export async function startTestIngress(t: TestContext, overrides: Partial<IngressDeps> & { secrets?: string; ackTimeoutMs?: number; wrapPublisher?: (p: Publisher) => Publisher; producerBrokers?: string[] } = {}) {
+export async function startTestIngress(
+  t: TestContext,
+  overrides: Partial<IngressDeps> & { secrets?: string; ackTimeoutMs?: number; wrapPublisher?: (p: Publisher) => Publisher; producerBrokers?: string[] } = {},
+) {
   const { kafkaBrokers } = testEnv();
   const kafka = createKafka({ brokers: kafkaBrokers, clientId: 'ingress-test' });
   const topics = await createTestTopics(kafka);
@@ -62,7 +65,9 @@ export async function startTestIngress(t: TestContext, overrides: Partial<Ingres
   return { app, kafka, topics, logLines, metrics, kp, post };
 }
 
-function withoutHelperOptions<T extends { secrets?: unknown; wrapPublisher?: unknown; producerBrokers?: unknown }>(o: T): Omit<T, 'secrets' | 'wrapPublisher' | 'producerBrokers'> {
+function withoutHelperOptions<T extends { secrets?: unknown; wrapPublisher?: unknown; producerBrokers?: unknown }>(
+  o: T,
+): Omit<T, 'secrets' | 'wrapPublisher' | 'producerBrokers'> {
   const { secrets: _s, wrapPublisher: _w, producerBrokers: _p, ...rest } = o;
   return rest;
 }

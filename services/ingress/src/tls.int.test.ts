@@ -19,7 +19,23 @@ function makeCerts() {
   const leaf = (name: string, cn: string, ext: string) => {
     ossl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`);
     writeFileSync(join(dir, `${name}.ext`), ext);
-    ossl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.pem`, '-days', '1', '-extfile', `${name}.ext`);
+    ossl(
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      `${name}.pem`,
+      '-days',
+      '1',
+      '-extfile',
+      `${name}.ext`,
+    );
   };
   leaf('server', '127.0.0.1', 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
   leaf('meta', META_SUBJECT, 'extendedKeyUsage=clientAuth\n');
@@ -43,19 +59,23 @@ function postTls(port: number, body: Buffer, tls: { ca: Buffer; cert?: Buffer; k
   });
 }
 
-const BODY = Buffer.from('{"object":"whatsapp_business_account","entry":[{"id":"1","time":1,"changes":[{"field":"account_update","value":{"event":"VERIFIED_ACCOUNT"}}]}]}');
+const BODY = Buffer.from(
+  '{"object":"whatsapp_business_account","entry":[{"id":"1","time":1,"changes":[{"field":"account_update","value":{"event":"VERIFIED_ACCOUNT"}}]}]}',
+);
 
 test('HTTPS: serves TLS directly when a certificate is configured', async (t) => {
   const c = makeCerts();
   t.after(() => rmSync(c.dir, { recursive: true, force: true }));
-  const { app } = await startTestIngress(t, { serverOptions: httpsOptions({ tlsCert: c.file('server.pem'), tlsKey: c.file('server.key'), mtls: false, mtlsCa: '' }) });
+  const { app } = await startTestIngress(t, {
+    serverOptions: httpsOptions({ tlsCert: c.file('server.pem'), tlsKey: c.file('server.key'), mtls: false, mtlsCa: '' }),
+  });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
   const res = await postTls(port, BODY, { ca: c.read('ca.pem') });
   assert.equal(res.status, 200, res.body);
 });
 
-test('mTLS: only a client certificate with Meta\'s subject is accepted; another subject gets 403, none fails the handshake', async (t) => {
+test("mTLS: only a client certificate with Meta's subject is accepted; another subject gets 403, none fails the handshake", async (t) => {
   const c = makeCerts();
   t.after(() => rmSync(c.dir, { recursive: true, force: true }));
   const { app } = await startTestIngress(t, {

@@ -80,7 +80,12 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
 
     const produceStart = performance.now();
     try {
-      await opts.publisher.publish({ deliveryId, body, receivedAt, secretLabel: sig.secretLabel, tenantIds }, disposition, receivedAt + opts.ackTimeoutMs, request.wabus.traceContext);
+      await opts.publisher.publish(
+        { deliveryId, body, receivedAt, secretLabel: sig.secretLabel, tenantIds },
+        disposition,
+        receivedAt + opts.ackTimeoutMs,
+        request.wabus.traceContext,
+      );
     } catch (cause) {
       request.wabus.outcome = 'unavailable';
       throw new IngressError('WABUS_INGRESS_UNAVAILABLE', { cause });

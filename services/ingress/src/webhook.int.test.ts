@@ -23,7 +23,11 @@ const MULTI = Buffer.from(
 test('GET /webhook: the handshake echoes the challenge byte for byte and refuses everything else', async (t) => {
   const { app } = await startTestIngress(t);
   const challenge = '1158201444 ~!é';
-  const ok = await app.inject({ method: 'GET', url: '/webhook', query: { 'hub.mode': 'subscribe', 'hub.verify_token': VERIFY_TOKEN, 'hub.challenge': challenge } });
+  const ok = await app.inject({
+    method: 'GET',
+    url: '/webhook',
+    query: { 'hub.mode': 'subscribe', 'hub.verify_token': VERIFY_TOKEN, 'hub.challenge': challenge },
+  });
   assert.equal(ok.statusCode, 200);
   assert.match(String(ok.headers['content-type']), /^text\/plain/);
   assert.equal(ok.body, challenge);
@@ -31,7 +35,11 @@ test('GET /webhook: the handshake echoes the challenge byte for byte and refuses
   const wrongToken = await app.inject({ method: 'GET', url: '/webhook', query: { 'hub.mode': 'subscribe', 'hub.verify_token': 'nope', 'hub.challenge': '1' } });
   assert.equal(wrongToken.statusCode, 403);
   assert.equal(wrongToken.json().error.code, 'WABUS_INGRESS_HANDSHAKE_REFUSED');
-  const wrongMode = await app.inject({ method: 'GET', url: '/webhook', query: { 'hub.mode': 'unsubscribe', 'hub.verify_token': VERIFY_TOKEN, 'hub.challenge': '1' } });
+  const wrongMode = await app.inject({
+    method: 'GET',
+    url: '/webhook',
+    query: { 'hub.mode': 'unsubscribe', 'hub.verify_token': VERIFY_TOKEN, 'hub.challenge': '1' },
+  });
   assert.equal(wrongMode.statusCode, 403);
   const missing = await app.inject({ method: 'GET', url: '/webhook', query: { 'hub.mode': 'subscribe' } });
   assert.equal(missing.statusCode, 400);
@@ -42,17 +50,37 @@ test('POST /webhook: every bad input gets its status and code, and nothing is wr
   const { app, kafka, topics, post } = await startTestIngress(t);
   const body = Buffer.from('{"object":"whatsapp_business_account","entry":[]}');
   const cases: { name: string; res: Awaited<ReturnType<typeof post>>; status: number; code: string }[] = [
-    { name: 'no signature', res: await app.inject({ method: 'POST', url: '/webhook', headers: { 'content-type': 'application/json' }, payload: body }), status: 401, code: 'WABUS_INGRESS_SIGNATURE_MISSING' },
-    { name: 'sha1 style header', res: await post(body, { 'x-hub-signature-256': 'sha1=0123456789abcdef0123456789abcdef01234567' }), status: 401, code: 'WABUS_INGRESS_SIGNATURE_MALFORMED' },
+    {
+      name: 'no signature',
+      res: await app.inject({ method: 'POST', url: '/webhook', headers: { 'content-type': 'application/json' }, payload: body }),
+      status: 401,
+      code: 'WABUS_INGRESS_SIGNATURE_MISSING',
+    },
+    {
+      name: 'sha1 style header',
+      res: await post(body, { 'x-hub-signature-256': 'sha1=0123456789abcdef0123456789abcdef01234567' }),
+      status: 401,
+      code: 'WABUS_INGRESS_SIGNATURE_MALFORMED',
+    },
     { name: 'short hex', res: await post(body, { 'x-hub-signature-256': 'sha256=abcd' }), status: 401, code: 'WABUS_INGRESS_SIGNATURE_MALFORMED' },
-    { name: 'wrong secret', res: await post(body, { 'x-hub-signature-256': sign(body, 'another-secret') }), status: 401, code: 'WABUS_INGRESS_SIGNATURE_MISMATCH' },
+    {
+      name: 'wrong secret',
+      res: await post(body, { 'x-hub-signature-256': sign(body, 'another-secret') }),
+      status: 401,
+      code: 'WABUS_INGRESS_SIGNATURE_MISMATCH',
+    },
     {
       name: 'signature of other bytes (re-serialised JSON)',
       res: await post(body, { 'x-hub-signature-256': sign(JSON.stringify(JSON.parse(body.toString()), null, 1)) }),
       status: 401,
       code: 'WABUS_INGRESS_SIGNATURE_MISMATCH',
     },
-    { name: 'form content type', res: await post(body, { 'content-type': 'application/x-www-form-urlencoded' }), status: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' },
+    {
+      name: 'form content type',
+      res: await post(body, { 'content-type': 'application/x-www-form-urlencoded' }),
+      status: 415,
+      code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE',
+    },
     { name: 'text content type', res: await post(body, { 'content-type': 'text/plain' }), status: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' },
   ];
   const big = Buffer.alloc(3 * 1024 * 1024 + 1, 0x20);
@@ -89,7 +117,8 @@ test('POST /webhook: signed bodies that are not webhook envelopes are quarantine
   assert.equal(logLines.filter((l) => l['outcome'] === 'quarantined').length, 3, 'each quarantine is logged');
 });
 
-const record0Tenant = (events: { record: { headers: Record<string, string> }; event: { itemId: string | null } }[], id: string) => events.find((e) => e.event.itemId === id)!.record.headers['wabus-tenant'];
+const record0Tenant = (events: { record: { headers: Record<string, string> }; event: { itemId: string | null } }[], id: string) =>
+  events.find((e) => e.event.itemId === id)!.record.headers['wabus-tenant'];
 
 test('POST /webhook: a body of several entries, changes and items yields one record per item with keys, ids and raw bytes', async (t) => {
   const { kafka, topics, post } = await startTestIngress(t);
@@ -154,7 +183,10 @@ test('POST /webhook: the same body posted twice yields the same event ids; a rot
   const counts = new Map<string, number>();
   for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
   assert.equal(counts.size, 6);
-  assert.ok([...counts.values()].every((n) => n === 2), 'each event id appears once per delivery');
+  assert.ok(
+    [...counts.values()].every((n) => n === 2),
+    'each event id appears once per delivery',
+  );
 });
 
 test('GET /readyz is 200 with the producer connected and the topics present, /healthz always 200', async (t) => {
@@ -191,13 +223,22 @@ test('/metrics counts requests by outcome (unknown paths as not_found, with the 
   await post('not json');
   await post(MULTI, { 'x-hub-signature-256': sign(MULTI, 'wrong') });
   // Paths and methods ingress does not serve: our envelope, and an outcome of their own (not rejected webhooks).
-  for (const [method, url] of [['GET', '/wp-login.php'], ['DELETE', '/webhook'], ['POST', '/webhooks?x=1']] as const) {
+  for (const [method, url] of [
+    ['GET', '/wp-login.php'],
+    ['DELETE', '/webhook'],
+    ['POST', '/webhooks?x=1'],
+  ] as const) {
     const r = await app.inject({ method, url });
     assert.equal(r.statusCode, 404);
     assert.deepEqual(r.json(), { error: { code: 'WABUS_INGRESS_NOT_FOUND', message: `no route ${method} ${url.split('?')[0]}` } });
   }
   const m = readScrape((await app.inject({ url: '/metrics' })).body);
-  assert.deepEqual(m.series('wabus_ingress_requests_total'), { 'outcome=accepted': 2, 'outcome=quarantined': 1, 'outcome=bad_signature': 1, 'outcome=not_found': 3 });
+  assert.deepEqual(m.series('wabus_ingress_requests_total'), {
+    'outcome=accepted': 2,
+    'outcome=quarantined': 1,
+    'outcome=bad_signature': 1,
+    'outcome=not_found': 3,
+  });
   assert.equal(m.value('wabus_ingress_items_per_body_sum'), 12);
   assert.deepEqual(
     m.samples.filter((s) => s.name === 'wabus_ingress_batcher_queued_records'),

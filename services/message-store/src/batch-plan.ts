@@ -59,6 +59,8 @@ export function conversationFactsOf(
     const isFirst = first !== null && first.p === f.own.at.p && first.o === f.own.at.o;
     const { customerId: _filedUnder, ...conversation } = f.conversation;
     const person = personOf(f.conversation.phoneNumberId, f.conversation.aliases[0]!);
-    return [{ id: conversationId(f.conversation.phoneNumberId, person.id), fact: { ...conversation, personId: person.id, aliases: person.aliases, first: isFirst } }];
+    return [
+      { id: conversationId(f.conversation.phoneNumberId, person.id), fact: { ...conversation, personId: person.id, aliases: person.aliases, first: isFirst } },
+    ];
   };
 }

@@ -44,7 +44,13 @@ test('conversation fold: the profile name is the latest by Meta time, whatever t
   const newer = fact(6, { profileName: 'New', timestamp: new Date(2_000_000) });
   assert.equal(fold([older, newer]).profileName, 'New');
   // Different log (another topic): the newer name sits at the lower offset.
-  assert.equal(fold([{ ...newer, at: { p: 0, o: 5 } }, { ...older, at: { p: 0, o: 6 } }]).profileName, 'New');
+  assert.equal(
+    fold([
+      { ...newer, at: { p: 0, o: 5 } },
+      { ...older, at: { p: 0, o: 6 } },
+    ]).profileName,
+    'New',
+  );
 });
 
 test('conversation fold: a Meta retry at a new offset moves `through` but counts nothing', () => {
@@ -114,14 +120,24 @@ test('handler steps with identities: phone-and-BSUID, BSUID-only and phone-only 
   const B = inbound({ ...text('wamid.B', 1_700_000_020), from: undefined, from_user_id: BSUID }, { contact: { profile: { name: 'Ana' }, user_id: BSUID } });
   const C = inbound({ ...text('wamid.C', 1_700_000_030), from: WA }, { contact: { profile: { name: 'Ana' }, wa_id: WA } });
   const D = echo(text('wamid.D', 1_700_000_040), {});
-  const orders = [[B, C, A], [C, B, A], [A, B, C], [B, A, C], [C, A, B]];
+  const orders = [
+    [B, C, A],
+    [C, B, A],
+    [A, B, C],
+    [B, A, C],
+    [C, A, B],
+  ];
   const expectedId = conversationId(PHONE, `bsuid:${BSUID}`);
   for (const order of orders) {
     const log = [...order, D].map((e, i) => at(e, i));
     const clean = runLog(log, 1);
     const conv = clean.conversations.get(expectedId);
     assert.ok(conv, 'one conversation under the BSUID');
-    assert.deepEqual([...clean.conversations.keys()].filter((id) => id.includes(WA) && id !== expectedId), [], 'no conversation left under the phone');
+    assert.deepEqual(
+      [...clean.conversations.keys()].filter((id) => id.includes(WA) && id !== expectedId),
+      [],
+      'no conversation left under the phone',
+    );
     assert.deepEqual(conv.counts, { inbound: 3, outbound: 0 });
     for (let step = 0; step < log.length; step++) {
       for (const where of ['between-writes', 'mid-merge', 'before-commit'] as const) {

@@ -45,7 +45,16 @@ function withUpdates(current: MessageDoc | null, id: string, updates: MessageUpd
 
 /** The own part of a stored document (null for a placeholder): rebuilt, never spread, so the key order is the builder's. */
 function ownOf(doc: MessageDoc): OwnMessage | null {
-  if (!doc.received || doc.content === null || doc.direction === null || doc.phoneNumberId === null || doc.customerId === null || doc.receivedAt === null || doc.raw === null) return null;
+  if (
+    !doc.received ||
+    doc.content === null ||
+    doc.direction === null ||
+    doc.phoneNumberId === null ||
+    doc.customerId === null ||
+    doc.receivedAt === null ||
+    doc.raw === null
+  )
+    return null;
   return {
     direction: doc.direction,
     tenantId: doc.tenantId,
@@ -106,9 +115,7 @@ export function buildMessageDoc(id: string, own: OwnMessage | null, updates: Mes
 function derived(updates: MessageUpdates): Pick<MessageDoc, 'reactions' | 'current' | 'edited' | 'revoked'> {
   const latestByReactor = new Map<string | null, ReactionUpdate>();
   for (const r of updates.reactions) latestByReactor.set(r.from, r); // sorted: the last one is the latest
-  const reactions = [...latestByReactor.values()]
-    .filter((r) => r.emoji !== null)
-    .sort((a, b) => compareText(a.from ?? '', b.from ?? ''));
+  const reactions = [...latestByReactor.values()].filter((r) => r.emoji !== null).sort((a, b) => compareText(a.from ?? '', b.from ?? ''));
   const lastEdit = updates.edits.findLast((e) => e.content !== null);
   return {
     reactions,

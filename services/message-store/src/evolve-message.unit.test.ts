@@ -50,7 +50,11 @@ test('message fold: a reaction before its target waits in a placeholder and give
 
 test('message fold: reactions, edits and revokes, applied: current reaction per reactor, content after edits, history, revoked', () => {
   const doc = fold([target, thumbs, unreact, heart, edit1, edit2, gone]).get(T)!;
-  assert.deepEqual(doc.reactions, [{ wamid: 'wamid.R3', from: DISPLAY, emoji: '❤️', timestamp: new Date(115_000) }], 'the customer removed theirs; the business reaction stays');
+  assert.deepEqual(
+    doc.reactions,
+    [{ wamid: 'wamid.R3', from: DISPLAY, emoji: '❤️', timestamp: new Date(115_000) }],
+    'the customer removed theirs; the business reaction stays',
+  );
   assert.deepEqual(
     doc.updates.reactions.map((r) => r.wamid),
     ['wamid.R1', 'wamid.R3', 'wamid.R2'],
@@ -58,7 +62,10 @@ test('message fold: reactions, edits and revokes, applied: current reaction per 
   );
   assert.deepEqual(doc.current, { type: 'text', text: { body: 'v3' } }, 'the latest edit is current');
   assert.deepEqual(doc.content, { type: 'text', text: { body: 'v1' } }, 'the original content is kept');
-  assert.deepEqual(doc.updates.edits.map((e) => e.wamid), ['wamid.E1', 'wamid.E2']);
+  assert.deepEqual(
+    doc.updates.edits.map((e) => e.wamid),
+    ['wamid.E1', 'wamid.E2'],
+  );
   assert.equal(doc.edited, true);
   assert.equal(doc.revoked, true);
   assert.deepEqual(doc._sys.first, { p: 0, o: 1 });

@@ -14,13 +14,25 @@ const NEW_WA = '5521912345678';
 const NEW_BSUID = 'BR.9930111222333444';
 const both = { profile: { name: 'Ana', username: '@ana.r' }, wa_id: WA, user_id: BSUID };
 const A = inbound({ ...text('wamid.A', 1_700_000_010), from: WA, from_user_id: BSUID }, { contact: both });
-const B = inbound({ ...text('wamid.B', 1_700_000_020), from: undefined, from_user_id: BSUID }, { contact: { profile: { name: 'Ana', username: '@ana.r' }, user_id: BSUID } });
+const B = inbound(
+  { ...text('wamid.B', 1_700_000_020), from: undefined, from_user_id: BSUID },
+  { contact: { profile: { name: 'Ana', username: '@ana.r' }, user_id: BSUID } },
+);
 const C = inbound({ ...text('wamid.C', 1_700_000_030), from: WA }, { contact: { profile: { name: 'Ana' }, wa_id: WA } });
 const CHANGE = inbound(
-  { id: 'wamid.CHANGE', timestamp: '1700000040', type: 'system', from: WA, system: { type: 'user_changed_number', body: `User Ana changed from ${WA} to ${NEW_WA}`, wa_id: NEW_WA, previous_user_id: BSUID, user_id: NEW_BSUID } },
+  {
+    id: 'wamid.CHANGE',
+    timestamp: '1700000040',
+    type: 'system',
+    from: WA,
+    system: { type: 'user_changed_number', body: `User Ana changed from ${WA} to ${NEW_WA}`, wa_id: NEW_WA, previous_user_id: BSUID, user_id: NEW_BSUID },
+  },
   { contact: null },
 );
-const D = inbound({ ...text('wamid.D', 1_700_000_050), from: NEW_WA, from_user_id: NEW_BSUID }, { contact: { profile: { name: 'Ana' }, wa_id: NEW_WA, user_id: NEW_BSUID } });
+const D = inbound(
+  { ...text('wamid.D', 1_700_000_050), from: NEW_WA, from_user_id: NEW_BSUID },
+  { contact: { profile: { name: 'Ana' }, wa_id: NEW_WA, user_id: NEW_BSUID } },
+);
 
 function permutations<T>(xs: readonly T[]): T[][] {
   if (xs.length <= 1) return [[...xs]];
@@ -62,7 +74,11 @@ test('message-store identity: a body with phone and BSUID, one with the BSUID on
         assert.equal(one.status, 200);
         assert.equal(one.body.id, conv['_id']);
         const timeline = await getJson(app, `/v1/conversations/${PHONE}/${id}/messages`);
-        assert.deepEqual(timeline.body.items.map((m: any) => m.wamid), ['wamid.A', 'wamid.B', 'wamid.C'], `${label}: timeline by ${id}`);
+        assert.deepEqual(
+          timeline.body.items.map((m: any) => m.wamid),
+          ['wamid.A', 'wamid.B', 'wamid.C'],
+          `${label}: timeline by ${id}`,
+        );
       }
       // Every order ends in the same documents (offsets and hashes aside).
       const docs = await snapshot(db, withoutBookkeeping);
@@ -86,7 +102,11 @@ test('message-store identity: a number change (new phone, new BSUID) keeps every
   assert.deepEqual(conversations[0]!['aliases'], [`bsuid:${BSUID}`, `bsuid:${NEW_BSUID}`, `phone:${WA}`, `phone:${NEW_WA}`]);
   assert.deepEqual(conversations[0]!['counts'], { inbound: 4, outbound: 0 }, 'three texts and the notice');
   const timeline = await getJson(app, `/v1/conversations/${PHONE}/${NEW_WA}/messages`);
-  assert.deepEqual(timeline.body.items.map((m: any) => m.wamid), ['wamid.B', 'wamid.C', 'wamid.CHANGE', 'wamid.D'], 'by Meta time');
+  assert.deepEqual(
+    timeline.body.items.map((m: any) => m.wamid),
+    ['wamid.B', 'wamid.C', 'wamid.CHANGE', 'wamid.D'],
+    'by Meta time',
+  );
   assert.equal((await getJson(app, `/v1/conversations/${PHONE}/${WA}`)).body.id, conversations[0]!['_id']);
   // The same events again, appended (a Meta retry of all of them): nothing changes.
   const before = await snapshot(db, withoutBookkeeping);

@@ -42,7 +42,9 @@ function personOf(store: MemoryStore, scope: string, alias: Alias): Person {
 function mergeInMemory(store: MemoryStore, partition: number, touched: readonly { scope: string; person: Person }[], crash: boolean): void {
   for (const { scope, person } of touched) {
     const own = conversationId(scope, person.id);
-    const staleIds = person.aliases.flatMap((a) => [conversationId(scope, a), conversationId(scope, aliasValue(a))]).filter((id) => id !== own && store.conversations.has(id));
+    const staleIds = person.aliases
+      .flatMap((a) => [conversationId(scope, a), conversationId(scope, aliasValue(a))])
+      .filter((id) => id !== own && store.conversations.has(id));
     if (staleIds.length === 0) continue;
     const values = new Set(person.aliases.map(aliasValue));
     const messages = [...store.messages.values()].filter((m) => m.received && m.phoneNumberId === scope && m.customerId !== null && values.has(m.customerId));
@@ -71,8 +73,16 @@ export function applyBatch(store: MemoryStore, records: readonly PlannedRecord[]
   if (crash === 'between-writes') return;
   for (const r of records) if (r.event.phoneNumberId !== null) link(store, r.event.phoneNumberId, personAliases(r.event));
   const firsts = new Map(ownIds(plan.accepted).map((id) => [id, store.messages.get(id)?._sys.first ?? null]));
-  memoryFold(store.conversations, plan.accepted, conversationFactsOf(firsts, (scope, alias) => personOf(store, scope, alias)), evolveConversation);
-  const touched = plan.accepted.map((f) => ({ scope: f.conversation.phoneNumberId, person: personOf(store, f.conversation.phoneNumberId, f.conversation.aliases[0]!) }));
+  memoryFold(
+    store.conversations,
+    plan.accepted,
+    conversationFactsOf(firsts, (scope, alias) => personOf(store, scope, alias)),
+    evolveConversation,
+  );
+  const touched = plan.accepted.map((f) => ({
+    scope: f.conversation.phoneNumberId,
+    person: personOf(store, f.conversation.phoneNumberId, f.conversation.aliases[0]!),
+  }));
   if (records[0] === undefined) return;
   try {
     mergeInMemory(store, records[0].partition, touched, crash === 'mid-merge');

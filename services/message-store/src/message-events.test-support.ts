@@ -46,14 +46,24 @@ export function echo(item: Json, o: EventOptions = {}): WhatsAppEvent {
 }
 
 export const text = (id: string, ts: number, body = `text ${id}`): Json => ({ id, timestamp: String(ts), type: 'text', text: { body } });
-export const reaction = (id: string, ts: number, target: string, emoji: string): Json => ({ id, timestamp: String(ts), type: 'reaction', reaction: { message_id: target, emoji } });
+export const reaction = (id: string, ts: number, target: string, emoji: string): Json => ({
+  id,
+  timestamp: String(ts),
+  type: 'reaction',
+  reaction: { message_id: target, emoji },
+});
 export const edit = (id: string, ts: number, target: string, body: string): Json => ({
   id,
   timestamp: String(ts),
   type: 'edit',
   edit: { original_message_id: target, message: { type: 'text', text: { body } } },
 });
-export const revoke = (id: string, ts: number, target: string): Json => ({ id, timestamp: String(ts), type: 'revoke', revoke: { original_message_id: target } });
+export const revoke = (id: string, ts: number, target: string): Json => ({
+  id,
+  timestamp: String(ts),
+  type: 'revoke',
+  revoke: { original_message_id: target },
+});
 
 export const at = (event: WhatsAppEvent, offset: number, partition = 0): PlannedRecord => ({ event, partition, offset: String(offset) });
 

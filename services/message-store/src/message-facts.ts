@@ -82,7 +82,9 @@ export function messageFacts(event: WhatsAppEvent, at: LogPosition): FactsResult
 function updateOf(m: ParsedMessage, wamid: string, from: string | null, timestamp: Date | null): EventFacts['update'] {
   switch (m.type) {
     case 'reaction':
-      return m.reaction.messageId === null ? null : { kind: 'reaction', target: m.reaction.messageId, update: { wamid, from, emoji: m.reaction.emoji, timestamp } };
+      return m.reaction.messageId === null
+        ? null
+        : { kind: 'reaction', target: m.reaction.messageId, update: { wamid, from, emoji: m.reaction.emoji, timestamp } };
     case 'edit': {
       if (m.edit.originalMessageId === null) return null;
       const content = m.edit.message === null ? null : storableContent(m.edit.message);

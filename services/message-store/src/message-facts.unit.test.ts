@@ -16,10 +16,20 @@ const CASES: { name: string; item: Record<string, unknown>; stored: Record<strin
   { name: 'text', item: { type: 'text', text: { body: 'Olá, café?' } }, stored: { type: 'text', text: { body: 'Olá, café?' } } },
   {
     name: 'image with caption and url',
-    item: { type: 'image', image: { caption: 'recibo', mime_type: 'image/jpeg', sha256: 'abc=', id: '1479537139650973', url: 'https://lookaside.fbsbx.com/x?mid=1' } },
-    stored: { type: 'image', image: { ...media, id: '1479537139650973', mimeType: 'image/jpeg', sha256: 'abc=', caption: 'recibo', url: 'https://lookaside.fbsbx.com/x?mid=1' } },
+    item: {
+      type: 'image',
+      image: { caption: 'recibo', mime_type: 'image/jpeg', sha256: 'abc=', id: '1479537139650973', url: 'https://lookaside.fbsbx.com/x?mid=1' },
+    },
+    stored: {
+      type: 'image',
+      image: { ...media, id: '1479537139650973', mimeType: 'image/jpeg', sha256: 'abc=', caption: 'recibo', url: 'https://lookaside.fbsbx.com/x?mid=1' },
+    },
   },
-  { name: 'video', item: { type: 'video', video: { mime_type: 'video/mp4', sha256: 's', id: 'v1' } }, stored: { type: 'video', video: { ...media, id: 'v1', mimeType: 'video/mp4', sha256: 's' } } },
+  {
+    name: 'video',
+    item: { type: 'video', video: { mime_type: 'video/mp4', sha256: 's', id: 'v1' } },
+    stored: { type: 'video', video: { ...media, id: 'v1', mimeType: 'video/mp4', sha256: 's' } },
+  },
   {
     name: 'audio (voice note)',
     item: { type: 'audio', audio: { mime_type: 'audio/ogg; codecs=opus', sha256: 's', id: 'a1', voice: true } },
@@ -42,7 +52,10 @@ const CASES: { name: string; item: Record<string, unknown>; stored: Record<strin
   },
   {
     name: 'contacts',
-    item: { type: 'contacts', contacts: [{ name: { formatted_name: 'Ana Souza', first_name: 'Ana' }, phones: [{ phone: '+5511999', wa_id: '5511999', type: 'CELL' }] }] },
+    item: {
+      type: 'contacts',
+      contacts: [{ name: { formatted_name: 'Ana Souza', first_name: 'Ana' }, phones: [{ phone: '+5511999', wa_id: '5511999', type: 'CELL' }] }],
+    },
     stored: {
       type: 'contacts',
       contacts: [
@@ -70,10 +83,19 @@ const CASES: { name: string; item: Record<string, unknown>; stored: Record<strin
   },
   {
     name: 'interactive nfm_reply (Flow response parsed)',
-    item: { type: 'interactive', interactive: { type: 'nfm_reply', nfm_reply: { name: 'flow', body: 'Sent', response_json: '{"flow_token":"t1","rating":"5"}' } } },
+    item: {
+      type: 'interactive',
+      interactive: { type: 'nfm_reply', nfm_reply: { name: 'flow', body: 'Sent', response_json: '{"flow_token":"t1","rating":"5"}' } },
+    },
     stored: {
       type: 'interactive',
-      interactive: { type: 'nfm_reply', name: 'flow', body: 'Sent', responseJson: '{"flow_token":"t1","rating":"5"}', response: { flow_token: 't1', rating: '5' } },
+      interactive: {
+        type: 'nfm_reply',
+        name: 'flow',
+        body: 'Sent',
+        responseJson: '{"flow_token":"t1","rating":"5"}',
+        response: { flow_token: 't1', rating: '5' },
+      },
     },
   },
   {
@@ -86,19 +108,37 @@ const CASES: { name: string; item: Record<string, unknown>; stored: Record<strin
     item: { type: 'button', button: { payload: 'CONFIRM', text: 'Confirmar' } },
     stored: { type: 'button', button: { payload: 'CONFIRM', text: 'Confirmar' } },
   },
-  { name: 'reaction', item: { type: 'reaction', reaction: { message_id: 'wamid.T', emoji: '👍' } }, stored: { type: 'reaction', reaction: { messageId: 'wamid.T', emoji: '👍', removed: false } } },
-  { name: 'reaction removed', item: { type: 'reaction', reaction: { message_id: 'wamid.T', emoji: '' } }, stored: { type: 'reaction', reaction: { messageId: 'wamid.T', emoji: null, removed: true } } },
+  {
+    name: 'reaction',
+    item: { type: 'reaction', reaction: { message_id: 'wamid.T', emoji: '👍' } },
+    stored: { type: 'reaction', reaction: { messageId: 'wamid.T', emoji: '👍', removed: false } },
+  },
+  {
+    name: 'reaction removed',
+    item: { type: 'reaction', reaction: { message_id: 'wamid.T', emoji: '' } },
+    stored: { type: 'reaction', reaction: { messageId: 'wamid.T', emoji: null, removed: true } },
+  },
   {
     name: 'order',
-    item: { type: 'order', order: { catalog_id: '123', text: 'sem cebola', product_items: [{ product_retailer_id: 'SKU-1', quantity: 2, item_price: 9.9, currency: 'BRL' }] } },
-    stored: { type: 'order', order: { catalogId: '123', text: 'sem cebola', productItems: [{ productRetailerId: 'SKU-1', quantity: 2, itemPrice: 9.9, currency: 'BRL' }] } },
+    item: {
+      type: 'order',
+      order: { catalog_id: '123', text: 'sem cebola', product_items: [{ product_retailer_id: 'SKU-1', quantity: 2, item_price: 9.9, currency: 'BRL' }] },
+    },
+    stored: {
+      type: 'order',
+      order: { catalogId: '123', text: 'sem cebola', productItems: [{ productRetailerId: 'SKU-1', quantity: 2, itemPrice: 9.9, currency: 'BRL' }] },
+    },
   },
   {
     name: 'system (number changed)',
     item: { type: 'system', system: { body: 'User changed number', wa_id: '5511888', type: 'user_changed_number' } },
     stored: { type: 'system', system: { type: 'user_changed_number', body: 'User changed number', newWaId: '5511888', customer: null, identity: null } },
   },
-  { name: 'revoke', item: { type: 'revoke', revoke: { original_message_id: 'wamid.T' } }, stored: { type: 'revoke', revoke: { originalMessageId: 'wamid.T' } } },
+  {
+    name: 'revoke',
+    item: { type: 'revoke', revoke: { original_message_id: 'wamid.T' } },
+    stored: { type: 'revoke', revoke: { originalMessageId: 'wamid.T' } },
+  },
   {
     name: 'edit',
     item: { type: 'edit', edit: { original_message_id: 'wamid.T', message: { type: 'text', text: { body: 'corrigido' } } } },
@@ -108,7 +148,10 @@ const CASES: { name: string; item: Record<string, unknown>; stored: Record<strin
   {
     name: 'a type from the future',
     item: { type: 'poll_vote', poll_vote: { id: 'p1' } },
-    stored: { type: 'unknown', unknown: { type: 'poll_vote', raw: '{"from":"16315551181","id":"wamid.X","timestamp":"1700000000","type":"poll_vote","poll_vote":{"id":"p1"}}' } },
+    stored: {
+      type: 'unknown',
+      unknown: { type: 'poll_vote', raw: '{"from":"16315551181","id":"wamid.X","timestamp":"1700000000","type":"poll_vote","poll_vote":{"id":"p1"}}' },
+    },
   },
 ];
 
@@ -167,9 +210,22 @@ test('facts: an echo is an outbound message of the conversation with the custome
 
 test('facts: reactions, edits and revokes also name their target', () => {
   const r = facts(messageFacts(inbound({ id: 'wamid.R', timestamp: ts, type: 'reaction', reaction: { message_id: 'wamid.T', emoji: '❤️' } }), { p: 0, o: 1 }));
-  assert.deepEqual(r.update, { kind: 'reaction', target: 'wamid.T', update: { wamid: 'wamid.R', from: CUSTOMER, emoji: '❤️', timestamp: new Date(1_700_000_000_000) } });
-  const e = facts(messageFacts(inbound({ id: 'wamid.E', timestamp: ts, type: 'edit', edit: { original_message_id: 'wamid.T', message: { type: 'text', text: { body: 'b' } } } }), { p: 0, o: 2 }));
-  assert.deepEqual(e.update, { kind: 'edit', target: 'wamid.T', update: { wamid: 'wamid.E', timestamp: new Date(1_700_000_000_000), content: { type: 'text', text: { body: 'b' } } } });
+  assert.deepEqual(r.update, {
+    kind: 'reaction',
+    target: 'wamid.T',
+    update: { wamid: 'wamid.R', from: CUSTOMER, emoji: '❤️', timestamp: new Date(1_700_000_000_000) },
+  });
+  const e = facts(
+    messageFacts(
+      inbound({ id: 'wamid.E', timestamp: ts, type: 'edit', edit: { original_message_id: 'wamid.T', message: { type: 'text', text: { body: 'b' } } } }),
+      { p: 0, o: 2 },
+    ),
+  );
+  assert.deepEqual(e.update, {
+    kind: 'edit',
+    target: 'wamid.T',
+    update: { wamid: 'wamid.E', timestamp: new Date(1_700_000_000_000), content: { type: 'text', text: { body: 'b' } } },
+  });
   const v = facts(messageFacts(inbound({ id: 'wamid.V', timestamp: ts, type: 'revoke', revoke: { original_message_id: 'wamid.T' } }), { p: 0, o: 3 }));
   assert.deepEqual(v.update, { kind: 'revoke', target: 'wamid.T', update: { wamid: 'wamid.V', timestamp: new Date(1_700_000_000_000) } });
 });
@@ -179,7 +235,10 @@ test('facts: a message without wamid, business number or customer can never be s
   assert.equal(noId.ok, false);
   const noPhone = messageFacts(inbound({ id: 'wamid.A', timestamp: ts, type: 'text', text: { body: 'x' } }, { phoneNumberId: null }), { p: 0, o: 1 });
   assert.equal(noPhone.ok, false);
-  const noCustomer = messageFacts(inbound({ from: undefined, id: 'wamid.B', timestamp: ts, type: 'text', text: { body: 'x' } }, { contact: null }), { p: 0, o: 1 });
+  const noCustomer = messageFacts(inbound({ from: undefined, id: 'wamid.B', timestamp: ts, type: 'text', text: { body: 'x' } }, { contact: null }), {
+    p: 0,
+    o: 1,
+  });
   assert.equal(noCustomer.ok, false);
   assert.match(noCustomer.ok ? '' : noCustomer.reason, /no customer/);
 });

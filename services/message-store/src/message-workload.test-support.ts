@@ -1,7 +1,24 @@
 import { createGenContext, createRng, createWorld, generateItem, type GeneratedItem, type KindName } from '@wabus/simulator';
 
 /** Heavy on what folds into other documents: reactions, edits and revokes (often before their target, once shuffled). */
-const KINDS: readonly KindName[] = ['text', 'text', 'text', 'image', 'audio', 'button_reply', 'location', 'contacts', 'reaction', 'reaction', 'edit', 'revoke', 'echo', 'echo', 'system', 'status_delivered'];
+const KINDS: readonly KindName[] = [
+  'text',
+  'text',
+  'text',
+  'image',
+  'audio',
+  'button_reply',
+  'location',
+  'contacts',
+  'reaction',
+  'reaction',
+  'edit',
+  'revoke',
+  'echo',
+  'echo',
+  'system',
+  'status_delivered',
+];
 
 /**
  * Realistic items for `customers` customers of a few business numbers, in the order they happened: inbound messages

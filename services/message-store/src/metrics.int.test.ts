@@ -12,7 +12,10 @@ function statusEvent(): WhatsAppEvent {
     metadata: { display_phone_number: '15550783881', phone_number_id: PHONE },
     statuses: [{ id: 'wamid.OUT1', status: 'delivered', timestamp: '1700000050', recipient_id: CUSTOMER }],
   };
-  const result = explodeWebhook(Buffer.from(JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: WABA, changes: [{ value, field: 'messages' }] }] })), { receivedAt: 1_700_000_100_000 });
+  const result = explodeWebhook(
+    Buffer.from(JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: WABA, changes: [{ value, field: 'messages' }] }] })),
+    { receivedAt: 1_700_000_100_000 },
+  );
   assert.ok(result.ok && result.events.length === 1);
   return result.events[0]!;
 }
@@ -39,7 +42,10 @@ test('message-store /metrics after a known workload: applied and deduplicated by
   const m = await scrapeMetrics(service.app);
   assert.deepEqual(m.series('wabus_consumer_events_applied_total'), { 'kind=message': 5, 'kind=message_echo': 2, 'kind=status': 1 });
   assert.deepEqual(m.series('wabus_consumer_events_deduplicated_total'), { 'kind=message': 2, 'kind=message_echo': 1 }, 'the three Meta retries');
-  assert.deepEqual(m.series('wabus_consumer_events_dead_lettered_total'), { 'code=WABUS_EVENTS_BAD_MAGIC,kind=undecodable': 1, 'code=WABUS_MESSAGE_STORE_INVALID,kind=message': 1 });
+  assert.deepEqual(m.series('wabus_consumer_events_dead_lettered_total'), {
+    'code=WABUS_EVENTS_BAD_MAGIC,kind=undecodable': 1,
+    'code=WABUS_MESSAGE_STORE_INVALID,kind=message': 1,
+  });
   assert.equal((await readTopic(topics.kafka, topics.dlqTopic)).length, 2);
   assert.equal(m.value('wabus_consumer_ready'), 1);
   assert.equal(m.value('wabus_consumer_lag'), 0);
@@ -50,5 +56,8 @@ test('message-store /metrics after a known workload: applied and deduplicated by
   const r = await scrapeMetrics(replay.app);
   assert.deepEqual(r.series('wabus_consumer_events_applied_total'), { 'kind=message': 5, 'kind=message_echo': 2, 'kind=status': 1 });
   assert.deepEqual(r.series('wabus_consumer_events_deduplicated_total'), { 'kind=message': 5, 'kind=message_echo': 2 });
-  assert.deepEqual(r.series('wabus_consumer_events_dead_lettered_total'), { 'code=WABUS_EVENTS_BAD_MAGIC,kind=undecodable': 1, 'code=WABUS_MESSAGE_STORE_INVALID,kind=message': 1 });
+  assert.deepEqual(r.series('wabus_consumer_events_dead_lettered_total'), {
+    'code=WABUS_EVENTS_BAD_MAGIC,kind=undecodable': 1,
+    'code=WABUS_MESSAGE_STORE_INVALID,kind=message': 1,
+  });
 });

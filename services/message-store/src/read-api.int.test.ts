@@ -9,7 +9,25 @@ import { PHONE, inbound, reaction, text } from './message-events.test-support.ts
 import { createTopics, simulatedEvents, startService } from './service.test-support.ts';
 
 const isMessage = (e: WhatsAppEvent) => e.kind === 'message' || e.kind === 'message_echo';
-const ALL_TYPES = ['text', 'image', 'video', 'audio', 'document', 'sticker', 'location', 'contacts', 'interactive', 'button', 'reaction', 'order', 'system', 'revoke', 'edit', 'unsupported', 'unknown'];
+const ALL_TYPES = [
+  'text',
+  'image',
+  'video',
+  'audio',
+  'document',
+  'sticker',
+  'location',
+  'contacts',
+  'interactive',
+  'button',
+  'reaction',
+  'order',
+  'system',
+  'revoke',
+  'edit',
+  'unsupported',
+  'unknown',
+];
 
 async function getJson(app: FastifyInstance, url: string): Promise<{ status: number; body: any }> {
   const res = await app.inject({ method: 'GET', url });
@@ -48,7 +66,11 @@ test('message-store: every message type is stored once with its typed fields and
     assert.equal(body.wamid, e.itemId);
     assert.equal(body.type, parsed.message.type);
     const typed = (parsed.message as unknown as Record<string, unknown>)[parsed.message.type];
-    assert.deepEqual(body.content, JSON.parse(JSON.stringify({ type: parsed.message.type, [parsed.message.type]: typed })), `typed ${parsed.message.type} fields`);
+    assert.deepEqual(
+      body.content,
+      JSON.parse(JSON.stringify({ type: parsed.message.type, [parsed.message.type]: typed })),
+      `typed ${parsed.message.type} fields`,
+    );
     assert.equal(body.direction, e.kind === 'message' ? 'inbound' : 'outbound');
     assert.equal(body.phoneNumberId, e.phoneNumberId);
     assert.equal(body.customerId, e.customerId);
@@ -78,7 +100,11 @@ test('message-store: every message type is stored once with its typed fields and
     const expected = [...byConversation.keys()].filter((id) => id.startsWith(`${phone}:`));
     assert.deepEqual(listed.map((c) => c.id).sort(), expected.sort(), `conversations of ${phone}`);
     const times = listed.map((c) => (c.lastInboundAt === null ? -1 : Date.parse(c.lastInboundAt)));
-    assert.deepEqual(times, [...times].sort((a, b) => b - a), 'newest first');
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => b - a),
+      'newest first',
+    );
     for (const c of listed) {
       const own = byConversation.get(c.id)!;
       const distinct = (dir: string) => new Set(own.filter((e) => (e.kind === 'message' ? 'inbound' : 'outbound') === dir).map((e) => e.itemId)).size;

@@ -60,7 +60,8 @@ export const readRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db }) =>
     const tenant = param(request.query, 'tenant');
     const doc = await messages.findOne({ _id: request.params.wamid });
     // A placeholder only holds reactions / edits / revokes waiting for their message: not a message yet.
-    if (doc === null || !doc.received || (tenant !== undefined && doc.tenantId !== tenant)) throw new MessageStoreError('WABUS_MESSAGE_STORE_NOT_FOUND', { message: `no message ${request.params.wamid}` });
+    if (doc === null || !doc.received || (tenant !== undefined && doc.tenantId !== tenant))
+      throw new MessageStoreError('WABUS_MESSAGE_STORE_NOT_FOUND', { message: `no message ${request.params.wamid}` });
     return messageJson(doc);
   });
 
@@ -77,7 +78,11 @@ export const readRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db }) =>
           ? [{ lastInboundAt: null, _id: { $gt: cursor.id } }]
           : [{ lastInboundAt: { $lt: new Date(cursor.t) } }, { lastInboundAt: new Date(cursor.t), _id: { $gt: cursor.id } }, { lastInboundAt: null }];
     }
-    const docs = await conversations.find(filter).sort({ lastInboundAt: -1, _id: 1 }).limit(limit + 1).toArray();
+    const docs = await conversations
+      .find(filter)
+      .sort({ lastInboundAt: -1, _id: 1 })
+      .limit(limit + 1)
+      .toArray();
     const items = docs.slice(0, limit);
     const last = items.at(-1);
     const nextCursor = docs.length > limit && last ? encodeCursor({ t: timeOf(last.lastInboundAt), id: last._id }) : null;
@@ -111,7 +116,11 @@ export const readRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db }) =>
             ? [{ timestamp: null, _id: { $gt: cursor.id } }, { timestamp: { $ne: null } }]
             : [{ timestamp: { $gt: new Date(cursor.t) } }, { timestamp: new Date(cursor.t), _id: { $gt: cursor.id } }];
       }
-      const docs = await messages.find(filter).sort({ timestamp: 1, _id: 1 }).limit(limit + 1).toArray();
+      const docs = await messages
+        .find(filter)
+        .sort({ timestamp: 1, _id: 1 })
+        .limit(limit + 1)
+        .toArray();
       const items = docs.slice(0, limit);
       const last = items.at(-1);
       const nextCursor = docs.length > limit && last ? encodeCursor({ t: timeOf(last.timestamp), id: last._id }) : null;

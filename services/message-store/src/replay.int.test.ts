@@ -45,6 +45,8 @@ test('message-store: the same events twice, a replay from offset 0, and a shuffl
   assert.deepEqual(await snapshot(other.db, withoutBookkeeping), await snapshot(first.db, withoutBookkeeping), 'shuffled: same documents');
 
   const placeholders = await first.db.collection('messages').countDocuments({ received: false });
-  t.diagnostic(`${events.length} events ×2, ${reference['messages']!.length} message docs (${placeholders} placeholders), ${reference['conversations']!.length} conversations`);
+  t.diagnostic(
+    `${events.length} events ×2, ${reference['messages']!.length} message docs (${placeholders} placeholders), ${reference['conversations']!.length} conversations`,
+  );
   assert.equal((await readTopic(topics.kafka, topics.dlqTopic)).length, 0);
 });

@@ -26,7 +26,13 @@ export async function createTopics(t: TestContext, partitions = 3): Promise<Test
   const dlqTopic = `${topic}.dlq`;
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions }, { topic: dlqTopic, numPartitions: 1 }] });
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [
+      { topic, numPartitions: partitions },
+      { topic: dlqTopic, numPartitions: 1 },
+    ],
+  });
   const producer = createProducer(kafka);
   t.after(async () => {
     await producer.close();
@@ -48,7 +54,14 @@ export async function createTopics(t: TestContext, partitions = 3): Promise<Test
 
 /** Events of `bodies` simulated webhook bodies (seeded: the same seed gives the same events). */
 export function simulatedEvents(opts: { seed: string; bodies: number; kinds: string[]; batch?: number; customers?: number }): WhatsAppEvent[] {
-  const gen = createBodyGenerator({ seed: opts.seed, kinds: opts.kinds, mix: 'uniform', batch: opts.batch ?? 8, customers: opts.customers ?? 20, now: () => 1_700_000_000_000 });
+  const gen = createBodyGenerator({
+    seed: opts.seed,
+    kinds: opts.kinds,
+    mix: 'uniform',
+    batch: opts.batch ?? 8,
+    customers: opts.customers ?? 20,
+    now: () => 1_700_000_000_000,
+  });
   const events: WhatsAppEvent[] = [];
   for (let i = 0; i < opts.bodies; i++) {
     const result = explodeWebhook(gen.next().body, { receivedAt: 1_700_000_000_000 + i });

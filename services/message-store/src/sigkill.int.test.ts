@@ -39,7 +39,11 @@ test('message-store: SIGKILLed at random points and restarted, it ends exactly l
       // Polls the store the child process writes (the child's runtime signal is not reachable from here); if the
       // child dies first, the kill reports it with its output.
       return (run) =>
-        waitUntil(() => `progress to ${target} messages\n${run.output().slice(-500)}`, async () => (await messages.countDocuments({ received: true })) >= target || !run.running(), { timeoutMs: 60_000, intervalMs: 5 });
+        waitUntil(
+          () => `progress to ${target} messages\n${run.output().slice(-500)}`,
+          async () => (await messages.countDocuments({ received: true })) >= target || !run.running(),
+          { timeoutMs: 60_000, intervalMs: 5 },
+        );
     },
     afterKill: async () => ({ at: await messages.countDocuments({ received: true }), pending: await pendingCounts(db) }),
   });

@@ -8,7 +8,10 @@ const total = Number(process.argv[2] ?? 20_000);
 const partitions = Number(process.argv[3] ?? 12);
 
 test(`message-store throughput: ${total} message events from a backlog`, { timeout: 600_000 }, async (t) => {
-  const events = simulatedEvents({ seed: 'throughput', bodies: Math.ceil(total / 10), batch: 10, kinds: ['message', 'echo'], customers: 2_000 }).slice(0, total);
+  const events = simulatedEvents({ seed: 'throughput', bodies: Math.ceil(total / 10), batch: 10, kinds: ['message', 'echo'], customers: 2_000 }).slice(
+    0,
+    total,
+  );
   const topics = await createTopics(t, partitions);
   await topics.produce(events);
   const started = performance.now();

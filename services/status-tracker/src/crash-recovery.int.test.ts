@@ -30,13 +30,24 @@ test('status-tracker: SIGKILLed at random points mid-batch and restarted, it end
       const target = before + BigInt(rng.int(1, Math.max(2, Math.floor(Number(total - before) / 3))));
       return async (run) => {
         const log = () => run.output().slice(-1_000);
-        await waitUntil(() => `the tracker starts\n${log()}`, () => run.output().includes('"msg":"status-tracker running"') || !run.running(), { timeoutMs: 60_000 });
-        await waitUntil(() => `committed offsets pass ${target}\n${log()}`, async () => (await committedTotal(kafka, groupId, topic)) >= target, { timeoutMs: 90_000 });
+        await waitUntil(
+          () => `the tracker starts\n${log()}`,
+          () => run.output().includes('"msg":"status-tracker running"') || !run.running(),
+          { timeoutMs: 60_000 },
+        );
+        await waitUntil(
+          () => `committed offsets pass ${target}\n${log()}`,
+          async () => (await committedTotal(kafka, groupId, topic)) >= target,
+          { timeoutMs: 90_000 },
+        );
       };
     },
     afterKill: () => committedTotal(kafka, groupId, topic),
   });
-  assert.ok(killedAt.every((c) => c > 0n && c < total), `killed mid-run each time (committed at kills: ${killedAt.join(', ')} of ${total})`);
+  assert.ok(
+    killedAt.every((c) => c > 0n && c < total),
+    `killed mid-run each time (committed at kills: ${killedAt.join(', ')} of ${total})`,
+  );
 
   const last = spawnServiceProcess(t, MAIN, env);
   await waitUntil('the restarted tracker catches up', async () => (await committedTotal(kafka, groupId, topic)) === total, { timeoutMs: 120_000 });

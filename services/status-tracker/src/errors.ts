@@ -14,5 +14,4 @@ export type StatusTrackerErrorCode = keyof typeof STATUS_TRACKER_ERRORS;
 export class StatusTrackerError extends defineErrors('StatusTrackerError', STATUS_TRACKER_ERRORS) {}
 
 /** The consumer runtime dead-letters this (permanent) with the code in the DLQ headers. */
-export const invalidStatusEvent = (reason: string): EventRejectedError =>
-  new EventRejectedError(reason, { code: 'WABUS_STATUS_TRACKER_INVALID' });
+export const invalidStatusEvent = (reason: string): EventRejectedError => new EventRejectedError(reason, { code: 'WABUS_STATUS_TRACKER_INVALID' });

@@ -5,7 +5,9 @@ import { summarize } from './status-rank.ts';
 
 // Rebuilt field by field (also when read back from the store), so key order never depends on where it came from.
 const pricingOf = (p: Omit<PricingInfo, 'asOf'> | null | undefined, asOf: AsOf): PricingInfo | null =>
-  p ? { billable: p.billable, pricingModel: p.pricingModel, category: p.category, type: p.type, asOf: { status: asOf.status, timestamp: asOf.timestamp } } : null;
+  p
+    ? { billable: p.billable, pricingModel: p.pricingModel, category: p.category, type: p.type, asOf: { status: asOf.status, timestamp: asOf.timestamp } }
+    : null;
 
 const conversationOf = (c: Omit<ConversationInfo, 'asOf'> | null | undefined, asOf: AsOf): ConversationInfo | null =>
   c ? { id: c.id, expirationTimestamp: c.expirationTimestamp, originType: c.originType, asOf: { status: asOf.status, timestamp: asOf.timestamp } } : null;
@@ -19,7 +21,12 @@ const conversationOf = (c: Omit<ConversationInfo, 'asOf'> | null | undefined, as
  */
 export function evolveStatus(current: StatusDocument | null, fact: StatusFact): StatusDocument {
   const asOf: AsOf = { status: fact.status, timestamp: fact.timestamp };
-  const entry: HistoryEntry = { status: fact.status, timestamp: fact.timestamp, participant: fact.participantId ?? fact.participantUserId, errors: fact.errors };
+  const entry: HistoryEntry = {
+    status: fact.status,
+    timestamp: fact.timestamp,
+    participant: fact.participantId ?? fact.participantUserId,
+    errors: fact.errors,
+  };
   const history = withEntry(current?.history ?? [], entry);
   const r = current?.recipient;
   const { status, progress, firstSeen, firstTimestamp, lastTimestamp } = summarize(history);
@@ -45,7 +52,10 @@ export function evolveStatus(current: StatusDocument | null, fact: StatusFact): 
       participantUserIds: withValue(r?.participantUserIds ?? [], fact.participantUserId),
     },
     pricing: latest(current?.pricing ? pricingOf(current.pricing, current.pricing.asOf) : null, pricingOf(fact.pricing, asOf)),
-    conversation: latest(current?.conversation ? conversationOf(current.conversation, current.conversation.asOf) : null, conversationOf(fact.conversation, asOf)),
+    conversation: latest(
+      current?.conversation ? conversationOf(current.conversation, current.conversation.asOf) : null,
+      conversationOf(fact.conversation, asOf),
+    ),
     bizOpaqueCallbackData: least(current?.bizOpaqueCallbackData ?? null, fact.bizOpaqueCallbackData),
     errors: errorUnion(...history.filter((h) => h.status === 'failed').map((h) => h.errors)),
     history,

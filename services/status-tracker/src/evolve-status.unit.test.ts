@@ -16,7 +16,10 @@ const fold = (facts: readonly StatusFact[], from: StatusDocument | null = null):
 const bytes = (doc: StatusDocument) => `${JSON.stringify(doc)}#${contentHash(doc)}`;
 
 const FIVE: StatusFact[] = [
-  fact('sent', 100, { pricing: { billable: true, pricingModel: 'CBP', category: 'marketing', type: null }, conversation: { id: 'c1', expirationTimestamp: 86_500, originType: 'marketing' } }),
+  fact('sent', 100, {
+    pricing: { billable: true, pricingModel: 'CBP', category: 'marketing', type: null },
+    conversation: { id: 'c1', expirationTimestamp: 86_500, originType: 'marketing' },
+  }),
   fact('delivered', 100, { pricing: { billable: true, pricingModel: 'PMP', category: 'marketing', type: 'regular' } }),
   fact('read', 130, { bizOpaqueCallbackData: 'order=1' }),
   fact('failed', 120, { errors: [error(131047, 'Re-engagement message')] }),
@@ -41,9 +44,18 @@ test('evolve: all 120 orders of five statuses (failed and an unknown one among t
   assert.deepEqual([doc.sentAt, doc.deliveredAt, doc.readAt, doc.firstTimestamp, doc.lastTimestamp], [100, 100, 130, 100, 140]);
   assert.deepEqual(
     doc.history.map((h) => [h.status, h.timestamp]),
-    [['sent', 100], ['delivered', 100], ['failed', 120], ['read', 130], ['deleted', 140]],
+    [
+      ['sent', 100],
+      ['delivered', 100],
+      ['failed', 120],
+      ['read', 130],
+      ['deleted', 140],
+    ],
   );
-  assert.deepEqual(doc.errors.map((e) => e.code), [131047]);
+  assert.deepEqual(
+    doc.errors.map((e) => e.code),
+    [131047],
+  );
   assert.equal(doc.pricing?.pricingModel, 'PMP', 'same second: the higher rank (delivered) is the later one');
   assert.equal(doc.conversation?.id, 'c1');
   assert.equal(doc.bizOpaqueCallbackData, 'order=1');
@@ -96,7 +108,10 @@ test('evolve: failed is kept — not overwritten by a late sent, nor by delivere
   assert.deepEqual(doc.errors, [error(131026)]);
   // Two failures: their errors are unioned, sorted by code.
   const twice = fold([fact('failed', 100, { errors: [error(131047)] }), fact('failed', 100, { errors: [error(131026), error(131047)] })]);
-  assert.deepEqual(twice.errors.map((e) => e.code), [131026, 131047]);
+  assert.deepEqual(
+    twice.errors.map((e) => e.code),
+    [131026, 131047],
+  );
   assert.equal(twice.history.length, 1);
 });
 
@@ -111,7 +126,10 @@ test('evolve: unknown status strings are history only; a status without a timest
   const onlyUnknown = fold([fact('deleted', 100)]);
   assert.equal(onlyUnknown.status, null);
   assert.equal(onlyUnknown.progress, null);
-  assert.deepEqual(onlyUnknown.history.map((h) => h.status), ['deleted']);
+  assert.deepEqual(
+    onlyUnknown.history.map((h) => h.status),
+    ['deleted'],
+  );
   assert.equal(fold([fact('read', 110), fact('deleted', 200), fact('warning', 300)]).status, 'read');
   const untimed = fold([fact('delivered', null)]);
   assert.equal(untimed.status, 'delivered');
@@ -122,7 +140,11 @@ test('evolve: unknown status strings are history only; a status without a timest
 test('evolve: pricing and conversation are the latest by (timestamp, rank), with where they came from', () => {
   const cbp = { billable: true, pricingModel: 'CBP', category: 'utility', type: null };
   const pmp = { billable: false, pricingModel: 'PMP', category: 'service', type: 'free_customer_service' };
-  const doc = fold([fact('read', 101, { pricing: cbp }), fact('delivered', 102, { pricing: pmp }), fact('sent', 100, { conversation: { id: 'c9', expirationTimestamp: 86_500, originType: 'utility' } })]);
+  const doc = fold([
+    fact('read', 101, { pricing: cbp }),
+    fact('delivered', 102, { pricing: pmp }),
+    fact('sent', 100, { conversation: { id: 'c9', expirationTimestamp: 86_500, originType: 'utility' } }),
+  ]);
   assert.deepEqual(doc.pricing, { ...pmp, asOf: { status: 'delivered', timestamp: 102 } }, 'a later timestamp beats a higher rank');
   assert.deepEqual(doc.conversation, { id: 'c9', expirationTimestamp: 86_500, originType: 'utility', asOf: { status: 'sent', timestamp: 100 } });
   assert.equal(fold([fact('sent', 100, { pricing: pmp })]).pricing?.asOf.status, 'sent', 'kept when no later status carries one');
@@ -136,10 +158,21 @@ test('evolve: group sends keep the group as recipient and every participant, eac
     fact('read', 108, { ...group, participantId: '5511999990001', participantUserId: 'BR.1' }),
     fact('sent', 100, group),
   ]);
-  assert.deepEqual(doc.recipient, { id: '120363040000000000', userId: null, type: 'group', participantIds: ['5511999990001', '5511999990002'], participantUserIds: ['BR.1'] });
+  assert.deepEqual(doc.recipient, {
+    id: '120363040000000000',
+    userId: null,
+    type: 'group',
+    participantIds: ['5511999990001', '5511999990002'],
+    participantUserIds: ['BR.1'],
+  });
   assert.deepEqual(
     doc.history.map((h) => [h.status, h.participant]),
-    [['sent', null], ['delivered', '5511999990001'], ['delivered', '5511999990002'], ['read', '5511999990001']],
+    [
+      ['sent', null],
+      ['delivered', '5511999990001'],
+      ['delivered', '5511999990002'],
+      ['read', '5511999990001'],
+    ],
   );
   assert.equal(doc.status, 'read');
 });

@@ -61,13 +61,26 @@ test('status-tracker /metrics after a known workload: applied, deduplicated and 
   let m = await scrapeMetrics(tracker.app);
   assert.deepEqual(m.series('wabus_consumer_events_applied_total'), { 'kind=status': 12, 'kind=message': 1 });
   assert.deepEqual(m.series('wabus_consumer_events_deduplicated_total'), { 'kind=status': 2 }, 'the two Meta retries');
-  assert.deepEqual(m.series('wabus_consumer_events_dead_lettered_total'), { 'code=WABUS_EVENTS_BAD_MAGIC,kind=undecodable': 1, 'code=WABUS_STATUS_TRACKER_INVALID,kind=status': 1 });
+  assert.deepEqual(m.series('wabus_consumer_events_dead_lettered_total'), {
+    'code=WABUS_EVENTS_BAD_MAGIC,kind=undecodable': 1,
+    'code=WABUS_STATUS_TRACKER_INVALID,kind=status': 1,
+  });
   assert.equal((await readTopic(kafka, dlqTopic)).length, 2);
   const delivered = 'wabus_status_tracker_sent_to_delivered_seconds';
   const read = 'wabus_status_tracker_sent_to_read_seconds';
   const histograms = (s: typeof m) => ({
-    delivered: { count: s.value(`${delivered}_count`), sum: s.value(`${delivered}_sum`), le2: s.value(`${delivered}_bucket`, { le: '2' }), le5: s.value(`${delivered}_bucket`, { le: '5' }) },
-    read: { count: s.value(`${read}_count`), sum: s.value(`${read}_sum`), le60: s.value(`${read}_bucket`, { le: '60' }), le300: s.value(`${read}_bucket`, { le: '300' }) },
+    delivered: {
+      count: s.value(`${delivered}_count`),
+      sum: s.value(`${delivered}_sum`),
+      le2: s.value(`${delivered}_bucket`, { le: '2' }),
+      le5: s.value(`${delivered}_bucket`, { le: '5' }),
+    },
+    read: {
+      count: s.value(`${read}_count`),
+      sum: s.value(`${read}_sum`),
+      le60: s.value(`${read}_bucket`, { le: '60' }),
+      le300: s.value(`${read}_bucket`, { le: '300' }),
+    },
   });
   const known = { delivered: { count: 2, sum: 7, le2: 1, le5: 2 }, read: { count: 2, sum: 360, le60: 1, le300: 2 } };
   assert.deepEqual(histograms(m), known, 'm1 and m2 delivered after 2 and 5 s, m1 and m3 read after 60 and 300 s');
@@ -78,7 +91,10 @@ test('status-tracker /metrics after a known workload: applied, deduplicated and 
   m = await scrapeMetrics(tracker.app);
   assert.deepEqual(m.series('wabus_consumer_events_applied_total'), { 'kind=status': 24, 'kind=message': 2 });
   assert.deepEqual(m.series('wabus_consumer_events_deduplicated_total'), { 'kind=status': 2 + 12 });
-  assert.deepEqual(m.series('wabus_consumer_events_dead_lettered_total'), { 'code=WABUS_EVENTS_BAD_MAGIC,kind=undecodable': 2, 'code=WABUS_STATUS_TRACKER_INVALID,kind=status': 2 });
+  assert.deepEqual(m.series('wabus_consumer_events_dead_lettered_total'), {
+    'code=WABUS_EVENTS_BAD_MAGIC,kind=undecodable': 2,
+    'code=WABUS_STATUS_TRACKER_INVALID,kind=status': 2,
+  });
   assert.deepEqual(histograms(m), known, 'redelivered statuses observe nothing');
   await tracker.stop();
 

@@ -61,7 +61,13 @@ test('status-tracker API: a message by wamid, counts per status and failures by 
 
   const counts = await app.inject({ url: `/v1/statuses/counts?phone_number_id=${phone}&from=${from}&to=${new Date(to * 1000).toISOString()}` });
   assert.equal(counts.statusCode, 200, counts.body);
-  assert.deepEqual(json(counts.body), { phoneNumberId: phone, from: new Date(from * 1000).toISOString(), to: new Date(to * 1000).toISOString(), total: want.total, counts: want.counts });
+  assert.deepEqual(json(counts.body), {
+    phoneNumberId: phone,
+    from: new Date(from * 1000).toISOString(),
+    to: new Date(to * 1000).toISOString(),
+    total: want.total,
+    counts: want.counts,
+  });
   const all = json((await app.inject({ url: `/v1/statuses/counts?phone_number_id=${phone}` })).body);
   assert.equal(all['total'], mine.length, 'no range: every message of the number');
 
@@ -73,5 +79,8 @@ test('status-tracker API: a message by wamid, counts per status and failures by 
     body.codes.map(({ code, messages, examples }) => ({ code, messages, examples })),
     want.codes,
   );
-  assert.ok(body.codes.every((c) => c.code === null || typeof c.title === 'string'), 'each code with its title');
+  assert.ok(
+    body.codes.every((c) => c.code === null || typeof c.title === 'string'),
+    'each code with its title',
+  );
 });

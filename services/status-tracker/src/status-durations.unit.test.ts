@@ -37,7 +37,11 @@ test('durations: a pair is learned by the write that completes it, whichever sid
   assert.deepEqual(learnedDurations(sent, both), { sentToDelivered: 7, sentToRead: null });
   assert.deepEqual(learnedDurations(delivered, both), { sentToDelivered: 7, sentToRead: null }, 'delivered first, sent later');
   assert.deepEqual(learnedDurations(null, both), { sentToDelivered: 7, sentToRead: null }, 'both in one batch: an insert');
-  assert.deepEqual(learnedDurations(both, evolveStatus(both, fact('sent', 99))), { sentToDelivered: null, sentToRead: null }, 'an earlier sent changes sentAt, not what was learned');
+  assert.deepEqual(
+    learnedDurations(both, evolveStatus(both, fact('sent', 99))),
+    { sentToDelivered: null, sentToRead: null },
+    'an earlier sent changes sentAt, not what was learned',
+  );
 });
 
 test('durations: read without sent, failed, and a step stamped before sent', () => {

@@ -19,7 +19,10 @@ export interface StatusRecord {
 }
 
 /** Pure: each record's fact, and the records to dead-letter (a status without a message id). */
-export function readStatusRecords(records: readonly Pick<ConsumedRecord<WhatsAppEvent>, 'offset' | 'event'>[]): { read: StatusRecord[]; rejected: { offset: string; error: Error }[] } {
+export function readStatusRecords(records: readonly Pick<ConsumedRecord<WhatsAppEvent>, 'offset' | 'event'>[]): {
+  read: StatusRecord[];
+  rejected: { offset: string; error: Error }[];
+} {
   const rejected: { offset: string; error: Error }[] = [];
   const read = records.map(({ offset, event }): StatusRecord => {
     const r = readStatusFact(event);

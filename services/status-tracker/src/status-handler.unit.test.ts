@@ -55,6 +55,10 @@ test('read: each status record has its fact, filed under its message id; other k
   read.forEach((r, i) => {
     const e = events[i]!;
     if (e.kind !== 'status' || i === idlessAt) assert.deepEqual(r.facts, [], `${e.kind} at ${r.offset}: no fact`);
-    else assert.deepEqual(r.facts.map((f) => [f.id, f.fact.id, f.fact.status]), [[e.itemId, e.itemId, e.itemType]]);
+    else
+      assert.deepEqual(
+        r.facts.map((f) => [f.id, f.fact.id, f.fact.status]),
+        [[e.itemId, e.itemId, e.itemType]],
+      );
   });
 });

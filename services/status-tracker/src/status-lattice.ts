@@ -48,9 +48,7 @@ export function errorUnion(...lists: readonly (readonly StatusError[])[]): Statu
       byText.set(JSON.stringify(n), n);
     }
   }
-  return [...byText]
-    .sort(([ta, a], [tb, b]) => compareNullable(a.code, b.code) || compareNullable(ta, tb))
-    .map(([, e]) => e);
+  return [...byText].sort(([ta, a], [tb, b]) => compareNullable(a.code, b.code) || compareNullable(ta, tb)).map(([, e]) => e);
 }
 
 const sameFact = (a: HistoryEntry, b: HistoryEntry) => a.status === b.status && a.timestamp === b.timestamp && a.participant === b.participant;

@@ -25,8 +25,14 @@ export async function findStatus(statuses: Collection<StatusDocument>, wamid: st
 export type StatusCounts = Record<TrackedStatus | 'unknown', number>;
 
 /** Messages per current status (`unknown`: only unrecognised statuses seen) among those first seen in the range. */
-export async function countStatuses(statuses: Collection<StatusDocument>, range: StatusRange, tenant: string | null): Promise<{ total: number; counts: StatusCounts }> {
-  const rows = await statuses.aggregate<{ _id: string | null; n: number }>([{ $match: rangeFilter(range, tenant) }, { $group: { _id: '$status', n: { $sum: 1 } } }]).toArray();
+export async function countStatuses(
+  statuses: Collection<StatusDocument>,
+  range: StatusRange,
+  tenant: string | null,
+): Promise<{ total: number; counts: StatusCounts }> {
+  const rows = await statuses
+    .aggregate<{ _id: string | null; n: number }>([{ $match: rangeFilter(range, tenant) }, { $group: { _id: '$status', n: { $sum: 1 } } }])
+    .toArray();
   const counts = Object.fromEntries([...TRACKED_STATUSES, 'unknown'].map((s) => [s, 0])) as StatusCounts;
   let total = 0;
   for (const { _id, n } of rows) {
@@ -71,7 +77,8 @@ export async function failuresByCode(
   ]);
   const codes = await Promise.all(
     groups.map(async (g): Promise<FailureGroup> => {
-      const byCode: Filter<StatusDocument> = g._id === null ? { $or: [{ errors: { $size: 0 } }, { errors: { $elemMatch: { code: null } } }] } : { 'errors.code': g._id };
+      const byCode: Filter<StatusDocument> =
+        g._id === null ? { $or: [{ errors: { $size: 0 } }, { errors: { $elemMatch: { code: null } } }] } : { 'errors.code': g._id };
       const examples = await statuses
         .find({ ...match, ...byCode }, { projection: { _id: 1 } })
         .sort({ firstTimestamp: -1, _id: 1 })

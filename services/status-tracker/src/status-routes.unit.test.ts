@@ -36,13 +36,22 @@ test('range: bad parameters are rejected with a code naming the parameter', () =
     [{ phone_number_id: '1', from: '200', to: '100' }, 'from'],
   ];
   for (const [query, param] of cases) {
-    assert.throws(() => parseStatusRange(query), (err: { code?: string; param?: string }) => err.code === 'WABUS_STATUS_TRACKER_BAD_PARAM' && err.param === param, JSON.stringify(query));
+    assert.throws(
+      () => parseStatusRange(query),
+      (err: { code?: string; param?: string }) => err.code === 'WABUS_STATUS_TRACKER_BAD_PARAM' && err.param === param,
+      JSON.stringify(query),
+    );
   }
 });
 
 test('routes: bad parameters answer 400 with the code and the parameter, without touching the store', async () => {
   const a = await app();
-  for (const url of ['/v1/statuses/counts', '/v1/statuses/counts?phone_number_id=1&from=soon', '/v1/statuses/failures?phone_number_id=1&phone_number_id=2', '/v1/statuses/failures?phone_number_id=1&from=9&to=8']) {
+  for (const url of [
+    '/v1/statuses/counts',
+    '/v1/statuses/counts?phone_number_id=1&from=soon',
+    '/v1/statuses/failures?phone_number_id=1&phone_number_id=2',
+    '/v1/statuses/failures?phone_number_id=1&from=9&to=8',
+  ]) {
     const res = await a.inject({ url });
     assert.equal(res.statusCode, 400, url);
     const body = res.json<{ error: { code: string; message: string; param: string } }>();

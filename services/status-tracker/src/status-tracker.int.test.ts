@@ -13,7 +13,11 @@ test('status-tracker: the same statuses in two shuffled orders, batchings and re
   const items = statusWorkload({ seed: 'two-orders', messages: 400 });
   const a = deliver(items, { seed: 'order-a', maxPerBody: 1, retryShare: 0.2 });
   const b = deliver(items, { seed: 'order-b', maxPerBody: 8, retryShare: 0.35 });
-  assert.notDeepEqual(a.map((r) => r.value), b.map((r) => r.value), 'really different deliveries');
+  assert.notDeepEqual(
+    a.map((r) => r.value),
+    b.map((r) => r.value),
+    'really different deliveries',
+  );
   const [ta, tb] = await Promise.all([createTopics(t, kafka, 3), createTopics(t, kafka, 1)]);
   await Promise.all([produce(kafka, ta.topic, a), produce(kafka, tb.topic, b)]);
   const [trA, trB] = await Promise.all([
@@ -26,7 +30,12 @@ test('status-tracker: the same statuses in two shuffled orders, batchings and re
   assert.ok(docsA.length >= 400, `${docsA.length} documents`);
   assert.deepEqual(bsonOf(docsA), bsonOf(docsB), 'byte-identical, _h included');
   assert.deepEqual(docsA, expected, 'and equal to the pure fold of the events');
-  assert.ok(docsA.some((d) => d.status === 'failed') && docsA.some((d) => d.status === null) && docsA.some((d) => d.history.some((h) => h.status === 'deleted')) && docsA.some((d) => d.recipient.type === 'group'));
+  assert.ok(
+    docsA.some((d) => d.status === 'failed') &&
+      docsA.some((d) => d.status === null) &&
+      docsA.some((d) => d.history.some((h) => h.status === 'deleted')) &&
+      docsA.some((d) => d.recipient.type === 'group'),
+  );
   assert.equal((await readTopic(kafka, ta.dlqTopic)).length + (await readTopic(kafka, tb.dlqTopic)).length, 0, 'nothing dead-lettered');
 });
 
@@ -47,7 +56,11 @@ test('status-tracker: the same events twice, and replays from offset 0 into the 
   await produce(kafka, topic, records);
   await first.runtime.whenApplied();
   assert.deepEqual(bsonOf(await readDocs(first.db)), bsonOf(before));
-  assert.equal((await counter(first, 'wabus_consumer_events_deduplicated_total')) - dedupBefore, statusCount, 'every status event of the second copy changed nothing');
+  assert.equal(
+    (await counter(first, 'wabus_consumer_events_deduplicated_total')) - dedupBefore,
+    statusCount,
+    'every status event of the second copy changed nothing',
+  );
   await first.stop();
 
   // A new group replays the whole topic (both copies) into the same database: nothing changes.

@@ -65,4 +65,7 @@ export function statusWorkload(opts: { seed: string; messages: number; nowMs?: n
  * webhook body, with a share of bodies delivered again later (Meta retries: same items, new receivedAt).
  */
 export const deliver = (items: readonly WorkloadItem[], opts: { seed: string; maxPerBody?: number; retryShare?: number }): EventRecord[] =>
-  deliverItems(items.map((w) => w.item), opts);
+  deliverItems(
+    items.map((w) => w.item),
+    opts,
+  );

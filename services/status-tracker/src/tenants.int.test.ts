@@ -72,7 +72,10 @@ test('status-tracker tenants: two tenants messaging the same customer are stored
   );
 
   // One message: its own tenant or no tenant= find it; another tenant's is 404 with the not-found code.
-  for (const [wamid, own, other] of [['wamid.acme.1', 'acme', 'globex'], ['wamid.globex.1', 'globex', 'acme']] as const) {
+  for (const [wamid, own, other] of [
+    ['wamid.acme.1', 'acme', 'globex'],
+    ['wamid.globex.1', 'globex', 'acme'],
+  ] as const) {
     for (const query of ['', `?tenant=${own}`]) {
       const res = await app.inject({ url: `/v1/statuses/${wamid}${query}` });
       assert.equal(res.statusCode, 200, `${wamid}${query}`);
@@ -83,7 +86,7 @@ test('status-tracker tenants: two tenants messaging the same customer are stored
     assert.equal(res.json<Body>().error.code, 'WABUS_STATUS_TRACKER_NOT_FOUND');
   }
   const tenantless = await app.inject({ url: '/v1/statuses/wamid.moved.4?tenant=acme' });
-  assert.equal(tenantless.statusCode, 404, 'a document without tenant is no tenant\'s');
+  assert.equal(tenantless.statusCode, 404, "a document without tenant is no tenant's");
 
   const counts = async (number: string, query = '') => {
     const res = await app.inject({ url: `/v1/statuses/counts?phone_number_id=${number}${query}` });

@@ -28,13 +28,24 @@ export const testDatabase = (t: TestContext, uri = testEnv().mongoUri): string =
 export type TrackerUnderTest = StatusTrackerService;
 
 /** The status-tracker in process, started as main.ts starts it, on the test's own topic, group and database. */
-export async function startTracker(t: TestContext, o: { topic: string; dlqTopic: string; database: string; groupId?: string; mongoUri?: string; maxBatch?: number }): Promise<TrackerUnderTest> {
+export async function startTracker(
+  t: TestContext,
+  o: { topic: string; dlqTopic: string; database: string; groupId?: string; mongoUri?: string; maxBatch?: number },
+): Promise<TrackerUnderTest> {
   const config = loadConsumerConfig(serviceFacts(SERVICE_NAME), trackerEnv(o));
   return stopAfterTest(t, await startStatusTracker({ config, logger: pino({ level: 'silent' }) }));
 }
 
 /** The environment main.ts reads, for the test's own topic, group and database. */
-export function trackerEnv(o: { topic: string; dlqTopic: string; database: string; groupId?: string; mongoUri?: string; maxBatch?: number; logLevel?: string }): Record<string, string> {
+export function trackerEnv(o: {
+  topic: string;
+  dlqTopic: string;
+  database: string;
+  groupId?: string;
+  mongoUri?: string;
+  maxBatch?: number;
+  logLevel?: string;
+}): Record<string, string> {
   return {
     HOST: '127.0.0.1',
     STATUS_TRACKER_PORT: '0',

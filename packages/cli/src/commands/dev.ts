@@ -1,7 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { installTraceViewer, isTraceViewerInstalled, JAEGER_VERSION, resolveTraceViewerLayout, startInfra, startTraceViewer, type TraceViewer } from '@wabus/infra';
+import {
+  installTraceViewer,
+  isTraceViewerInstalled,
+  JAEGER_VERSION,
+  resolveTraceViewerLayout,
+  startInfra,
+  startTraceViewer,
+  type TraceViewer,
+} from '@wabus/infra';
 import { CRM_DEV_ENV, runGraphApiStandIn, startDevCrmStandIn } from '@wabus/standins';
 import { applyTopics, createKafka } from '@wabus/kafka';
 import { serviceRegistry } from '@wabus/service/registry';
@@ -81,7 +89,11 @@ function devTracing(noViewer: boolean, log: (m: string) => void): DevTracing {
 
 /** `argv` after `dev`; the CLI's entry point does not pass it yet, so it falls back to the process's own arguments. */
 export async function devCommand(argv: string[] = process.argv.slice(process.argv.indexOf('dev') + 1)): Promise<number> {
-  const { values } = parseArgs({ args: argv.filter((a) => a !== '--'), options: { 'no-viewer': { type: 'boolean', default: false }, topics: { type: 'string' } }, strict: true });
+  const { values } = parseArgs({
+    args: argv.filter((a) => a !== '--'),
+    options: { 'no-viewer': { type: 'boolean', default: false }, topics: { type: 'string' } },
+    strict: true,
+  });
   const tracing = devTracing(values['no-viewer'], (m) => process.stderr.write(`[viewer] ${m}\n`));
   const infra = await startInfra({ profile: 'dev', log: (m) => process.stderr.write(`[infra] ${m}\n`) });
   const kafka = createKafka({ brokers: infra.kafkaBrokers, clientId: 'wabus-dev' });
@@ -127,8 +139,12 @@ export async function devCommand(argv: string[] = process.argv.slice(process.arg
     Verify token   ${env['WHATSAPP_VERIFY_TOKEN']}
     Graph API      ${env['WHATSAPP_GRAPH_BASE_URL']}${process.env['WHATSAPP_GRAPH_BASE_URL'] ? '' : '  (local stand-in: replies are logged as [graph-api])'}
     CRM            ${env['CRM_BASE_URL']}${process.env['CRM_BASE_URL'] ? '' : `  (local stand-in: curl ${env['CRM_BASE_URL']}/contacts)`}
-    Traces         ${tracing.summary}${tracing.queryUrl ? `, spans to ${tracing.env['OTEL_EXPORTER_OTLP_ENDPOINT']}
-                   viewer ${tracing.queryUrl}   API curl '${tracing.queryUrl}/api/traces?service=ingress&limit=5'` : ''}
+    Traces         ${tracing.summary}${
+      tracing.queryUrl
+        ? `, spans to ${tracing.env['OTEL_EXPORTER_OTLP_ENDPOINT']}
+                   viewer ${tracing.queryUrl}   API curl '${tracing.queryUrl}/api/traces?service=ingress&limit=5'`
+        : ''
+    }
     App secret     ${secret}   (set WHATSAPP_APP_SECRETS to your Meta app's secret)
   Try:  pnpm wabus simulate --url ${ingressUrl} --secret ${secret} --rate 5 --duration 10s
         pnpm wabus events tail --from-beginning --max 5

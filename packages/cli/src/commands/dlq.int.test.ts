@@ -31,13 +31,15 @@ async function deadLetters(t: TestContext) {
   });
   const events = [testEvent('wamid.C1', { type: 'sticker' }), testEvent('wamid.C2', { type: 'sticker' })];
   const producer = createProducer(kafka);
-  await producer.send([{
-    topic: names.dlqTopic,
-    messages: [
-      ...events.map((e, i) => testDeadLetter({ value: encodeEvent(e), headers: eventHeaders(e), source: { topic, partition: 1, offset: String(10 + i) } })),
-      testDeadLetter({ value: Buffer.from('{"not":"avro"}'), headers: {}, code: 'WABUS_EVENTS_BAD_MAGIC', source: { topic, partition: 2, offset: '7' } }),
-    ],
-  }]);
+  await producer.send([
+    {
+      topic: names.dlqTopic,
+      messages: [
+        ...events.map((e, i) => testDeadLetter({ value: encodeEvent(e), headers: eventHeaders(e), source: { topic, partition: 1, offset: String(10 + i) } })),
+        testDeadLetter({ value: Buffer.from('{"not":"avro"}'), headers: {}, code: 'WABUS_EVENTS_BAD_MAGIC', source: { topic, partition: 2, offset: '7' } }),
+      ],
+    },
+  ]);
   await producer.close();
   const run = async (...argv: string[]) => {
     const lines: string[] = [];
@@ -72,7 +74,14 @@ test('dlq list and show: counts per code and status; each entry decoded with its
   assert.match(text.lines.at(-1)!, /^summary: 3 dead letter\(s\) in 1 topic\(s\): 3 pending, 0 redriven, 0 discarded$/);
 
   const shown = (await d.run('show', '--json')).json();
-  assert.deepEqual(shown.map((e) => [e['offset'], (e['error'] as { code: string }).code, e['status']]), [['0', 'WABUS_EVENT_REJECTED', 'pending'], ['1', 'WABUS_EVENT_REJECTED', 'pending'], ['2', 'WABUS_EVENTS_BAD_MAGIC', 'pending']]);
+  assert.deepEqual(
+    shown.map((e) => [e['offset'], (e['error'] as { code: string }).code, e['status']]),
+    [
+      ['0', 'WABUS_EVENT_REJECTED', 'pending'],
+      ['1', 'WABUS_EVENT_REJECTED', 'pending'],
+      ['2', 'WABUS_EVENTS_BAD_MAGIC', 'pending'],
+    ],
+  );
   assert.deepEqual(shown[0]!['source'], { topic: d.topic, partition: 1, offset: '10' });
   assert.equal((shown[0]!['event'] as { itemId: string }).itemId, 'wamid.C1');
   assert.equal(shown[2]!['event'], null);
@@ -92,13 +101,19 @@ test('dlq redrive: dry run by default; --execute sends once and records it; agai
 
   const done = (await d.run('redrive', '--offset', '0/0', '--execute', '--by', 'ana', '--json')).json()[0]!;
   assert.equal(done['dryRun'], false);
-  assert.deepEqual((done['redriven'] as { id: string }[]).map((r) => r.id), [`${d.dlqTopic}/0/0`]);
+  assert.deepEqual(
+    (done['redriven'] as { id: string }[]).map((r) => r.id),
+    [`${d.dlqTopic}/0/0`],
+  );
   const [record] = await readTopic(kafka, d.redriveTopic);
   assert.equal(record!.headers['wabus-redrive-of'], `${d.dlqTopic}/0/0`);
   assert.equal(record!.headers['wabus-event-id'], d.events[0]!.eventId);
   const [action] = await readTopic(kafka, d.ledgerTopic);
   assert.equal(action!.key, `${d.dlqTopic}/0/0`);
-  assert.deepEqual({ ...JSON.parse(action!.value!.toString()), at: 'x' }, { action: 'redriven', at: 'x', by: 'ana', redriveTopic: d.redriveTopic, redrivePartition: record!.partition, redriveOffset: record!.offset });
+  assert.deepEqual(
+    { ...JSON.parse(action!.value!.toString()), at: 'x' },
+    { action: 'redriven', at: 'x', by: 'ana', redriveTopic: d.redriveTopic, redrivePartition: record!.partition, redriveOffset: record!.offset },
+  );
 
   const second = await d.run('redrive', '--offset', '0', '--execute');
   assert.match(second.lines[0]!, /^skip .* already redriven .* by ana .*--again/);
@@ -139,7 +154,9 @@ test('dlq: bad input fails with a coded error', async (t) => {
 
 const cli = (args: string[], env: NodeJS.ProcessEnv) =>
   new Promise<{ code: number | null; stderr: string }>((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', main, ...args], { env: { ...process.env, ...env } }, (err, _stdout, stderr) => resolve({ code: err ? (err.code as number) : 0, stderr }));
+    execFile(process.execPath, ['--import', 'tsx', main, ...args], { env: { ...process.env, ...env } }, (err, _stdout, stderr) =>
+      resolve({ code: err ? (err.code as number) : 0, stderr }),
+    );
   });
 
 test('dlq, groups, trace as commands: a coded error on stderr and a non-zero exit code (unknown consumer; broker unreachable)', async () => {
@@ -147,7 +164,11 @@ test('dlq, groups, trace as commands: a coded error on stderr and a non-zero exi
   assert.equal(unknown.code, 1);
   assert.match(unknown.stderr, /^wabus: WABUS_OPS_UNKNOWN_CONSUMER: unknown consumer "nope"/);
   const down = { KAFKA_BROKERS: '127.0.0.1:1' };
-  const results = await Promise.all([cli(['dlq', 'list'], down), cli(['groups', '--probe', 'http://127.0.0.1:9/v1/lag'], down), cli(['trace', 'wamid.X'], down)]);
+  const results = await Promise.all([
+    cli(['dlq', 'list'], down),
+    cli(['groups', '--probe', 'http://127.0.0.1:9/v1/lag'], down),
+    cli(['trace', 'wamid.X'], down),
+  ]);
   for (const r of results) {
     assert.equal(r.code, 1);
     assert.match(r.stderr, /^wabus: WABUS_OPS_BROKER_UNREACHABLE: cannot reach Kafka/);

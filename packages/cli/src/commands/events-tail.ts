@@ -42,7 +42,14 @@ export async function eventsCommand(argv: string[]): Promise<number> {
       if (printed >= max) return;
       const key = message.key?.toString('utf8') ?? null;
       if (values.key !== undefined && key !== values.key) return;
-      const line: Record<string, unknown> = { topic, partition, offset: message.offset, key, timestamp: message.timestamp, headers: headersToText(message.headers) };
+      const line: Record<string, unknown> = {
+        topic,
+        partition,
+        offset: message.offset,
+        key,
+        timestamp: message.timestamp,
+        headers: headersToText(message.headers),
+      };
       if (message.value === null) line['value'] = null;
       else if (isRaw) line['body'] = message.value.toString('utf8');
       else {

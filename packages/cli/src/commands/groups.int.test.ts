@@ -20,7 +20,11 @@ test('groups: a group with committed offsets, its lag per partition, pause state
     await admin.disconnect();
   });
   const events = Array.from({ length: 5 }, (_, i) => testEvent(`wamid.Q${i}`));
-  await produceRecords(kafka, topic, events.map((e) => ({ key: e.key, value: encodeEvent(e), headers: eventHeaders(e) })));
+  await produceRecords(
+    kafka,
+    topic,
+    events.map((e) => ({ key: e.key, value: encodeEvent(e), headers: eventHeaders(e) })),
+  );
   const partition = (await admin.fetchTopicOffsets(topic)).find((o) => o.high === '5')!.partition;
   await admin.setOffsets({ groupId, topic, partitions: [{ partition, offset: '2' }] });
 
@@ -29,12 +33,24 @@ test('groups: a group with committed offsets, its lag per partition, pause state
     await groupsCommand(['--topic', topic, '--probe', 'http://127.0.0.1:9/v1/lag', ...argv], (l) => lines.push(l));
     return lines;
   };
-  const report = JSON.parse((await run('--json'))[0]!) as { groups: { groupId: string; state: string; topics: { totalLag: number; partitions: { partition: number; committed: string | null; lag: number; paused: unknown }[] }[] }[] };
-  assert.deepEqual(report.groups.map((g) => g.groupId), [groupId]);
+  const report = JSON.parse((await run('--json'))[0]!) as {
+    groups: {
+      groupId: string;
+      state: string;
+      topics: { totalLag: number; partitions: { partition: number; committed: string | null; lag: number; paused: unknown }[] }[];
+    }[];
+  };
+  assert.deepEqual(
+    report.groups.map((g) => g.groupId),
+    [groupId],
+  );
   const [g] = report.groups;
   assert.equal(g!.state, 'Empty');
   assert.equal(g!.topics[0]!.totalLag, 3);
-  assert.deepEqual(g!.topics[0]!.partitions.find((p) => p.partition === partition), { partition, committed: '2', low: '0', high: '5', lag: 3, paused: 'unknown' });
+  assert.deepEqual(
+    g!.topics[0]!.partitions.find((p) => p.partition === partition),
+    { partition, committed: '2', low: '0', high: '5', lag: 3, paused: 'unknown' },
+  );
   const text = await run();
   assert.match(text[0]!, new RegExp(`^${groupId.replaceAll('.', '\\.')}  Empty  0 member\\(s\\)  lag 3$`));
   assert.ok(text.some((l) => new RegExp(`^    ${partition}\\s+2\\s+5\\s+3  unknown$`).test(l)));

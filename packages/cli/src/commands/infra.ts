@@ -25,8 +25,7 @@ const statusLine = (name: string, s: ComponentStatus) =>
   `${name.padEnd(8)} ${s.state.padEnd(8)} ${s.address ?? ''}${s.pid ? `  pid ${s.pid}` : ''}${s.logFile ? `  log ${s.logFile}` : ''}${s.dataDir ? `  data ${s.dataDir}` : ''}`;
 
 /** A component's line, and for the cluster profile's Kafka one more per node. */
-const line = (name: string, s: ComponentStatus) =>
-  [statusLine(name, s), ...(s.nodes ?? []).map((n) => statusLine(`  ${name}-${n.nodeId}`, n))].join('\n');
+const line = (name: string, s: ComponentStatus) => [statusLine(name, s), ...(s.nodes ?? []).map((n) => statusLine(`  ${name}-${n.nodeId}`, n))].join('\n');
 
 export async function infraCommand(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;

@@ -44,7 +44,8 @@ export async function simulateCommand(argv: string[]): Promise<number> {
   if (!LOOPBACK.test(host) && !values['allow-remote']) {
     throw new UsageError(`--url ${url} is not on loopback; pass --allow-remote to load a remote endpoint deliberately`);
   }
-  const secret = values.secret ?? process.env['WHATSAPP_APP_SECRETS']?.split(',')[0]?.split('=').pop() ?? DEV_DEFAULTS['WHATSAPP_APP_SECRETS']!.split('=').pop()!;
+  const secret =
+    values.secret ?? process.env['WHATSAPP_APP_SECRETS']?.split(',')[0]?.split('=').pop() ?? DEV_DEFAULTS['WHATSAPP_APP_SECRETS']!.split('=').pop()!;
   const rate = values.rate === '0' ? 0 : positiveInt(values.rate, '--rate', 10);
   const report = await runSimulation({
     url,
@@ -58,7 +59,10 @@ export async function simulateCommand(argv: string[]): Promise<number> {
     ...(values.seed !== undefined ? { seed: values.seed } : {}),
     onProgress: values.json
       ? undefined
-      : (p) => process.stderr.write(`\r${(p.elapsedMs / 1000).toFixed(1)}s sent ${p.sent} accepted ${p.accepted} rejected ${p.rejected} unavailable ${p.unavailable} errors ${p.errors}   `),
+      : (p) =>
+          process.stderr.write(
+            `\r${(p.elapsedMs / 1000).toFixed(1)}s sent ${p.sent} accepted ${p.accepted} rejected ${p.rejected} unavailable ${p.unavailable} errors ${p.errors}   `,
+          ),
   });
   if (!values.json) process.stderr.write('\n');
   process.stdout.write(values.json ? `${JSON.stringify(report)}\n` : `${formatReport(report)}\n`);

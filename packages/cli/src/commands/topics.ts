@@ -28,7 +28,11 @@ export async function topicsCommand(argv: string[]): Promise<number> {
       return report.drift.length > 0 ? 3 : 0;
     }
     if (sub === 'describe') {
-      const states = await describeTopics(admin, defs.map((d) => d.name), [...new Set(defs.flatMap((d) => Object.keys(d.config)))]);
+      const states = await describeTopics(
+        admin,
+        defs.map((d) => d.name),
+        [...new Set(defs.flatMap((d) => Object.keys(d.config)))],
+      );
       for (const s of states) console.log(JSON.stringify(s));
       return 0;
     }

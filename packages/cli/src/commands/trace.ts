@@ -1,5 +1,16 @@
 import { parseArgs } from 'node:util';
-import { ACTIONS_TOPIC, asCodedError, CONSUMER_SERVICES, connectAdmin, consumerTopics, deadLetterJson, EVENTS_TOPIC, parseSince, traceEvent, type TraceReport } from '@wabus/ops';
+import {
+  ACTIONS_TOPIC,
+  asCodedError,
+  CONSUMER_SERVICES,
+  connectAdmin,
+  consumerTopics,
+  deadLetterJson,
+  EVENTS_TOPIC,
+  parseSince,
+  traceEvent,
+  type TraceReport,
+} from '@wabus/ops';
 import { cliKafka } from '../kafka-target.ts';
 import { UsageError } from '../usage-error.ts';
 import type { Print } from './dlq.ts';
@@ -16,10 +27,16 @@ function printReport(print: Print, r: TraceReport, traceUrl: string): void {
   print(`searched ${r.topic} partitions ${r.partitions.join(',')} since ${r.since}`);
   for (const t of r.records) {
     const { record: rec, event: e } = t;
-    print(`record ${rec.topic} partition ${rec.partition} offset ${rec.offset}  key ${rec.key ?? '(none)'}  at ${new Date(Number(rec.timestamp)).toISOString()}`);
+    print(
+      `record ${rec.topic} partition ${rec.partition} offset ${rec.offset}  key ${rec.key ?? '(none)'}  at ${new Date(Number(rec.timestamp)).toISOString()}`,
+    );
     if (e) print(`  event    ${e.eventId}  ${e.kind} ${e.itemType ?? ''} ${e.itemId ?? ''}  received ${new Date(e.receivedAt).toISOString()}`);
     else print(`  event    not decodable: ${t.decodeError}`);
-    print(`  headers  ${Object.entries(rec.headers).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+    print(
+      `  headers  ${Object.entries(rec.headers)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')}`,
+    );
     print(`  trace    ${t.traceId === null ? '(no traceparent)' : `${t.traceId}  ${traceUrl}${t.traceId}`}`);
     if (t.consumers.length === 0) print('  consumers  no group has committed offsets on this topic');
     for (const c of t.consumers) print(`  consumer ${c.groupId.padEnd(28)} ${c.state.padEnd(14)} committed ${c.committed ?? '-'}`);
@@ -27,10 +44,15 @@ function printReport(print: Print, r: TraceReport, traceUrl: string): void {
   for (const d of r.deadLetters) {
     const e = d.entry;
     print(`dead letter ${e.id}  ${e.group ?? '?'}  ${e.error.code}: ${e.error.message}`);
-    print(`  origin   ${e.source.topic ?? '?'}/${e.source.partition ?? '?'}/${e.source.offset ?? '?'}  failed ${e.failedAt ?? '?'}${e.redriveOf ? `  (re-drive of ${e.redriveOf})` : ''}`);
+    print(
+      `  origin   ${e.source.topic ?? '?'}/${e.source.partition ?? '?'}/${e.source.offset ?? '?'}  failed ${e.failedAt ?? '?'}${e.redriveOf ? `  (re-drive of ${e.redriveOf})` : ''}`,
+    );
     const a = d.action;
     const where = a?.redriveTopic !== undefined ? ` → ${a.redriveTopic}/${a.redrivePartition}/${a.redriveOffset}` : '';
-    const applied = d.redrive === null ? '' : `; re-driven record: ${d.redrive.state}${d.redrive.groups.length > 0 ? ` (${d.redrive.groups.map((g) => `${g.groupId} at ${g.committed ?? '-'}`).join(', ')})` : ''}`;
+    const applied =
+      d.redrive === null
+        ? ''
+        : `; re-driven record: ${d.redrive.state}${d.redrive.groups.length > 0 ? ` (${d.redrive.groups.map((g) => `${g.groupId} at ${g.committed ?? '-'}`).join(', ')})` : ''}`;
     print(`  status   ${d.status}${a ? ` ${a.at} by ${a.by}${a.reason !== undefined ? ` (${a.reason})` : ''}${where}` : ''}${applied}`);
   }
   for (const t of r.skippedTopics) print(`note: ${t} does not exist here; not searched`);
@@ -66,7 +88,14 @@ export async function traceCommand(argv: string[], print: Print = stdout): Promi
   const { kafka, brokers } = cliKafka('wabus-cli-trace');
   const admin = await connectAdmin(kafka, { brokers });
   try {
-    const report = await traceEvent(kafka, admin, { id, topic, sinceMs, dlqTopics, ledgerTopic: values['ledger-topic'] ?? ACTIONS_TOPIC, ...(values.key !== undefined ? { key: values.key } : {}) });
+    const report = await traceEvent(kafka, admin, {
+      id,
+      topic,
+      sinceMs,
+      dlqTopics,
+      ledgerTopic: values['ledger-topic'] ?? ACTIONS_TOPIC,
+      ...(values.key !== undefined ? { key: values.key } : {}),
+    });
     if (values.json) {
       print(
         JSON.stringify({

@@ -5,7 +5,16 @@ import { EventRejectedError } from './classify-error.ts';
 import type { BatchOutcome, ConsumedRecord } from './consumer-types.ts';
 
 const records = (n: number): ConsumedRecord<{ bad: boolean }>[] =>
-  Array.from({ length: n }, (_, i) => ({ topic: 't', partition: 0, offset: String(i), key: null, headers: {}, timestamp: '0', value: Buffer.alloc(0), event: { bad: i === 2 || i === 5 } }));
+  Array.from({ length: n }, (_, i) => ({
+    topic: 't',
+    partition: 0,
+    offset: String(i),
+    key: null,
+    headers: {},
+    timestamp: '0',
+    value: Buffer.alloc(0),
+    event: { bad: i === 2 || i === 5 },
+  }));
 
 test('given a handler that throws a permanent error for any call holding a bad record, when a chunk is applied, then it is halved until exactly the bad records are rejected', async () => {
   const calls: string[][] = [];
@@ -14,11 +23,20 @@ test('given a handler that throws a permanent error for any call holding a bad r
     if (batch.some((r) => r.event.bad)) throw new EventRejectedError('bad');
     return { duplicateOffsets: batch.filter((r) => r.offset === '0').map((r) => r.offset) };
   });
-  assert.deepEqual(applied.rejected.map((r) => [r.record.offset, r.error.message]), [['2', 'bad'], ['5', 'bad']]);
+  assert.deepEqual(
+    applied.rejected.map((r) => [r.record.offset, r.error.message]),
+    [
+      ['2', 'bad'],
+      ['5', 'bad'],
+    ],
+  );
   assert.deepEqual(applied.duplicateOffsets, ['0']);
   assert.equal(applied.duplicates, 1);
   assert.deepEqual(calls[0], ['0', '1', '2', '3', '4', '5', '6', '7']);
-  const good = calls.filter((c) => !c.includes('2') && !c.includes('5')).flat().sort();
+  const good = calls
+    .filter((c) => !c.includes('2') && !c.includes('5'))
+    .flat()
+    .sort();
   assert.deepEqual(good, ['0', '1', '3', '4', '6', '7'], 'every good record applied once, in some call without a bad one');
 });
 
@@ -29,10 +47,20 @@ test('given a handler reporting outcomes, when they are combined, then counts ad
     return n++ === 0 ? { duplicates: 2 } : { duplicateOffsets: ['3'], rejected: [{ offset: '2', error: new Error('invalid') }] };
   });
   assert.deepEqual([applied.duplicates, applied.duplicateOffsets], [3, null]);
-  assert.deepEqual(applied.rejected.map((r) => r.record.offset), ['2']);
-  await assert.rejects(applyRecords(records(2), async () => ({ rejected: [{ offset: '9', error: new Error('x') }] })), /handler rejected offset 9, which is not in the batch/);
-  await assert.rejects(applyRecords(records(2), async () => {
-    throw Object.assign(new Error('down'), { code: 'ECONNREFUSED' });
-  }), { code: 'ECONNREFUSED' }, 'a transient error is thrown whole, for the retry');
+  assert.deepEqual(
+    applied.rejected.map((r) => r.record.offset),
+    ['2'],
+  );
+  await assert.rejects(
+    applyRecords(records(2), async () => ({ rejected: [{ offset: '9', error: new Error('x') }] })),
+    /handler rejected offset 9, which is not in the batch/,
+  );
+  await assert.rejects(
+    applyRecords(records(2), async () => {
+      throw Object.assign(new Error('down'), { code: 'ECONNREFUSED' });
+    }),
+    { code: 'ECONNREFUSED' },
+    'a transient error is thrown whole, for the retry',
+  );
   assert.deepEqual(await applyRecords(records(0), async () => assert.fail('no call for no records')), { rejected: [], duplicates: 0, duplicateOffsets: [] });
 });

@@ -15,9 +15,16 @@ export function tally(offsets: Iterable<string>, kindByOffset: ReadonlyMap<strin
 function reportApplied<E>(obs: ConsumerObserver, kindByOffset: ReadonlyMap<string, string>, applied: Applied<E>): void {
   if (!obs.applied) return;
   const rejected = new Set(applied.rejected.map((r) => r.record.offset));
-  const kinds = tally([...kindByOffset.keys()].filter((o) => !rejected.has(o)), kindByOffset);
+  const kinds = tally(
+    [...kindByOffset.keys()].filter((o) => !rejected.has(o)),
+    kindByOffset,
+  );
   let dups: Map<string, number>;
-  if (applied.duplicateOffsets !== null) dups = tally(applied.duplicateOffsets.filter((o) => kindByOffset.has(o) && !rejected.has(o)), kindByOffset);
+  if (applied.duplicateOffsets !== null)
+    dups = tally(
+      applied.duplicateOffsets.filter((o) => kindByOffset.has(o) && !rejected.has(o)),
+      kindByOffset,
+    );
   else dups = new Map(applied.duplicates > 0 ? [[kinds.size === 1 ? [...kinds.keys()][0]! : 'mixed', applied.duplicates]] : []);
   for (const [kind, n] of kinds) obs.applied(kind, n, dups.get(kind) ?? 0);
   for (const [kind, n] of dups) if (!kinds.has(kind)) obs.applied(kind, 0, n);

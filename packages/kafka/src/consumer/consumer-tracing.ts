@@ -105,7 +105,11 @@ export function createConsumerTracing(o: ConsumerTracingOptions): ConsumerTracin
       if (recordSpans.length === 1) {
         batch = tracer.startSpan(handleName, { kind: SpanKind.INTERNAL, attributes }, trace.setSpan(ROOT_CONTEXT, recordSpans[0]!));
       } else {
-        batch = tracer.startSpan(handleName, { kind: SpanKind.INTERNAL, attributes, root: true, links: valid.map((s) => ({ context: s.spanContext() })) }, ROOT_CONTEXT);
+        batch = tracer.startSpan(
+          handleName,
+          { kind: SpanKind.INTERNAL, attributes, root: true, links: valid.map((s) => ({ context: s.spanContext() })) },
+          ROOT_CONTEXT,
+        );
         if (isSpanContextValid(batch.spanContext())) for (const s of valid) s.addLink({ context: batch.spanContext() });
       }
       try {

@@ -19,7 +19,7 @@ function produced(eventId: string) {
 }
 const byName = (name: string): ReadableSpan[] => tracing.spans().filter((s) => s.name === name);
 
-test('given a record with a producer context, then its process span is the producer span\'s child with the messaging attributes, the customer\'s number in the key masked', () => {
+test("given a record with a producer context, then its process span is the producer span's child with the messaging attributes, the customer's number in the key masked", () => {
   tracing.reset();
   const { producer, headers } = produced('e1');
   const r = ct.startRecord({ partition: 2, offset: '41', key: '106540352242922:4915112345678', headers });
@@ -45,13 +45,13 @@ test('given a record with a producer context, then its process span is the produ
   );
 });
 
-test('given a handler call with one record, then the batch span is that record span\'s child and the handler runs inside it', async () => {
+test("given a handler call with one record, then the batch span is that record span's child and the handler runs inside it", async () => {
   tracing.reset();
   const r = ct.startRecord({ partition: 0, offset: '7', key: null, headers: produced('e1').headers });
   const active = await ct.inBatch([r], 0, { first: '7', last: '7' }, async () => trace.getSpan(context.active())?.spanContext().spanId);
   ct.endRecord(r, 'applied');
   const [batch] = byName('handle events');
-  assert.equal(active, batch!.spanContext().spanId, 'the handler\'s active span is the batch span');
+  assert.equal(active, batch!.spanContext().spanId, "the handler's active span is the batch span");
   assert.equal(batch!.parentSpanContext?.spanId, r.spanContext().spanId);
   assert.equal(batch!.spanContext().traceId, r.spanContext().traceId);
   assert.equal(batch!.attributes['messaging.batch.message_count'], 1);
@@ -65,8 +65,15 @@ test('given a handler call with several records, then the batch span starts its 
   const [batch] = byName('handle events');
   assert.equal(batch!.parentSpanContext, undefined, 'a root span');
   assert.ok(records.every((r) => r.spanContext().traceId !== batch!.spanContext().traceId));
-  assert.deepEqual(batch!.links.map((l) => l.context.spanId), records.map((r) => r.spanContext().spanId));
-  for (const span of byName('process events')) assert.deepEqual(span.links.map((l) => l.context.spanId), [batch!.spanContext().spanId]);
+  assert.deepEqual(
+    batch!.links.map((l) => l.context.spanId),
+    records.map((r) => r.spanContext().spanId),
+  );
+  for (const span of byName('process events'))
+    assert.deepEqual(
+      span.links.map((l) => l.context.spanId),
+      [batch!.spanContext().spanId],
+    );
   assert.equal(batch!.attributes['messaging.batch.message_count'], 3);
 });
 
@@ -82,7 +89,7 @@ test('given a handler call that throws, then its batch span has ERROR status and
   assert.ok(!JSON.stringify([batch!.status, batch!.events, batch!.attributes]).includes('private words'));
 });
 
-test('given a dead letter, then its producer span is the record span\'s child and its context replaces the record\'s in the headers', () => {
+test("given a dead letter, then its producer span is the record span's child and its context replaces the record's in the headers", () => {
   tracing.reset();
   const { headers } = produced('e9');
   const key = '106540352242922:34600111222';

@@ -26,7 +26,13 @@ async function topics(t: import('node:test').TestContext, kafka: KafkaClient) {
   const dlqTopic = `${topic}.dlq`;
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 3 }, { topic: dlqTopic, numPartitions: 2 }] });
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [
+      { topic, numPartitions: 3 },
+      { topic: dlqTopic, numPartitions: 2 },
+    ],
+  });
   t.after(async () => {
     await admin.deleteTopics({ topics: [topic, dlqTopic] }).catch(() => undefined);
     await admin.disconnect();
@@ -81,32 +87,40 @@ async function assertDeadLettersOnce(kafka: KafkaClient, names: { topic: string;
   const doubled = [...bySource].filter(([, n]) => n > 1).map(([s, n]) => `${s} ${n}×`);
   assert.deepEqual(doubled, [], 'no dead letter twice');
   const expected = Array.from({ length: EVENTS }, (_, s) => s).filter(isBad);
-  assert.deepEqual([...new Set(seqs)].sort((a, b) => a - b), expected, 'every bad event dead-lettered, nothing else');
+  assert.deepEqual(
+    [...new Set(seqs)].sort((a, b) => a - b),
+    expected,
+    'every bad event dead-lettered, nothing else',
+  );
   return letters.length;
 }
 
-test('dead letters while the broker is stalled (SIGSTOP) longer than a bounded send would wait: each is on the DLQ exactly once, none lost', { skip, timeout: 120_000 }, async (t) => {
-  const kafka = createKafka({ brokers: testEnv().kafkaBrokers, clientId: 'dlq-fault-test' });
-  const names = await topics(t, kafka);
-  let frozen = false;
-  t.after(() => {
-    if (frozen) signalComponent(profile!, 'kafka', 'SIGCONT');
-  });
-  // Inside the first handler call with dead letters: the broker freezes before they are sent, for longer than
-  // ingress' producer would wait (so a producer that gives up and retries under a new id would store them twice),
-  // and well under the group's session timeout (30 s), so the partition stays with this member.
-  const stallMs = sendGiveUpMs() + 5_000;
-  const { applied } = await consumeAll(t, kafka, names, () => {
-    signalComponent(profile!, 'kafka', 'SIGSTOP');
-    frozen = true;
-    setTimeout(() => {
-      signalComponent(profile!, 'kafka', 'SIGCONT');
-      frozen = false;
-    }, stallMs).unref();
-  });
-  assert.equal(applied.size, EVENTS - Array.from({ length: EVENTS }, (_, s) => s).filter(isBad).length);
-  await assertDeadLettersOnce(kafka, names);
-});
+test(
+  'dead letters while the broker is stalled (SIGSTOP) longer than a bounded send would wait: each is on the DLQ exactly once, none lost',
+  { skip, timeout: 120_000 },
+  async (t) => {
+    const kafka = createKafka({ brokers: testEnv().kafkaBrokers, clientId: 'dlq-fault-test' });
+    const names = await topics(t, kafka);
+    let frozen = false;
+    t.after(() => {
+      if (frozen) signalComponent(profile!, 'kafka', 'SIGCONT');
+    });
+    // Inside the first handler call with dead letters: the broker freezes before they are sent, for longer than
+    // ingress' producer would wait (so a producer that gives up and retries under a new id would store them twice),
+    // and well under the group's session timeout (30 s), so the partition stays with this member.
+    const stallMs = sendGiveUpMs() + 5_000;
+    const { applied } = await consumeAll(t, kafka, names, () => {
+      signalComponent(profile!, 'kafka', 'SIGSTOP');
+      frozen = true;
+      setTimeout(() => {
+        signalComponent(profile!, 'kafka', 'SIGCONT');
+        frozen = false;
+      }, stallMs).unref();
+    });
+    assert.equal(applied.size, EVENTS - Array.from({ length: EVENTS }, (_, s) => s).filter(isBad).length);
+    await assertDeadLettersOnce(kafka, names);
+  },
+);
 
 test('dead letters whose produce responses are lost (dropped by a proxy, 4 times): each is on the DLQ exactly once', { skip, timeout: 120_000 }, async (t) => {
   const { proxy, listener } = kafkaFaultListener();

@@ -32,7 +32,13 @@ export interface ChunkProcessorOptions<E> extends ConsumerHandler<E>, ChunkRepor
  * false when the partition was given up on the way (nothing of the chunk is committed then).
  */
 export function createChunkProcessor<E>(o: ChunkProcessorOptions<E>) {
-  return async function processChunk(turn: PartitionTurn, mark: ReplayMark | null, chunk: KafkaMessage[], highWatermark: string, resolveOffset: (offset: string) => void): Promise<boolean> {
+  return async function processChunk(
+    turn: PartitionTurn,
+    mark: ReplayMark | null,
+    chunk: KafkaMessage[],
+    highWatermark: string,
+    resolveOffset: (offset: string) => void,
+  ): Promise<boolean> {
     const { partition } = turn;
     const started = performance.now();
     const last = chunk.at(-1)!.offset;
@@ -63,7 +69,18 @@ export function createChunkProcessor<E>(o: ChunkProcessorOptions<E>) {
       spans.endCommitted();
       resolveOffset(last);
       const { replayed, skipped } = replay;
-      reportCommittedChunk(o, { partition, next, highWatermark, ok, kindByOffset, applied, replayed, skipped, live: mark === null, seconds: (performance.now() - started) / 1000 });
+      reportCommittedChunk(o, {
+        partition,
+        next,
+        highWatermark,
+        ok,
+        kindByOffset,
+        applied,
+        replayed,
+        skipped,
+        live: mark === null,
+        seconds: (performance.now() - started) / 1000,
+      });
       if (mark !== null && replay.ends) await o.marks.ended(partition, mark);
       o.progress.advance(partition, next);
       return true;

@@ -85,7 +85,12 @@ export interface CommittedOffset {
  * The marks of the group's partitions, read from its committed offsets once per generation (a rebalance can bring a
  * partition in the middle of a replay), and shown in each partition's status until the partition is past them.
  */
-export function createReplayMarks(o: { committed: () => Promise<CommittedOffset[]>; stateOf: (partition: number) => PartitionState; log: LogSink; groupId: string }) {
+export function createReplayMarks(o: {
+  committed: () => Promise<CommittedOffset[]>;
+  stateOf: (partition: number) => PartitionState;
+  log: LogSink;
+  groupId: string;
+}) {
   let marks: Promise<Map<number, ReplayMark | null>> | null = null;
 
   async function load(): Promise<Map<number, ReplayMark | null>> {

@@ -6,7 +6,8 @@ import { activeMark, belowFrontier, chunkReplay, createReplayMarks, replayDecisi
 import { formatReplayMark, parseReplayMark, type ReplayMark } from './replay-mark.ts';
 
 /** Records at these offsets, keys a, b, c in turn (offset % 3). */
-const records = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => ({ offset: String(from + i), key: Buffer.from('abc'[(from + i) % 3]!) }));
+const records = (from: number, to: number) =>
+  Array.from({ length: to - from }, (_, i) => ({ offset: String(from + i), key: Buffer.from('abc'[(from + i) % 3]!) }));
 
 test('given a mark, when a record is below the frontier, then it is replayed unless outside until or keys; at or past the frontier it is live', () => {
   const mark: ReplayMark = { id: 'r', frontier: 20n, until: 10n, keys: ['a'] };
@@ -19,7 +20,7 @@ test('given a mark, when a record is below the frontier, then it is replayed unl
   assert.equal(replayDecision({ id: 'r', frontier: 20n }, 19n, null), 'replay', 'no until or keys: everything below the frontier');
 });
 
-test('given committed offsets, when the offset is below its mark\'s frontier, then the partition is under it; at the frontier, or without a mark, it is live', () => {
+test("given committed offsets, when the offset is below its mark's frontier, then the partition is under it; at the frontier, or without a mark, it is live", () => {
   const metadata = formatReplayMark({ id: 'r', frontier: 30n });
   assert.deepEqual(activeMark('3', metadata), { id: 'r', frontier: 30n });
   assert.equal(activeMark('30', metadata), null, 'a commit at the frontier is past the replay');
@@ -39,7 +40,11 @@ test('given a live partition, when a chunk is planned, then everything is applie
 test('given a replay of key a in [0, 6) with frontier 10, when chunks go through it, then they apply key a with the header, commit the mark inside and drop it at the frontier', () => {
   const mark: ReplayMark = { id: 'fix-1', frontier: 10n, until: 6n, keys: ['a'] };
   const first = chunkReplay(mark, records(0, 4), 4n);
-  assert.deepEqual(first.apply.map((r) => r.offset), ['0', '3'], 'key a');
+  assert.deepEqual(
+    first.apply.map((r) => r.offset),
+    ['0', '3'],
+    'key a',
+  );
   assert.deepEqual([first.replayed, first.skipped], [2, 2]);
   assert.equal(first.header('3'), 'fix-1');
   assert.equal(first.header('1'), null, 'passed over: no header');
@@ -47,7 +52,11 @@ test('given a replay of key a in [0, 6) with frontier 10, when chunks go through
   assert.equal(first.ends, false);
 
   const last = chunkReplay(mark, records(4, 12), 12n);
-  assert.deepEqual(last.apply.map((r) => r.offset), ['10', '11'], 'offsets 4..9 passed over (6 and 9 are key a, but at or past until)');
+  assert.deepEqual(
+    last.apply.map((r) => r.offset),
+    ['10', '11'],
+    'offsets 4..9 passed over (6 and 9 are key a, but at or past until)',
+  );
   assert.deepEqual([last.replayed, last.skipped], [0, 6]);
   assert.equal(last.header('10'), null, 'past the frontier: live');
   assert.equal(last.metadata, null, 'past the frontier the commit carries no mark');
@@ -59,7 +68,10 @@ test('given a replay of key a in [0, 6) with frontier 10, when chunks go through
 
 test('given a replay with effects, when its records are applied, then they carry no header (outside effects happen again)', () => {
   const plan = chunkReplay({ id: 'loud', frontier: 12n, effects: true }, records(10, 12), 12n);
-  assert.deepEqual(plan.apply.map((r) => r.offset), ['10', '11']);
+  assert.deepEqual(
+    plan.apply.map((r) => r.offset),
+    ['10', '11'],
+  );
   assert.equal(plan.replayed, 2);
   assert.equal(plan.header('10'), null);
 });
@@ -69,13 +81,16 @@ test('given a shadow (replay-only) batch, when it reaches the frontier, then onl
   const inside = belowFrontier(mark, records(2, 5));
   assert.deepEqual([inside.messages.length, inside.atFrontier], [3, false]);
   const across = belowFrontier(mark, records(4, 9));
-  assert.deepEqual(across.messages.map((r) => r.offset), ['4', '5']);
+  assert.deepEqual(
+    across.messages.map((r) => r.offset),
+    ['4', '5'],
+  );
   assert.equal(across.atFrontier, true);
   assert.deepEqual(belowFrontier(mark, records(6, 9)), { messages: [], atFrontier: true });
   assert.deepEqual(belowFrontier(null, records(0, 3)), { messages: [], atFrontier: true }, 'no mark: nothing to replay');
 });
 
-test('given the group\'s commits, when marks are asked for, then they are read once per generation, shown in the status, and dropped when a partition ends its replay', async () => {
+test("given the group's commits, when marks are asked for, then they are read once per generation, shown in the status, and dropped when a partition ends its replay", async () => {
   let reads = 0;
   let commits: CommittedOffset[] = [
     { partition: 0, offset: '2', metadata: formatReplayMark({ id: 'r', frontier: 6n, keys: ['a', 'b'] }) },

@@ -45,7 +45,12 @@ export interface PartitionRetryOptions {
  */
 export function createPartitionRetry(o: PartitionRetryOptions) {
   const random = o.random ?? Math.random;
-  return async function retrying<T>(turn: PartitionTurn, what: string, fn: () => Promise<T>, kinds: () => ReadonlyMap<string, number> = () => new Map()): Promise<T | Aborted> {
+  return async function retrying<T>(
+    turn: PartitionTurn,
+    what: string,
+    fn: () => Promise<T>,
+    kinds: () => ReadonlyMap<string, number> = () => new Map(),
+  ): Promise<T | Aborted> {
     const { partition } = turn;
     const st = o.stateOf(partition);
     for (let attempt = 0; ; attempt++) {
@@ -68,7 +73,10 @@ export function createPartitionRetry(o: PartitionRetryOptions) {
         st.paused = true;
         st.lastError = `${what}: ${(err as Error).message}`;
         o.observer.retried?.(partition, err as Error, kinds());
-        o.log.warn({ component: 'consumer', groupId: o.groupId, partition, attempt, retryInMs: Math.round(delay), err }, `${what} failed; partition paused, retrying`);
+        o.log.warn(
+          { component: 'consumer', groupId: o.groupId, partition, attempt, retryInMs: Math.round(delay), err },
+          `${what} failed; partition paused, retrying`,
+        );
         const until = o.now() + delay;
         while (o.now() < until) {
           if (!turn.alive()) return ABORTED;

@@ -35,7 +35,10 @@ function setup(o: { alive?: () => boolean } = {}) {
 
 test('given the retry schedule, then waits double from initialMs up to maxMs, with at most ±20 % jitter', () => {
   const s = { initialMs: 100, maxMs: 30_000 };
-  assert.deepEqual([0, 1, 2, 3, 8, 9, 60].map((a) => retryDelayMs(a, s, 0.5)), [100, 200, 400, 800, 25_600, 30_000, 30_000]);
+  assert.deepEqual(
+    [0, 1, 2, 3, 8, 9, 60].map((a) => retryDelayMs(a, s, 0.5)),
+    [100, 200, 400, 800, 25_600, 30_000, 30_000],
+  );
   assert.equal(retryDelayMs(0, s, 0), 80);
   assert.ok(Math.abs(retryDelayMs(0, s, 0.999_999) - 120) < 1e-3);
 });
@@ -44,18 +47,27 @@ test('given a step failing with transient errors, when it is retried, then the p
   const { retrying, turn, sleeps, events, state, retried, elapsed } = setup();
   let calls = 0;
   const pausedWhileFailing: boolean[] = [];
-  const result = await retrying(turn, 'apply', async () => {
-    pausedWhileFailing.push(state.paused);
-    if (++calls <= 5) throw transient();
-    return 'done';
-  }, () => new Map([['message', 3]]));
+  const result = await retrying(
+    turn,
+    'apply',
+    async () => {
+      pausedWhileFailing.push(state.paused);
+      if (++calls <= 5) throw transient();
+      return 'done';
+    },
+    () => new Map([['message', 3]]),
+  );
   assert.equal(result, 'done');
   // 100, 200, 400, 800, 1600 (capped at 2500 later); waits longer than a second are spent a second at a time.
   assert.deepEqual(sleeps, [100, 200, 400, 800, 1_000, 600]);
   assert.equal(elapsed(), 3_100, 'all time from the injected clock');
   assert.deepEqual(pausedWhileFailing, [false, true, true, true, true, true]);
   assert.deepEqual(events.filter((e) => e === 'heartbeat').length, sleeps.length, 'a heartbeat after every sleep');
-  assert.deepEqual(events.filter((e) => e !== 'heartbeat'), ['paused 4 true', 'paused 4 false'], 'paused once, resumed once');
+  assert.deepEqual(
+    events.filter((e) => e !== 'heartbeat'),
+    ['paused 4 true', 'paused 4 false'],
+    'paused once, resumed once',
+  );
   assert.equal(state.paused, false);
   assert.equal(state.lastError, undefined);
   assert.equal(retried.length, 5);
@@ -77,9 +89,12 @@ test('given a failing step, when the partition is lost during the wait, then it 
 
 test('given a permanent error or the end of the generation, when a step fails, then it is thrown or given up at once, without waiting', async () => {
   const { retrying, turn, sleeps } = setup();
-  await assert.rejects(retrying(turn, 'apply', async () => {
-    throw Object.assign(new Error('bad bytes'), { code: 'WABUS_EVENTS_DECODE_FAILED' });
-  }), { code: 'WABUS_EVENTS_DECODE_FAILED' });
+  await assert.rejects(
+    retrying(turn, 'apply', async () => {
+      throw Object.assign(new Error('bad bytes'), { code: 'WABUS_EVENTS_DECODE_FAILED' });
+    }),
+    { code: 'WABUS_EVENTS_DECODE_FAILED' },
+  );
   const over = await retrying(turn, 'commit', async () => {
     throw Object.assign(new Error('The coordinator is not aware of this member'), { type: 'UNKNOWN_MEMBER_ID' });
   });

@@ -21,7 +21,13 @@ async function setup(t: import('node:test').TestContext, partitions = 3) {
   const dlqTopic = `${topic}.dlq`;
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions }, { topic: dlqTopic, numPartitions: 1 }] });
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [
+      { topic, numPartitions: partitions },
+      { topic: dlqTopic, numPartitions: 1 },
+    ],
+  });
   const producer = createProducer(kafka);
   t.after(async () => {
     await producer.close();
@@ -32,7 +38,11 @@ async function setup(t: import('node:test').TestContext, partitions = 3) {
     await producer.send([
       {
         topic,
-        messages: values.map((v) => (Buffer.isBuffer(v) ? { key: 'raw', value: v, headers: { origin: 'test' } } : { key: v.key, value: Buffer.from(JSON.stringify(v)), headers: { origin: 'test' } })),
+        messages: values.map((v) =>
+          Buffer.isBuffer(v)
+            ? { key: 'raw', value: v, headers: { origin: 'test' } }
+            : { key: v.key, value: Buffer.from(JSON.stringify(v)), headers: { origin: 'test' } },
+        ),
       },
     ]);
   };
@@ -47,7 +57,11 @@ const decode = (value: Buffer): Ev => {
   }
 };
 
-async function start(kafka: Kafka, o: Partial<RunConsumerOptions<Ev>> & Pick<RunConsumerOptions<Ev>, 'topic' | 'dlqTopic' | 'handleBatch'>, t: import('node:test').TestContext) {
+async function start(
+  kafka: Kafka,
+  o: Partial<RunConsumerOptions<Ev>> & Pick<RunConsumerOptions<Ev>, 'topic' | 'dlqTopic' | 'handleBatch'>,
+  t: import('node:test').TestContext,
+) {
   const rt = await runConsumer<Ev>({ kafka, groupId: uniqueName('rt.group'), decode, retry: { initialMs: 20, maxMs: 200 }, ...o });
   t.after(() => rt.stop());
   return rt;
@@ -62,21 +76,25 @@ test('runtime: records of one key are applied in offset order and never concurre
   const active = new Set<string>();
   let overlaps = 0;
   const endToEnd: number[] = [];
-  const rt = await start(kafka, {
-    topic,
-    dlqTopic,
-    maxBatchRecords: 37,
-    eventTime: (e) => (e.seq % 2 === 0 ? Date.now() - 1_000 : null),
-    observer: { endToEnd: (s) => endToEnd.push(s) },
-    handleBatch: async (records: ConsumedRecord<Ev>[]) => {
-      const keys = new Set(records.map((r) => r.event.key));
-      for (const k of keys) if (active.has(k)) overlaps++;
-      keys.forEach((k) => active.add(k));
-      await new Promise((r) => setImmediate(r));
-      for (const r of records) seen.set(r.event.key, [...(seen.get(r.event.key) ?? []), r.event.seq]);
-      keys.forEach((k) => active.delete(k));
+  const rt = await start(
+    kafka,
+    {
+      topic,
+      dlqTopic,
+      maxBatchRecords: 37,
+      eventTime: (e) => (e.seq % 2 === 0 ? Date.now() - 1_000 : null),
+      observer: { endToEnd: (s) => endToEnd.push(s) },
+      handleBatch: async (records: ConsumedRecord<Ev>[]) => {
+        const keys = new Set(records.map((r) => r.event.key));
+        for (const k of keys) if (active.has(k)) overlaps++;
+        keys.forEach((k) => active.add(k));
+        await new Promise((r) => setImmediate(r));
+        for (const r of records) seen.set(r.event.key, [...(seen.get(r.event.key) ?? []), r.event.seq]);
+        keys.forEach((k) => active.delete(k));
+      },
     },
-  }, t);
+    t,
+  );
   await rt.whenApplied();
   assert.equal(overlaps, 0, 'no key was handled by two calls at once');
   for (const [key, seqs] of seen) {
@@ -85,7 +103,10 @@ test('runtime: records of one key are applied in offset order and never concurre
   }
   assert.equal([...seen.values()].flat().length, 400);
   assert.equal(endToEnd.length, 200, 'one end-to-end observation per applied record with a known event time');
-  assert.ok(endToEnd.every((s) => s >= 0.9 && s < 60), 'measured from the event time (a second ago) to the commit');
+  assert.ok(
+    endToEnd.every((s) => s >= 0.9 && s < 60),
+    'measured from the event time (a second ago) to the commit',
+  );
   assert.ok(rt.ready());
   assert.equal((await readTopic(kafka, dlqTopic)).length, 0);
 });
@@ -95,14 +116,18 @@ test('runtime: an undecodable record and a rejected one go to the DLQ with bytes
   const garbage = Buffer.from([0xc3, 0x01, 0xff, 0x00, 0x7b]);
   await produce([{ key: 'a', seq: 1 }, garbage, { key: 'a', seq: 2, bad: true }, { key: 'a', seq: 3 }]);
   const applied: number[] = [];
-  const rt = await start(kafka, {
-    topic,
-    dlqTopic,
-    handleBatch: async (records) => {
-      if (records.some((r) => r.event.bad)) throw new EventRejectedError('seq 2 is invalid for this consumer', { code: 'TEST_INVALID' });
-      records.forEach((r) => applied.push(r.event.seq));
+  const rt = await start(
+    kafka,
+    {
+      topic,
+      dlqTopic,
+      handleBatch: async (records) => {
+        if (records.some((r) => r.event.bad)) throw new EventRejectedError('seq 2 is invalid for this consumer', { code: 'TEST_INVALID' });
+        records.forEach((r) => applied.push(r.event.seq));
+      },
     },
-  }, t);
+    t,
+  );
   await rt.whenApplied();
   assert.deepEqual(applied, [1, 3], 'the valid records are applied, in order, once');
   const dlq = await readTopic(kafka, dlqTopic);
@@ -121,23 +146,30 @@ test('runtime: an undecodable record and a rejected one go to the DLQ with bytes
 
 test('runtime: infrastructure errors pause the partition and retry, never dead-letter, never skip', async (t) => {
   const { kafka, topic, dlqTopic, produce } = await setup(t, 1);
-  await produce([{ key: 'a', seq: 1 }, { key: 'a', seq: 2 }]);
+  await produce([
+    { key: 'a', seq: 1 },
+    { key: 'a', seq: 2 },
+  ]);
   let failures = 0;
   let sawPaused = false;
   const applied: number[] = [];
   let rtRef: Awaited<ReturnType<typeof start>> | undefined;
-  const rt = await start(kafka, {
-    topic,
-    dlqTopic,
-    handleBatch: async (records) => {
-      if (failures < 4) {
-        failures++;
-        if (rtRef && !rtRef.ready() && rtRef.status().partitions[0]?.paused) sawPaused = true;
-        throw Object.assign(new Error('store unavailable'), { code: 'ECONNREFUSED' });
-      }
-      records.forEach((r) => applied.push(r.event.seq));
+  const rt = await start(
+    kafka,
+    {
+      topic,
+      dlqTopic,
+      handleBatch: async (records) => {
+        if (failures < 4) {
+          failures++;
+          if (rtRef && !rtRef.ready() && rtRef.status().partitions[0]?.paused) sawPaused = true;
+          throw Object.assign(new Error('store unavailable'), { code: 'ECONNREFUSED' });
+        }
+        records.forEach((r) => applied.push(r.event.seq));
+      },
     },
-  }, t);
+    t,
+  );
   rtRef = rt;
   await rt.whenApplied();
   assert.equal(failures, 4);
@@ -162,23 +194,33 @@ test('runtime: a restarted consumer continues from its committed offsets and re-
   await produce(Array.from({ length: 20 }, (_, i) => ({ key: `k${i % 5}`, seq: 50 + i })));
   const second = await start(kafka, { groupId, topic, dlqTopic, handleBatch }, t);
   await second.whenApplied();
-  assert.deepEqual([...applied].sort((a, b) => a - b), Array.from({ length: 70 }, (_, i) => i));
+  assert.deepEqual(
+    [...applied].sort((a, b) => a - b),
+    Array.from({ length: 70 }, (_, i) => i),
+  );
 });
 
 test('runtime: a handler working longer than the session timeout keeps its partition (the runtime heartbeats meanwhile): applied and committed once', async (t) => {
   const { kafka, topic, dlqTopic, produce } = await setup(t, 1);
-  await produce([{ key: 'a', seq: 1 }, { key: 'a', seq: 2 }]);
+  await produce([
+    { key: 'a', seq: 1 },
+    { key: 'a', seq: 2 },
+  ]);
   const calls: number[][] = [];
-  const rt = await start(kafka, {
-    topic,
-    dlqTopic,
-    sessionTimeoutMs: 6_000,
-    handleBatch: async (records) => {
-      calls.push(records.map((r) => r.event.seq));
-      // Only the first call is slow: an expelled member would see its batch again, quickly, and the test end.
-      if (calls.length === 1) await new Promise((r) => setTimeout(r, 9_000));
+  const rt = await start(
+    kafka,
+    {
+      topic,
+      dlqTopic,
+      sessionTimeoutMs: 6_000,
+      handleBatch: async (records) => {
+        calls.push(records.map((r) => r.event.seq));
+        // Only the first call is slow: an expelled member would see its batch again, quickly, and the test end.
+        if (calls.length === 1) await new Promise((r) => setTimeout(r, 9_000));
+      },
     },
-  }, t);
+    t,
+  );
   await rt.whenApplied();
   assert.deepEqual(calls, [[1, 2]], 'one call: the member was not expelled after 6 s, the batch was not redelivered');
 });

@@ -116,7 +116,15 @@ export async function runConsumer<E>(opts: RunConsumerOptions<E>): Promise<Consu
     stateOf: progress.state,
     tracing,
     retrying,
-    sendDeadLetters: createDeadLetterSender({ send: (messages) => producer.send([{ topic: opts.dlqTopic, messages }]), retrying, tracing, groupId, now, observer, log }),
+    sendDeadLetters: createDeadLetterSender({
+      send: (messages) => producer.send([{ topic: opts.dlqTopic, messages }]),
+      retrying,
+      tracing,
+      groupId,
+      now,
+      observer,
+      log,
+    }),
     commit: (partition, offset, metadata) => consumer.commitOffsets([{ topic, partition, offset: offset.toString(), metadata }]),
     marks,
     progress,
@@ -134,7 +142,11 @@ export async function runConsumer<E>(opts: RunConsumerOptions<E>): Promise<Consu
   });
 
   async function eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, pause }: EachBatchPayload): Promise<void> {
-    const turn: PartitionTurn = { partition: batch.partition, alive: () => isRunning() && !isStale() && !stopping, heartbeat: () => heartbeat().catch(() => undefined) };
+    const turn: PartitionTurn = {
+      partition: batch.partition,
+      alive: () => isRunning() && !isStale() && !stopping,
+      heartbeat: () => heartbeat().catch(() => undefined),
+    };
     progress.state(turn.partition).highWatermark = batch.highWatermark;
     const mark = await retrying(turn, 'read replay mark', () => marks.of(turn.partition));
     if (mark === ABORTED) return;

@@ -51,7 +51,12 @@ export function createDeadLetterSender(o: DeadLetterSenderOptions) {
     }
   }
 
-  return async function sendDeadLetters<E>(turn: PartitionTurn, letters: Letter<E>[], spans: ChunkSpans, kindOf: (offset: string) => string): Promise<void | Aborted> {
+  return async function sendDeadLetters<E>(
+    turn: PartitionTurn,
+    letters: Letter<E>[],
+    spans: ChunkSpans,
+    kindOf: (offset: string) => string,
+  ): Promise<void | Aborted> {
     if (letters.length === 0) return;
     if ((await send(turn, letters, spans)) === ABORTED) return ABORTED;
     for (const { record, error } of letters) {

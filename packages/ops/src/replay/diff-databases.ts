@@ -29,7 +29,8 @@ const digest = (doc: Document) => createHash('sha256').update(BSON.serialize(doc
 
 /** Paths where two documents differ: nested documents are compared field by field, everything else as a whole. */
 export function differingFields(a: unknown, b: unknown, path = '', depth = 0): string[] {
-  const isDoc = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x) && Object.getPrototypeOf(x) === Object.prototype;
+  const isDoc = (x: unknown): x is Record<string, unknown> =>
+    typeof x === 'object' && x !== null && !Array.isArray(x) && Object.getPrototypeOf(x) === Object.prototype;
   if (depth < 4 && isDoc(a) && isDoc(b)) {
     const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
     const out = keys.flatMap((k) => differingFields(a[k], b[k], path ? `${path}.${k}` : k, depth + 1));
@@ -53,13 +54,20 @@ async function digests(client: MongoClient, db: string, collection: string): Pro
  * shadow has that the live one lacks (added), the other way round (removed), and documents whose bytes differ
  * (changed, with the differing fields). Reads hold one digest per document in memory, not the documents.
  */
-export async function diffDatabases(client: MongoClient, live: string, shadow: string, opts: { collections?: readonly string[]; detailLimit?: number } = {}): Promise<DatabaseDiff> {
+export async function diffDatabases(
+  client: MongoClient,
+  live: string,
+  shadow: string,
+  opts: { collections?: readonly string[]; detailLimit?: number } = {},
+): Promise<DatabaseDiff> {
   const limit = opts.detailLimit ?? 100;
   const { databases } = await client.db('admin').admin().listDatabases({ nameOnly: true });
   for (const name of [live, shadow]) {
-    if (!databases.some((d) => d.name === name)) throw new OpsError('WABUS_OPS_DATABASE_MISSING', { message: `database ${JSON.stringify(name)} does not exist (or is empty)` });
+    if (!databases.some((d) => d.name === name))
+      throw new OpsError('WABUS_OPS_DATABASE_MISSING', { message: `database ${JSON.stringify(name)} does not exist (or is empty)` });
   }
-  const names = async (db: string) => (await client.db(db).listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).filter((n) => !n.startsWith('system.'));
+  const names = async (db: string) =>
+    (await client.db(db).listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).filter((n) => !n.startsWith('system.'));
   const all = opts.collections ?? [...new Set([...(await names(live)), ...(await names(shadow))])].sort();
   const collections: CollectionDiff[] = [];
   for (const name of all) {
@@ -71,7 +79,16 @@ export async function diffDatabases(client: MongoClient, live: string, shadow: s
       const other = s.get(k);
       if (other === undefined || other.h === v.h) continue;
       if (diff.changed.length < limit) {
-        const [a, b] = await Promise.all([client.db(live).collection(name).findOne({ _id: v.id as never }), client.db(shadow).collection(name).findOne({ _id: v.id as never })]);
+        const [a, b] = await Promise.all([
+          client
+            .db(live)
+            .collection(name)
+            .findOne({ _id: v.id as never }),
+          client
+            .db(shadow)
+            .collection(name)
+            .findOne({ _id: v.id as never }),
+        ]);
         diff.changed.push({ id: v.id, fields: differingFields(a, b) });
       } else diff.changed.push({ id: v.id, fields: [] });
     }
@@ -83,7 +100,12 @@ export async function diffDatabases(client: MongoClient, live: string, shadow: s
 }
 
 /** `diffDatabases` over a connection of its own to `uri`. */
-export async function diffDatabasesAt(uri: string, live: string, shadow: string, opts: { collections?: readonly string[]; detailLimit?: number } = {}): Promise<DatabaseDiff> {
+export async function diffDatabasesAt(
+  uri: string,
+  live: string,
+  shadow: string,
+  opts: { collections?: readonly string[]; detailLimit?: number } = {},
+): Promise<DatabaseDiff> {
   const client = new MongoClient(uri, { serverSelectionTimeoutMS: 5_000 });
   await client.connect();
   try {

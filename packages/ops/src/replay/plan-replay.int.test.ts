@@ -19,7 +19,17 @@ async function setup(t: import('node:test').TestContext) {
   const base = Date.now() - 3_600_000;
   const producer = createProducer(kafka);
   for (const partition of [0, 1]) {
-    await producer.send([{ topic, messages: Array.from({ length: 10 }, (_, i) => ({ partition, key: i % 2 === 0 ? 'a' : 'b', value: Buffer.from(`${partition}/${i}`), timestamp: String(base + i * 1_000) })) }]);
+    await producer.send([
+      {
+        topic,
+        messages: Array.from({ length: 10 }, (_, i) => ({
+          partition,
+          key: i % 2 === 0 ? 'a' : 'b',
+          value: Buffer.from(`${partition}/${i}`),
+          timestamp: String(base + i * 1_000),
+        })),
+      },
+    ]);
   }
   await producer.close();
   const groupId = uniqueName('plan.group');
@@ -27,7 +37,15 @@ async function setup(t: import('node:test').TestContext) {
     { partition: 0, offset: '10', metadata: null },
     { partition: 1, offset: '6', metadata: null },
   ]);
-  const req = (o: Partial<ReplayRequest>): ReplayRequest => ({ mode: 'reset', topic, groupId, from: { kind: 'beginning' }, to: { kind: 'frontier' }, id: 'r1', ...o });
+  const req = (o: Partial<ReplayRequest>): ReplayRequest => ({
+    mode: 'reset',
+    topic,
+    groupId,
+    from: { kind: 'beginning' },
+    to: { kind: 'frontier' },
+    id: 'r1',
+    ...o,
+  });
   return { kafka, topic, groupId, base, req };
 }
 
@@ -46,14 +64,23 @@ test('planReplay (reset): times resolve per partition, the end is capped at what
 
   await executeReplayPlan(kafka, plan);
   const after = await fetchGroupOffsets(kafka, groupId, topic);
-  assert.deepEqual(after.map((o) => o.offset), ['3', '3']);
+  assert.deepEqual(
+    after.map((o) => o.offset),
+    ['3', '3'],
+  );
   assert.deepEqual(parseReplayMark(after[0]!.metadata), { id: 'r1', frontier: 10n, until: 8n, keys: ['a'] });
   assert.deepEqual(parseReplayMark(after[1]!.metadata), { id: 'r1', frontier: 6n, keys: ['a'] });
   assert.deepEqual(await replayProgress(kafka, plan), { done: 0n, total: 10n, finished: false });
 
   // A second plan while the first is unfinished keeps its frontier (what had been applied), not the moved-back offset.
   const again = await planReplay(kafka, req({ id: 'r2' }));
-  assert.deepEqual(again.partitions.map((p) => [p.start, p.frontier]), [['0', '10'], ['0', '6']]);
+  assert.deepEqual(
+    again.partitions.map((p) => [p.start, p.frontier]),
+    [
+      ['0', '10'],
+      ['0', '6'],
+    ],
+  );
   await setGroupOffsets(kafka, groupId, topic, [
     { partition: 0, offset: '10', metadata: null },
     { partition: 1, offset: '6', metadata: null },
@@ -69,8 +96,13 @@ test('planReplay (reset): offsets for some partitions leave the others as they a
     { partition: 1, offset: '6', metadata: null },
   ]);
   assert.equal(parseReplayMark(plan.offsets[0]!.metadata)?.frontier, 10n);
-  await assert.rejects(planReplay(kafka, req({ from: { kind: 'offsets', offsets: new Map([[1, 8n]]) } })), (err) => OpsError.is(err, 'WABUS_OPS_REPLAY_FORWARD'));
-  await assert.rejects(planReplay(kafka, req({ from: { kind: 'offsets', offsets: new Map([[0, 11n]]) } })), (err) => OpsError.is(err, 'WABUS_OPS_BAD_OFFSET') && /past the log end 10/.test(err.message));
+  await assert.rejects(planReplay(kafka, req({ from: { kind: 'offsets', offsets: new Map([[1, 8n]]) } })), (err) =>
+    OpsError.is(err, 'WABUS_OPS_REPLAY_FORWARD'),
+  );
+  await assert.rejects(
+    planReplay(kafka, req({ from: { kind: 'offsets', offsets: new Map([[0, 11n]]) } })),
+    (err) => OpsError.is(err, 'WABUS_OPS_BAD_OFFSET') && /past the log end 10/.test(err.message),
+  );
   await assert.rejects(planReplay(kafka, req({ from: { kind: 'offsets', offsets: new Map([[5, 0n]]) } })), (err) => OpsError.is(err, 'WABUS_OPS_BAD_OFFSET'));
   await assert.rejects(planReplay(kafka, req({ keys: [] })), (err) => OpsError.is(err, 'WABUS_OPS_BAD_REPLAY'));
   await assert.rejects(planReplay(kafka, req({ topic: uniqueName('no.such') })), (err) => OpsError.is(err, 'WABUS_OPS_TOPIC_MISSING'));
@@ -82,7 +114,13 @@ test('planReplay (shadow): a fresh group replays from the start to the log end (
   const plan = await planReplay(kafka, req({ mode: 'shadow', shadowGroupId, to: { kind: 'offsets', offsets: new Map([[1, 4n]]) }, effects: true }));
   assert.equal(plan.groupId, shadowGroupId);
   assert.equal(plan.effects, false, 'a shadow never has outside effects');
-  assert.deepEqual(plan.partitions.map((p) => [p.start, p.frontier]), [['0', '10'], ['0', '4']]);
+  assert.deepEqual(
+    plan.partitions.map((p) => [p.start, p.frontier]),
+    [
+      ['0', '10'],
+      ['0', '4'],
+    ],
+  );
   await executeReplayPlan(kafka, plan);
   await assert.rejects(planReplay(kafka, req({ mode: 'shadow', shadowGroupId })), (err) => OpsError.is(err, 'WABUS_OPS_SHADOW_EXISTS'));
 });

@@ -1,5 +1,14 @@
 import type { KafkaClient as Kafka } from '@wabus/kafka';
-import { describeGroup, fetchGroupOffsets, formatReplayMark, KafkaError, parseReplayMark, setGroupOffsets, type GroupOffset, type GroupState } from '@wabus/kafka';
+import {
+  describeGroup,
+  fetchGroupOffsets,
+  formatReplayMark,
+  KafkaError,
+  parseReplayMark,
+  setGroupOffsets,
+  type GroupOffset,
+  type GroupState,
+} from '@wabus/kafka';
 import { connectAdmin, requireTopics } from '../kafka-admin.ts';
 import { OpsError } from '../errors.ts';
 import { partitionBounds, resolveEnd, resolveStart, type EndAt, type StartAt } from './positions.ts';
@@ -83,7 +92,9 @@ export async function planReplay(kafka: Kafka, req: ReplayRequest): Promise<Repl
   const group = await describeGroup(kafka, target);
   const committed = new Map((await fetchGroupOffsets(kafka, target, req.topic)).map((o) => [o.partition, o]));
   if (req.mode === 'shadow' && [...committed.values()].some((o) => BigInt(o.offset) >= 0n)) {
-    throw new OpsError('WABUS_OPS_SHADOW_EXISTS', { message: `shadow group ${target} already has committed offsets: pick another --label (each shadow replay starts from an empty group and database)` });
+    throw new OpsError('WABUS_OPS_SHADOW_EXISTS', {
+      message: `shadow group ${target} already has committed offsets: pick another --label (each shadow replay starts from an empty group and database)`,
+    });
   }
   const effects = req.mode === 'reset' && req.effects === true;
   const partitions: PartitionPlan[] = [];
@@ -97,7 +108,9 @@ export async function planReplay(kafka: Kafka, req: ReplayRequest): Promise<Repl
     const frontier = req.mode === 'shadow' ? (end ?? b.high) : max(had ?? b.low, oldMark?.frontier ?? 0n);
     const start = starts.get(b.partition) ?? null;
     if (req.mode === 'reset' && start !== null && had !== null && start > had) {
-      throw new OpsError('WABUS_OPS_REPLAY_FORWARD', { message: `partition ${b.partition}: --from ${start} is past the group's committed offset ${had}; a replay never moves a group forward (that would skip events it has not applied)` });
+      throw new OpsError('WABUS_OPS_REPLAY_FORWARD', {
+        message: `partition ${b.partition}: --from ${start} is past the group's committed offset ${had}; a replay never moves a group forward (that would skip events it has not applied)`,
+      });
     }
     const from = start === null ? frontier : min(start, frontier);
     const until = end === null ? frontier : min(max(end, from), frontier);
@@ -130,7 +143,19 @@ export async function planReplay(kafka: Kafka, req: ReplayRequest): Promise<Repl
       replay,
     });
   }
-  return { mode: req.mode, id: req.id, topic: req.topic, groupId: target, liveGroupId: req.groupId, keys: req.keys ?? null, effects, group, partitions, records: records.toString(), offsets };
+  return {
+    mode: req.mode,
+    id: req.id,
+    topic: req.topic,
+    groupId: target,
+    liveGroupId: req.groupId,
+    keys: req.keys ?? null,
+    effects,
+    group,
+    partitions,
+    records: records.toString(),
+    offsets,
+  };
 }
 
 /** Waits until the group has no members (its services were stopped), polling; WABUS_OPS_GROUP_LIVE after `timeoutMs`. */

@@ -49,7 +49,8 @@ function checkOffsets(offsets: ReadonlyMap<number, bigint>, bounds: readonly Par
     const b = bounds.find((x) => x.partition === p);
     if (!b) throw new OpsError('WABUS_OPS_BAD_OFFSET', { message: `${what}: the topic has no partition ${p} (it has ${bounds.length})` });
     if (o > b.high) throw new OpsError('WABUS_OPS_BAD_OFFSET', { message: `${what}: partition ${p} offset ${o} is past the log end ${b.high}` });
-    if (o < b.low) throw new OpsError('WABUS_OPS_BAD_OFFSET', { message: `${what}: partition ${p} offset ${o} is no longer in the log (retention deleted up to ${b.low})` });
+    if (o < b.low)
+      throw new OpsError('WABUS_OPS_BAD_OFFSET', { message: `${what}: partition ${p} offset ${o} is no longer in the log (retention deleted up to ${b.low})` });
   }
 }
 

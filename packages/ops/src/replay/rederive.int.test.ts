@@ -80,15 +80,29 @@ async function rederiveTopics(t: TestContext, partitions: number) {
   return { kafka, rawTopic, eventsTopic };
 }
 
-test('replay rederive: each event gets the tenant of its raw record\'s wabus-tenant header, value and header as ingress writes them; owner quarantines stay', async (t) => {
+test("replay rederive: each event gets the tenant of its raw record's wabus-tenant header, value and header as ingress writes them; owner quarantines stay", async (t) => {
   const { kafka, rawTopic, eventsTopic } = await rederiveTopics(t, 2);
 
   const at = Date.now() - 60_000;
-  const acme: Delivery = { body: body([[ACME, 'wamid.acme.1'], [ACME, 'wamid.acme.2']]), receivedAt: at, tenants: 'acme' };
+  const acme: Delivery = {
+    body: body([
+      [ACME, 'wamid.acme.1'],
+      [ACME, 'wamid.acme.2'],
+    ]),
+    receivedAt: at,
+    tenants: 'acme',
+  };
   const globex: Delivery = { body: body([[GLOBEX, 'wamid.globex.1']]), receivedAt: at + 1, tenants: 'globex' };
   const beforeTenants: Delivery = { body: body([[ACME, 'wamid.old.1']]), receivedAt: at + 2 };
   // One app secret shared by both tenants: the header lists both, which item is whose is not in the record.
-  const both: Delivery = { body: body([[ACME, 'wamid.both.1'], [GLOBEX, 'wamid.both.2']]), receivedAt: at + 3, tenants: 'acme,globex' };
+  const both: Delivery = {
+    body: body([
+      [ACME, 'wamid.both.1'],
+      [GLOBEX, 'wamid.both.2'],
+    ]),
+    receivedAt: at + 3,
+    tenants: 'acme,globex',
+  };
   // Quarantined by the parser of its day (the reason is its, the body is fine now): the signer is its tenant.
   const parserFixed: Delivery = { body: body([[GLOBEX, 'wamid.fixed.1']]), receivedAt: at + 4, tenants: 'globex', quarantined: 'bad_item' };
   // Signed by acme, naming globex's number; and a number nobody owns: never events, whatever the parser says.
@@ -100,14 +114,27 @@ test('replay rederive: each event gets the tenant of its raw record\'s wabus-ten
 
   const report = await rederiveEvents(kafka, { rawTopic, eventsTopic, sinceMs: at - 1_000, execute: true, id: 'rederive-tenants' });
   assert.deepEqual(
-    { raw: report.rawRecords, accepted: report.accepted, nowAccepted: report.nowAccepted, quarantined: report.quarantined, events: report.events, produced: report.produced },
+    {
+      raw: report.rawRecords,
+      accepted: report.accepted,
+      nowAccepted: report.nowAccepted,
+      quarantined: report.quarantined,
+      events: report.events,
+      produced: report.produced,
+    },
     { raw: 7, accepted: 5, nowAccepted: 1, quarantined: { tenant_mismatch: 1, unknown_owner: 1 }, events: 7, produced: 7 },
   );
 
   const rebuilt = await readTopic(kafka, eventsTopic);
   assert.ok(rebuilt.every((r) => r.headers[RECORD_HEADERS.rederived] === 'rederive-tenants'));
   // Byte for byte what ingress appends for these bodies with these tenants: key, value (tenantId inside), headers.
-  const expected = [...ingressEvents(acme, 'acme'), ...ingressEvents(globex, 'globex'), ...ingressEvents(beforeTenants, null), ...ingressEvents(both, null), ...ingressEvents(parserFixed, 'globex')];
+  const expected = [
+    ...ingressEvents(acme, 'acme'),
+    ...ingressEvents(globex, 'globex'),
+    ...ingressEvents(beforeTenants, null),
+    ...ingressEvents(both, null),
+    ...ingressEvents(parserFixed, 'globex'),
+  ];
   assert.deepEqual(rebuilt.map(view).sort(), expected.map(view).sort());
 
   const tenantOf = new Map(
@@ -127,24 +154,46 @@ test('replay rederive: each event gets the tenant of its raw record\'s wabus-ten
   });
 });
 
-test('replay rederive --tenants-file: ownership checked again with the file in force: a number added to its signer since is admitted, a body naming another tenant\'s number stays out, each item of a two-tenant body gets its owner', async (t) => {
+test("replay rederive --tenants-file: ownership checked again with the file in force: a number added to its signer since is admitted, a body naming another tenant's number stays out, each item of a two-tenant body gets its owner", async (t) => {
   const { kafka, rawTopic, eventsTopic } = await rederiveTopics(t, 1);
   const at = Date.now() - 60_000;
   const late: Delivery = { body: body([[NOBODY, 'wamid.late.1']]), receivedAt: at, tenants: 'acme', quarantined: 'unknown_owner' };
   const stolen: Delivery = { body: body([[GLOBEX, 'wamid.stolen.1']]), receivedAt: at + 1, tenants: 'acme', quarantined: 'tenant_mismatch' };
-  const both: Delivery = { body: body([[ACME, 'wamid.both.1'], [GLOBEX, 'wamid.both.2']]), receivedAt: at + 2, tenants: 'acme,globex' };
+  const both: Delivery = {
+    body: body([
+      [ACME, 'wamid.both.1'],
+      [GLOBEX, 'wamid.both.2'],
+    ]),
+    receivedAt: at + 2,
+    tenants: 'acme,globex',
+  };
   const beforeTenants: Delivery = { body: body([[GLOBEX, 'wamid.old.1']]), receivedAt: at + 3 };
   const producer = createProducer(kafka);
   await producer.send([{ topic: rawTopic, messages: [late, stolen, both, beforeTenants].map(rawRecord) }]);
   await producer.close();
 
   // Since ingress quarantined `late`, acme's new number was added to the file.
-  const tenant = (id: string, owns: (typeof ACME)[]) => ({ id, appSecrets: [], verifyToken: null, graphAccessToken: null, wabaIds: owns.map((o) => o.waba), phoneNumberIds: owns.map((o) => o.number), autoReplyRules: null, crm: null, ownsAll: false });
+  const tenant = (id: string, owns: (typeof ACME)[]) => ({
+    id,
+    appSecrets: [],
+    verifyToken: null,
+    graphAccessToken: null,
+    wabaIds: owns.map((o) => o.waba),
+    phoneNumberIds: owns.map((o) => o.number),
+    autoReplyRules: null,
+    crm: null,
+    ownsAll: false,
+  });
   const tenants = tenantsOf([tenant('acme', [ACME, NOBODY]), tenant('globex', [GLOBEX])], 'test');
   const report = await rederiveEvents(kafka, { rawTopic, eventsTopic, sinceMs: at - 1_000, execute: true, tenants });
-  assert.deepEqual({ accepted: report.accepted, nowAccepted: report.nowAccepted, quarantined: report.quarantined }, { accepted: 3, nowAccepted: 1, quarantined: { tenant_mismatch: 1 } });
+  assert.deepEqual(
+    { accepted: report.accepted, nowAccepted: report.nowAccepted, quarantined: report.quarantined },
+    { accepted: 3, nowAccepted: 1, quarantined: { tenant_mismatch: 1 } },
+  );
   const rebuilt = await readTopic(kafka, eventsTopic);
-  const tenantOf = Object.fromEntries(rebuilt.map((r) => [decodeEvent(r.value!).itemId, [decodeEvent(r.value!).tenantId, r.headers[RECORD_HEADERS.tenant] ?? null]]).sort());
+  const tenantOf = Object.fromEntries(
+    rebuilt.map((r) => [decodeEvent(r.value!).itemId, [decodeEvent(r.value!).tenantId, r.headers[RECORD_HEADERS.tenant] ?? null]]).sort(),
+  );
   assert.deepEqual(tenantOf, {
     'wamid.both.1': ['acme', 'acme'],
     'wamid.both.2': ['globex', 'globex'],

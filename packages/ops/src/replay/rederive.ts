@@ -65,7 +65,19 @@ export async function rederiveEvents(kafka: Kafka, o: RederiveOptions): Promise<
   const untilMs = o.untilMs ?? Date.now();
   const admin = await connectAdmin(kafka);
   const derived: EventRecord[] = [];
-  const report: RederiveReport = { id, rawRecords: 0, accepted: 0, events: 0, quarantined: {}, nowAccepted: 0, foreign: 0, alreadyOnTopic: 0, missing: 0, produced: 0, executed: false };
+  const report: RederiveReport = {
+    id,
+    rawRecords: 0,
+    accepted: 0,
+    events: 0,
+    quarantined: {},
+    nowAccepted: 0,
+    foreign: 0,
+    alreadyOnTopic: 0,
+    missing: 0,
+    produced: 0,
+    executed: false,
+  };
   const onTopic = new Set<string>();
   let read = 0;
   let toRead = 0;
@@ -74,7 +86,10 @@ export async function rederiveEvents(kafka: Kafka, o: RederiveOptions): Promise<
    * ingress recorded; a body of several tenants' items leaves it to each consumer's tenants file (tenantOfEvent), as
    * for records from before tenants.
    */
-  const tenantsOf = (events: readonly WhatsAppEvent[], recorded: readonly string[]): { ok: true; tenantIds: (string | null)[] } | { ok: false; reason: string } => {
+  const tenantsOf = (
+    events: readonly WhatsAppEvent[],
+    recorded: readonly string[],
+  ): { ok: true; tenantIds: (string | null)[] } | { ok: false; reason: string } => {
     if (o.tenants === undefined) return { ok: true, tenantIds: events.map(() => (recorded.length === 1 ? recorded[0]! : null)) };
     const tenants = o.tenants;
     if (recorded.length === 0) return { ok: true, tenantIds: events.map((e) => tenantOfEvent(tenants, { ...e, tenantId: null })) };

@@ -8,9 +8,18 @@ import { formatDuration, progressLine } from './progress.ts';
 test('parseOffsets: one offset for every partition, or partition=offset pairs; anything else is WABUS_OPS_BAD_OFFSET', () => {
   assert.deepEqual(parseOffsets('0', '--from'), { all: 0n });
   assert.deepEqual(parseOffsets('12345678901234', '--from'), { all: 12345678901234n });
-  assert.deepEqual(parseOffsets('0=10, 3:7', '--from'), { each: new Map([[0, 10n], [3, 7n]]) });
+  assert.deepEqual(parseOffsets('0=10, 3:7', '--from'), {
+    each: new Map([
+      [0, 10n],
+      [3, 7n],
+    ]),
+  });
   for (const bad of ['', '-1', '0=', '=5', '0=1,0=2', 'a=1', '1.5', '0=1;1=2']) {
-    assert.throws(() => parseOffsets(bad, '--from'), (err) => OpsError.is(err, 'WABUS_OPS_BAD_OFFSET') && err.message.startsWith('--from'), bad);
+    assert.throws(
+      () => parseOffsets(bad, '--from'),
+      (err) => OpsError.is(err, 'WABUS_OPS_BAD_OFFSET') && err.message.startsWith('--from'),
+      bad,
+    );
   }
 });
 

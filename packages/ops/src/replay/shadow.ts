@@ -63,7 +63,9 @@ export async function runShadowReplay(kafka: Kafka, plan: ReplayPlan, target: Sh
   try {
     for (;;) {
       if (died !== undefined) {
-        throw new OpsError('WABUS_OPS_SHADOW_FAILED', { message: `the shadow service exited (code ${died}) before the replay finished:\n${service.outputTail()}` });
+        throw new OpsError('WABUS_OPS_SHADOW_FAILED', {
+          message: `the shadow service exited (code ${died}) before the replay finished:\n${service.outputTail()}`,
+        });
       }
       const p = await replayProgress(kafka, plan);
       o.onProgress?.(p);

@@ -133,15 +133,21 @@ export function startTelemetry(opts: TelemetryOptions): Telemetry {
   let stopped: Promise<void> | undefined;
   return {
     enabled: true,
-    detail: decision.exporters === 'otlp' ? `otlp ${protocol} to ${endpoint ?? 'the default endpoint'}${inWorker ? ' from a worker thread' : ''}` : decision.exporters,
+    detail:
+      decision.exporters === 'otlp'
+        ? `otlp ${protocol} to ${endpoint ?? 'the default endpoint'}${inWorker ? ' from a worker thread' : ''}`
+        : decision.exporters,
     shutdown() {
       stopped ??= new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, SHUTDOWN_BUDGET_MS);
         timer.unref();
-        sdk.shutdown().then(
-          () => resolve(),
-          () => resolve(),
-        ).finally(() => clearTimeout(timer));
+        sdk
+          .shutdown()
+          .then(
+            () => resolve(),
+            () => resolve(),
+          )
+          .finally(() => clearTimeout(timer));
       });
       return stopped;
     },

@@ -10,7 +10,10 @@ export function telemetryDecision(env: NodeJS.ProcessEnv): TelemetryDecision {
   if (env['OTEL_SDK_DISABLED']?.trim().toLowerCase() === 'true') return { enabled: false, reason: 'OTEL_SDK_DISABLED=true' };
   const exporters = env['OTEL_TRACES_EXPORTER'];
   if (set(exporters)) {
-    const names = exporters.split(',').map((s) => s.trim()).filter((s) => s !== '' && s !== 'none');
+    const names = exporters
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '' && s !== 'none');
     return names.length === 0 ? { enabled: false, reason: 'OTEL_TRACES_EXPORTER=none' } : { enabled: true, exporters: names.join(',') };
   }
   if (set(env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']) || set(env['OTEL_EXPORTER_OTLP_ENDPOINT'])) return { enabled: true, exporters: 'otlp' };

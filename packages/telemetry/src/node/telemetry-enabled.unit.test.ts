@@ -18,6 +18,9 @@ test('given OTEL_TRACES_EXPORTER, then it decides: none is off, anything else is
 });
 
 test('given OTEL_SDK_DISABLED=true, then nothing starts whatever else is set', () => {
-  assert.deepEqual(telemetryDecision({ OTEL_SDK_DISABLED: 'TRUE', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://x:4318' }), { enabled: false, reason: 'OTEL_SDK_DISABLED=true' });
+  assert.deepEqual(telemetryDecision({ OTEL_SDK_DISABLED: 'TRUE', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://x:4318' }), {
+    enabled: false,
+    reason: 'OTEL_SDK_DISABLED=true',
+  });
   assert.equal(telemetryDecision({ OTEL_SDK_DISABLED: 'false', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://x:4318' }).enabled, true);
 });

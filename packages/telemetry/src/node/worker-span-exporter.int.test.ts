@@ -42,7 +42,11 @@ function otlpEnv(endpoint: string): void {
 /** Spans with everything the OTLP transformer reads: two resources, scopes, kinds, events, links, status, trace state, dropped counts. */
 function makeSpans(processor: SpanProcessor, n: number): void {
   const limits = { spanLimits: { attributeCountLimit: 4, eventCountLimit: 2, linkCountLimit: 1 } };
-  const a = new BasicTracerProvider({ ...limits, resource: resourceFromAttributes({ 'service.name': 'a', 'service.namespace': 'wabus' }), spanProcessors: [processor] });
+  const a = new BasicTracerProvider({
+    ...limits,
+    resource: resourceFromAttributes({ 'service.name': 'a', 'service.namespace': 'wabus' }),
+    spanProcessors: [processor],
+  });
   const b = new BasicTracerProvider({ ...limits, resource: resourceFromAttributes({ 'service.name': 'b' }), spanProcessors: [processor] });
   const remote: Context = trace.setSpanContext(ROOT_CONTEXT, {
     traceId: '0af7651916cd43dd8448eb211c80319c',
@@ -53,10 +57,25 @@ function makeSpans(processor: SpanProcessor, n: number): void {
   });
   for (let i = 0; i < n; i++) {
     const tracer = (i % 2 === 0 ? a : b).getTracer(i % 3 === 0 ? '@wabus/ingress' : '@wabus/kafka', i % 3 === 0 ? '0.1.0' : undefined);
-    const server = tracer.startSpan('POST /webhook', { kind: SpanKind.SERVER, attributes: { 'http.request.method': 'POST', 'wabus.items': i } }, i % 4 === 0 ? remote : ROOT_CONTEXT);
-    const link = { context: { traceId: 'f'.repeat(32), spanId: '1'.repeat(16), traceFlags: 1, isRemote: true, traceState: new TraceState('k=v') }, attributes: { why: 'batch' } };
+    const server = tracer.startSpan(
+      'POST /webhook',
+      { kind: SpanKind.SERVER, attributes: { 'http.request.method': 'POST', 'wabus.items': i } },
+      i % 4 === 0 ? remote : ROOT_CONTEXT,
+    );
+    const link = {
+      context: { traceId: 'f'.repeat(32), spanId: '1'.repeat(16), traceFlags: 1, isRemote: true, traceState: new TraceState('k=v') },
+      attributes: { why: 'batch' },
+    };
     const producer = tracer.startSpan('publish whatsapp.events.v1', { kind: SpanKind.PRODUCER, links: [link, link] }, trace.setSpan(ROOT_CONTEXT, server));
-    producer.setAttributes({ 'messaging.system': 'kafka', 'wabus.event_id': `wamid.${i}`, ratio: i / 7, ok: i % 2 === 0, list: ['x', 'y'], extra: 1, dropped: 2 });
+    producer.setAttributes({
+      'messaging.system': 'kafka',
+      'wabus.event_id': `wamid.${i}`,
+      ratio: i / 7,
+      ok: i % 2 === 0,
+      list: ['x', 'y'],
+      extra: 1,
+      dropped: 2,
+    });
     producer.addEvent('retry', { attempt: 1 });
     producer.addEvent('retry', { attempt: 2 }, [1_700_000_000, 5]);
     producer.addEvent('dropped');

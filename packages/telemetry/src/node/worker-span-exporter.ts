@@ -5,10 +5,7 @@ import type { ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { toSpanBatch, type SpanBatch } from './span-data.ts';
 
-export type WorkerRequest =
-  | { type: 'export'; id: number; batch: SpanBatch }
-  | { type: 'flush'; id: number }
-  | { type: 'shutdown'; id: number };
+export type WorkerRequest = { type: 'export'; id: number; batch: SpanBatch } | { type: 'flush'; id: number } | { type: 'shutdown'; id: number };
 export type WorkerReply = { id: number; ok: true } | { id: number; ok: false; error: string };
 
 // ExportResultCode, without loading @opentelemetry/core for two numbers.

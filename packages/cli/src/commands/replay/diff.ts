@@ -37,13 +37,18 @@ export async function diffCommand(args: string[], print: Print): Promise<number>
   }
   const id = (x: unknown) => (typeof x === 'string' ? x : JSON.stringify(x));
   print(`${'collection'.padEnd(24)}${'live'.padStart(9)}${'shadow'.padStart(9)}${'added'.padStart(8)}${'removed'.padStart(9)}${'changed'.padStart(9)}`);
-  for (const c of d.collections) print(`${c.name.padEnd(24)}${String(c.live).padStart(9)}${String(c.shadow).padStart(9)}${String(c.added.length).padStart(8)}${String(c.removed.length).padStart(9)}${String(c.changed.length).padStart(9)}`);
+  for (const c of d.collections)
+    print(
+      `${c.name.padEnd(24)}${String(c.live).padStart(9)}${String(c.shadow).padStart(9)}${String(c.added.length).padStart(8)}${String(c.removed.length).padStart(9)}${String(c.changed.length).padStart(9)}`,
+    );
   for (const c of d.collections) {
     for (const x of c.added.slice(0, limit)) print(`+ ${c.name} ${id(x)}  (only in the shadow)`);
     for (const x of c.removed.slice(0, limit)) print(`- ${c.name} ${id(x)}  (only in the live database)`);
     for (const x of c.changed.slice(0, limit)) print(`~ ${c.name} ${id(x.id)}  ${x.fields.join(', ')}`);
   }
-  print(`summary: ${d.totals.identical ? 'identical' : `${d.totals.added} added, ${d.totals.removed} removed, ${d.totals.changed} changed`} (${shadowDb} vs ${liveDb})`);
+  print(
+    `summary: ${d.totals.identical ? 'identical' : `${d.totals.added} added, ${d.totals.removed} removed, ${d.totals.changed} changed`} (${shadowDb} vs ${liveDb})`,
+  );
   // Like diff(1): 0 identical, 3 different (1 and 2 are errors and usage).
   return d.totals.identical ? 0 : 3;
 }

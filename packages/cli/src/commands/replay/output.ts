@@ -4,11 +4,17 @@ import type { Print } from '../dlq.ts';
 export type { Print };
 
 export function printPlan(print: Print, plan: ReplayPlan): void {
-  print(`replay ${plan.id} (${plan.mode}) of group ${plan.groupId} on ${plan.topic}${plan.keys ? ` for ${plan.keys.length} key(s)` : ''}${plan.effects ? ', WITH outside effects' : ''}`);
-  print(`${'partition'.padEnd(11)}${'committed'.padStart(11)}${'frontier'.padStart(11)}${'start'.padStart(11)}${'until'.padStart(11)}${'replayed'.padStart(11)}`);
+  print(
+    `replay ${plan.id} (${plan.mode}) of group ${plan.groupId} on ${plan.topic}${plan.keys ? ` for ${plan.keys.length} key(s)` : ''}${plan.effects ? ', WITH outside effects' : ''}`,
+  );
+  print(
+    `${'partition'.padEnd(11)}${'committed'.padStart(11)}${'frontier'.padStart(11)}${'start'.padStart(11)}${'until'.padStart(11)}${'replayed'.padStart(11)}`,
+  );
   for (const p of plan.partitions) {
     const replayed = p.replay ? BigInt(p.until) - BigInt(p.start) : 0n;
-    print(`${String(p.partition).padEnd(11)}${(p.committed ?? '-').padStart(11)}${p.frontier.padStart(11)}${(p.replay ? p.start : '-').padStart(11)}${(p.replay ? p.until : '-').padStart(11)}${String(replayed).padStart(11)}`);
+    print(
+      `${String(p.partition).padEnd(11)}${(p.committed ?? '-').padStart(11)}${p.frontier.padStart(11)}${(p.replay ? p.start : '-').padStart(11)}${(p.replay ? p.until : '-').padStart(11)}${String(replayed).padStart(11)}`,
+    );
   }
 }
 

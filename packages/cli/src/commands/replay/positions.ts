@@ -11,7 +11,9 @@ function position(text: string, flag: string): { kind: 'offsets'; offsets: Map<n
   try {
     return { kind: 'time', ms: parseSince(text, now) };
   } catch {
-    throw new OpsError('WABUS_OPS_BAD_TIME', { message: `${flag} expects ${flag === '--from' ? 'beginning, ' : ''}an offset (N), offsets (P=N,...) or a time (ISO such as 2026-11-27T10:00:00Z, or 90m/24h/7d back), got ${JSON.stringify(text)}` });
+    throw new OpsError('WABUS_OPS_BAD_TIME', {
+      message: `${flag} expects ${flag === '--from' ? 'beginning, ' : ''}an offset (N), offsets (P=N,...) or a time (ISO such as 2026-11-27T10:00:00Z, or 90m/24h/7d back), got ${JSON.stringify(text)}`,
+    });
   }
 }
 

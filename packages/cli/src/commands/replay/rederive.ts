@@ -53,10 +53,20 @@ export async function rederiveCommand(args: string[], print: Print): Promise<num
     print(JSON.stringify(report));
     return 0;
   }
-  const q = Object.entries(report.quarantined).map(([k, n]) => `${k} ${n}`).join(', ');
-  print(`raw records       ${report.rawRecords} (${report.accepted} accepted, of which ${report.nowAccepted} quarantined at ingress; still quarantined: ${q || 'none'}; foreign ${report.foreign})`);
+  const q = Object.entries(report.quarantined)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
+  print(
+    `raw records       ${report.rawRecords} (${report.accepted} accepted, of which ${report.nowAccepted} quarantined at ingress; still quarantined: ${q || 'none'}; foreign ${report.foreign})`,
+  );
   print(`derived events    ${report.events} (${report.alreadyOnTopic} already on the topic, ${report.missing} missing)`);
-  if (report.executed) print(`summary: ${report.produced} event record(s) appended by ${report.id}${values['as-replay'] ? ' marked as replay' : ''}; consumers deduplicate the ones they had`);
-  else print(`summary (dry run): ${values['only-missing'] ? report.missing : report.events} event record(s) would be appended; nothing was written — add --execute`);
+  if (report.executed)
+    print(
+      `summary: ${report.produced} event record(s) appended by ${report.id}${values['as-replay'] ? ' marked as replay' : ''}; consumers deduplicate the ones they had`,
+    );
+  else
+    print(
+      `summary (dry run): ${values['only-missing'] ? report.missing : report.events} event record(s) would be appended; nothing was written — add --execute`,
+    );
   return 0;
 }

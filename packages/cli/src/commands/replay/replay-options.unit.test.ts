@@ -42,7 +42,11 @@ for (const [sub, accepted] of Object.entries(ACCEPTED) as [keyof typeof ACCEPTED
       const expected = { code: 'WABUS_CLI_USAGE', message: `replay ${sub} does not accept --${option}` };
       assert.throws(() => parsers[sub](argsOf(option)), expected, `parse --${option}`);
       // Through the command as main.ts calls it: refused before anything is read or written.
-      await assert.rejects(replayCommand([sub, ...argsOf(option)], () => assert.fail('printed')), expected, `replay ${sub} --${option}`);
+      await assert.rejects(
+        replayCommand([sub, ...argsOf(option)], () => assert.fail('printed')),
+        expected,
+        `replay ${sub} --${option}`,
+      );
     }
   });
 }
@@ -61,8 +65,11 @@ test('given replay diff, when an unknown or misused option comes with accepted o
 
 test('given the wabus command line, when replay diff gets --follow, then it exits 2 with the message and the usage on stderr', async () => {
   const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
-    execFile(process.execPath, ['--import', 'tsx', resolve(repoRoot, 'packages/cli/src/main.ts'), 'replay', 'diff', '--service', 'message-store', '--label', 'x', '--follow'], { cwd: repoRoot }, (err, stdout, stderr) =>
-      done({ code: err ? (err.code as number) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', resolve(repoRoot, 'packages/cli/src/main.ts'), 'replay', 'diff', '--service', 'message-store', '--label', 'x', '--follow'],
+      { cwd: repoRoot },
+      (err, stdout, stderr) => done({ code: err ? (err.code as number) : 0, stdout, stderr }),
     );
   });
   assert.equal(r.code, 2);

@@ -37,10 +37,15 @@ export async function resetCommand(args: string[], print: Print): Promise<number
 
   if (values.wait !== undefined) {
     const waitMs = duration(values.wait, '--wait', 0);
-    await waitForEmptyGroup(kafka, plan.groupId, waitMs, (g) => process.stderr.write(`waiting for ${g.members.length} member(s) of ${plan.groupId} to leave\n`));
+    await waitForEmptyGroup(kafka, plan.groupId, waitMs, (g) =>
+      process.stderr.write(`waiting for ${g.members.length} member(s) of ${plan.groupId} to leave\n`),
+    );
   }
   await executeReplayPlan(kafka, plan);
-  if (!values.json) print(`offsets of ${plan.groupId} moved: ${plan.records} record(s) will be replayed when ${values.service} starts (marked ${plan.effects ? 'NOT as replay: outside effects happen' : 'wabus-replay: no outside effects'})`);
+  if (!values.json)
+    print(
+      `offsets of ${plan.groupId} moved: ${plan.records} record(s) will be replayed when ${values.service} starts (marked ${plan.effects ? 'NOT as replay: outside effects happen' : 'wabus-replay: no outside effects'})`,
+    );
   if (values.follow) {
     const bar = progressPrinter(`replay ${plan.id}`);
     for (;;) {
@@ -50,7 +55,8 @@ export async function resetCommand(args: string[], print: Print): Promise<number
       await new Promise((r) => setTimeout(r, 1_000));
     }
     bar.end();
-    if (!values.json) print(`summary: replay ${plan.id} finished in ${formatDuration(bar.elapsedMs())}: ${plan.records} record(s) replayed through ${plan.groupId}`);
+    if (!values.json)
+      print(`summary: replay ${plan.id} finished in ${formatDuration(bar.elapsedMs())}: ${plan.records} record(s) replayed through ${plan.groupId}`);
   } else if (!values.json) print(`summary: replay ${plan.id} armed; follow it with \`pnpm wabus groups\` or re-run with --follow`);
   if (values.json) print(JSON.stringify({ dryRun: false, plan: planJson(plan) }));
   return 0;
