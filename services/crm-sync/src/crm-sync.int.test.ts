@@ -80,8 +80,14 @@ test('crm-sync: batch mode over three partitions, one contact written from sever
   await service.runtime.whenApplied();
 
   assert.deepEqual(asJson(crm.contacts), asJson(expected));
-  assert.ok(crm.requests.every((r) => r.path === '/contacts/batch'));
-  assert.ok(crm.requests.length < records.length / 4, `${crm.requests.length} batch requests for ${records.length} events`);
+  // Upserts go in batches; a contact merged into another (two ids of one person first seen in separate batches,
+  // which the timing of the partitions decides) is deleted one by one.
+  const notBatched = crm.requests.filter((r) => r.path !== '/contacts/batch' && !(r.method === 'DELETE' && /^\/contacts\/[^/]+$/.test(r.path)));
+  assert.deepEqual(
+    notBatched.map((r) => `${r.method} ${r.path}`),
+    [],
+  );
+  assert.ok(crm.requests.length < records.length / 4, `${crm.requests.length} requests for ${records.length} events`);
   // The lease at work: two requests carrying DIFFERENT states of one contact were never at the CRM at the same time
   // (the same state twice may be: a retry after a timeout, while the first attempt is still being processed).
   const spans = new Map<string, { from: number; to: number; key: string }[]>();
