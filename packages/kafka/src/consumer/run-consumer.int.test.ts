@@ -1,13 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Kafka } from 'kafkajs';
-import { readTopic, testEnv, uniqueName } from '@wabus/testing';
+import { readTopic, testEnv, uniqueName, waitUntil } from '@wabus/testing';
 import { createKafka } from '../client.ts';
 import { createProducer } from '../producer.ts';
 import { EventRejectedError } from './classify-error.ts';
 import type { ConsumedRecord } from './consumer-types.ts';
 import { DLQ_HEADERS } from './dead-letter.ts';
 import { runConsumer, type RunConsumerOptions } from './run-consumer.ts';
+import { createTopicsAndWait } from '../create-topics.ts';
 
 interface Ev {
   key: string;
@@ -21,8 +22,7 @@ async function setup(t: import('node:test').TestContext, partitions = 3) {
   const dlqTopic = `${topic}.dlq`;
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({
-    waitForLeaders: true,
+  await createTopicsAndWait(admin, {
     topics: [
       { topic, numPartitions: partitions },
       { topic: dlqTopic, numPartitions: 1 },
@@ -223,4 +223,36 @@ test('runtime: a handler working longer than the session timeout keeps its parti
   );
   await rt.whenApplied();
   assert.deepEqual(calls, [[1, 2]], 'one call: the member was not expelled after 6 s, the batch was not redelivered');
+});
+
+test('runtime: a member retrying a partition that a rebalance takes away gives it up at once (its heartbeat says so), so the group does not wait for it', async (t) => {
+  const { kafka, topic, dlqTopic, produce } = await setup(t, 2);
+  await produce(Array.from({ length: 20 }, (_, seq) => ({ key: `k${seq}`, seq })));
+  const groupId = uniqueName('rt.group');
+  // The first member can apply nothing (its store is down): it sits in the retry loop on both partitions, heartbeating.
+  let refused = 0;
+  await start(
+    kafka,
+    {
+      groupId,
+      topic,
+      dlqTopic,
+      handleBatch: async () => {
+        refused++;
+        throw Object.assign(new Error('store unavailable'), { code: 'ECONNREFUSED' });
+      },
+    },
+    t,
+  );
+  await waitUntil('the first member retrying', () => refused > 0);
+  // A second member joins. The coordinator answers the first one's next heartbeat with REBALANCE_IN_PROGRESS; a
+  // member that ignored it would keep both partitions until the rebalance timeout (60 s) and the second would idle.
+  const applied: number[] = [];
+  const second = await start(kafka, { groupId, topic, dlqTopic, handleBatch: async (records) => records.forEach((r) => applied.push(r.event.seq)) }, t);
+  await waitUntil(
+    () => `the second member applies a partition's records (it has ${JSON.stringify(second.status())})`,
+    () => applied.length > 0,
+    { timeoutMs: 20_000 },
+  );
+  assert.ok(applied.length < 20, 'one partition each');
 });

@@ -7,7 +7,8 @@ import type { ConsumerHandler, ConsumerObserver, ConsumerStatus } from './consum
 import { createPartitionProgress } from './partition-progress.ts';
 import { createChunkProcessor } from './process-chunk.ts';
 import { belowFrontier, createReplayMarks, type CommittedOffset } from './replay-frontier.ts';
-import { ABORTED, createPartitionRetry, type PartitionTurn } from './retry-partition.ts';
+import { partitionTurn } from './partition-turn.ts';
+import { ABORTED, createPartitionRetry } from './retry-partition.ts';
 import { createDeadLetterSender } from './send-dead-letters.ts';
 
 export interface RunConsumerOptions<E> extends ConsumerHandler<E> {
@@ -142,11 +143,7 @@ export async function runConsumer<E>(opts: RunConsumerOptions<E>): Promise<Consu
   });
 
   async function eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, pause }: EachBatchPayload): Promise<void> {
-    const turn: PartitionTurn = {
-      partition: batch.partition,
-      alive: () => isRunning() && !isStale() && !stopping,
-      heartbeat: () => heartbeat().catch(() => undefined),
-    };
+    const turn = partitionTurn(batch.partition, { heartbeat, isRunning, isStale }, () => stopping);
     progress.state(turn.partition).highWatermark = batch.highWatermark;
     const mark = await retrying(turn, 'read replay mark', () => marks.of(turn.partition));
     if (mark === ABORTED) return;
