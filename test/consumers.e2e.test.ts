@@ -4,7 +4,7 @@ import { createHmac } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MongoClient } from 'mongodb';
-import { createKafka } from '@wabus/kafka';
+import { createKafka, createTopicsAndWait } from '@wabus/kafka';
 import { highWatermarks, testEnv, uniqueName } from '@wabus/testing';
 import { caughtUp, freePort, startService, waitReady } from './processes.ts';
 
@@ -38,8 +38,7 @@ test(
     const raw = uniqueName('e2e.c.raw');
     const events = uniqueName('e2e.c.events');
     const names = { ms: uniqueName('e2e_ms'), st: uniqueName('e2e_st') };
-    await admin.createTopics({
-      waitForLeaders: true,
+    await createTopicsAndWait(admin, {
       topics: [raw, events, `${events}.dlq.ms`, `${events}.dlq.st`].map((topic) => ({
         topic,
         numPartitions: 4,

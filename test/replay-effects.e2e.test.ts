@@ -4,7 +4,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
-import { createKafka } from '@wabus/kafka';
+import { createKafka, createTopicsAndWait } from '@wabus/kafka';
 import { createBodyGenerator, signBody } from '@wabus/simulator';
 import { startCrmStandIn, startGraphApiStandIn } from '@wabus/standins';
 import { testEnv, uniqueName } from '@wabus/testing';
@@ -23,7 +23,7 @@ test('replays of auto-reply and crm-sync (reset and shadow) send nothing to the 
   const raw = uniqueName('e2e.fx.raw');
   const events = uniqueName('e2e.fx.events');
   const topics = [raw, events, `${events}.dlq.auto-reply`, `${events}.dlq.crm-sync`, `${events}.dlq.auto-reply.shadow`, `${events}.dlq.crm-sync.shadow`];
-  await admin.createTopics({ waitForLeaders: true, topics: topics.map((topic) => ({ topic, numPartitions: topic.includes('.dlq.') ? 1 : 3 })) });
+  await createTopicsAndWait(admin, { topics: topics.map((topic) => ({ topic, numPartitions: topic.includes('.dlq.') ? 1 : 3 })) });
   const graph = await startGraphApiStandIn({ accessToken: GRAPH_TOKEN });
   const crm = await startCrmStandIn({ token: CRM_TOKEN, secret: CRM_SECRET });
   const group = { ar: uniqueName('e2e.fx.ar'), crm: uniqueName('e2e.fx.crm') };

@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BSON, MongoClient } from 'mongodb';
-import { createKafka, fetchGroupOffsets, parseReplayMark } from '@wabus/kafka';
+import { createKafka, fetchGroupOffsets, parseReplayMark, createTopicsAndWait } from '@wabus/kafka';
 import { createBodyGenerator, signBody } from '@wabus/simulator';
 import { highWatermarks, readTopic, testEnv, uniqueName, waitUntil } from '@wabus/testing';
 import { freePort, groupAtEnd, startService, wabus, waitReady, type ServiceProcess } from './processes.ts';
@@ -73,10 +73,7 @@ let st: ServiceProcess;
 before(async () => {
   admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: topics.map((topic) => ({ topic, numPartitions: topic.endsWith('shadow') || topic.includes('.dlq.') ? 1 : 4 })),
-  });
+  await createTopicsAndWait(admin, { topics: topics.map((topic) => ({ topic, numPartitions: topic.endsWith('shadow') || topic.includes('.dlq.') ? 1 : 4 })) });
   mongo = new MongoClient(mongoUri);
   await mongo.connect();
   startedAt = Date.now() - 1_000;
@@ -231,7 +228,7 @@ test('replay rederive: events rebuilt from the raw topic have the same ids, keys
   assert.equal(report.missing, 0);
 
   const fresh = uniqueName('e2e.r.rederived');
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic: fresh, numPartitions: 4 }] });
+  await createTopicsAndWait(admin, { topics: [{ topic: fresh, numPartitions: 4 }] });
   try {
     const out = await wabus(
       ['replay', 'rederive', '--since', since, '--raw-topic', raw, '--topic', fresh, '--execute', '--id', 'e2e-rederive', '--json'],

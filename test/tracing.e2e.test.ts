@@ -2,7 +2,7 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { MongoClient } from 'mongodb';
-import { createProducer, createKafka } from '@wabus/kafka';
+import { createProducer, createKafka, createTopicsAndWait } from '@wabus/kafka';
 import { highWatermarks, readTopic, testEnv, uniqueName, type ReadRecord } from '@wabus/testing';
 import { SPAN_KIND, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './otlp-receiver.ts';
 import { caughtUp, freePort, startService, waitReady, type ServiceProcess } from './processes.ts';
@@ -105,7 +105,7 @@ async function startRun(t: TestContext, consumerEnv: Record<string, string>): Pr
   const events = uniqueName('e2e.t.events');
   const topics = { raw: uniqueName('e2e.t.raw'), events, dlq: { ms: `${events}.dlq.ms`, st: `${events}.dlq.st` } };
   const all = [topics.raw, topics.events, topics.dlq.ms, topics.dlq.st];
-  await admin.createTopics({ waitForLeaders: true, topics: all.map((topic) => ({ topic, numPartitions: 4 })) });
+  await createTopicsAndWait(admin, { topics: all.map((topic) => ({ topic, numPartitions: 4 })) });
   const groups = { 'message-store': uniqueName('e2e_t_ms'), 'status-tracker': uniqueName('e2e_t_st') };
   const mongo = new MongoClient(mongoUri);
   await mongo.connect();

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import { Kafka, Partitioners, logLevel, type Consumer, type Producer } from 'kafkajs';
+import { createTopicsAndWait } from '@wabus/kafka';
 
 const brokers = (process.env.KAFKA_BROKERS ?? '')
   .split(',')
@@ -54,7 +55,7 @@ test('kafkajs: admin creates a topic, idempotent producer writes, a group consum
   assert.ok(cluster.brokers.length >= 1, 'describeCluster lists a broker');
   assert.ok(cluster.controller !== null && cluster.controller >= 0, 'describeCluster names a controller');
 
-  assert.equal(await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true }), true);
+  assert.equal(await createTopicsAndWait(admin, { topics: [{ topic, numPartitions: partitions }] }), true);
   const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
   assert.equal(metadata.topics[0]?.partitions.length, partitions);
 

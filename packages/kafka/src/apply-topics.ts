@@ -1,5 +1,6 @@
 import kafkajs, { type Admin } from 'kafkajs';
 import type { TopicDefinition } from './topic-definitions.ts';
+import { createTopicsAndWait } from './create-topics.ts';
 
 // kafkajs is CommonJS; not every export is visible to ESM named imports.
 const { ConfigResourceTypes } = kafkajs;
@@ -98,8 +99,7 @@ export async function applyTopics(admin: Admin, defs: TopicDefinition[], opts: {
     return report;
   }
   if (toCreate.length > 0) {
-    await admin.createTopics({
-      waitForLeaders: true,
+    await createTopicsAndWait(admin, {
       topics: toCreate.map((d) => ({
         topic: d.name,
         numPartitions: d.partitions,

@@ -7,6 +7,7 @@ export const KAFKA_ERRORS = {
   WABUS_KAFKA_QUEUE_FULL: { message: 'produce queue full' },
   WABUS_KAFKA_CLOSED: { message: 'producer is closed' },
   WABUS_KAFKA_TOPICS_INVALID: { message: 'invalid topic definitions' },
+  WABUS_KAFKA_TOPICS_NOT_READY: { message: 'topics created but without a leader in time' },
   WABUS_KAFKA_GROUP_LIVE: { message: 'the consumer group has live members: stop them first' },
   WABUS_KAFKA_OFFSETS_NOT_SET: { message: "could not commit the group's offsets" },
   /** The mark would not fit in a committed offset's metadata (Kafka's `offset.metadata.max.bytes`). */

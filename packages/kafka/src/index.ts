@@ -13,6 +13,7 @@ export type { PartitionPlacement, ProduceMessage, TopicMessages } from './produc
 export { loadTopicDefinitions, validateTopicDefinitions } from './topic-definitions.ts';
 export type { TopicDefinition, TopicDefinitionOptions } from './topic-definitions.ts';
 export { applyTopics, describeTopics } from './apply-topics.ts';
+export { createTopicsAndWait } from './create-topics.ts';
 export type { ApplyTopicsReport, TopicDrift, TopicState } from './apply-topics.ts';
 export * from './consumer/index.ts';
 export { describeGroup, fetchGroupOffsets, setGroupOffsets } from './group-offsets.ts';

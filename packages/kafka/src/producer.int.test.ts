@@ -6,6 +6,7 @@ import { keyPartition } from './client-producer.ts';
 import { createKafka } from './client.ts';
 import { KafkaError } from './errors.ts';
 import { createProducer } from './producer.ts';
+import { createTopicsAndWait } from './create-topics.ts';
 
 const PARTITIONS = 12;
 const javaPartition = (key: string) =>
@@ -20,7 +21,7 @@ test('keyed records land where Java-compatible clients (kafkajs murmur2) put the
   const topic = uniqueName('producer.keys');
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: PARTITIONS }] });
+  await createTopicsAndWait(admin, { topics: [{ topic, numPartitions: PARTITIONS }] });
   const producer = createProducer(kafka);
   t.after(async () => {
     await producer.close();

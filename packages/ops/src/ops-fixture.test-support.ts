@@ -10,7 +10,7 @@ import { Registry } from 'prom-client';
 import { loadConsumerConfig, startConsumerService, type ConsumerService } from '@wabus/consumer-service';
 import { projection, type StateDocument } from '@wabus/projection';
 import { encodeEvent, type WhatsAppEvent } from '@wabus/events';
-import { createKafka, EventRejectedError, type ConsumedRecord } from '@wabus/kafka';
+import { createKafka, EventRejectedError, type ConsumedRecord, createTopicsAndWait } from '@wabus/kafka';
 import { produceRecords, testDatabase, testEnv, uniqueName } from '@wabus/testing';
 import { eventHeaders } from './test-dead-letter.test-support.ts';
 
@@ -31,8 +31,7 @@ export async function createOpsTopics(t: TestContext): Promise<OpsTopics> {
   const names = { topic, dlqTopic: `${topic}.dlq.${SERVICE}`, redriveTopic: `${topic}.redrive.${SERVICE}`, ledgerTopic: `${topic}.actions` };
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({
-    waitForLeaders: true,
+  await createTopicsAndWait(admin, {
     topics: [
       { topic, numPartitions: 3 },
       { topic: names.dlqTopic, numPartitions: 1 },

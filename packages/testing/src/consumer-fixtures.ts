@@ -1,7 +1,7 @@
 import type { TestContext } from 'node:test';
 import type { KafkaClient as Kafka } from '@wabus/kafka';
 import { MongoClient } from 'mongodb';
-import { createProducer } from '@wabus/kafka';
+import { createProducer, createTopicsAndWait } from '@wabus/kafka';
 import { testEnv, uniqueName } from './test-env.ts';
 
 /** An events topic and its dead-letter topic for one test, both deleted after it. */
@@ -14,8 +14,7 @@ export async function createEventTopics(
   const dlqTopic = `${topic}.dlq`;
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({
-    waitForLeaders: true,
+  await createTopicsAndWait(admin, {
     topics: [
       { topic, numPartitions: opts.partitions ?? 3 },
       { topic: dlqTopic, numPartitions: 1 },

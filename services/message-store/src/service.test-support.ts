@@ -7,7 +7,7 @@ import type { KafkaClient as Kafka } from '@wabus/kafka';
 import { serviceFacts } from '@wabus/service/registry';
 import { loadConsumerConfig, type ConsumerService } from '@wabus/consumer-service';
 import { encodeEvent, explodeWebhook, type WhatsAppEvent } from '@wabus/events';
-import { createProducer, createKafka } from '@wabus/kafka';
+import { createProducer, createKafka, createTopicsAndWait } from '@wabus/kafka';
 import { createBodyGenerator } from '@wabus/simulator';
 import { testEnv, uniqueName } from '@wabus/testing';
 import { SERVICE_NAME, startMessageStore } from './start-message-store.ts';
@@ -26,8 +26,7 @@ export async function createTopics(t: TestContext, partitions = 3): Promise<Test
   const dlqTopic = `${topic}.dlq`;
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({
-    waitForLeaders: true,
+  await createTopicsAndWait(admin, {
     topics: [
       { topic, numPartitions: partitions },
       { topic: dlqTopic, numPartitions: 1 },

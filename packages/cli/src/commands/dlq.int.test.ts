@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { encodeEvent } from '@wabus/events';
-import { createProducer, createKafka } from '@wabus/kafka';
+import { createProducer, createKafka, createTopicsAndWait } from '@wabus/kafka';
 import { eventHeaders, testDeadLetter, testEvent } from '@wabus/ops/testing';
 import { highWatermarks, readTopic, testEnv, uniqueName } from '@wabus/testing';
 import { dlqCommand } from './dlq.ts';
@@ -17,8 +17,7 @@ async function deadLetters(t: TestContext) {
   const names = { dlqTopic: `${topic}.dlq.message-store`, redriveTopic: `${topic}.redrive.message-store`, ledgerTopic: `${topic}.actions` };
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({
-    waitForLeaders: true,
+  await createTopicsAndWait(admin, {
     topics: [
       { topic: names.dlqTopic, numPartitions: 1 },
       { topic: names.redriveTopic, numPartitions: 3 },

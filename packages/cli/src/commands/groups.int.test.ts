@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { encodeEvent } from '@wabus/events';
-import { createKafka } from '@wabus/kafka';
+import { createKafka, createTopicsAndWait } from '@wabus/kafka';
 import { eventHeaders, testEvent } from '@wabus/ops/testing';
 import { produceRecords, testEnv, uniqueName } from '@wabus/testing';
 import { groupsCommand } from './groups.ts';
@@ -13,7 +13,7 @@ test('groups: a group with committed offsets, its lag per partition, pause state
   const groupId = uniqueName('cli.group');
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 2 }] });
+  await createTopicsAndWait(admin, { topics: [{ topic, numPartitions: 2 }] });
   t.after(async () => {
     await admin.deleteGroups([groupId]).catch(() => undefined);
     await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { encodeEvent } from '@wabus/events';
-import { createKafka } from '@wabus/kafka';
+import { createKafka, createTopicsAndWait } from '@wabus/kafka';
 import { eventHeaders, KEY, testEvent } from '@wabus/ops/testing';
 import { produceRecords, testEnv, uniqueName } from '@wabus/testing';
 import { traceCommand } from './trace.ts';
@@ -13,7 +13,7 @@ test('trace: the record, its headers and trace link, each group applied or not y
   const groupId = uniqueName('cli.group');
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 3 }] });
+  await createTopicsAndWait(admin, { topics: [{ topic, numPartitions: 3 }] });
   t.after(async () => {
     await admin.deleteGroups([groupId]).catch(() => undefined);
     await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);

@@ -7,6 +7,7 @@ import { createProducer, sendGiveUpMs } from '../producer.ts';
 import { EventRejectedError } from './classify-error.ts';
 import { DLQ_HEADERS } from './dead-letter.ts';
 import { runConsumer } from './run-consumer.ts';
+import { createTopicsAndWait } from '../create-topics.ts';
 
 const profile = process.env['WABUS_INFRA_PROFILE'] as Profile | undefined;
 const skip = profile ? false : 'needs the broker started by `pnpm test` (KAFKA_BROKERS points at an external cluster)';
@@ -26,8 +27,7 @@ async function topics(t: import('node:test').TestContext, kafka: KafkaClient) {
   const dlqTopic = `${topic}.dlq`;
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({
-    waitForLeaders: true,
+  await createTopicsAndWait(admin, {
     topics: [
       { topic, numPartitions: 3 },
       { topic: dlqTopic, numPartitions: 2 },

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createProducer, createKafka, fetchGroupOffsets, parseReplayMark, setGroupOffsets } from '@wabus/kafka';
+import { createProducer, createKafka, fetchGroupOffsets, parseReplayMark, setGroupOffsets, createTopicsAndWait } from '@wabus/kafka';
 import { testEnv, uniqueName } from '@wabus/testing';
 import { OpsError } from '../errors.ts';
 import { executeReplayPlan, planReplay, replayProgress, type ReplayRequest } from './plan-replay.ts';
@@ -11,7 +11,7 @@ async function setup(t: import('node:test').TestContext) {
   const topic = uniqueName('plan.events');
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 2 }] });
+  await createTopicsAndWait(admin, { topics: [{ topic, numPartitions: 2 }] });
   t.after(async () => {
     await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
     await admin.disconnect();

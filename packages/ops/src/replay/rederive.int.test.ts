@@ -1,7 +1,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeEvent, encodeEvent, eventRecord, explodeWebhook, RECORD_HEADERS, type EventRecord } from '@wabus/events';
-import { createKafka, createProducer, type ProduceMessage } from '@wabus/kafka';
+import { createKafka, createProducer, type ProduceMessage, createTopicsAndWait } from '@wabus/kafka';
 import { readTopic, testEnv, uniqueName } from '@wabus/testing';
 import { tenantsOf } from '@wabus/tenants';
 import { rederiveEvents } from './rederive.ts';
@@ -72,7 +72,7 @@ async function rederiveTopics(t: TestContext, partitions: number) {
   const eventsTopic = uniqueName('rederive.events');
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [rawTopic, eventsTopic].map((topic) => ({ topic, numPartitions: partitions })) });
+  await createTopicsAndWait(admin, { topics: [rawTopic, eventsTopic].map((topic) => ({ topic, numPartitions: partitions })) });
   t.after(async () => {
     await admin.deleteTopics({ topics: [rawTopic, eventsTopic] }).catch(() => undefined);
     await admin.disconnect();

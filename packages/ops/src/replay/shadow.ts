@@ -2,6 +2,7 @@ import type { KafkaClient as Kafka } from '@wabus/kafka';
 import { OpsError } from '../errors.ts';
 import { connectAdmin } from '../kafka-admin.ts';
 import { executeReplayPlan, replayProgress, type ReplayPlan, type ReplayProgress } from './plan-replay.ts';
+import { createTopicsAndWait } from '@wabus/kafka';
 
 /** A consumer service started for a shadow replay; the CLI spawns its entry point, tests may too. */
 export interface LaunchedService {
@@ -42,7 +43,7 @@ export async function runShadowReplay(kafka: Kafka, plan: ReplayPlan, target: Sh
   const admin = await connectAdmin(kafka);
   try {
     const existing = await admin.listTopics();
-    if (!existing.includes(target.dlqTopic)) await admin.createTopics({ waitForLeaders: true, topics: [{ topic: target.dlqTopic, numPartitions: 1 }] });
+    if (!existing.includes(target.dlqTopic)) await createTopicsAndWait(admin, { topics: [{ topic: target.dlqTopic, numPartitions: 1 }] });
   } finally {
     await admin.disconnect();
   }
