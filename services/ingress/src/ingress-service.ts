@@ -31,7 +31,7 @@ async function superviseWorkers({ config, logger }: ServiceContext<IngressConfig
   const workers = () => Object.values(cluster.workers ?? {});
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;
-    logger.error({ pid: worker.process.pid, code, signal }, 'ingress worker died; starting another');
+    logger.error({ workerPid: worker.process.pid, code, signal }, 'ingress worker died; starting another');
     cluster.fork();
   });
   process.on('SIGHUP', () => {
