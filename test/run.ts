@@ -33,23 +33,21 @@ if (selected.length === 0) {
   process.exit(2);
 }
 
-/**
- * One test process per infra profile, one after the other: unit, integration and e2e files on the `test` profile
- * (one broker), the cluster tier on the `cluster` profile (three brokers, started once the test profile is stopped:
- * two Kafka profiles at once would share 2 cores). Unit files alone need no infra.
- */
-interface Run {
-  profile: Profile | undefined;
-  tiers: Tier[];
+/** The infra of a profile, started unless it runs; the environment its tests get; `stop` stops what was started here. */
+async function useInfra(profile: Profile): Promise<{ env: NodeJS.ProcessEnv; stop(): Promise<void> }> {
+  const env = { ...process.env };
+  const before = await infraStatus({ profile });
+  const r = await startInfra({ profile, log: (m) => console.error(`[infra] ${m}`) });
+  const startedHere = [before.kafka.state, before.mongo.state].some((s) => s === 'stopped' || s === 'degraded');
+  env['KAFKA_BROKERS'] = r.kafkaBrokers.join(',');
+  env['MONGODB_URI'] = r.mongoUri;
+  // Tests that stop a broker on purpose may do so only with one this profile runs, never an external cluster.
+  if (r.kafka.state !== 'external') env['WABUS_INFRA_PROFILE'] = profile;
+  return { env, stop: async () => void (startedHere && !process.env['WABUS_KEEP_INFRA'] && (await stopInfra({ profile }))) };
 }
-const single = selected.filter((t) => t !== 'cluster');
-const runs: Run[] = [
-  ...(single.length > 0 ? [{ profile: single.some((t) => t !== 'unit') ? ('test' as const) : undefined, tiers: single }] : []),
-  ...(selected.includes('cluster') ? [{ profile: 'cluster' as const, tiers: ['cluster' as const] }] : []),
-];
 
-async function run({ profile, tiers: runTiers }: Run): Promise<number> {
-  const files = ['packages', 'services', 'infra', 'bench', 'test']
+const filesOf = (runTiers: Tier[]) =>
+  ['packages', 'services', 'infra', 'bench', 'test']
     .flatMap((d) =>
       collect(
         join(root, d),
@@ -57,54 +55,71 @@ async function run({ profile, tiers: runTiers }: Run): Promise<number> {
       ),
     )
     .sort();
-  let startedHere = false;
-  const env = { ...process.env };
-  if (profile !== undefined) {
-    const before = await infraStatus({ profile });
-    const r = await startInfra({ profile, log: (m) => console.error(`[infra] ${m}`) });
-    startedHere = [before.kafka.state, before.mongo.state].some((s) => s === 'stopped' || s === 'degraded');
-    env['KAFKA_BROKERS'] = r.kafkaBrokers.join(',');
-    env['MONGODB_URI'] = r.mongoUri;
-    // Tests that stop a broker on purpose may do so only with one this profile runs, never an external cluster.
-    if (r.kafka.state !== 'external') env['WABUS_INFRA_PROFILE'] = profile;
-  }
+
+/**
+ * One test process per phase: unit, integration and e2e files on the `test` profile (one broker), three files at a
+ * time; then, at once, the files that stop, freeze or restart that broker (one at a time: they take it down) and the
+ * cluster tier on the `cluster` profile (three brokers of its own). The broker-fault files mostly wait on a broker
+ * that is down, so the cluster's start and tests overlap them instead of following. Unit files alone need no infra.
+ */
+async function runSingle(runTiers: Tier[], then: () => Promise<number>): Promise<number> {
+  const files = filesOf(runTiers);
+  if (!runTiers.some((t) => t !== 'unit')) return Math.max(await runFiles(files, CONCURRENCY, process.env), await then());
+  const infra = await useInfra('test');
   // Files that stop, freeze or restart the shared broker on purpose run alone, after the others; the others share
   // it and run CONCURRENCY files at a time (most of their time is spent waiting on Kafka and the store).
   const faults = files.filter(stopsTheBroker);
-  const shared = files.filter((f) => !faults.includes(f));
-  const concurrency = profile === 'cluster' ? 1 : CONCURRENCY;
-  let code = await runFiles(shared, concurrency, env);
-  if (faults.length > 0) code = Math.max(code, await runFiles(faults, 1, env));
-  if (profile !== undefined && startedHere && !process.env['WABUS_KEEP_INFRA']) await stopInfra({ profile });
+  let code = await runFiles(longestFirst(files.filter((f) => !faults.includes(f))), CONCURRENCY, infra.env);
+  const [faultsCode, thenCode] = await Promise.all([runFiles(faults, 1, infra.env).finally(() => infra.stop()), then()]);
+  code = Math.max(code, faultsCode, thenCode);
   return code;
 }
+
+/** The cluster tier; its report is printed whole once it ends (it runs beside the broker-fault files). */
+async function runCluster(): Promise<number> {
+  const infra = await useInfra('cluster');
+  try {
+    return await runFiles(filesOf(['cluster']), 1, infra.env, { buffered: true });
+  } finally {
+    await infra.stop();
+  }
+}
+
+/**
+ * The files that take a minute or more (replicas under churn, crash loops, whole-system e2e runs) first, so that the
+ * short ones fill the gaps beside them instead of one long file running alone at the end.
+ */
+const LONG = /replicas|sigkill|crash-recovery|exactly-once|\.e2e\./;
+const longestFirst = (files: string[]) => [...files.filter((f) => LONG.test(f)), ...files.filter((f) => !LONG.test(f))];
 
 /** Test files at once beside the broker-fault ones (WABUS_TEST_CONCURRENCY, default 3). */
 const CONCURRENCY = Math.max(1, Number(process.env['WABUS_TEST_CONCURRENCY'] ?? 3) || 1);
 
-/** A file that takes the shared broker down (it names the infra profile whose broker it controls). */
+/**
+ * A file that takes the shared broker down: it controls the broker's process (stops, starts or signals it). A file
+ * that only proxies the broker's fault listener shares it like any other.
+ */
 function stopsTheBroker(file: string): boolean {
-  return readFileSync(join(root, file), 'utf8').includes('WABUS_INFRA_PROFILE');
+  return /\b(stopComponent|startComponent|signalComponent|signalKafkaNode)\b/.test(readFileSync(join(root, file), 'utf8'));
 }
 
-async function runFiles(files: string[], concurrency: number, env: NodeJS.ProcessEnv): Promise<number> {
+async function runFiles(files: string[], concurrency: number, env: NodeJS.ProcessEnv, o: { buffered?: boolean } = {}): Promise<number> {
   if (files.length === 0) return 0;
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', '--test', '--test-force-exit', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
-    {
-      cwd: root,
-      env,
-      stdio: 'inherit',
-    },
+    { cwd: root, env, stdio: o.buffered ? ['ignore', 'pipe', 'pipe'] : 'inherit' },
   );
-  return new Promise((resolve) => child.on('exit', (c, s) => resolve(c ?? (s ? 1 : 0))));
+  const out: Buffer[] = [];
+  child.stdout?.on('data', (c: Buffer) => out.push(c));
+  child.stderr?.on('data', (c: Buffer) => out.push(c));
+  const code = await new Promise<number>((resolve) => child.on('exit', (c, s) => resolve(c ?? (s ? 1 : 0))));
+  if (o.buffered) process.stdout.write(Buffer.concat(out));
+  return code;
 }
 
-let exitCode = 0;
-for (const r of runs) {
-  // A failing run does not stop the next: CI reports every tier.
-  const code = await run(r);
-  if (exitCode === 0) exitCode = code;
-}
+// A failing phase does not stop the next: CI reports every tier.
+const single = selected.filter((t) => t !== 'cluster');
+const cluster = selected.includes('cluster') ? runCluster : async () => 0;
+const exitCode = single.length > 0 ? await runSingle(single, cluster) : await cluster();
 process.exit(exitCode);
