@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { infraStatus, startInfra, stopInfra, type Profile } from '@wabus/infra';
+import { infraStatus, resolveProfileLayout, startInfra, stopInfra, type Profile } from '@wabus/infra';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const tiers = { unit: '.unit.test.ts', int: '.int.test.ts', e2e: '.e2e.test.ts', cluster: '.cluster.test.ts' } as const;
@@ -33,17 +33,34 @@ if (selected.length === 0) {
   process.exit(2);
 }
 
-/** The infra of a profile, started unless it runs; the environment its tests get; `stop` stops what was started here. */
-async function useInfra(profile: Profile): Promise<{ env: NodeJS.ProcessEnv; stop(): Promise<void> }> {
-  const env = { ...process.env };
-  const before = await infraStatus({ profile });
-  const r = await startInfra({ profile, log: (m) => console.error(`[infra] ${m}`) });
+/**
+ * The infra of a profile, started unless it runs; the environment its tests get; `stop` stops what was started here.
+ * `extra` (variables of the infra scripts) selects another instance, e.g. the test profile's `faults` one.
+ */
+async function useInfra(profile: Profile, extra: NodeJS.ProcessEnv = {}): Promise<{ env: NodeJS.ProcessEnv; external: boolean; stop(): Promise<void> }> {
+  const env = { ...process.env, ...extra };
+  const before = await infraStatus({ profile, env });
+  const r = await startInfra({
+    profile,
+    env,
+    log: (m) => console.error(`[infra${extra['WABUS_TEST_INSTANCE'] ? `:${extra['WABUS_TEST_INSTANCE']}` : ''}] ${m}`),
+  });
   const startedHere = [before.kafka.state, before.mongo.state].some((s) => s === 'stopped' || s === 'degraded');
   env['KAFKA_BROKERS'] = r.kafkaBrokers.join(',');
   env['MONGODB_URI'] = r.mongoUri;
+  const external = r.kafka.state === 'external';
   // Tests that stop a broker on purpose may do so only with one this profile runs, never an external cluster.
-  if (r.kafka.state !== 'external') env['WABUS_INFRA_PROFILE'] = profile;
-  return { env, stop: async () => void (startedHere && !process.env['WABUS_KEEP_INFRA'] && (await stopInfra({ profile }))) };
+  if (!external) env['WABUS_INFRA_PROFILE'] = profile;
+  return { env, external, stop: async () => void (startedHere && !process.env['WABUS_KEEP_INFRA'] && (await stopInfra({ profile, env }))) };
+}
+
+/**
+ * The second instance of the test profile, for the files that stop or freeze their broker: its own broker and store,
+ * 100 ports above the shared ones (`WABUS_TEST_INSTANCE`, docs/infra.md).
+ */
+function faultsInstance(): NodeJS.ProcessEnv {
+  const shared = resolveProfileLayout('test', process.env);
+  return { WABUS_TEST_INSTANCE: 'faults', WABUS_KAFKA_PORT: String(shared.kafka.port + 100), WABUS_MONGO_PORT: String(shared.mongo.port + 100) };
 }
 
 const filesOf = (runTiers: Tier[]) =>
@@ -57,22 +74,39 @@ const filesOf = (runTiers: Tier[]) =>
     .sort();
 
 /**
- * One test process per phase: unit, integration and e2e files on the `test` profile (one broker), three files at a
- * time; then, at once, the files that stop, freeze or restart that broker (one at a time: they take it down) and the
- * cluster tier on the `cluster` profile (three brokers of its own). The broker-fault files mostly wait on a broker
- * that is down, so the cluster's start and tests overlap them instead of following. Unit files alone need no infra.
+ * Unit, integration and e2e files on the `test` profile's broker, three files at a time; beside them, one at a time,
+ * the files that stop, freeze or restart a broker, on a second instance of the test profile (its own broker and
+ * store: they take it down on purpose), then the cluster tier on the `cluster` profile (three brokers of its own).
+ * Those mostly wait on brokers that are down or electing, so they overlap the shared files instead of following
+ * them; their reports are printed whole when they end. Against external Kafka (KAFKA_BROKERS) the broker-fault files
+ * run last, on it, and refuse to touch it. Unit files alone need no infra.
  */
 async function runSingle(runTiers: Tier[], then: () => Promise<number>): Promise<number> {
   const files = filesOf(runTiers);
   if (!runTiers.some((t) => t !== 'unit')) return Math.max(await runFiles(files, CONCURRENCY, process.env), await then());
-  const infra = await useInfra('test');
-  // Files that stop, freeze or restart the shared broker on purpose run alone, after the others; the others share
-  // it and run CONCURRENCY files at a time (most of their time is spent waiting on Kafka and the store).
   const faults = files.filter(stopsTheBroker);
-  let code = await runFiles(longestFirst(files.filter((f) => !faults.includes(f))), CONCURRENCY, infra.env);
-  const [faultsCode, thenCode] = await Promise.all([runFiles(faults, 1, infra.env).finally(() => infra.stop()), then()]);
-  code = Math.max(code, faultsCode, thenCode);
-  return code;
+  const shared = longestFirst(files.filter((f) => !faults.includes(f)));
+  const infra = await useInfra('test');
+  try {
+    if (infra.external) {
+      const code = await runFiles(shared, CONCURRENCY, infra.env);
+      return Math.max(code, await runFiles(faults, 1, infra.env), await then());
+    }
+    const onOwnBroker = async () => {
+      if (faults.length === 0) return 0;
+      const own = await useInfra('test', faultsInstance());
+      try {
+        return await runFiles(faults, 1, own.env, { buffered: true });
+      } finally {
+        await own.stop();
+      }
+    };
+    // The broker-fault files, then the cluster tier: one JVM set starting at a time beside the shared files.
+    const codes = await Promise.all([runFiles(shared, CONCURRENCY, infra.env), onOwnBroker().then(async (code) => Math.max(code, await then()))]);
+    return Math.max(...codes);
+  } finally {
+    await infra.stop();
+  }
 }
 
 /** The cluster tier; its report is printed whole once it ends (it runs beside the broker-fault files). */

@@ -4,6 +4,8 @@ export type InfraErrorCode =
   | 'INFRA_COMPILE_FAILED'
   | 'INFRA_FORMAT_FAILED'
   | 'INFRA_CONFIG_MISMATCH'
+  /** A variable of the infra scripts (a port, an instance name) that cannot be used. */
+  | 'INFRA_BAD_SETTING'
   | 'INFRA_PORT_IN_USE'
   | 'INFRA_PROCESS_EXITED'
   | 'INFRA_START_TIMEOUT'

@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { InfraError } from './errors.ts';
 import type { ComponentName, Profile } from './types.ts';
 
 export interface ComponentLayout {
@@ -83,7 +84,20 @@ export function resolveCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(homedir(), '.cache', 'wabus');
 }
 
+/**
+ * The state of a profile. `WABUS_TEST_INSTANCE=<name>` gives the test profile a second, independent instance
+ * (`state/test-<name>`; with its own `WABUS_KAFKA_PORT` and `WABUS_MONGO_PORT`): the test runner runs the files that
+ * stop or freeze their broker on one while the other files share the first.
+ */
 function resolveStateDir(profile: Profile, cacheDir: string, env: NodeJS.ProcessEnv): string {
+  const instance = env.WABUS_TEST_INSTANCE ?? '';
+  if (profile === 'test' && instance !== '') {
+    if (!/^[a-z0-9][a-z0-9-]{0,31}$/.test(instance))
+      throw new InfraError('INFRA_BAD_SETTING', `WABUS_TEST_INSTANCE must be a short lower-case name (a-z, 0-9, -), got ${JSON.stringify(instance)}`, {
+        variable: 'WABUS_TEST_INSTANCE',
+      });
+    return join(cacheDir, 'state', `test-${instance}`);
+  }
   if (profile !== 'dev') return join(cacheDir, 'state', profile);
   if (env.WABUS_STATE_DIR) return resolve(env.WABUS_STATE_DIR);
   return join(homedir(), '.local', 'share', 'wabus', 'dev');
@@ -96,7 +110,7 @@ function portFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, spa
   const port = Number(raw);
   const highest = 65536 - Math.max(span, 2);
   if (!Number.isInteger(port) || port < 1 || port > highest) {
-    throw new Error(`${name} must be a TCP port between 1 and ${highest}, got ${JSON.stringify(raw)}`);
+    throw new InfraError('INFRA_BAD_SETTING', `${name} must be a TCP port between 1 and ${highest}, got ${JSON.stringify(raw)}`, { variable: name });
   }
   return port;
 }

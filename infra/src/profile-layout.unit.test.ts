@@ -75,3 +75,27 @@ test('given a quorum, then --initial-controllers names every controller with its
   const strings = l.kafkaNodes.map((n) => initialControllers(n.voters, quorum));
   assert.deepEqual(new Set(strings), new Set(['1@127.0.0.1:29093:d1,2@127.0.0.1:29095:d2,3@127.0.0.1:29097:d3']));
 });
+
+test('given WABUS_TEST_INSTANCE, then the test profile has a second instance: its own state, lock and instance tags; a bad name or port is coded', () => {
+  const first = resolveProfileLayout('test', { WABUS_CACHE_DIR: '/c' });
+  const second = resolveProfileLayout('test', { WABUS_CACHE_DIR: '/c', WABUS_TEST_INSTANCE: 'faults', WABUS_KAFKA_PORT: '19192', WABUS_MONGO_PORT: '37117' });
+  assert.equal(first.stateDir, '/c/state/test');
+  assert.equal(second.stateDir, '/c/state/test-faults');
+  assert.equal(second.cacheDir, '/c', 'the downloads are shared');
+  assert.equal(second.lockFile, '/c/state/test-faults/.lock');
+  assert.deepEqual([second.kafka.port, second.kafka.controllerPort, second.mongo.port], [19192, 19193, 37117]);
+  assert.notEqual(second.kafka.instanceTag, first.kafka.instanceTag);
+  assert.notEqual(second.mongo.instanceTag, first.mongo.instanceTag);
+  assert.equal(resolveProfileLayout('cluster', { WABUS_CACHE_DIR: '/c', WABUS_TEST_INSTANCE: 'faults' }).stateDir, '/c/state/cluster', 'test profile only');
+  for (const bad of ['Faults', '../x', 'a b', '-x', 'x'.repeat(33)]) {
+    assert.throws(
+      () => resolveProfileLayout('test', { WABUS_TEST_INSTANCE: bad }),
+      (e: { code?: string; details?: { variable?: string } }) => e.code === 'INFRA_BAD_SETTING' && e.details?.variable === 'WABUS_TEST_INSTANCE',
+      bad,
+    );
+  }
+  assert.throws(
+    () => resolveProfileLayout('test', { WABUS_KAFKA_PORT: '70000' }),
+    (e: { code?: string; message?: string }) => e.code === 'INFRA_BAD_SETTING' && /WABUS_KAFKA_PORT must be a TCP port/.test(e.message ?? ''),
+  );
+});
