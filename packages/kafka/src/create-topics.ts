@@ -2,12 +2,15 @@ import type { ITopicConfig } from 'kafkajs';
 import { KafkaError } from './errors.ts';
 import type { KafkaAdmin } from './kafka-types.ts';
 
-/** Errors a metadata request answers with while a topic just created has not reached every broker's metadata cache. */
-const NOT_YET = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE']);
+/**
+ * What a broker answers while a topic just created has not reached its metadata cache, or while a partition it is
+ * named leader of is not yet loaded (a ListOffsets right after creation: NOT_LEADER_FOR_PARTITION).
+ */
+const NOT_YET = new Set(['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE', 'NOT_LEADER_FOR_PARTITION']);
 
 /**
  * Creates topics (those that exist already are left as they are) and returns once every partition of each has a
- * leader. kafkajs' own `waitForLeaders` retries only LEADER_NOT_AVAILABLE, but a KRaft broker whose metadata cache is
+ * leader that answers for it (its offsets). kafkajs' own `waitForLeaders` retries only LEADER_NOT_AVAILABLE, but a KRaft broker whose metadata cache is
  * a moment behind the controller answers UNKNOWN_TOPIC_OR_PARTITION for a topic it created itself: both mean "not
  * yet", so both are waited out here, up to `timeoutMs`. Returns whether any topic was created (like kafkajs).
  */
@@ -18,7 +21,11 @@ export async function createTopicsAndWait(admin: KafkaAdmin, opts: { topics: ITo
   for (let delay = 50; ; delay = Math.min(delay * 2, 1_000)) {
     try {
       const { topics } = await admin.fetchTopicMetadata({ topics: names });
-      if (topics.length === names.length && topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return created;
+      if (topics.length === names.length && topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) {
+        // Each leader answers for its partitions: what tests and tools do first (offsets, produce) then works.
+        for (const name of names) await admin.fetchTopicOffsets(name);
+        return created;
+      }
     } catch (err) {
       const type = (err as { type?: string }).type;
       if (type === undefined || !NOT_YET.has(type) || Date.now() > deadline) throw err;
