@@ -112,9 +112,12 @@ test('auto-reply: rate limits honoured: requests per business number and per rec
   assert.ok((await readOutbox(service)).every((e) => e.state === 'sent'));
 
   // Measured at the stand-in: 5/s per number is one request per 200 ms, and 600 ms per recipient. The tolerance is
-  // for arrival jitter (the sender keeps the slot, the receiver stamps the arrival on a busy 2-core machine, where
-  // another process can hold a core for tens of ms); a limiter that let a burst through would be seconds short.
-  const tolerance = 100;
+  // for arrival jitter: the sender keeps its slot, but the stand-in, in this process, stamps a request when the
+  // process next runs; on a 2-core machine busy with other test files and starting JVMs that was up to 184 ms late
+  // (once in a full-suite run), so the next request looked that much too close. What the test is for stays far
+  // outside it: no limiter is seconds short, one at twice the rate 700 ms (number 6002, 8 requests) or 900 ms
+  // (recipient 900, 4 requests at 300 ms).
+  const tolerance = 250;
   const numbers = shortfalls(graph.requests, (r) => r.phoneNumberId!, 200);
   assert.deepEqual([...numbers.keys()].sort(), ['6001', '6002']);
   t.diagnostic(`worst shortfall per number: ${[...numbers].map(([p, s]) => `${p} ${s.worst.toFixed(1)} ms`).join(', ')}`);
