@@ -1,13 +1,5 @@
-import { devCommand, devUsage } from './commands/dev.ts';
-import { dlqCommand, dlqUsage } from './commands/dlq.ts';
-import { eventsCommand, eventsUsage } from './commands/events-tail.ts';
-import { groupsCommand, groupsUsage } from './commands/groups.ts';
-import { infraCommand, infraUsage } from './commands/infra.ts';
-import { replayCommand, replayUsage } from './commands/replay.ts';
-import { simulateCommand, simulateUsage } from './commands/simulate.ts';
-import { topicsCommand, topicsUsage } from './commands/topics.ts';
-import { traceCommand, traceUsage } from './commands/trace.ts';
 import { UsageError } from './usage-error.ts';
+import { devUsage, dlqUsage, eventsUsage, groupsUsage, infraUsage, replayUsage, simulateUsage, topicsUsage, traceUsage } from './usage.ts';
 
 const USAGE = `usage: pnpm wabus <command>
 
@@ -22,16 +14,19 @@ ${devUsage}
 ${replayUsage}
 `;
 
-const commands: Record<string, (argv: string[]) => Promise<number>> = {
-  infra: infraCommand,
-  topics: topicsCommand,
-  events: eventsCommand,
-  simulate: simulateCommand,
-  dlq: (argv) => dlqCommand(argv),
-  groups: (argv) => groupsCommand(argv),
-  trace: (argv) => traceCommand(argv),
-  dev: (argv) => devCommand(argv),
-  replay: (argv) => replayCommand(argv),
+type Command = (argv: string[]) => Promise<number>;
+
+/** Each command is loaded when it is run: `help`, a usage error or one command load nothing else (Kafka, the store, ...). */
+const commands: Record<string, () => Promise<Command>> = {
+  infra: async () => (await import('./commands/infra.ts')).infraCommand,
+  topics: async () => (await import('./commands/topics.ts')).topicsCommand,
+  events: async () => (await import('./commands/events-tail.ts')).eventsCommand,
+  simulate: async () => (await import('./commands/simulate.ts')).simulateCommand,
+  dlq: async () => (await import('./commands/dlq.ts')).dlqCommand,
+  groups: async () => (await import('./commands/groups.ts')).groupsCommand,
+  trace: async () => (await import('./commands/trace.ts')).traceCommand,
+  dev: async () => (await import('./commands/dev.ts')).devCommand,
+  replay: async () => (await import('./commands/replay.ts')).replayCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -40,9 +35,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return name === undefined ? 2 : 0;
   }
-  const command = commands[name];
-  if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}`);
-  return command(rest);
+  const load = commands[name];
+  if (!load) throw new UsageError(`unknown command ${JSON.stringify(name)}`);
+  return (await load())(rest);
 }
 
 try {

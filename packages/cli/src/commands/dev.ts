@@ -16,13 +16,6 @@ import { serviceRegistry } from '@wabus/service/registry';
 import { formatLogLine } from '../log-format.ts';
 import { defaultTopicsFile, loadWabusTopics, repoRoot } from '../repo-paths.ts';
 
-export const devUsage = `wabus dev [--no-viewer] [--topics F]
-    start Kafka and the store (profile dev), apply the topics (infra/topics.json, or F: infra/topics.cluster.json
-    on a replicated cluster named by KAFKA_BROKERS), start every service with readable logs,
-    and print the webhook URL and verify token; Ctrl-C stops the services (infra keeps running: wabus infra down).
-    Traces go to a local Jaeger (UI and API on 127.0.0.1:16686, built from the Go module proxy on first use and
-    cached), unless OTEL_EXPORTER_OTLP_ENDPOINT points elsewhere or --no-viewer turns tracing off`;
-
 /** Local defaults for every service; any variable already set in the environment wins. */
 export const DEV_DEFAULTS: Record<string, string> = {
   INGRESS_HOST: '127.0.0.1',

@@ -23,19 +23,6 @@ import {
 import { cliKafka } from '../kafka-target.ts';
 import { positiveInt, UsageError } from '../usage-error.ts';
 
-export const dlqUsage = `wabus dlq list [--consumer S] [--json]
-    dead letters per consumer and error code: total, pending, redriven, discarded
-wabus dlq show --consumer S [--offset [P/]N]... [--code C] [--event-id ID] [--status pending|redriven|discarded] [--limit N] [--json]
-    each dead letter decoded: error, origin topic/partition/offset, event, what was done with it
-wabus dlq redrive --consumer S (--offset [P/]N... | --code C | --event-id ID | --all) [--again] [--execute] [--by NAME] [--json]
-    send pending dead letters back to the consumer (its redrive topic) after a fix; DRY RUN unless --execute;
-    --again also re-drives entries already redriven or discarded
-wabus dlq discard --consumer S (--offset [P/]N... | --code C | --event-id ID | --all) --reason TEXT [--execute] [--by NAME] [--json]
-    record that pending dead letters are given up, and why; DRY RUN unless --execute
-    consumers: ${Object.keys(CONSUMER_SERVICES).join(', ')}; topics default to whatsapp.events.v1.dlq.<S>,
-    whatsapp.events.v1.redrive.<S> and ${ACTIONS_TOPIC}; override with --topic (events topic they derive from),
-    --dlq-topic, --redrive-topic, --ledger-topic`;
-
 export type Print = (line: string) => void;
 const stdout: Print = (line) => process.stdout.write(`${line}\n`);
 

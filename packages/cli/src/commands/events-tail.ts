@@ -4,10 +4,6 @@ import { decodeEvent } from '@wabus/events';
 import { cliKafka } from '../kafka-target.ts';
 import { positiveInt, UsageError } from '../usage-error.ts';
 
-export const eventsUsage = `wabus events tail [--topic whatsapp.events.v1] [--from-beginning] [--max N] [--key K]
-    print each record decoded, one JSON object per line (partition, offset, key, headers, event);
-    follows new records until --max records were printed or Ctrl-C; reads with a throwaway group, commits nothing`;
-
 const headersToText = (h: IHeaders | undefined) =>
   Object.fromEntries(Object.entries(h ?? {}).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : v === undefined ? null : String(v)]));
 

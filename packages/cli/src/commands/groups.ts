@@ -4,11 +4,6 @@ import { cliKafka } from '../kafka-target.ts';
 import { duration, UsageError } from '../usage-error.ts';
 import type { Print } from './dlq.ts';
 
-export const groupsUsage = `wabus groups [--topic whatsapp.events.v1] [--group G]... [--probe URL]... [--probe-timeout 1s] [--json]
-    every consumer group with committed offsets on the topic: state, members, per partition the committed offset,
-    high watermark and lag (also on its redrive topic), and whether it is paused, from each service's /v1/lag
-    (default probes: ${DEFAULT_LAG_PROBES.join(' ')}; unreachable → paused "unknown")`;
-
 const stdout: Print = (line) => process.stdout.write(`${line}\n`);
 const pausedText = (p: PartitionLag) =>
   p.paused === 'unknown' ? 'unknown' : p.paused ? `PAUSED${p.lastError !== undefined ? ` (${p.lastError})` : ''}` : 'no';

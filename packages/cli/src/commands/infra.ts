@@ -2,16 +2,6 @@ import { parseArgs } from 'node:util';
 import { infraStatus, installInfra, PROFILES, startInfra, stopInfra, type ComponentStatus, type Profile } from '@wabus/infra';
 import { UsageError } from '../usage-error.ts';
 
-export const infraUsage = `wabus infra install
-    fetch Kafka and the Mongo-wire store from Maven Central into ~/.cache/wabus (idempotent)
-wabus infra up [--profile dev|test|cluster]
-    start them on loopback and wait until each really answers (skipped for KAFKA_BROKERS / MONGODB_URI);
-    cluster: three Kafka nodes on 29092/29094/29096 and an in-memory store on 47017
-wabus infra down [--profile dev|test|cluster]
-    stop them; nothing is left running
-wabus infra status [--profile dev|test|cluster]
-    what runs where (cluster: each Kafka node)`;
-
 const log = (msg: string) => process.stderr.write(`[infra] ${msg}\n`);
 
 export function parseProfile(value: string | undefined): Profile {

@@ -1,18 +1,10 @@
 import { asCodedError } from '@wabus/ops';
 import { UsageError } from '../usage-error.ts';
-import { diffCommand, diffUsage } from './replay/diff.ts';
+import { diffCommand } from './replay/diff.ts';
 import type { Print } from './replay/output.ts';
-import { rederiveCommand, rederiveUsage } from './replay/rederive.ts';
-import { resetCommand, resetUsage } from './replay/reset.ts';
-import { shadowCommand, shadowUsage } from './replay/shadow.ts';
-
-export const replayUsage = `${resetUsage}
-${shadowUsage}
-${diffUsage}
-${rederiveUsage}
-    OFFSETS: N (every partition) or P=N[,P=N...] (others untouched); TIME: ISO time or a duration back (90m, 24h, 7d);
-    --topic: the events topic, --group: the service's group, --database: its live database (default wabus_<service>);
-    each sub-command accepts only the options on its own lines; KAFKA_BROKERS and MONGODB_URI as for the services`;
+import { rederiveCommand } from './replay/rederive.ts';
+import { resetCommand } from './replay/reset.ts';
+import { shadowCommand } from './replay/shadow.ts';
 
 const stdout: Print = (line) => process.stdout.write(`${line}\n`);
 

@@ -3,17 +3,6 @@ import { formatReport, runSimulation } from '@wabus/simulator';
 import { duration, fraction, positiveInt, UsageError } from '../usage-error.ts';
 import { DEV_DEFAULTS } from './dev.ts';
 
-export const simulateUsage = `wabus simulate [--url http://127.0.0.1:8080/webhook] [--secret S] [--rate R] [--duration D]
-                [--kinds text,image,status,...] [--duplicates P] [--batch N] [--concurrency C] [--seed X] [--json]
-    post correctly signed, realistic webhook bodies (every message type, statuses, echoes, account events,
-    Meta's escaped unicode) at R bodies/s (0 = as fast as C workers go) for D (e.g. 30s); P is the share of
-    bodies re-posted byte-identically later, like Meta's retries; N items per body (at most 1000).
-    Reports sent / accepted / rejected and latency percentiles. Only loopback targets unless --allow-remote.
-    Kinds: message kinds (text, image, video, audio, document, sticker, location, contacts, button_reply,
-    list_reply, nfm_reply, button, reaction, order, system, revoke, edit, unsupported, unknown_type), statuses
-    (status_sent, status_delivered, status_read, status_played, status_failed), echo, value_error, account kinds
-    (account_update, template_status, phone_quality, user_preferences) and the aliases message, status, account, all.`;
-
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
 
 export async function simulateCommand(argv: string[]): Promise<number> {

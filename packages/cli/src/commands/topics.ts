@@ -4,11 +4,6 @@ import { cliKafka } from '../kafka-target.ts';
 import { defaultTopicsFile, loadWabusTopics } from '../repo-paths.ts';
 import { UsageError } from '../usage-error.ts';
 
-export const topicsUsage = `wabus topics apply [--file infra/topics.json] [--dry-run]
-    create the topics the file defines that are missing; report drift; never delete or alter
-wabus topics describe [--file infra/topics.json]
-    show each defined topic as it is on the cluster`;
-
 export async function topicsCommand(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   const { values } = parseArgs({ args: rest, options: { file: { type: 'string' }, 'dry-run': { type: 'boolean' } }, strict: true });

@@ -15,12 +15,6 @@ import { cliKafka } from '../kafka-target.ts';
 import { UsageError } from '../usage-error.ts';
 import type { Print } from './dlq.ts';
 
-export const traceUsage = `wabus trace <event id | wamid> [--since 24h|<ISO time>] [--key K] [--topic whatsapp.events.v1]
-            [--dlq-topic T]... [--ledger-topic ${ACTIONS_TOPIC}] [--trace-url URL] [--json]
-    where an event is: its record(s) on the events topic since --since (a wamid matches the message and its
-    statuses; --key searches only that conversation's partition), headers and trace id, for each consumer group
-    whether it is past the record (applied / dead-lettered) or not yet, and its dead letters and their actions`;
-
 const stdout: Print = (line) => process.stdout.write(`${line}\n`);
 
 function printReport(print: Print, r: TraceReport, traceUrl: string): void {

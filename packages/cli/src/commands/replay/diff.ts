@@ -5,9 +5,6 @@ import type { Print } from './output.ts';
 import { requireService } from './plan-service-replay.ts';
 import { consumerDefaults } from '@wabus/service/registry';
 
-export const diffUsage = `wabus replay diff --service S (--label L | --shadow-db DB) [--live-db DB | --database DB] [--limit N] [--json]
-    documents added, removed and changed in the shadow database compared with the live one`;
-
 export const diffOptions = {
   service: { type: 'string' },
   label: { type: 'string' },

@@ -6,12 +6,6 @@ import { UsageError } from '../../usage-error.ts';
 import { progressPrinter, type Print } from './output.ts';
 import { now } from './positions.ts';
 
-export const rederiveUsage = `wabus replay rederive --since TIME [--until TIME] [--only-missing] [--as-replay] [--tenants-file F] [--id ID]
-                      [--topic T] [--raw-topic T] [--execute] [--json]
-    rebuild whatsapp.events.v1 records (or --topic's) from whatsapp.webhooks.raw.v1 (or --raw-topic's) with the current
-    parser (same event ids); --tenants-file: check each body's owner again with this file (bodies quarantined as
-    tenant_mismatch or unknown_owner become events if their signer owns them now); DRY RUN unless --execute`;
-
 export const rederiveOptions = {
   since: { type: 'string' },
   until: { type: 'string' },

@@ -4,11 +4,6 @@ import { duration } from '../../usage-error.ts';
 import { planJson, printPlan, progressPrinter, type Print } from './output.ts';
 import { planServiceReplay, SERVICE_REPLAY_OPTIONS } from './plan-service-replay.ts';
 
-export const resetUsage = `wabus replay reset --service S [--from beginning|OFFSETS|TIME] [--to OFFSETS|TIME] [--key K]... [--allow-effects]
-                  [--wait DURATION] [--id ID] [--topic T] [--group G] [--execute] [--follow] [--json]
-    move the group's committed offsets back so the (stopped) service applies them again; refuses while the group has
-    live members unless --wait; DRY RUN unless --execute; --follow shows progress until the group is past the replay`;
-
 export const resetOptions = {
   ...SERVICE_REPLAY_OPTIONS,
   'allow-effects': { type: 'boolean' },

@@ -7,11 +7,6 @@ import { planServiceReplay, requireService, SERVICE_REPLAY_OPTIONS } from './pla
 import { now } from './positions.ts';
 import { consumerDefaults } from '@wabus/service/registry';
 
-export const shadowUsage = `wabus replay shadow --service S [--from ...] [--to ...] [--key K]... [--label L] [--id ID] [--topic T] [--group G]
-                   [--database DB] [--execute] [--json]
-    replay into a separate group (<group>.shadow.<L>) and database (<db>__shadow_<L>) with the service's own code,
-    replay-only, no outside effects, then stop; compare with \`replay diff\`; DRY RUN unless --execute`;
-
 export const shadowOptions = {
   ...SERVICE_REPLAY_OPTIONS,
   label: { type: 'string' },
