@@ -15,7 +15,7 @@ export function wabus(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 6
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', 'packages/cli/src/main.ts', ...args],
+      ['packages/cli/src/main.ts', ...args],
       { cwd: repoRoot, env: { ...process.env, ...env }, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 },
       (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );

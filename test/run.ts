@@ -139,11 +139,11 @@ function stopsTheBroker(file: string): boolean {
 
 async function runFiles(files: string[], concurrency: number, env: NodeJS.ProcessEnv, o: { buffered?: boolean } = {}): Promise<number> {
   if (files.length === 0) return 0;
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', '--test', '--test-force-exit', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files],
-    { cwd: root, env, stdio: o.buffered ? ['ignore', 'pipe', 'pipe'] : 'inherit' },
-  );
+  const child = spawn(process.execPath, ['--test', '--test-force-exit', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files], {
+    cwd: root,
+    env,
+    stdio: o.buffered ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+  });
   const out: Buffer[] = [];
   child.stdout?.on('data', (c: Buffer) => out.push(c));
   child.stderr?.on('data', (c: Buffer) => out.push(c));

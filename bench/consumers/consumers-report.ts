@@ -335,7 +335,7 @@ export function consumersReport(input: {
         .map(([n, v]) => `${n} ${mib(v)}`)
         .join(', ')}.`,
     cpuPerEvent(drains, e2e, phases),
-    `**How it was measured.** Every service runs through its composition root (\`services/<name>/src/main.ts\`, \`node --import tsx\`, ` +
+    `**How it was measured.** Every service runs through its composition root (\`services/<name>/src/main.ts\`, \`node\`, no tsx, ` +
       `LOG_LEVEL=info to a file) with its own consumer group and database; Kafka (test profile, KRaft, one broker), the store and the ` +
       `bench process share the same ${os.availableParallelism()}-core machine, which other work may share too (1-minute load average ` +
       `before the first drain: ${input.loadBefore.toFixed(2)}). Topics are created per run (\`bench.<run>.consumers.*\`, the production ` +

@@ -186,7 +186,7 @@ export function ingressReport(input: {
     ),
     `**How it was measured.** Each target runs alone (${single.join(', ')}: one Node process each; ` +
       `${multi.map((r) => `${r.name}: a node:cluster primary and ${specOf(r)?.workers ?? '?'} workers`).join('; ')}; ` +
-      `\`node --import tsx\`), with Kafka ` +
+      `\`node\`), with Kafka ` +
       `(test profile, KRaft, one broker) and the load generator (another process) on the same ${os.availableParallelism()}-core ` +
       `machine; the ${results.length} targets run one after the other in one \`pnpm bench\` (1-minute load average before the first: ` +
       `${input.loadBefore.toFixed(2)}). Bodies: a pool of ${int(input.poolSize)} distinct single-item ` +

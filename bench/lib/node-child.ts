@@ -17,7 +17,7 @@ export interface NodeChildOptions {
   script: string;
   cwd: string;
   env: NodeJS.ProcessEnv;
-  /** Node flags placed before the script (e.g. --cpu-prof). TypeScript runs through tsx. */
+  /** Node flags placed before the script (e.g. --cpu-prof). TypeScript runs on Node's own type stripping, as in production. */
   nodeArgs?: string[];
   /** stdout and stderr go to this file (appended); default: inherited stderr, stdout discarded. */
   logFile?: string;
@@ -27,7 +27,7 @@ export interface NodeChildOptions {
 export function spawnNodeChild(opts: NodeChildOptions): NodeChild {
   const fd = opts.logFile === undefined ? undefined : openSync(opts.logFile, 'a');
   const stdio = ['ignore', fd ?? 'ignore', fd ?? 'inherit', ...(opts.ipc ? ['ipc'] : [])] as ('ignore' | 'inherit' | 'ipc' | number)[];
-  const child = spawn(process.execPath, ['--import', 'tsx', ...(opts.nodeArgs ?? []), opts.script], { cwd: opts.cwd, env: opts.env, stdio });
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), opts.script], { cwd: opts.cwd, env: opts.env, stdio });
   if (fd !== undefined) closeSync(fd);
   if (child.pid === undefined) throw new Error(`could not start ${opts.script}`);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -205,7 +205,7 @@ export function tracingReport(input: {
     `**Sampling.** \`tracing-sampled\` exported ${(kept * 100).toFixed(1)} % of its requests' traces: the sampler decides once per trace, at ` +
       'the server span, and each producer span follows its parent. The other 90 % still cost a little: a trace id, a sampling decision, ' +
       'and a `traceparent` header on every record (consumers continue the trace, or its not-sampled decision, from it).',
-    '**How it was measured.** The real ingress (`services/ingress/src/main.ts`, `node --import tsx`, LOG_LEVEL=info to a file), four ' +
+    '**How it was measured.** The real ingress (`services/ingress/src/main.ts`, `node`, LOG_LEVEL=info to a file), four ' +
       'processes with their own topics on the bench Kafka (test profile, one broker), the load generator (autocannon for saturation, ' +
       "the simulator's open loop for the fixed rate) and the OTLP/HTTP receivers (bench/tracing/otlp-sink.ts, in the bench process: it " +
       'reads each export request, counts its spans by kind and answers 200) all on this machine. Bodies: ' +

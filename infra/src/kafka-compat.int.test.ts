@@ -1,7 +1,7 @@
 // kafkajs 2.2.4 against the broker that infra/ runs (Kafka 4.x removed old protocol versions, KIP-896):
 // admin, idempotent producer, consumer group with manual commits. Needs KAFKA_BROKERS, e.g.
-//   node --import tsx infra/src/main.ts start test
-//   KAFKA_BROKERS=127.0.0.1:19092 node --import tsx --test infra/src/kafka-compat.int.test.ts
+//   node infra/src/main.ts start test
+//   KAFKA_BROKERS=127.0.0.1:19092 node --test infra/src/kafka-compat.int.test.ts
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';

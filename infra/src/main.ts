@@ -1,5 +1,5 @@
 // Thin command line over the infra API, for humans and CI scripts:
-//   node --import tsx infra/src/main.ts install | start [dev|test|cluster] | stop [dev|test|cluster] | status [dev|test|cluster]
+//   node infra/src/main.ts install | start [dev|test|cluster] | stop [dev|test|cluster] | status [dev|test|cluster]
 // `start` prints the export lines a shell can eval: KAFKA_BROKERS=... MONGODB_URI=...
 import { installInfra } from './install-infra.ts';
 import { infraStatus } from './infra-status.ts';

@@ -1,7 +1,7 @@
 // The MongoDB features wabus relies on, against the store infra/ runs (mongo-java-server) or any MongoDB.
 // Needs MONGODB_URI, e.g.
-//   node --import tsx infra/src/main.ts start test
-//   MONGODB_URI='mongodb://127.0.0.1:37017/?directConnection=true' node --import tsx --test infra/src/mongo-compat.int.test.ts
+//   node infra/src/main.ts start test
+//   MONGODB_URI='mongodb://127.0.0.1:37017/?directConnection=true' node --test infra/src/mongo-compat.int.test.ts
 // Only what holds on both real MongoDB and mongo-java-server is asserted; the differences are in docs/infra.md.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';

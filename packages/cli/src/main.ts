@@ -1,18 +1,6 @@
+import { helpFor, wantsHelp } from './command-help.ts';
 import { UsageError } from './usage-error.ts';
-import { devUsage, dlqUsage, eventsUsage, groupsUsage, infraUsage, replayUsage, simulateUsage, topicsUsage, traceUsage } from './usage.ts';
-
-const USAGE = `usage: pnpm wabus <command>
-
-${infraUsage}
-${topicsUsage}
-${eventsUsage}
-${simulateUsage}
-${dlqUsage}
-${groupsUsage}
-${traceUsage}
-${devUsage}
-${replayUsage}
-`;
+import { COMMAND_USAGES, USAGE } from './usage.ts';
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -29,29 +17,39 @@ const commands: Record<string, () => Promise<Command>> = {
   replay: async () => (await import('./commands/replay.ts')).replayCommand,
 };
 
-async function main(argv: string[]): Promise<number> {
+/** A command's exit status, or 'serving' when a service was started: it runs until it is stopped. */
+async function main(argv: string[]): Promise<number | 'serving'> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+  if (name === undefined) {
     process.stdout.write(USAGE);
-    return name === undefined ? 2 : 0;
+    return 2;
+  }
+  const help = name === 'help' || name === '--help' || name === '-h' ? rest : wantsHelp(argv) ? argv.filter((a) => a !== '--help' && a !== '-h') : undefined;
+  if (help !== undefined) {
+    process.stdout.write(await helpFor(help));
+    return 0;
   }
   const load = commands[name];
-  if (!load) throw new UsageError(`unknown command ${JSON.stringify(name)}`);
-  return (await load())(rest);
+  if (load) return (await load())(rest);
+  const { runServiceCommand } = await import('./service-command.ts');
+  if (await runServiceCommand(name, rest)) return 'serving';
+  throw new UsageError(`unknown command ${JSON.stringify(name)}`);
 }
 
-try {
-  process.exitCode = await main(process.argv.slice(2));
-} catch (err) {
+const argv = process.argv.slice(2);
+const status = await main(argv).catch((err: unknown) => {
   // Codes are strings for our errors; some clients' (kafkajs, the driver) are numbers.
   const e = err as Error & { code?: unknown };
   if (e.code === 'WABUS_CLI_USAGE' || (typeof e.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS'))) {
-    process.stderr.write(`wabus: ${e.message}\n\n${USAGE}`);
-    process.exitCode = 2;
-  } else {
-    process.stderr.write(`wabus: ${e.code ? `${e.code}: ` : ''}${e.message}\n`);
-    process.exitCode = 1;
+    const usage = COMMAND_USAGES[argv[0] ?? ''];
+    process.stderr.write(`wabus: ${e.message}\n\n${usage === undefined ? USAGE : `${usage}\n`}`);
+    return 2;
   }
+  process.stderr.write(`wabus: ${e.code ? `${e.code}: ` : ''}${e.message}\n`);
+  return 1;
+});
+if (status !== 'serving') {
+  process.exitCode = status;
+  // kafkajs keeps sockets and timers alive after disconnect on some paths; a CLI must end when its command did.
+  setImmediate(() => process.exit());
 }
-// kafkajs keeps sockets and timers alive after disconnect on some paths; a CLI must end when its command did.
-setImmediate(() => process.exit());

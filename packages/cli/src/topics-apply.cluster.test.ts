@@ -15,7 +15,7 @@ function wabus(args: string[]): Promise<{ code: number; stdout: string; stderr: 
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', 'packages/cli/src/main.ts', ...args],
+      ['packages/cli/src/main.ts', ...args],
       { cwd: repoRoot, env: { ...process.env, KAFKA_BROKERS: testEnv().kafkaBrokers.join(',') } },
       (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );

@@ -1,4 +1,5 @@
 import { ACTIONS_TOPIC, CONSUMER_SERVICES, DEFAULT_LAG_PROBES } from '@wabus/ops/consumers';
+import { serviceRegistry } from '@wabus/service/registry';
 
 /** Every command's usage, apart from the commands themselves: `help` and a usage error load no command. */
 
@@ -89,3 +90,33 @@ ${rederiveUsage}
     OFFSETS: N (every partition) or P=N[,P=N...] (others untouched); TIME: ISO time or a duration back (90m, 24h, 7d);
     --topic: the events topic, --group: the service's group, --database: its live database (default wabus_<service>);
     each sub-command accepts only the options on its own lines; KAFKA_BROKERS and MONGODB_URI as for the services`;
+
+export const servicesUsage = `wabus <service>
+    run one service until SIGTERM, configured by its environment (the container image's entry point):
+    ${serviceRegistry()
+      .map((s) => s.name)
+      .join(', ')}`;
+
+/** Each command's own usage, for `wabus <command> --help` and `wabus help <command>`. */
+export const COMMAND_USAGES: Readonly<Record<string, string>> = {
+  infra: infraUsage,
+  topics: topicsUsage,
+  events: eventsUsage,
+  simulate: simulateUsage,
+  dlq: dlqUsage,
+  groups: groupsUsage,
+  trace: traceUsage,
+  dev: devUsage,
+  replay: replayUsage,
+};
+
+/** Sub-commands with a usage of their own. */
+export const SUBCOMMAND_USAGES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  replay: { reset: resetUsage, shadow: shadowUsage, diff: diffUsage, rederive: rederiveUsage },
+};
+
+export const USAGE = `usage: wabus <command>   (pnpm wabus <command>, ./wabus <command>; <command> --help for one command's usage)
+
+${servicesUsage}
+${Object.values(COMMAND_USAGES).join('\n')}
+`;

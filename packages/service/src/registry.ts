@@ -21,13 +21,23 @@ export interface ServiceFacts {
   portEnv: string;
   /** Its directory. */
   dir: string;
-  /** Its composition root, `<dir>/src/main.ts`: what `node --import tsx` runs. */
+  /** Its composition root, `<dir>/src/main.ts`, which `wabus <name>` (the production start) loads. */
   entry: string;
 }
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 /** Where the services of this checkout live. */
 export const SERVICES_DIR = join(repoRoot, 'services');
+
+/** The CLI, which also starts every service: `node packages/cli/src/main.ts <service>` (Node's own type stripping). */
+export const CLI_ENTRY = join(repoRoot, 'packages', 'cli', 'src', 'main.ts');
+
+/**
+ * The arguments of `node` that start a service the way the image does (`wabus <name>` from the repository root): the
+ * one production start, used by `wabus dev`, the tests, the operator tools and the bench alike. No tsx: Node strips
+ * the types.
+ */
+export const serviceStartArgs = (name: string): string[] => [CLI_ENTRY, name];
 
 export const portEnvOf = (name: string): string => `${name.toUpperCase().replaceAll('-', '_')}_PORT`;
 

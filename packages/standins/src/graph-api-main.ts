@@ -1,6 +1,6 @@
 /**
  * The Graph API stand-in as a process of its own (by hand, or `pnpm dev` if it prefers a process):
- *   node --import tsx packages/standins/src/graph-api-main.ts
+ *   node packages/standins/src/graph-api-main.ts
  * GRAPH_API_STANDIN_PORT (default 8090) and WHATSAPP_ACCESS_TOKEN (default the dev token). One log line per request.
  */
 import { runGraphApiStandIn } from './graph-api.ts';

@@ -3,7 +3,7 @@ import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { KafkaClient as Kafka } from '@wabus/kafka';
 import { fetchGroupOffsets } from '@wabus/kafka';
-import { serviceFacts } from '@wabus/service/registry';
+import { serviceFacts, serviceStartArgs } from '@wabus/service/registry';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -45,14 +45,14 @@ export interface ServiceProcess {
 }
 
 /**
- * Runs a service — by name (its entry point from the registry, `@wabus/service/registry`) or a `src/main.ts` path —
- * with `node --import tsx` from the repository root, the way it is deployed, with `env` over this process's
+ * Runs a service — by name, with its production start (`node packages/cli/src/main.ts <name>`, what the image runs),
+ * or a `src/main.ts` path with plain `node` — from the repository root, without tsx (Node strips the types), with `env` over this process's
  * environment. The one way the tests start a service's process. A process still running when the test `t` ends is
  * SIGKILLed (`null`: the caller stops it).
  */
 export function spawnServiceProcess(t: TestContext | null, service: string | URL, env: Record<string, string | undefined>): ServiceProcess {
-  const path = service instanceof URL ? fileURLToPath(service) : service.includes('/') ? service : serviceFacts(service).entry;
-  const child = spawn(process.execPath, ['--import', 'tsx', path], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = service instanceof URL ? [fileURLToPath(service)] : service.includes('/') ? [service] : serviceStartArgs(serviceFacts(service).name);
+  const child = spawn(process.execPath, args, { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const chunks: string[] = [];
   child.stdout.on('data', (c: Buffer) => chunks.push(c.toString()));
   child.stderr.on('data', (c: Buffer) => chunks.push(c.toString()));

@@ -1,6 +1,6 @@
 // Quick local throughput check: a backlog of message events on a fresh topic, the service in-process from offset 0,
 // time until the runtime says everything is applied. Needs the test broker and store (KAFKA_BROKERS, MONGODB_URI):
-//   node --import tsx services/message-store/src/throughput.bench.ts [events=20000] [partitions=12]
+//   node services/message-store/src/throughput.bench.ts [events=20000] [partitions=12]
 import { after, test } from 'node:test';
 import { createTopics, simulatedEvents, startService } from './service.test-support.ts';
 

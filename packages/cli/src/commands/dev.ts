@@ -12,7 +12,7 @@ import {
 } from '@wabus/infra';
 import { CRM_DEV_ENV, runGraphApiStandIn, startDevCrmStandIn } from '@wabus/standins';
 import { applyTopics, createKafka } from '@wabus/kafka';
-import { serviceRegistry } from '@wabus/service/registry';
+import { serviceRegistry, serviceStartArgs } from '@wabus/service/registry';
 import { formatLogLine } from '../log-format.ts';
 import { defaultTopicsFile, loadWabusTopics, repoRoot } from '../repo-paths.ts';
 
@@ -106,10 +106,10 @@ export async function devCommand(argv: string[] = process.argv.slice(process.arg
   const registry = serviceRegistry();
   const services = registry.map((s) => s.name);
   const color = process.stdout.isTTY === true;
-  const children: ChildProcess[] = registry.map(({ name, entry }, i) => {
+  const children: ChildProcess[] = registry.map(({ name }, i) => {
     // Own process group: Ctrl-C reaches dev alone, which sends each service one SIGTERM (a second signal, the
     // terminal's SIGINT and then ours, makes a consumer exit at once, without committing or flushing its spans).
-    const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(process.execPath, serviceStartArgs(name), { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream! }).on('line', (l) => console.log(formatLogLine(name, i, l, color)));
     }

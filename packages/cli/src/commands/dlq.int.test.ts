@@ -153,7 +153,7 @@ test('dlq: bad input fails with a coded error', async (t) => {
 
 const cli = (args: string[], env: NodeJS.ProcessEnv) =>
   new Promise<{ code: number | null; stderr: string }>((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', main, ...args], { env: { ...process.env, ...env } }, (err, _stdout, stderr) =>
+    execFile(process.execPath, [main, ...args], { env: { ...process.env, ...env } }, (err, _stdout, stderr) =>
       resolve({ code: err ? (err.code as number) : 0, stderr }),
     );
   });

@@ -52,7 +52,7 @@ export const BATCH_DEFAULTS: Readonly<Record<string, string>> = {
   OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '2048',
 };
 
-/** The worker-thread exporter, or undefined (the SDK's own then) where it cannot start: a `.ts` build without tsx. */
+/** The worker-thread exporter, or undefined (the SDK's own then) where it cannot start. */
 function workerExporter(): WorkerSpanExporter | undefined {
   try {
     return new WorkerSpanExporter();
@@ -105,7 +105,7 @@ export function startTelemetry(opts: TelemetryOptions): Telemetry {
   // fetch and MongoDB spans find their parent in the active context: without async context tracking the first would
   // all be roots and the second never made (requireParentSpan), so they are not registered then. That matters beyond
   // the spans: a registered instrumentation hooks every require() in the process (require-in-the-middle), and kafkajs
-  // calls require() for its protocol modules on every produce and fetch; through the hook, under tsx, that was about
+  // calls require() for its protocol modules on every produce and fetch; through the hook, under tsx (then), that was about
   // 5 % of ingress' CPU at saturation (bench/tracing, --cpu-prof).
   if (opts.asyncContext !== false) {
     const { UndiciInstrumentation } = require('@opentelemetry/instrumentation-undici') as typeof import('@opentelemetry/instrumentation-undici');

@@ -162,10 +162,7 @@ const script = `
   console.log('shut down');
 `;
 
-for (const [how, args] of [
-  ['node --import tsx', ['--import', 'tsx', '--input-type=module', '-e', script]],
-  ['plain node, tsx registered in the main thread only', ['--input-type=module', '-e', `import { register } from 'tsx/esm/api'; register();\n${script}`]],
-] as const) {
+for (const [how, args] of [['plain node (the production start: Node strips the types, no tsx)', ['--input-type=module', '-e', script]]] as const) {
   test(`given ${how}, when the provider shuts down, then the spans are exported and the process ends by itself`, async (t) => {
     const sink = await receiver();
     t.after(() => sink.close());

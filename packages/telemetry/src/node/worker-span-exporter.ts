@@ -1,5 +1,3 @@
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
@@ -11,18 +9,6 @@ export type WorkerReply = { id: number; ok: true } | { id: number; ok: false; er
 // ExportResultCode, without loading @opentelemetry/core for two numbers.
 const SUCCESS = 0;
 const FAILED = 1;
-
-/**
- * How to start the worker on `entry`. A `.ts` entry is loaded through tsx's require hook, registered in the worker
- * itself: on Node 20 neither a worker's inherited `--import tsx` nor tsx's `module.register()` hooks make a worker
- * load TypeScript (tried: "Unknown file extension .ts"), while the require hook is plain in-thread code. A `.js` entry
- * (a build) starts as it is.
- */
-export function workerStart(entry: URL, resolve: (specifier: string) => string): { script: string | URL; eval: boolean } {
-  if (!entry.pathname.endsWith('.ts')) return { script: entry, eval: false };
-  const tsx = JSON.stringify(resolve('tsx/cjs/api'));
-  return { script: `require(${tsx}).register(); require(${JSON.stringify(fileURLToPath(entry))});`, eval: true };
-}
 
 const PASSED_ON = /^(--import|--require|-r|--conditions|-C|--enable-source-maps|--no-warnings|--no-deprecation|--experimental-[\w-]+)(=|$)/;
 
@@ -56,14 +42,14 @@ export class WorkerSpanExporter implements SpanExporter {
   #dead: string | undefined;
   #shutdown: Promise<void> | undefined;
 
+  /** `entry` is the worker's module: TypeScript loads as it is, by Node's own type stripping (Node >= 22.18). */
   constructor(entry: URL = new URL('./span-export-worker.ts', import.meta.url)) {
-    const start = workerStart(entry, createRequire(import.meta.url).resolve);
     // Only flags that shape module loading and diagnostics pass on. A worker refuses process-wide flags
     // (ERR_WORKER_INVALID_EXEC_ARGV), and Node 24's `node --test` hands each test file's process a long list of them
     // (--stack-trace-limit, --v8-pool-size, --tls-cipher-list, …); --input-type (node -e) would make the bootstrap
     // an ES module, without require.
     const execArgv = workerExecArgv(process.execArgv);
-    this.#worker = new Worker(start.script, { eval: start.eval, execArgv });
+    this.#worker = new Worker(entry, { execArgv });
     this.#worker.unref();
     this.#worker.on('message', (reply: WorkerReply) => {
       const done = this.#pending.get(reply.id);

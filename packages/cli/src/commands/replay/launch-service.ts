@@ -1,13 +1,13 @@
 import { spawn } from 'node:child_process';
 import type { LaunchedService } from '@wabus/ops';
 import { repoRoot } from '../../repo-paths.ts';
-import { serviceFacts } from '@wabus/service/registry';
+import { serviceFacts, serviceStartArgs } from '@wabus/service/registry';
 
 /** The service's composition root in its own process, as a deploy would start it, with the shadow's settings. */
 export function launchService(name: string): (env: Record<string, string>) => LaunchedService {
-  const { entry, portEnv } = serviceFacts(name);
+  const { portEnv } = serviceFacts(name);
   return (env) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    const child = spawn(process.execPath, serviceStartArgs(name), {
       cwd: repoRoot,
       env: { ...process.env, LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn', [portEnv]: '0', HOST: '127.0.0.1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

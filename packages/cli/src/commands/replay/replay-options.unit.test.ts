@@ -63,17 +63,17 @@ test('given replay diff, when an unknown or misused option comes with accepted o
   await assert.rejects(replayCommand([]), { code: 'WABUS_CLI_USAGE' });
 });
 
-test('given the wabus command line, when replay diff gets --follow, then it exits 2 with the message and the usage on stderr', async () => {
+test('given the wabus command line, when replay diff gets --follow, then it exits 2 with the message and the usage of replay on stderr', async () => {
   const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', resolve(repoRoot, 'packages/cli/src/main.ts'), 'replay', 'diff', '--service', 'message-store', '--label', 'x', '--follow'],
+      [resolve(repoRoot, 'packages/cli/src/main.ts'), 'replay', 'diff', '--service', 'message-store', '--label', 'x', '--follow'],
       { cwd: repoRoot },
       (err, stdout, stderr) => done({ code: err ? (err.code as number) : 0, stdout, stderr }),
     );
   });
   assert.equal(r.code, 2);
   assert.equal(r.stdout, '');
-  assert.match(r.stderr, /^wabus: replay diff does not accept --follow\n\nusage: pnpm wabus <command>/);
+  assert.match(r.stderr, /^wabus: replay diff does not accept --follow\n\nwabus replay reset --service S /, 'the usage of replay, not of every command');
   assert.match(r.stderr, /wabus replay diff --service S \(--label L \| --shadow-db DB\)/);
 });
