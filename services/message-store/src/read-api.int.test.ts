@@ -94,9 +94,11 @@ test('message-store: every message type is stored once with its typed fields and
   }
   let withoutInbound = 0;
   let timelines = 0;
+  const newestByPhone = new Map<string, string | null>();
   for (const phone of new Set(messages.map((e) => e.phoneNumberId!))) {
     const listed = await pages(app, `/v1/conversations?phone_number_id=${phone}&limit=3`);
     withoutInbound += listed.filter((c) => c.lastInboundAt === null).length;
+    newestByPhone.set(phone, listed[0]?.lastInboundAt ?? null);
     const expected = [...byConversation.keys()].filter((id) => id.startsWith(`${phone}:`));
     assert.deepEqual(listed.map((c) => c.id).sort(), expected.sort(), `conversations of ${phone}`);
     const times = listed.map((c) => (c.lastInboundAt === null ? -1 : Date.parse(c.lastInboundAt)));
@@ -118,6 +120,21 @@ test('message-store: every message type is stored once with its typed fields and
     }
   }
   assert.ok(withoutInbound > 0 && timelines > 0, 'the listings crossed pages and met null times (echo-only conversations)');
+
+  // The business numbers: every one with a conversation, once, sorted, each with its newest inbound time.
+  const numbers = await getJson(app, '/v1/numbers');
+  assert.equal(numbers.status, 200);
+  const phones = [...new Set(messages.map((e) => e.phoneNumberId!))].sort();
+  assert.ok(phones.length > 1, 'the workload has several business numbers');
+  assert.deepEqual(
+    numbers.body.items.map((n: { phoneNumberId: string }) => n.phoneNumberId),
+    phones,
+  );
+  for (const n of numbers.body.items) {
+    // The newest conversation's time, as the number's listing (checked newest first above) starts with it.
+    assert.deepEqual(n, { phoneNumberId: n.phoneNumberId, tenantId: null, lastInboundAt: newestByPhone.get(n.phoneNumberId) }, `number ${n.phoneNumberId}`);
+  }
+  assert.deepEqual((await getJson(app, '/v1/numbers?tenant=nobody')).body, { items: [] }, 'no number of an unknown tenant');
   assert.equal((await readTopic(topics.kafka, topics.dlqTopic)).length, 0, 'nothing dead-lettered');
 });
 
@@ -131,6 +148,8 @@ test('message-store: bad query parameters are 400 with a code and the parameter 
     [`/v1/conversations?phone_number_id=${PHONE}&limit=201`, 'BAD_PARAM', 'limit'],
     [`/v1/conversations?phone_number_id=${PHONE}&phone_number_id=2`, 'BAD_PARAM', 'phone_number_id'],
     [`/v1/conversations?phone_number_id=${PHONE}&cursor=%%%`, 'BAD_CURSOR', 'cursor'],
+    ['/v1/numbers?tenant=a&tenant=b', 'BAD_PARAM', 'tenant'],
+    ['/v1/numbers?phone_number_id=1', 'BAD_PARAM', 'phone_number_id'],
     [`/v1/conversations/${PHONE}/123/messages?cursor=eyJ4Ijox`, 'BAD_CURSOR', 'cursor'],
   ] as const) {
     const { status, body } = await getJson(app, url);

@@ -40,7 +40,8 @@ const timeOf = (d: Date | null): number | null => (d === null ? null : d.getTime
 const aliasOfId = (id: string): Alias => (isBusinessScopedId(id) ? bsuidAlias(id) : phoneAlias(id));
 
 /**
- * The read API: a message by wamid, a business number's conversations newest first, a conversation (by any of the
+ * The read API: a message by wamid, the business numbers that have conversations, a business number's conversations
+ * newest first, a conversation (by any of the
  * customer's identifiers: docs/identity.md) and its messages by Meta time. Listings are keyset-paginated on the
  * start-up indexes ((time, _id) cursors; null times sort lowest). `tenant=<id>` on any of them keeps only that
  * tenant's documents (docs/tenants.md).
@@ -87,6 +88,29 @@ export const readRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db }) =>
     const last = items.at(-1);
     const nextCursor = docs.length > limit && last ? encodeCursor({ t: timeOf(last.lastInboundAt), id: last._id }) : null;
     return { items: items.map(conversationJson), nextCursor };
+  });
+
+  // The business numbers that have conversations, for a user who does not know them yet: each with its tenant and its
+  // latest inbound message's time (null when it only sent). One distinct and one newest-first read per number, both on
+  // the newest_first index; a deployment has tens of numbers, not millions.
+  app.get<{ Querystring: Query }>('/v1/numbers', async (request) => {
+    const tenant = param(request.query, 'tenant');
+    for (const name of Object.keys(request.query)) {
+      if (name !== 'tenant')
+        throw new MessageStoreError('WABUS_MESSAGE_STORE_BAD_PARAM', { message: `${name} is not a parameter of /v1/numbers`, param: name });
+    }
+    const filter: Filter<ConversationDoc> = tenant === undefined ? {} : { tenantId: tenant };
+    const numbers = (await conversations.distinct('phoneNumberId', filter)).filter((n): n is string => typeof n === 'string').sort();
+    const items = await Promise.all(
+      numbers.map(async (phoneNumberId) => {
+        const newest = await conversations.findOne(
+          { ...filter, phoneNumberId },
+          { sort: { lastInboundAt: -1, _id: 1 }, projection: { tenantId: 1, lastInboundAt: 1 } },
+        );
+        return { phoneNumberId, tenantId: newest?.tenantId ?? null, lastInboundAt: newest?.lastInboundAt ?? null };
+      }),
+    );
+    return { items };
   });
 
   app.get<{ Params: { phoneNumberId: string; customerId: string }; Querystring: Query }>('/v1/conversations/:phoneNumberId/:customerId', async (request) => {
