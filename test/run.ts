@@ -1,5 +1,5 @@
 /**
- * The one test command: `pnpm test` (all tiers), `pnpm test:unit|int|e2e|cluster`.
+ * The one test command: `pnpm test` (all tiers), `pnpm test:unit|int|e2e|fuzz|cluster`.
  * Integration and e2e tiers need Kafka and the store: unless KAFKA_BROKERS and MONGODB_URI are set, this starts
  * the `test` infra profile (in-memory store, fresh Kafka log), runs the tests, and stops what it started. The
  * cluster tier (`*.cluster.test.ts`) does the same with the `cluster` profile (three brokers) unless KAFKA_BROKERS
@@ -13,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { infraStatus, resolveProfileLayout, startInfra, stopInfra, type Profile } from '@wabus/infra';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const tiers = { unit: '.unit.test.ts', int: '.int.test.ts', e2e: '.e2e.test.ts', cluster: '.cluster.test.ts' } as const;
+// fuzz: generated bodies by the ten thousand (docs/fuzz.md); it needs the broker and the store like int.
+const tiers = { unit: '.unit.test.ts', int: '.int.test.ts', e2e: '.e2e.test.ts', fuzz: '.fuzz.test.ts', cluster: '.cluster.test.ts' } as const;
 type Tier = keyof typeof tiers;
 
 function collect(dir: string, suffixes: string[], out: string[] = []): string[] {
@@ -123,7 +124,7 @@ async function runCluster(): Promise<number> {
  * The files that take a minute or more (replicas under churn, crash loops, whole-system e2e runs) first, so that the
  * short ones fill the gaps beside them instead of one long file running alone at the end.
  */
-const LONG = /replicas|sigkill|crash-recovery|exactly-once|\.e2e\./;
+const LONG = /replicas|sigkill|crash-recovery|exactly-once|\.e2e\.|\.fuzz\./;
 const longestFirst = (files: string[]) => [...files.filter((f) => LONG.test(f)), ...files.filter((f) => !LONG.test(f))];
 
 /** Test files at once beside the broker-fault ones (WABUS_TEST_CONCURRENCY, default 3). */
