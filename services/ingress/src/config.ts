@@ -65,6 +65,18 @@ export const ingressSchema = {
     default: 15_000,
     description: 'time a client gets to send headers and body',
   },
+  keepAliveTimeoutMs: {
+    env: 'INGRESS_KEEP_ALIVE_TIMEOUT_MS',
+    parse: int(1_000, 600_000),
+    default: 72_000,
+    description: 'how long an idle keep-alive connection stays open (keep it above the idle timeout of a load balancer in front)',
+  },
+  connectionsCheckIntervalMs: {
+    env: 'INGRESS_CONNECTIONS_CHECK_MS',
+    parse: int(100, 30_000),
+    default: 1_000,
+    description: 'how often the request timeout is enforced: a slow client holds its socket at most the timeout plus this',
+  },
   tlsCert: { env: 'INGRESS_TLS_CERT', parse: str, default: '', description: 'PEM certificate file: serve HTTPS directly' },
   tlsKey: { env: 'INGRESS_TLS_KEY', parse: str, default: '', description: 'PEM private key file for INGRESS_TLS_CERT' },
   mtls: { env: 'INGRESS_MTLS', parse: bool, default: false, description: 'require a client certificate (Meta mTLS for webhooks)' },

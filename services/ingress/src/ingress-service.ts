@@ -81,6 +81,8 @@ async function startIngress({ config: cfg, logger, telemetry }: ServiceContext<I
     ackTimeoutMs: cfg.ackTimeoutMs,
     bodyLimit: cfg.bodyLimit,
     requestTimeoutMs: cfg.requestTimeoutMs,
+    keepAliveTimeoutMs: cfg.keepAliveTimeoutMs,
+    connectionsCheckIntervalMs: cfg.connectionsCheckIntervalMs,
     publisher: kp.publisher,
     readiness: kp.readiness,
     metrics,
