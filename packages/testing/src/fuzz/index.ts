@@ -8,3 +8,7 @@ export { depthOf, MAX_DEPTH, referenceExplode } from './reference-explode.ts';
 export type { ReferenceItem, ReferenceResult } from './reference-explode.ts';
 export { createTally, fuzzSettings } from './fuzz-settings.ts';
 export type { FuzzSettings } from './fuzz-settings.ts';
+export { HOSTILE_CLASSES, hostileRecords } from './hostile-events.ts';
+export type { HostileClass, HostileRecord } from './hostile-events.ts';
+export { consumeHostileRecords } from './hostile-consumer.ts';
+export type { HostileRun } from './hostile-consumer.ts';
