@@ -12,12 +12,13 @@ import { parseArgs } from 'node:util';
 import { infraStatus, installInfra, startInfra, stopInfra } from '@wabus/infra';
 import { consumersBench } from './consumers.bench.ts';
 import { ingressBench } from './ingress.bench.ts';
+import { slowClientsBench } from './slow-clients.bench.ts';
 import { tracingBench } from './tracing.bench.ts';
 import { describeMachine } from './machine.ts';
 import { renderSection, writeSection } from './report.ts';
 import type { BenchContext, BenchInfra, BenchSection } from './section.ts';
 
-const sections: BenchSection[] = [ingressBench, tracingBench, consumersBench];
+const sections: BenchSection[] = [ingressBench, slowClientsBench, tracingBench, consumersBench];
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseArgs({

@@ -28,11 +28,14 @@ const SIGNED_POST = (length: number, extra = '') =>
   `POST /webhook HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nX-Hub-Signature-256: sha256=${'0'.repeat(64)}\r\n` +
   `Content-Length: ${length}\r\n${extra}\r\n`;
 
-/** Runs one abusive client until the server closes its connection (or `giveUpMs` passes); `serverClosed` from `trackConnections`. */
+/**
+ * Runs one abusive client until the server closes its connection (or `giveUpMs` passes, or `signal` aborts);
+ * `serverClosed` tells a client that reads nothing when the server let go (`trackConnections`).
+ */
 export function abuse(
   kind: AbuseKind,
   port: number,
-  o: { dribbleMs: number; giveUpMs: number; pipelined?: number; serverClosed: (localPort: number) => boolean },
+  o: { dribbleMs: number; giveUpMs: number; pipelined?: number; serverClosed: (localPort: number) => boolean; signal?: AbortSignal },
 ): Promise<AbuseResult> {
   return new Promise((resolve) => {
     const socket = net.connect({ host: '127.0.0.1', port });
@@ -47,6 +50,11 @@ export function abuse(
       closedByServer = false;
       socket.destroy();
     }, o.giveUpMs);
+    // Stopped by its owner (a benchmark phase ends): not the server's doing.
+    o.signal?.addEventListener('abort', () => {
+      closedByServer = false;
+      socket.destroy();
+    });
     socket.on('timeout', () => undefined);
     socket.on('error', () => undefined);
     socket.on('data', (chunk: Buffer) => {

@@ -18,3 +18,5 @@ export { databaseSnapshot } from './database-snapshot.ts';
 export { personOracle } from './person-oracle.ts';
 export { writeTenantsFile } from './tenants-file.ts';
 export { freePort } from './free-port.ts';
+export { abuse, ABUSE_KINDS, trackConnections } from './abusive-clients.ts';
+export type { AbuseKind, AbuseResult } from './abusive-clients.ts';

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { createBodyGenerator } from '@wabus/simulator';
-import { abuse, ABUSE_KINDS, trackConnections, type AbuseKind } from './abusive-clients.test-support.ts';
+import { abuse, ABUSE_KINDS, trackConnections, type AbuseKind } from '@wabus/testing';
 import { sign, startTestIngress } from './test-helpers.ts';
 
 const REQUEST_TIMEOUT_MS = 1_000;

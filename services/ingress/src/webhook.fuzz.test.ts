@@ -7,7 +7,7 @@ import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { decodeEvent } from '@wabus/events';
 import { readTopic, type ReadRecord } from '@wabus/testing';
-import { createTally, fuzzSettings } from '@wabus/testing/fuzz';
+import { createTally, fuzzSettings, watchUnhandledRejections } from '@wabus/testing/fuzz';
 import { createCasePoster, type CaseAnswer } from './case-poster.test-support.ts';
 import { bodyOf, httpCaseArb, resolveRetries, sha256, type HttpCase, type HttpClass } from './http-cases.test-support.ts';
 import { startTestIngress } from './test-helpers.ts';
@@ -103,10 +103,7 @@ function topicProblems(answered: Map<string, Answered>, raw: ReadRecord[], event
 }
 
 test('ingress over HTTP: every generated request gets its documented answer, and the topics hold exactly what the 200s promise', async (t) => {
-  const unhandled: unknown[] = [];
-  const onUnhandled = (err: unknown) => void unhandled.push(err);
-  process.on('unhandledRejection', onUnhandled);
-  t.after(() => void process.off('unhandledRejection', onUnhandled));
+  const unhandled = watchUnhandledRejections(t);
 
   const { app, kafka, topics } = await startTestIngress(t);
   await app.listen({ host: '127.0.0.1', port: 0 });

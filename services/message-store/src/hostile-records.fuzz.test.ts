@@ -2,31 +2,17 @@
 // dead-lettered with a code, and the good messages after them are stored (nothing poisons the partition).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeEvent, encodeEvent } from '@wabus/events';
+import { decodeEvent } from '@wabus/events';
 import { createKafka } from '@wabus/kafka';
-import { createEventTopics, testEnv } from '@wabus/testing';
-import { consumeHostileRecords, fuzzSettings, hostileRecords } from '@wabus/testing/fuzz';
-import { simulatedEvents, startService } from './service.test-support.ts';
-
-const settings = fuzzSettings(10_000);
+import { testEnv } from '@wabus/testing';
+import { consumeHostileRecords, hostileFixture } from '@wabus/testing/fuzz';
+import { startService } from './service.test-support.ts';
 
 test('message-store: hostile records are applied or dead-lettered with a code, and never hold back the messages after them', async (t) => {
-  const unhandled: unknown[] = [];
-  const onUnhandled = (err: unknown) => void unhandled.push(err);
-  process.on('unhandledRejection', onUnhandled);
-  t.after(() => void process.off('unhandledRejection', onUnhandled));
-
   const kafka = createKafka({ brokers: testEnv().kafkaBrokers, clientId: 'message-store-test' });
-  const topics = await createEventTopics(t, kafka, { prefix: 'ms.hostile', partitions: 1, maxMessageBytes: 2_000_000 });
-  const good = simulatedEvents({ seed: `good/${settings.seed}`, bodies: 90, kinds: ['message', 'echo'], batch: 3 }).map((e) => ({
-    key: e.key,
-    value: encodeEvent(e),
-  }));
-  const hostile = hostileRecords(settings.seed, Math.max(20, Math.round(settings.runs / 20)));
-  t.diagnostic(`seed ${settings.seed}: ${hostile.length} hostile records among ${good.length} good ones (replay: ${settings.replay})`);
-
+  const { topic, dlqTopic, good, hostile, unhandled } = await hostileFixture(t, kafka, { prefix: 'ms.hostile', kinds: ['message', 'echo'], bodies: 90 });
   let service: Awaited<ReturnType<typeof startService>> | undefined;
-  const run = await consumeHostileRecords({ kafka, ...topics, good, hostile, start: async () => (service = await startService(t, topics)) });
+  const run = await consumeHostileRecords({ kafka, topic, dlqTopic, good, hostile, start: async () => (service = await startService(t, { topic, dlqTopic })) });
   for (const line of run.lines) t.diagnostic(line);
   assert.deepEqual(run.problems, []);
   const ids = run.goodAfter.map((r) => decodeEvent(r.value).itemId!);

@@ -3,27 +3,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { decodeEvent } from '@wabus/events';
-import { createBodyGenerator } from '@wabus/simulator';
-import { createEventTopics, ingressRecords } from '@wabus/testing';
-import { consumeHostileRecords, fuzzSettings, hostileRecords } from '@wabus/testing/fuzz';
+import { consumeHostileRecords, hostileFixture } from '@wabus/testing/fuzz';
 import { readDocs, startTracker, testDatabase, testKafka } from './tracker.test-support.ts';
 
-const settings = fuzzSettings(10_000);
-const NOW = Date.UTC(2026, 0, 15, 12);
-
 test('status-tracker: hostile records are applied or dead-lettered with a code, and never hold back the statuses after them', async (t) => {
-  const unhandled: unknown[] = [];
-  const onUnhandled = (err: unknown) => void unhandled.push(err);
-  process.on('unhandledRejection', onUnhandled);
-  t.after(() => void process.off('unhandledRejection', onUnhandled));
-
   const kafka = testKafka();
-  const { topic, dlqTopic } = await createEventTopics(t, kafka, { prefix: 'st.hostile', partitions: 1, maxMessageBytes: 2_000_000 });
-  const statuses = createBodyGenerator({ seed: `good/${settings.seed}`, kinds: ['status'], batch: 3, now: () => NOW });
-  const good = Array.from({ length: 90 }, (_, i) => ingressRecords(statuses.next().body, NOW + i)).flat();
-  const hostile = hostileRecords(settings.seed, Math.max(20, Math.round(settings.runs / 20)));
-  t.diagnostic(`seed ${settings.seed}: ${hostile.length} hostile records among ${good.length} good ones (replay: ${settings.replay})`);
-
+  const { topic, dlqTopic, good, hostile, unhandled } = await hostileFixture(t, kafka, { prefix: 'st.hostile', kinds: ['status'], bodies: 90 });
   let tracker: Awaited<ReturnType<typeof startTracker>> | undefined;
   const run = await consumeHostileRecords({
     kafka,

@@ -1,8 +1,30 @@
+import type { TestContext } from 'node:test';
 import { DLQ_HEADERS, type ConsumerRuntime, type KafkaClient } from '@wabus/kafka';
-import { produceRecords, type RecordToProduce } from '../consumer-fixtures.ts';
+import { createBodyGenerator } from '@wabus/simulator';
+import { createEventTopics, produceRecords, type RecordToProduce } from '../consumer-fixtures.ts';
+import { ingressRecords } from '../ingress-records.ts';
 import { readTopic } from '../read-topic.ts';
-import { createTally } from './fuzz-settings.ts';
-import type { HostileClass, HostileRecord } from './hostile-events.ts';
+import { createTally, fuzzSettings } from './fuzz-settings.ts';
+import { hostileRecords, type HostileClass, type HostileRecord } from './hostile-events.ts';
+import { watchUnhandledRejections } from './unhandled-rejections.ts';
+
+const NOW = Date.UTC(2026, 0, 15, 12);
+
+/**
+ * A consumer's hostile run: a one-partition events topic and its DLQ (records up to 2 MB), good records of `kinds`
+ * from `bodies` simulated bodies, the seeded hostile records (a twentieth of WABUS_FUZZ_RUNS), unhandled rejections
+ * watched. The seed is printed.
+ */
+export async function hostileFixture(t: TestContext, kafka: KafkaClient, o: { prefix: string; kinds: string[]; bodies: number; customers?: number }) {
+  const settings = fuzzSettings(10_000);
+  const unhandled = watchUnhandledRejections(t);
+  const topics = await createEventTopics(t, kafka, { prefix: o.prefix, partitions: 1, maxMessageBytes: 2_000_000 });
+  const gen = createBodyGenerator({ seed: `good/${settings.seed}`, kinds: o.kinds, batch: 3, customers: o.customers ?? 30, now: () => NOW });
+  const good = Array.from({ length: o.bodies }, (_, i) => ingressRecords(gen.next().body, NOW + i)).flat();
+  const hostile = hostileRecords(settings.seed, Math.max(20, Math.round(settings.runs / 20)));
+  t.diagnostic(`seed ${settings.seed}: ${hostile.length} hostile records among ${good.length} good ones (replay: ${settings.replay})`);
+  return { ...topics, good, hostile, unhandled };
+}
 
 export interface HostileRun {
   /** Offsets of the good records produced after every hostile one: applied only if nothing poisoned the partition. */

@@ -13,7 +13,7 @@ import { bodyOfClass, nastyStringArb, type BodyClass } from './webhook-arbitrari
  * - `hostile_body`: every event of a mutated body that explode accepts (wrong types, huge numbers, escapes, nesting
  *   within the limit, extra and duplicate keys): what ingress really writes for such a signed body;
  * - `hostile_ids`: a body whose ids (phone_number_id, wa_id, from, recipient_id, message ids) are `$where`, `a.b`,
- *   NUL, `__proto__`, empty, 3,000 characters, lone surrogates;
+ *   NUL, `__proto__`, empty, `.`, `..`, 3,000 characters, lone surrogates;
  * - `deep_raw`, `huge_string`, `invalid_utf8_raw`, `not_json_raw`: a valid event whose `raw` is replaced (deeper than
  *   explode allows, a string of up to 800 KB, bytes that are not UTF-8 or not JSON): what no ingress writes today,
  *   and a consumer must survive all the same;
@@ -30,7 +30,7 @@ export interface HostileRecord extends RecordToProduce {
 const NOW = Date.UTC(2026, 0, 15, 12);
 const ACCEPTED_MUTATIONS: BodyClass[] = ['wrong_type', 'huge_number', 'unicode_escape', 'deep_nesting', 'extra_field', 'duplicate_key', 'missing_field'];
 const ID_KEYS = new Set(['phone_number_id', 'wa_id', 'from', 'recipient_id', 'id', 'to', 'user_id', 'from_user_id', 'recipient_user_id']);
-const NASTY_IDS = ['$where', 'a.b', '\u0000', '__proto__', '', 'x'.repeat(3_000), '\ud800', '../..', 'constructor'];
+const NASTY_IDS = ['$where', 'a.b', '\u0000', '__proto__', '', '.', '..', 'x'.repeat(3_000), '\ud800', '../..', 'constructor'];
 
 const record = (cls: HostileClass, e: WhatsAppEvent): HostileRecord => ({ cls, key: e.key, value: encodeEvent(e), headers: { 'wabus-event-id': e.eventId } });
 const eventsOf = (body: Buffer): WhatsAppEvent[] => {
@@ -104,10 +104,20 @@ const ARBITRARIES: Record<HostileClass, fc.Arbitrary<HostileRecord[]>> = {
   }),
 };
 
-/** About `count` hostile records of every class (whole bodies' events stay together), seeded. */
+/** Every nasty id in every id of a body, whatever the seed: a lone surrogate as a message id once poisoned message-store. */
+function everyNastyId(): HostileRecord[] {
+  return NASTY_IDS.flatMap((value, i) => {
+    const tree = treeOf(createBodyGenerator({ seed: `nasty-ids/${i}`, batch: 3, kinds: ['text', 'status_read'], now: () => NOW }).next().body);
+    for (let at = 0; at < 50; at++)
+      replaceNode(tree, at, { t: 'string', value }, { envelope: true, where: (s) => s.key !== null && ID_KEYS.has(s.key) && s.node.t === 'string' });
+    return eventsOf(compact(tree)).map((e) => record('hostile_ids', e));
+  });
+}
+
+/** About `count` hostile records of every class (whole bodies' events stay together), seeded; every nasty id first. */
 export function hostileRecords(seed: number, count: number): HostileRecord[] {
   const arb = fc.oneof(...HOSTILE_CLASSES.map((cls) => ARBITRARIES[cls]));
-  const out: HostileRecord[] = [];
+  const out: HostileRecord[] = everyNastyId();
   for (const records of fc.sample(arb, { seed, numRuns: count })) {
     if (out.length >= count) break;
     out.push(...records);

@@ -10,5 +10,6 @@ export { createTally, fuzzSettings } from './fuzz-settings.ts';
 export type { FuzzSettings } from './fuzz-settings.ts';
 export { HOSTILE_CLASSES, hostileRecords } from './hostile-events.ts';
 export type { HostileClass, HostileRecord } from './hostile-events.ts';
-export { consumeHostileRecords } from './hostile-consumer.ts';
+export { consumeHostileRecords, hostileFixture } from './hostile-consumer.ts';
 export type { HostileRun } from './hostile-consumer.ts';
+export { watchUnhandledRejections } from './unhandled-rejections.ts';
