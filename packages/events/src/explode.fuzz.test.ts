@@ -61,7 +61,7 @@ test('explodeWebhook: on every class of body it never throws, answers as the JSO
       });
       tally.add(cls, 'ok');
     }),
-    { seed: settings.seed, numRuns: settings.runs, interruptAfterTimeLimit: 120_000 },
+    { seed: settings.seed, numRuns: settings.runs },
   );
   for (const line of tally.lines()) t.diagnostic(line);
   t.diagnostic(`slowest explode: ${slowest.toFixed(1)} ms`);

@@ -44,19 +44,17 @@ const hex4 = (code: number, upper: boolean) => {
   return `\\u${upper ? h.toUpperCase() : h}`;
 };
 
+// eslint-disable-next-line no-control-regex -- JSON escapes every control character
+const META_ESCAPED = /[\u0000-\u001f"\\/@\u007f-\uffff]/g;
+const metaEscape = (ch: string): string => SHORT[ch] ?? (ch === '/' ? '\\/' : hex4(ch.charCodeAt(0), false));
+
 /** One string literal in the given style; always valid JSON and valid UTF-8 (lone surrogates are escaped). */
 export function writeString(s: string, style: EscapeStyle): string {
   if (style === 'utf8') return JSON.stringify(s);
+  // Meta's: a regex walks UTF-16 code units, so an emoji becomes its two surrogate escapes (and megabytes stay fast).
+  if (style === 'meta') return `"${s.replace(META_ESCAPED, metaEscape)}"`;
   let out = '"';
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i]!;
-    const code = s.charCodeAt(i);
-    if (style === 'all') out += hex4(code, i % 2 === 0);
-    else if (SHORT[ch] !== undefined) out += SHORT[ch];
-    else if (ch === '/') out += '\\/';
-    else if (code < 0x20 || code >= 0x7f || ch === '@') out += hex4(code, false);
-    else out += ch;
-  }
+  for (let i = 0; i < s.length; i++) out += hex4(s.charCodeAt(i), i % 2 === 0);
   return `${out}"`;
 }
 
