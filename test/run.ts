@@ -7,6 +7,7 @@
  * Node 20's test runner takes no globs, so the files are collected here.
  */
 import { spawn } from 'node:child_process';
+import { randomInt } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -152,6 +153,10 @@ async function runFiles(files: string[], concurrency: number, env: NodeJS.Proces
   if (o.buffered) process.stdout.write(Buffer.concat(out));
   return code;
 }
+
+// One seed for every fuzz file of the run (each prints it too): WABUS_FUZZ_SEED=<it> replays them all (docs/fuzz.md).
+if (selected.includes('fuzz') && !process.env['WABUS_FUZZ_SEED']) process.env['WABUS_FUZZ_SEED'] = String(randomInt(2 ** 31 - 1));
+if (selected.includes('fuzz')) console.error(`[fuzz] WABUS_FUZZ_SEED=${process.env['WABUS_FUZZ_SEED']}`);
 
 // A failing phase does not stop the next: CI reports every tier.
 const single = selected.filter((t) => t !== 'cluster');
