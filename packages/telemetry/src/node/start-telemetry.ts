@@ -52,7 +52,7 @@ export const BATCH_DEFAULTS: Readonly<Record<string, string>> = {
   OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '2048',
 };
 
-/** The worker-thread exporter, or undefined (the SDK's own then) where it cannot start: a `.ts` build without tsx. */
+/** The worker-thread exporter, or undefined (the SDK's own then) where it cannot start: a Node that neither strips types nor has tsx. */
 function workerExporter(): WorkerSpanExporter | undefined {
   try {
     return new WorkerSpanExporter();

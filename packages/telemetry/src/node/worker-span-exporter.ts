@@ -13,13 +13,18 @@ const SUCCESS = 0;
 const FAILED = 1;
 
 /**
- * How to start the worker on `entry`. A `.ts` entry is loaded through tsx's require hook, registered in the worker
+ * How to start the worker on `entry`. A `.js` entry (a build) starts as it is, and so does a `.ts` one where Node
+ * strips types itself (`typescript`: `process.features.typescript`, 'strip' on Node 22.18+ and 24: the production
+ * image, which has no tsx). Elsewhere a `.ts` entry is loaded through tsx's require hook, registered in the worker
  * itself: on Node 20 neither a worker's inherited `--import tsx` nor tsx's `module.register()` hooks make a worker
- * load TypeScript (tried: "Unknown file extension .ts"), while the require hook is plain in-thread code. A `.js` entry
- * (a build) starts as it is.
+ * load TypeScript (tried: "Unknown file extension .ts"), while the require hook is plain in-thread code.
  */
-export function workerStart(entry: URL, resolve: (specifier: string) => string): { script: string | URL; eval: boolean } {
-  if (!entry.pathname.endsWith('.ts')) return { script: entry, eval: false };
+export function workerStart(
+  entry: URL,
+  resolve: (specifier: string) => string,
+  typescript: string | false = process.features.typescript ?? false,
+): { script: string | URL; eval: boolean } {
+  if (!entry.pathname.endsWith('.ts') || typescript !== false) return { script: entry, eval: false };
   const tsx = JSON.stringify(resolve('tsx/cjs/api'));
   return { script: `require(${tsx}).register(); require(${JSON.stringify(fileURLToPath(entry))});`, eval: true };
 }
