@@ -171,6 +171,12 @@ test('given settings that cannot work, then rendering fails naming the value', (
   fails(['tenants.enabled=true', 'tenants.existingSecret=t'], /give ingress no WHATSAPP_APP_SECRETS or WHATSAPP_VERIFY_TOKEN/);
   fails(['services.auto-reply.enabled=true'], /services\.auto-reply\.files\.AUTO_REPLY_RULES\.content is empty/);
   fails(['services.crm-sync.enabled=true'], /services\.crm-sync\.env\.CRM_BASE_URL is empty/);
+  // values.schema.json: misspelt keys and values no service accepts.
+  fails(['services.ingress.replica=3'], /at '\/services\/ingress': additional properties 'replica' not allowed/);
+  fails(['services.message-store.kind=worker'], /at '\/services\/message-store\/kind': value must be one of 'ingress', 'consumer'/);
+  fails(['logLevel=loud'], /at '\/logLevel'/);
+  // (helm names the wrong place for a property name, so only the name is matched)
+  fails(['services.ingress.env.lower=1'], /invalid propertyName 'lower'/);
 });
 
 /** Below these, the values are Kubernetes' own objects or free-form maps: the path itself is documented. */
