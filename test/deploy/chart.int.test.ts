@@ -156,6 +156,15 @@ test('given everything on, then every service runs, ingress scales with an HPA, 
   }
 });
 
+test('given an install (client-side dry run), then the notes name the Secrets the operator must create', () => {
+  const r = runHelm(helm, ['install', 'wabus', CHART_DIR, '--namespace', 'messaging', '--dry-run=client']);
+  assert.equal(r.code, 0, r.stderr);
+  const notes = r.stdout.slice(r.stdout.indexOf('NOTES:'));
+  assert.match(notes, /ingress reads WHATSAPP_APP_SECRETS, WHATSAPP_VERIFY_TOKEN from the Secret wabus-ingress/);
+  assert.match(notes, /auto-reply +off/);
+  assert.match(notes, /ingress +2 pod\(s\), port 8080/);
+});
+
 test('given settings that cannot work, then rendering fails naming the value', () => {
   const fails = (set: string[], message: RegExp) =>
     assert.throws(
