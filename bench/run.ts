@@ -11,13 +11,14 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { infraStatus, installInfra, startInfra, stopInfra } from '@wabus/infra';
 import { consumersBench } from './consumers.bench.ts';
+import { idleBench } from './idle.bench.ts';
 import { ingressBench } from './ingress.bench.ts';
 import { tracingBench } from './tracing.bench.ts';
 import { describeMachine } from './machine.ts';
 import { renderSection, writeSection } from './report.ts';
 import type { BenchContext, BenchInfra, BenchSection } from './section.ts';
 
-const sections: BenchSection[] = [ingressBench, tracingBench, consumersBench];
+const sections: BenchSection[] = [ingressBench, tracingBench, consumersBench, idleBench];
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseArgs({

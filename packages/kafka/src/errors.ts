@@ -6,6 +6,7 @@ export const KAFKA_ERRORS = {
   WABUS_KAFKA_PRODUCE_FAILED: { message: 'produce failed' },
   WABUS_KAFKA_QUEUE_FULL: { message: 'produce queue full' },
   WABUS_KAFKA_CLOSED: { message: 'producer is closed' },
+  WABUS_KAFKA_NOT_OUR_PRODUCER: { message: 'records are produced through createProducer (@wabus/kafka), not a kafkajs producer' },
   WABUS_KAFKA_TOPICS_INVALID: { message: 'invalid topic definitions' },
   WABUS_KAFKA_TOPICS_NOT_READY: { message: 'topics created but without a leader in time' },
   WABUS_KAFKA_GROUP_LIVE: { message: 'the consumer group has live members: stop them first' },

@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectProcessMetrics } from '@wabus/service';
 import type { ProducerStats } from '@wabus/kafka';
 
 /** `not_found`: a path or method ingress does not serve (scanners, typos): counted apart from rejected webhooks. */
@@ -31,7 +32,7 @@ function readCounter(registry: Registry, name: string, help: string, read: () =>
 /** One registry per app instance, so several apps in one test process never share counters. */
 export function createIngressMetrics(opts: { queuedRecords: () => number; producerStats?: () => ProducerStats; defaultMetrics?: boolean }): IngressMetrics {
   const registry = new Registry();
-  if (opts.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'wabus_ingress_' });
+  if (opts.defaultMetrics) collectProcessMetrics(registry, 'wabus_ingress_');
   const stats = opts.producerStats;
   if (stats !== undefined) {
     readCounter(
