@@ -118,12 +118,15 @@ function buildStage(stage: Stage, index: number, built: Map<string, StageState>,
         const words = ins.args.map((a) => substitute(a, s.vars));
         const dest = words.at(-1)!;
         const sources = words.slice(0, -1);
+        // --chown, --chmod, --link would change what the image's user may write: not reproduced, so refused.
+        const other = Object.keys(ins.flags).filter((f) => f !== 'from');
+        if (other.length > 0) throw unsupported(ins, `COPY --${other.join(', --')} is not reproduced`);
         const from = ins.flags['from'];
         if (from === undefined) copyFromContext(s, ins, sources, dest, files, o.context);
         else {
-          const other = built.get(from);
-          if (!other) throw unsupported(ins, `no earlier stage named ${from}`);
-          for (const src of sources) cpSync(onHost(other, src), onHost(s, dest), { recursive: true, verbatimSymlinks: true });
+          const stage = built.get(from);
+          if (!stage) throw unsupported(ins, `no earlier stage named ${from}`);
+          for (const src of sources) cpSync(onHost(stage, src), onHost(s, dest), { recursive: true, verbatimSymlinks: true });
         }
         break;
       }
@@ -184,7 +187,7 @@ export function buildImageLayout(o: LayoutOptions): ImageLayout {
     entrypoint: last.entrypoint,
     cmd: last.cmd,
     expose: last.expose,
-    baseImage: parsed.stages.at(-1)!.image,
+    baseImage: substitute(parsed.stages.at(-1)!.image, globals),
   };
 }
 
