@@ -86,3 +86,20 @@ export function renderKafkaServerProperties(layout: KafkaLayout, profile: Profil
   const header = `# Written by infra/src/kafka-server-properties.ts (${profile} profile) on every start; edits are lost.\n`;
   return header + settings.map(([key, value]) => `${key}=${String(value)}`).join('\n') + '\n';
 }
+
+/**
+ * The settings whose values differ between two server.properties texts (added, removed or changed), sorted: what a
+ * running broker started from `running` lacks of what this checkout would start it with (`wanted`).
+ */
+export function changedSettings(running: string, wanted: string): string[] {
+  const parse = (text: string) =>
+    new Map(
+      text
+        .split('\n')
+        .filter((l) => l.trim() !== '' && !l.startsWith('#'))
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] as const),
+    );
+  const a = parse(running);
+  const b = parse(wanted);
+  return [...new Set([...a.keys(), ...b.keys()])].filter((k) => a.get(k) !== b.get(k)).sort();
+}

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initialControllers } from './kafka-quorum.ts';
-import { HARMLESS_SIZE_KEYS, renderKafkaServerProperties, SIZE_LIMIT_KEYS } from './kafka-server-properties.ts';
+import { changedSettings, HARMLESS_SIZE_KEYS, renderKafkaServerProperties, SIZE_LIMIT_KEYS } from './kafka-server-properties.ts';
 import { kafkaBrokersFor, resolveProfileLayout } from './profile-layout.ts';
 
 const properties = (text: string): Map<string, string> =>
@@ -119,4 +119,13 @@ test('no profile overrides a size limit: dev, test and cluster brokers take what
   // The one size setting kept is the same wherever it is set.
   const kept = rendered.map(([, p]) => p.get('log.index.size.max.bytes'));
   assert.deepEqual(kept, [undefined, '1048576', '1048576', '1048576', '1048576']);
+});
+
+test('given a broker started by an older checkout, then the settings this one changed are named (reused brokers keep theirs until restarted)', () => {
+  const layout = resolveProfileLayout('test', {}).kafka;
+  const now = renderKafkaServerProperties(layout, 'test');
+  const before = now.replace('log.index.size.max.bytes=1048576', 'log.segment.bytes=1048576\nlog.index.size.max.bytes=1048576');
+  assert.deepEqual(changedSettings(before, now), ['log.segment.bytes']);
+  assert.deepEqual(changedSettings(now, now), []);
+  assert.deepEqual(changedSettings(now.replace('num.partitions=12', 'num.partitions=3'), now), ['num.partitions']);
 });

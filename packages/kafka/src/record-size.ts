@@ -58,3 +58,29 @@ export function measureAppend(topicMessages: readonly TopicMessages[], topicLimi
   }
   return { records, bytes, sizes };
 }
+
+/**
+ * An append's records as parts of at most `maxBytes` each, in order (a single larger record is a part of its own).
+ * Records of one topic keep their order across parts, and parts are sent one after the other.
+ */
+export function splitIntoParts(
+  topicMessages: TopicMessages[],
+  sizes: number[][],
+  maxBytes: number,
+): { topicMessages: TopicMessages[]; records: number; bytes: number }[] {
+  const parts: { topicMessages: TopicMessages[]; records: number; bytes: number }[] = [];
+  let current: { topicMessages: TopicMessages[]; records: number; bytes: number } | undefined;
+  topicMessages.forEach((tm, t) => {
+    tm.messages.forEach((m, i) => {
+      const size = sizes[t]![i]!;
+      if (current === undefined || (current.records > 0 && current.bytes + size > maxBytes))
+        parts.push((current = { topicMessages: [], records: 0, bytes: 0 }));
+      let last = current.topicMessages.at(-1);
+      if (last?.topic !== tm.topic) current.topicMessages.push((last = { topic: tm.topic, messages: [] }));
+      last.messages.push(m);
+      current.records += 1;
+      current.bytes += size;
+    });
+  });
+  return parts;
+}

@@ -1,6 +1,6 @@
 import cluster from 'node:cluster';
 import { encodeEvent } from '@wabus/events';
-import { createKafka } from '@wabus/kafka';
+import { createKafka, type KafkaClient } from '@wabus/kafka';
 import type { ServiceContext, ServiceDefinition } from '@wabus/service/main';
 import { watchTenantsFile } from '@wabus/tenants';
 import { buildIngressApp } from './app.ts';
@@ -28,7 +28,7 @@ export const ingressService: ServiceDefinition<IngressConfig> = {
  * What the raw and events topics take, once the cluster answers; a start whose topics could not store a body of
  * INGRESS_BODY_LIMIT is refused (WABUS_INGRESS_TOPIC_TOO_SMALL, docs/limits.md).
  */
-async function checkedTopicLimits(cfg: IngressConfig, logger: ServiceContext<IngressConfig>['logger'], kafka: ReturnType<typeof createKafka>) {
+async function checkedTopicLimits(cfg: IngressConfig, logger: ServiceContext<IngressConfig>['logger'], kafka: KafkaClient) {
   const limits = await awaitTopicLimits(kafka, [cfg.rawTopic, cfg.eventsTopic], logger);
   checkTopicLimits(cfg.bodyLimit, limits);
   logger.info({ bodyLimit: cfg.bodyLimit, topics: limits }, 'the topics take a body of the limit');
