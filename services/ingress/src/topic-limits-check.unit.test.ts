@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import type { TopicLimit } from '@wabus/kafka';
+import { loadIngressConfig } from './config.ts';
 import { IngressError } from './errors.ts';
 import { checkTopicLimits, RECORD_OVERHEAD_BYTES, requiredBatchBytes } from './topic-limits-check.ts';
 
@@ -53,4 +55,20 @@ test('given both topics at the broker default (message.max.bytes 1048588), then 
       return true;
     },
   );
+});
+
+test('given the topics as code (infra/topics.json and topics.cluster.json) and the default body limit, then the start-up check passes', () => {
+  const bodyLimit = loadIngressConfig({ WHATSAPP_APP_SECRETS: 's', WHATSAPP_VERIFY_TOKEN: 't' }).bodyLimit;
+  for (const file of ['topics.json', 'topics.cluster.json']) {
+    const { topics } = JSON.parse(readFileSync(new URL(`../../../infra/${file}`, import.meta.url), 'utf8')) as {
+      topics: { name: string; config: Record<string, string> }[];
+    };
+    const limits = ['whatsapp.webhooks.raw.v1', 'whatsapp.events.v1'].map((name) => {
+      const config = topics.find((t) => t.name === name)?.config;
+      assert.ok(config, `${file} defines ${name}`);
+      // Without its own segment.bytes a topic has the broker's: Kafka's default, 1 GiB, in every profile.
+      return topic(name, Number(config['max.message.bytes']), Number(config['segment.bytes'] ?? 1024 * MiB));
+    });
+    assert.doesNotThrow(() => checkTopicLimits(bodyLimit, limits), file);
+  }
 });
