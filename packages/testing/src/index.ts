@@ -18,3 +18,5 @@ export { databaseSnapshot } from './database-snapshot.ts';
 export { personOracle } from './person-oracle.ts';
 export { writeTenantsFile } from './tenants-file.ts';
 export { freePort } from './free-port.ts';
+export { largeWebhookBody } from './large-bodies.ts';
+export type { LargeBodyKind } from './large-bodies.ts';
