@@ -2,6 +2,8 @@ export type InfraErrorCode =
   | 'INFRA_TOOL_MISSING'
   | 'INFRA_MAVEN_FAILED'
   | 'INFRA_COMPILE_FAILED'
+  /** A package registry's client (pip) could not fetch a tool. */
+  | 'INFRA_FETCH_FAILED'
   | 'INFRA_FORMAT_FAILED'
   | 'INFRA_CONFIG_MISMATCH'
   /** A variable of the infra scripts (a port, an instance name) that cannot be used. */

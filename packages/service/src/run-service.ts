@@ -35,7 +35,8 @@ export interface ServiceDefinition<C> {
  * without OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_TRACES_EXPORTER), the definition (imported only now), the configuration
  * (a bad variable: one line on stderr naming it, exit 1), the logger (its name and level, span ids on every line,
  * secrets redacted), the start (a failure: one fatal line with its code, exit 1), and the signals: SIGTERM/SIGINT stop
- * it gracefully, export the last spans and exit 0; a second signal or 30 s exit 1.
+ * it gracefully, export the last spans and exit 0; a second signal or 30 s exit 1. With WABUS_SUPERVISOR_PID set (by
+ * `wabus dev`), the same graceful stop when that process is gone (supervisor-watch.ts).
  */
 export async function runService<C>(
   main: string | URL,
@@ -49,9 +50,12 @@ export async function runService<C>(
   const { serviceLogging } = await import('./service-logger.ts');
   const definition = await define();
   const config = configOrExit(facts.name, () => definition.config(facts, process.env));
+  const { supervisorPidOf, watchSupervisor } = await import('./supervisor-watch.ts');
+  const supervisorPid = configOrExit(facts.name, () => supervisorPidOf(process.env));
   const { logger, exit } = serviceLogging(facts.name, { level: definition.logLevel(config), ...definition.logging });
   logger.info({ tracing: telemetry.detail }, 'tracing');
   const flush = () => telemetry.shutdown();
   const service = await definition.start({ facts, config, logger, telemetry, exit }).catch((err: unknown) => exitOnStartFailure(logger, err, { flush, exit }));
-  stopOnSignals(service, logger, { flush, exit, ...(definition.stopping ? { stopping: definition.stopping } : {}) });
+  const shutdown = stopOnSignals(service, logger, { flush, exit, ...(definition.stopping ? { stopping: definition.stopping } : {}) });
+  if (supervisorPid > 0) watchSupervisor({ pid: supervisorPid, onGone: () => shutdown({ supervisorPid }, 'supervisor gone') });
 }

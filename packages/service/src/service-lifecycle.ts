@@ -38,33 +38,34 @@ export async function exitOnStartFailure(logger: Logger, err: unknown, opts: Pic
 
 /**
  * SIGTERM or SIGINT stop the service gracefully, then `flush`, then exit 0; a failed stop exits 1. A second signal,
- * or the grace time running out, exits 1 at once.
+ * or the grace time running out, exits 1 at once. Returns the same graceful stop for other reasons (the supervisor
+ * gone: supervisor-watch.ts), each logged with what `why` says of it.
  */
-export function stopOnSignals(service: { stop(): Promise<void> }, logger: Logger, opts: StopOptions = {}): void {
+export function stopOnSignals(service: { stop(): Promise<void> }, logger: Logger, opts: StopOptions = {}): (why: object, reason?: string) => void {
   const exit = opts.exit ?? process.exit;
   let stopping = false;
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.on(signal, () => {
-      if (stopping) {
-        logger.error({ signal }, 'second signal: exiting now');
+  const shutdown = (why: object, reason?: string) => {
+    if (stopping) {
+      logger.error(why, 'second signal: exiting now');
+      exit(1);
+    }
+    stopping = true;
+    logger.info(why, `${reason ? `${reason}: ` : ''}shutting down${opts.stopping ? `: ${opts.stopping}` : ''}`);
+    setTimeout(() => {
+      logger.error(`shutdown took longer than ${(opts.graceMs ?? 30_000) / 1000} s; exiting`);
+      exit(1);
+    }, opts.graceMs ?? 30_000).unref();
+    service.stop().then(
+      async () => {
+        await opts.flush?.().catch(() => undefined);
+        exit(0);
+      },
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
         exit(1);
-      }
-      stopping = true;
-      logger.info({ signal }, `shutting down${opts.stopping ? `: ${opts.stopping}` : ''}`);
-      setTimeout(() => {
-        logger.error(`shutdown took longer than ${(opts.graceMs ?? 30_000) / 1000} s; exiting`);
-        exit(1);
-      }, opts.graceMs ?? 30_000).unref();
-      service.stop().then(
-        async () => {
-          await opts.flush?.().catch(() => undefined);
-          exit(0);
-        },
-        (err: unknown) => {
-          logger.error({ err }, 'shutdown failed');
-          exit(1);
-        },
-      );
-    });
-  }
+      },
+    );
+  };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => shutdown({ signal }));
+  return shutdown;
 }

@@ -53,7 +53,11 @@ export function serviceLogging(service: string, opts: ServiceLoggerOptions): Ser
   return {
     logger,
     exit(code) {
-      destination?.flushSync();
+      try {
+        destination?.flushSync();
+      } catch {
+        // Nowhere to write (EPIPE: whoever read our output is gone, e.g. a dead supervisor): the lines are lost.
+      }
       process.exit(code);
     },
   };

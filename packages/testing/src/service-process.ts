@@ -3,6 +3,7 @@ import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { KafkaClient as Kafka } from '@wabus/kafka';
 import { fetchGroupOffsets } from '@wabus/kafka';
+import { SUPERVISOR_PID_ENV } from '@wabus/service/supervisor';
 import { serviceFacts, serviceStartArgs } from '@wabus/service/registry';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
@@ -52,7 +53,9 @@ export interface ServiceProcess {
  */
 export function spawnServiceProcess(t: TestContext | null, service: string | URL, env: Record<string, string | undefined>): ServiceProcess {
   const args = service instanceof URL ? [fileURLToPath(service)] : service.includes('/') ? [service] : serviceStartArgs(serviceFacts(service).name);
-  const child = spawn(process.execPath, args, { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The test process is its supervisor: a test run killed outright leaves no service behind (docs/services.md).
+  const supervised = { [SUPERVISOR_PID_ENV]: String(process.pid) };
+  const child = spawn(process.execPath, args, { cwd: repoRoot, env: { ...supervised, ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const chunks: string[] = [];
   child.stdout.on('data', (c: Buffer) => chunks.push(c.toString()));
   child.stderr.on('data', (c: Buffer) => chunks.push(c.toString()));

@@ -11,6 +11,7 @@ import { healthRoutes, type Readiness } from '@wabus/service';
 import { maskId } from './mask.ts';
 import type { IngressMetrics, Outcome } from './metrics.ts';
 import type { Publisher } from './publisher.ts';
+import type { StoreDeliveryOptions } from './store-delivery.ts';
 import { annotateRequestSpan, endRequestSpan, startRequestSpan } from './request-span.ts';
 import { serverTimeoutOptions } from './server-options.ts';
 import { webhookRoutes } from './webhook-routes.ts';
@@ -46,6 +47,11 @@ export interface IngressDeps {
   /** How often Node enforces the request timeout; default 1 s. */
   connectionsCheckIntervalMs?: number;
   publisher: Publisher;
+  /**
+   * The topics the publisher writes and the raw topic's current limit: with them a body whose records Kafka refuses
+   * for good is quarantined instead of answered 503 forever (store-delivery.ts, docs/limits.md).
+   */
+  refusals?: Omit<StoreDeliveryOptions, 'publisher' | 'onRefused'>;
   readiness: () => Promise<Readiness>;
   metrics: IngressMetrics;
   logger: Logger;
@@ -119,7 +125,7 @@ export function buildIngressApp(deps: IngressDeps): FastifyInstance {
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, request, reply) => {
-    const status = err instanceof IngressError ? err.statusCode : (err.statusCode ?? 500);
+    const status = (err instanceof IngressError ? err.statusCode : err.statusCode) ?? 500;
     request.wabus.outcome ??= status >= 500 ? 'unavailable' : 'rejected';
     if (status >= 500) {
       request.log.error({ err }, 'request failed');
@@ -195,6 +201,7 @@ export function buildIngressApp(deps: IngressDeps): FastifyInstance {
       )(environmentKeys(deps.appSecrets ?? [], deps.verifyToken ?? '')),
     ackTimeoutMs: deps.ackTimeoutMs,
     publisher: deps.publisher,
+    ...(deps.refusals ? { refusals: deps.refusals } : {}),
     metrics: deps.metrics,
     now,
   });

@@ -58,7 +58,18 @@ export const ingressSchema = {
     default: 5_000,
     description: 'how long a request waits for Kafka to acknowledge its records before answering 503',
   },
-  bodyLimit: { env: 'INGRESS_BODY_LIMIT', parse: bytes, default: 3 * 1024 * 1024, description: 'largest accepted body (413 above)' },
+  bodyLimit: {
+    env: 'INGRESS_BODY_LIMIT',
+    parse: bytes,
+    default: 3 * 1024 * 1024,
+    description: 'largest accepted body (413 above); checked at start-up against what the raw and events topics take (docs/limits.md)',
+  },
+  produceQueueBytes: {
+    env: 'INGRESS_PRODUCE_QUEUE_BYTES',
+    parse: bytes,
+    default: 64 * 1024 * 1024,
+    description: 'bytes of records waiting for Kafka beyond which a webhook is answered 503 (memory stays bounded); one body is always taken',
+  },
   requestTimeoutMs: {
     env: 'INGRESS_REQUEST_TIMEOUT_MS',
     parse: int(1_000, 120_000),

@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectProcessMetrics } from '@wabus/service';
 import type { ProducerStats } from '@wabus/kafka';
 
 /** `not_found`: a path or method ingress does not serve (scanners, typos): counted apart from rejected webhooks. */
@@ -11,8 +12,10 @@ export interface IngressMetrics {
   itemsPerBody: Histogram;
   produceDuration: Histogram;
   queuedRecords: Gauge;
-  /** Signed bodies kept on the raw topic only, by reason (not an envelope, tenant_mismatch, unknown_owner, …). */
+  /** Signed bodies kept on the raw topic only, by reason (not an envelope, tenant_mismatch, unknown_owner, too_large, …). */
   quarantined: Counter<'reason'>;
+  /** Records Kafka refused for good, by kind (too_large, invalid, not_authorized) and topic (raw, events). */
+  produceRefused: Counter<'kind' | 'topic'>;
 }
 
 /** A counter whose value is read from elsewhere at scrape time (the producer keeps its own counts). */
@@ -31,7 +34,7 @@ function readCounter(registry: Registry, name: string, help: string, read: () =>
 /** One registry per app instance, so several apps in one test process never share counters. */
 export function createIngressMetrics(opts: { queuedRecords: () => number; producerStats?: () => ProducerStats; defaultMetrics?: boolean }): IngressMetrics {
   const registry = new Registry();
-  if (opts.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'wabus_ingress_' });
+  if (opts.defaultMetrics) collectProcessMetrics(registry, 'wabus_ingress_');
   const stats = opts.producerStats;
   if (stats !== undefined) {
     readCounter(
@@ -74,6 +77,12 @@ export function createIngressMetrics(opts: { queuedRecords: () => number; produc
       name: 'wabus_ingress_quarantined_total',
       help: 'Signed bodies kept on the raw topic and turned into no events, by reason (tenant_mismatch and unknown_owner: a body naming a WABA or number its signer does not own)',
       labelNames: ['reason'],
+      registers: [registry],
+    }),
+    produceRefused: new Counter({
+      name: 'wabus_ingress_produce_refused_total',
+      help: 'Sends Kafka refused for good, by kind (too_large, invalid: the body is quarantined, docs/limits.md; not_authorized: 503 until the grant is fixed) and topic (raw, events)',
+      labelNames: ['kind', 'topic'],
       registers: [registry],
     }),
     queuedRecords: new Gauge({

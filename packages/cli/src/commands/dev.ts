@@ -12,6 +12,7 @@ import {
 } from '@wabus/infra';
 import { CRM_DEV_ENV, runGraphApiStandIn, startDevCrmStandIn } from '@wabus/standins';
 import { applyTopics, createKafka } from '@wabus/kafka';
+import { SUPERVISOR_PID_ENV } from '@wabus/service';
 import { serviceRegistry, serviceStartArgs } from '@wabus/service/registry';
 import { formatLogLine } from '../log-format.ts';
 import { defaultTopicsFile, loadWabusTopics, repoRoot } from '../repo-paths.ts';
@@ -98,6 +99,8 @@ export async function devCommand(argv: string[] = process.argv.slice(process.arg
   for (const d of report.drift) console.log(`[topics] DRIFT ${d.topic}: ${d.setting} is ${d.actual}, defined as ${d.expected}`);
 
   const env: NodeJS.ProcessEnv = { ...DEV_DEFAULTS, ...tracing.env, ...process.env, KAFKA_BROKERS: infra.kafkaBrokers.join(','), MONGODB_URI: infra.mongoUri };
+  // Each service stops by itself once this process is gone, however it ended (SIGKILL, a crash): docs/services.md.
+  env[SUPERVISOR_PID_ENV] = String(process.pid);
   if (tracing.waitForViewer) await tracing.viewer;
   // Stand-ins for what is outside wabus, unless the environment points the services at real ones.
   const standIns: { close(): Promise<void> }[] = [];
@@ -153,6 +156,7 @@ export async function devCommand(argv: string[] = process.argv.slice(process.arg
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
+    process.on('SIGHUP', stop); // the terminal closed
     let alive = children.length;
     if (alive === 0) resolve();
     for (const c of children) c.on('exit', () => --alive === 0 && resolve());

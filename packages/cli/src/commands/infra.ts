@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { infraStatus, installInfra, PROFILES, startInfra, stopInfra, type ComponentStatus, type Profile } from '@wabus/infra';
+import { infraStatus, installDeployTools, installInfra, PROFILES, startInfra, stopInfra, type ComponentStatus, type Profile } from '@wabus/infra';
 import { UsageError } from '../usage-error.ts';
 
 const log = (msg: string) => process.stderr.write(`[infra] ${msg}\n`);
@@ -25,6 +25,11 @@ export async function infraCommand(argv: string[]): Promise<number> {
     case 'install': {
       const r = await installInfra({ log });
       console.log(`Kafka ${r.kafka.version} and mongo-java-server ${r.mongo.version} ready in ${r.cacheDir} (${r.durationMs} ms)`);
+      return 0;
+    }
+    case 'tools': {
+      const r = await installDeployTools({ log });
+      console.log(`helm ${r.helm.version} (${r.helm.binary}) and hadolint ${r.hadolint.version} (${r.hadolint.binary}) ready`);
       return 0;
     }
     case 'up': {

@@ -1,0 +1,59 @@
+{{/* The chart's name. */}}
+{{- define "wabus.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* The prefix of every object's name: <release>-<chart>, or the release alone when it already names the chart. */}}
+{{- define "wabus.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* Labels of every object; "component" is the service (or "topics"). Call with (dict "root" $ "component" name). */}}
+{{- define "wabus.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version | replace "+" "_" }}
+app.kubernetes.io/managed-by: {{ .root.Release.Service }}
+app.kubernetes.io/version: {{ .root.Chart.AppVersion | quote }}
+app.kubernetes.io/part-of: wabus
+{{ include "wabus.selectorLabels" . }}
+{{- end }}
+
+{{/* The labels a service's pods are selected by. */}}
+{{- define "wabus.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "wabus.name" .root }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end }}
+
+{{/* The image of every container. */}}
+{{- define "wabus.image" -}}
+{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}
+{{- end }}
+
+{{/* A service's port variable, as the registry derives it (portEnvOf): message-store → MESSAGE_STORE_PORT. */}}
+{{- define "wabus.portEnv" -}}
+{{ . | upper | replace "-" "_" }}_PORT
+{{- end }}
+
+{{/* The Secret holding MONGODB_URI: the chart's, or yours. */}}
+{{- define "wabus.mongodbSecret" -}}
+{{ .Values.mongodb.existingSecret.name | default (printf "%s-mongodb" (include "wabus.fullname" .)) }}
+{{- end }}
+
+{{/* The Secret holding the tenants file: the chart's, or yours. */}}
+{{- define "wabus.tenantsSecret" -}}
+{{ .Values.tenants.existingSecret | default (printf "%s-tenants" (include "wabus.fullname" .)) }}
+{{- end }}
+
+{{/* A mounted file's content: an object as JSON, a string as it is. */}}
+{{- define "wabus.fileContent" -}}
+{{- if kindIs "string" . }}{{ trimSuffix "\n" . }}{{ else }}{{ toPrettyJson . }}{{ end }}
+{{- end }}
