@@ -15,7 +15,11 @@ test('crm-sync: hostile records are applied or dead-lettered with a code, and ne
   t.after(() => crm.close());
 
   let service: Awaited<ReturnType<typeof startCrmSync>> | undefined;
-  const env = crmSyncEnv({ topic, dlqTopic, database: testDatabase(t), crmUrl: crm.url });
+  // The defaults' CRM timeouts, not the other tests' short ones: a process starved beside the rest of the fuzz tier can
+  // take seconds to read an answer, and every request in doubt holds its contact's lease (what is tested here is
+  // poison, not a slow CRM).
+  const extra = { CRM_TIMEOUT_MS: '5000', CRM_RETRY_BUDGET_MS: '10000', CRM_LEASE_MS: '20000' };
+  const env = crmSyncEnv({ topic, dlqTopic, database: testDatabase(t), crmUrl: crm.url, extra });
   const run = await consumeHostileRecords({ kafka, topic, dlqTopic, good, hostile, start: async () => (service = await startCrmSync(t, env)) });
   for (const line of run.lines) t.diagnostic(line);
   assert.deepEqual(run.problems, []);
