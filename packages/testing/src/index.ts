@@ -18,7 +18,3 @@ export { databaseSnapshot } from './database-snapshot.ts';
 export { personOracle } from './person-oracle.ts';
 export { writeTenantsFile } from './tenants-file.ts';
 export { freePort } from './free-port.ts';
-export { abuse, ABUSE_KINDS, trackConnections } from './abusive-clients.ts';
-export type { AbuseKind, AbuseResult } from './abusive-clients.ts';
-export { largeWebhookBody } from './large-bodies.ts';
-export type { LargeBodyKind } from './large-bodies.ts';
