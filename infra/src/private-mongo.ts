@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { delimiter, join } from 'node:path';
-import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { resolveInfraArtifacts } from './infra-artifacts.ts';
 import { installInfra } from './install-infra.ts';
+import { freePort } from './port-probe.ts';
 import { jdkTool } from './run-command.ts';
 
 export interface PrivateMongo {
@@ -16,16 +16,6 @@ export interface PrivateMongo {
   /** SIGTERM and wait for the exit. */
   stop(): Promise<void>;
 }
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
 
 /**
  * An in-memory store of its own for one test that needs to make the store misbehave (pause it, stop it) without
