@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { test } from 'node:test';
 import { MongoClient } from 'mongodb';
-import { infraStatus, resolveProfileLayout, startComponent, stopComponent } from './index.ts';
+import { componentStatus } from './component-runtime.ts';
+import { resolveProfileLayout, startComponent, stopComponent } from './index.ts';
 import { freePort, isPortOpen } from './port-probe.ts';
 import { mongoUriFor } from './profile-layout.ts';
 
@@ -37,7 +38,7 @@ test('secantus: starts on loopback on its own port, answers a driver, stops on S
   const stopLog: string[] = [];
   await stopComponent('test', 'secantus', { env, log: (m) => stopLog.push(m) });
   assert.match(stopLog.join('\n'), new RegExp(`secantus: pid ${first.pid} terminated in`), 'ended by SIGTERM, not killed after the grace period');
-  assert.equal((await infraStatus({ profile: 'test', env: { ...env, MONGODB_URI: '' } })).secantus.state, 'stopped');
+  assert.equal(componentStatus(layout).state, 'stopped');
   assert.equal(await isPortOpen(layout.host, layout.port), false);
   assert.doesNotMatch(readFileSync(layout.logFile, 'utf8'), /Traceback/, 'no Python traceback in the log');
 
