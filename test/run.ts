@@ -76,7 +76,12 @@ async function useInfra(
  */
 function faultsInstance(): NodeJS.ProcessEnv {
   const shared = resolveProfileLayout('test', process.env);
-  return { WABUS_TEST_INSTANCE: 'faults', WABUS_KAFKA_PORT: String(shared.kafka.port + 100), WABUS_MONGO_PORT: String(shared.mongo.port + 100) };
+  return {
+    WABUS_TEST_INSTANCE: 'faults',
+    WABUS_KAFKA_PORT: String(shared.kafka.port + 100),
+    WABUS_MONGO_PORT: String(shared.mongo.port + 100),
+    WABUS_SECANTUS_PORT: String(shared.secantus.port + 100),
+  };
 }
 
 const filesOf = (runTiers: Tier[]) =>

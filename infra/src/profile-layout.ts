@@ -200,10 +200,18 @@ export function resolveProfileLayout(profile: Profile, env: NodeJS.ProcessEnv = 
   };
 }
 
-/** The URI of a profile's store (mongo-java-server or SecantusDB): a direct connection, as both are one node. */
+/**
+ * The URI of a profile's store (mongo-java-server or SecantusDB): a direct connection, as both are one node.
+ * SecantusDB's without retryable writes: it remembers each one for 30 minutes, up to 10,000, and scans (and at the
+ * cap sorts) them all on every write, so each acknowledged write costs ~25 ms once 10,000 were made (docs/stores.md).
+ * The emulator has no sessions, so the driver makes no retryable writes to it either.
+ */
 export function mongoUriFor(layout: ComponentLayout): string {
-  return `mongodb://${layout.host}:${layout.port}/?directConnection=true`;
+  return `mongodb://${layout.host}:${layout.port}/?directConnection=true${layout.name === 'secantus' ? SECANTUS_URI_OPTIONS : ''}`;
 }
+
+/** What a SecantusDB URI adds (see mongoUriFor). */
+export const SECANTUS_URI_OPTIONS = '&retryWrites=false';
 
 export function kafkaBrokerFor(layout: KafkaLayout): string {
   return `${layout.host}:${layout.port}`;

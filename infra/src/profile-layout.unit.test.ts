@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initialControllers } from './kafka-quorum.ts';
 import { renderKafkaServerProperties } from './kafka-server-properties.ts';
-import { kafkaBrokersFor, resolveProfileLayout } from './profile-layout.ts';
+import { kafkaBrokersFor, mongoUriFor, resolveProfileLayout } from './profile-layout.ts';
 
 const properties = (text: string): Map<string, string> =>
   new Map(
@@ -121,6 +121,9 @@ test('given each profile, then SecantusDB has its own port, files and instance t
     const others = [...layout.kafkaNodes.flatMap((n) => [n.port, n.controllerPort]), layout.mongo.port];
     assert.ok(!others.includes(layout.secantus.port), `apart from the other components of ${profile}`);
   }
+  // Without retryable writes, which cost SecantusDB ~25 ms a write once 10,000 were made (docs/stores.md).
+  assert.equal(mongoUriFor(l.secantus), 'mongodb://127.0.0.1:38017/?directConnection=true&retryWrites=false');
+  assert.equal(mongoUriFor(l.mongo), 'mongodb://127.0.0.1:37017/?directConnection=true');
   assert.throws(
     () => resolveProfileLayout('test', { WABUS_SECANTUS_PORT: 'x' }),
     (e: { code?: string; details?: { variable?: string } }) => e.code === 'INFRA_BAD_SETTING' && e.details?.variable === 'WABUS_SECANTUS_PORT',
