@@ -53,7 +53,7 @@ test('adapter: one signed PUT per contact with the bearer token and a per-state 
 });
 
 test('adapter: a wrong signing secret is a 401: retried (never dead-lettered), then WABUS_CRM_UNAVAILABLE', async (t) => {
-  const { crm, adapter } = await setup(t, { secret: 'wrong', budgetMs: 150 });
+  const { crm, adapter } = await setup(t, { secret: 'wrong', budgetMs: 1_000 });
   await assert.rejects(
     adapter.upsert([contact('1')]),
     (e: unknown) => e instanceof CrmSyncError && e.code === 'WABUS_CRM_UNAVAILABLE' && !e.inDoubt && /HTTP 401/.test(e.message),
