@@ -39,16 +39,14 @@ export async function exitOnStartFailure(logger: Logger, err: unknown, opts: Pic
 /**
  * SIGTERM or SIGINT stop the service gracefully, then `flush`, then exit 0; a failed stop exits 1. A second signal,
  * or the grace time running out, exits 1 at once. Returns the same graceful stop for other reasons (the supervisor
- * gone: supervisor-watch.ts), each logged with what `why` says of it.
+ * gone: supervisor-watch.ts), each logged with what `why` says of it; it starts one stop, however often it is called,
+ * so only a second signal escalates.
  */
 export function stopOnSignals(service: { stop(): Promise<void> }, logger: Logger, opts: StopOptions = {}): (why: object, reason?: string) => void {
   const exit = opts.exit ?? process.exit;
   let stopping = false;
-  const shutdown = (why: object, reason?: string) => {
-    if (stopping) {
-      logger.error(why, 'second signal: exiting now');
-      exit(1);
-    }
+  const stopGracefully = (why: object, reason?: string) => {
+    if (stopping) return;
     stopping = true;
     logger.info(why, `${reason ? `${reason}: ` : ''}shutting down${opts.stopping ? `: ${opts.stopping}` : ''}`);
     setTimeout(() => {
@@ -66,6 +64,12 @@ export function stopOnSignals(service: { stop(): Promise<void> }, logger: Logger
       },
     );
   };
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => shutdown({ signal }));
-  return shutdown;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      if (!stopping) return stopGracefully({ signal });
+      logger.error({ signal }, 'second signal: exiting now');
+      exit(1);
+    });
+  }
+  return stopGracefully;
 }

@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
 import { encodeEvent } from '@wabus/events';
 import { createKafka } from '@wabus/kafka';
-import { SUPERVISOR_PID_ENV } from '@wabus/service';
+import { SUPERVISOR_PID_ENV } from '@wabus/service/supervisor';
 import type { ServiceContext, ServiceDefinition } from '@wabus/service/main';
 import { watchTenantsFile } from '@wabus/tenants';
 import { buildIngressApp } from './app.ts';
@@ -27,9 +27,9 @@ export const ingressService: ServiceDefinition<IngressConfig> = {
 /** Forks the workers, replaces any that dies, forwards SIGHUP (a new tenants file: each reloads its own). */
 async function superviseWorkers({ config, logger }: ServiceContext<IngressConfig>): Promise<{ stop(): Promise<void> }> {
   logger.info({ workers: config.workers }, 'starting ingress workers');
-  // Each worker watches this process (the chassis: supervisor-watch.ts), not whoever started it: node:cluster ends a
-  // worker whose primary is gone, and a stopping primary stops its workers itself.
-  const fork = () => cluster.fork({ [SUPERVISOR_PID_ENV]: String(process.pid) });
+  // The workers watch no supervisor (an empty variable is unset): node:cluster ends a worker at once when its primary
+  // is gone, and a stopping primary stops its workers itself. Only the primary watches whoever started it.
+  const fork = () => cluster.fork({ [SUPERVISOR_PID_ENV]: '' });
   for (let i = 0; i < config.workers; i++) fork();
   let stopping = false;
   const workers = () => Object.values(cluster.workers ?? {});
