@@ -1,4 +1,4 @@
-import { serviceRegistry } from '@wabus/service/registry';
+import { findService } from '@wabus/service/registry';
 import { UsageError } from './usage-error.ts';
 import { COMMAND_USAGES, SUBCOMMAND_USAGES, USAGE } from './usage.ts';
 
@@ -12,12 +12,12 @@ export function wantsHelp(argv: readonly string[]): boolean {
  * The usage of `wabus help [command [sub-command]]` or `wabus <command> [sub-command] --help`: the sub-command's
  * when it has its own, else the command's, else the whole; an unknown command is a usage error.
  */
-export async function helpFor(words: readonly string[]): Promise<string> {
+export function helpFor(words: readonly string[]): string {
   const [command, sub] = words;
   if (command === undefined) return USAGE;
   const usage = COMMAND_USAGES[command];
   if (usage !== undefined) return `${(sub !== undefined ? SUBCOMMAND_USAGES[command]?.[sub] : undefined) ?? usage}\n`;
-  const service = serviceRegistry().find((s) => s.name === command);
+  const service = findService(command);
   if (service === undefined) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
   return `wabus ${service.name}
     run the ${service.name} service (${service.kind}) until SIGTERM: HTTP API on ${service.portEnv} (default ${service.port}),

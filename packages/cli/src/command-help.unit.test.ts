@@ -3,8 +3,9 @@ import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { test } from 'node:test';
 import { serviceRegistry } from '@wabus/service/registry';
+import { helpFor, wantsHelp } from './command-help.ts';
 import { repoRoot } from './repo-paths.ts';
-import { COMMAND_USAGES, SUBCOMMAND_USAGES } from './usage.ts';
+import { COMMAND_USAGES, SUBCOMMAND_USAGES, USAGE } from './usage.ts';
 
 const cli = (args: string[]) =>
   new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
@@ -17,72 +18,66 @@ const cli = (args: string[]) =>
 
 const firstLine = (usage: string) => usage.split('\n', 1)[0]!;
 
-for (const [command, usage] of Object.entries(COMMAND_USAGES)) {
-  test(`given wabus ${command} --help (and -h, and wabus help ${command}), then its usage is printed on stdout and the exit is 0`, async () => {
-    for (const args of [
-      [command, '--help'],
-      [command, '-h'],
-      ['help', command],
-    ]) {
-      const r = await cli(args);
-      assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
-      assert.equal(r.stdout, `${usage}\n`, args.join(' '));
-      assert.equal(r.stderr, '');
-    }
-  });
-}
+test('given --help or -h anywhere before --, then help is wanted; after -- or absent, it is not', () => {
+  assert.equal(wantsHelp(['replay', 'reset', '--service', 'x', '--help']), true);
+  assert.equal(wantsHelp(['dlq', '-h']), true);
+  assert.equal(wantsHelp(['replay', 'bogus', '--', '--help']), false);
+  assert.equal(wantsHelp(['simulate', '--rate', '5']), false);
+});
 
-for (const [command, subs] of Object.entries(SUBCOMMAND_USAGES)) {
-  for (const [sub, usage] of Object.entries(subs)) {
-    test(`given wabus ${command} ${sub} --help, even after other options, then only its own usage is printed and the exit is 0`, async () => {
-      for (const args of [
-        [command, sub, '--help'],
-        [command, sub, '--service', 'message-store', '-h'],
-        ['help', command, sub],
-      ]) {
-        const r = await cli(args);
-        assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
-        assert.equal(r.stdout, `${usage}\n`, args.join(' '));
-      }
-    });
+test('given each command, then its help is its own usage; a sub-command with a usage of its own gets only that one', () => {
+  for (const [command, usage] of Object.entries(COMMAND_USAGES)) {
+    assert.equal(helpFor([command]), `${usage}\n`, command);
+    assert.equal(helpFor([command, 'no-such-sub']), `${usage}\n`, `${command}: an unknown sub-command gets the command's usage`);
   }
-}
-
-test('given a sub-command that has no usage of its own (topics apply), when --help is asked, then the command usage is printed and the exit is 0', async () => {
-  const r = await cli(['topics', 'apply', '--help']);
-  assert.equal(r.code, 0, r.stderr);
-  assert.equal(r.stdout, `${COMMAND_USAGES['topics']}\n`);
+  for (const [command, subs] of Object.entries(SUBCOMMAND_USAGES)) {
+    for (const [sub, usage] of Object.entries(subs)) assert.equal(helpFor([command, sub]), `${usage}\n`, `${command} ${sub}`);
+  }
+  assert.equal(helpFor(['topics', 'apply']), `${COMMAND_USAGES['topics']}\n`, 'topics apply has no usage of its own');
+  assert.equal(helpFor([]), USAGE);
 });
 
-test('given a -- separator, when --help comes after it, then it is not a request for help', async () => {
-  const r = await cli(['replay', 'bogus', '--', '--help']);
-  assert.equal(r.code, 2);
-  assert.match(r.stderr, /^wabus: unknown replay command "bogus"\n\n/);
-  assert.equal(r.stdout, '');
-});
-
-test('given every service of the registry, when wabus <service> --help is asked, then it names its port variable and exits 0 without starting', async () => {
+test('given every service of the registry, then its help names its kind, port variable and default port; an unknown word is a usage error', () => {
   for (const s of serviceRegistry()) {
-    const r = await cli([s.name, '--help']);
-    assert.equal(r.code, 0, r.stderr);
     assert.match(
-      r.stdout,
+      helpFor([s.name]),
       new RegExp(`^wabus ${s.name}\\n    run the ${s.name} service \\(${s.kind}\\) until SIGTERM: HTTP API on ${s.portEnv} \\(default ${s.port}\\)`),
     );
   }
+  assert.throws(() => helpFor(['nope']), { code: 'WABUS_CLI_USAGE', message: 'unknown command "nope"' });
 });
 
-test('given wabus help, then the whole usage lists every service and command, exit 0; given no command at all, the same usage and exit 2', async () => {
+test('given the whole usage, then it lists every service and every command', () => {
+  for (const s of serviceRegistry()) assert.ok(USAGE.includes(s.name), s.name);
+  for (const usage of Object.values(COMMAND_USAGES)) assert.ok(USAGE.includes(firstLine(usage)), firstLine(usage));
+});
+
+test('given the command line, then --help, -h and help <command> print the usage on stdout and exit 0, before anything runs', async () => {
+  for (const [args, usage] of [
+    [['replay', 'reset', '--service', 'message-store', '--help'], SUBCOMMAND_USAGES['replay']!['reset']!],
+    [['dlq', '-h'], COMMAND_USAGES['dlq']!],
+    [['help', 'simulate'], COMMAND_USAGES['simulate']!],
+  ] as const) {
+    const r = await cli([...args]);
+    assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+    assert.equal(r.stdout, `${usage}\n`, args.join(' '));
+    assert.equal(r.stderr, '');
+  }
+  const service = await cli(['message-store', '--help']);
+  assert.equal(service.code, 0, service.stderr);
+  assert.equal(service.stdout, helpFor(['message-store']));
+});
+
+test('given wabus help, exit 0; no command at all, the same usage and exit 2', async () => {
   const help = await cli(['help']);
   assert.equal(help.code, 0);
-  for (const s of serviceRegistry()) assert.ok(help.stdout.includes(s.name), s.name);
-  for (const usage of Object.values(COMMAND_USAGES)) assert.ok(help.stdout.includes(firstLine(usage)), firstLine(usage));
+  assert.equal(help.stdout, USAGE);
   const none = await cli([]);
   assert.equal(none.code, 2);
-  assert.equal(none.stdout, help.stdout);
+  assert.equal(none.stdout, USAGE);
 });
 
-test('given an unknown command, a service with arguments, or help for an unknown command, then each is a usage error: exit 2, the message first', async () => {
+test('given an unknown command, a service with arguments, help for an unknown command, or --help after --, then each is a usage error: exit 2, the message first', async () => {
   const unknown = await cli(['nope']);
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /^wabus: unknown command "nope"\n\nusage: wabus <command>/);
@@ -92,4 +87,8 @@ test('given an unknown command, a service with arguments, or help for an unknown
   const helpUnknown = await cli(['help', 'nope']);
   assert.equal(helpUnknown.code, 2);
   assert.match(helpUnknown.stderr, /^wabus: unknown command "nope"/);
+  const separated = await cli(['replay', 'bogus', '--', '--help']);
+  assert.equal(separated.code, 2);
+  assert.match(separated.stderr, /^wabus: unknown replay command "bogus"\n\nwabus replay reset /, 'the usage of replay, not help');
+  assert.equal(separated.stdout, '');
 });

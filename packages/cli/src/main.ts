@@ -26,7 +26,7 @@ async function main(argv: string[]): Promise<number | 'serving'> {
   }
   const help = name === 'help' || name === '--help' || name === '-h' ? rest : wantsHelp(argv) ? argv.filter((a) => a !== '--help' && a !== '-h') : undefined;
   if (help !== undefined) {
-    process.stdout.write(await helpFor(help));
+    process.stdout.write(helpFor(help));
     return 0;
   }
   const load = commands[name];

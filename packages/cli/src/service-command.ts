@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import { serviceRegistry } from '@wabus/service/registry';
+import { findService } from '@wabus/service/registry';
 import { UsageError } from './usage-error.ts';
 
 /**
@@ -7,7 +7,7 @@ import { UsageError } from './usage-error.ts';
  * service's composition root, which runs on the chassis until SIGTERM. False when no service has that name.
  */
 export async function runServiceCommand(name: string, args: string[]): Promise<boolean> {
-  const service = serviceRegistry().find((s) => s.name === name);
+  const service = findService(name);
   if (service === undefined) return false;
   if (args.length > 0) throw new UsageError(`${name} takes no arguments (its configuration is the environment): ${args.join(' ')}`);
   await import(pathToFileURL(service.entry).href);

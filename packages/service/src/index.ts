@@ -1,7 +1,5 @@
 export { healthRoutes, readinessOf } from './health-routes.ts';
 export { collectProcessMetrics } from './process-metrics.ts';
-export { SUPERVISOR_PID_ENV, supervisorGone, supervisorPidOf, watchSupervisor } from './supervisor-watch.ts';
-export type { ProcessProbe } from './supervisor-watch.ts';
 export type { Check, HealthRoutesOptions, Readiness } from './health-routes.ts';
 export { configOrExit, exitOnStartFailure, stopOnSignals } from './service-lifecycle.ts';
 export type { StopOptions } from './service-lifecycle.ts';

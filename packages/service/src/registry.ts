@@ -30,12 +30,12 @@ const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 export const SERVICES_DIR = join(repoRoot, 'services');
 
 /** The CLI, which also starts every service: `node packages/cli/src/main.ts <service>` (Node's own type stripping). */
-export const CLI_ENTRY = join(repoRoot, 'packages', 'cli', 'src', 'main.ts');
+const CLI_ENTRY = join(repoRoot, 'packages', 'cli', 'src', 'main.ts');
 
 /**
  * The arguments of `node` that start a service the way the image does (`wabus <name>` from the repository root): the
- * one production start, used by `wabus dev`, the tests, the operator tools and the bench alike. No tsx: Node strips
- * the types.
+ * one production start, used by `wabus dev`, the tests and the operator tools. No tsx: Node strips the types. (The
+ * bench starts `services/<name>/src/main.ts` itself: it also runs older checkouts, whose CLI cannot start a service.)
  */
 export const serviceStartArgs = (name: string): string[] => [CLI_ENTRY, name];
 
@@ -74,11 +74,14 @@ export const consumerServices = (servicesDir?: string): ServiceFacts[] => servic
 /** One service by name; an unknown one is WABUS_SERVICE_UNKNOWN naming the known ones. */
 export function serviceFacts(name: string, servicesDir?: string): ServiceFacts {
   const all = serviceRegistry(servicesDir);
-  const found = all.find((s) => s.name === name);
+  const found = findService(name, all);
   if (found === undefined)
     throw new ServiceError('WABUS_SERVICE_UNKNOWN', { message: `unknown service ${JSON.stringify(name)} (one of ${all.map((s) => s.name).join(', ')})` });
   return found;
 }
+
+/** One service by name, or undefined (the CLI: a word that may be a command or a service). */
+export const findService = (name: string, registry: ServiceFacts[] = serviceRegistry()): ServiceFacts | undefined => registry.find((s) => s.name === name);
 
 export const EVENTS_TOPIC = 'whatsapp.events.v1';
 

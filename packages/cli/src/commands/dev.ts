@@ -12,7 +12,7 @@ import {
 } from '@wabus/infra';
 import { CRM_DEV_ENV, runGraphApiStandIn, startDevCrmStandIn } from '@wabus/standins';
 import { applyTopics, createKafka } from '@wabus/kafka';
-import { SUPERVISOR_PID_ENV } from '@wabus/service';
+import { SUPERVISOR_PID_ENV } from '@wabus/service/supervisor';
 import { serviceRegistry, serviceStartArgs } from '@wabus/service/registry';
 import { formatLogLine } from '../log-format.ts';
 import { defaultTopicsFile, loadWabusTopics, repoRoot } from '../repo-paths.ts';
