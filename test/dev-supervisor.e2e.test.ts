@@ -1,35 +1,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { serviceRegistry } from '@wabus/service/registry';
-import { testEnv, waitUntil } from '@wabus/testing';
+import { descendantPids, processExists, testEnv, waitUntil } from '@wabus/testing';
 import { freePort, repoRoot } from './processes.ts';
 
-/** The node processes below `pid` (children, their children...), from /proc: the services and ingress' workers. */
-function nodeDescendants(pid: number): number[] {
-  const found: number[] = [];
-  const visit = (p: number) => {
-    for (const tid of readdirSync(`/proc/${p}/task`)) {
-      for (const c of readFileSync(`/proc/${p}/task/${tid}/children`, 'utf8').split(' ').filter(Boolean).map(Number)) {
-        if (readFileSync(`/proc/${c}/cmdline`, 'utf8').includes('main.ts')) found.push(c);
-        visit(c);
-      }
+/** The node processes below `pid` (children, their children...): the services and ingress' workers. */
+const nodeDescendants = (pid: number): number[] =>
+  descendantPids(pid).filter((p) => {
+    try {
+      return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('main.ts');
+    } catch {
+      return false; // gone meanwhile
     }
-  };
-  visit(pid);
-  return found;
-}
-
-const exists = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+  });
 
 const commandOf = (pid: number) => {
   try {
@@ -70,7 +56,7 @@ test('wabus dev SIGKILLed: every service it started, and ingress’ workers, sto
   for (const s of [dev.stdout, dev.stderr]) s.on('data', (c: Buffer) => output.push(c.toString()));
   let pids: number[] = [];
   t.after(() => {
-    for (const p of pids) if (exists(p)) process.kill(p, 'SIGKILL');
+    for (const p of pids) if (processExists(p)) process.kill(p, 'SIGKILL');
     if (dev.exitCode === null && dev.signalCode === null) dev.kill('SIGKILL');
   });
   const tail = () => output.join('').slice(-3_000);
@@ -101,8 +87,8 @@ test('wabus dev SIGKILLed: every service it started, and ingress’ workers, sto
 
   // Each checks for its supervisor every second, then stops gracefully (a consumer in well under a second).
   await waitUntil(
-    () => `every service process gone; still there: ${pids.filter(exists).map(commandOf).join('; ')}`,
-    () => pids.every((p) => !exists(p)),
+    () => `every service process gone; still there: ${pids.filter(processExists).map(commandOf).join('; ')}`,
+    () => pids.every((p) => !processExists(p)),
     { timeoutMs: 60_000, intervalMs: 200 },
   );
   for (const [name, port] of ports) assert.equal(await portFree(port), true, `${name}'s port ${port} is free`);

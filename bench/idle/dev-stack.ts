@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServiceFacts } from '@wabus/service/registry';
+import { processExists } from '@wabus/testing/process-tree';
 import { descendantPids, freePort, readComm } from '../lib/proc-stats.ts';
 
 export interface DevStack {
@@ -81,7 +82,7 @@ export async function startDevStack(o: {
       dev.kill('SIGTERM');
       const timer = setTimeout(() => pids.forEach((p) => killQuietly(p)), graceMs);
       await exited;
-      while (pids.some(alive)) await sleep(100);
+      while (pids.some(processExists)) await sleep(100);
       clearTimeout(timer);
     },
   };
@@ -96,15 +97,6 @@ function isServiceOf(pid: number, name: string): boolean {
     return false;
   }
 }
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 function killQuietly(pid: number): void {
   try {

@@ -1,4 +1,7 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { descendantPids } from '@wabus/testing/process-tree';
+
+export { descendantPids };
 import { createServer } from 'node:net';
 
 /** A `Vm*` line of /proc/<pid>/status in MiB (VmHWM: peak resident set; VmRSS: current). */
@@ -46,36 +49,6 @@ export async function freePort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   if (address === null || typeof address === 'string') throw new Error('no port');
   return address.port;
-}
-
-/** The descendants of `pid` (children, their children, ...), from /proc/<pid>/task/<tid>/children; gone ones are skipped. */
-export function descendantPids(pid: number): number[] {
-  const found: number[] = [];
-  const visit = (p: number, depth: number) => {
-    if (depth > 32) return;
-    let tasks: string[];
-    try {
-      tasks = readdirSync(`/proc/${p}/task`);
-    } catch {
-      return;
-    }
-    for (const tid of tasks) {
-      let text: string;
-      try {
-        text = readFileSync(`/proc/${p}/task/${tid}/children`, 'utf8');
-      } catch {
-        continue;
-      }
-      for (const c of text.split(' ')) {
-        const child = Number(c);
-        if (c.trim() === '' || !Number.isInteger(child) || found.includes(child)) continue;
-        found.push(child);
-        visit(child, depth + 1);
-      }
-    }
-  };
-  visit(pid, 0);
-  return found;
 }
 
 /** `pid` and its descendants. */

@@ -18,3 +18,4 @@ export { databaseSnapshot } from './database-snapshot.ts';
 export { personOracle } from './person-oracle.ts';
 export { writeTenantsFile } from './tenants-file.ts';
 export { freePort } from './free-port.ts';
+export { descendantPids, processExists } from './process-tree.ts';

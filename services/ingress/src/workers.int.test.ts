@@ -1,27 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { createKafka } from '@wabus/kafka';
-import { createTestTopics, testEnv, waitUntil } from '@wabus/testing';
+import { createTestTopics, descendantPids, processExists, testEnv, waitUntil } from '@wabus/testing';
 import { countOnTopic } from './fault-traffic.test-support.ts';
 import { customerWebhook } from './http-traffic.test-support.ts';
 import { startIngressProcess } from './ingress-process.test-support.ts';
-
-/** The processes a process has started (Linux: /proc/<pid>/task/<pid>/children). */
-const childrenOf = (pid: number): number[] =>
-  readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
-    .trim()
-    .split(/\s+/)
-    .filter((s) => s !== '')
-    .map(Number);
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 // INGRESS_WORKERS > 1 on the chassis: the first process only supervises; each worker is a whole ingress.
 test('ingress with 2 workers: every webhook stored once; a SIGKILLed worker is replaced; SIGTERM stops the workers, then the supervisor, exit 0', async (t) => {
@@ -30,8 +13,8 @@ test('ingress with 2 workers: every webhook stored once; a SIGKILLed worker is r
   t.after(() => topics.drop());
   const ingress = await startIngressProcess(t, { brokers: testEnv().kafkaBrokers, ...topics, env: { INGRESS_WORKERS: '2', LOG_LEVEL: 'info' } });
   const supervisor = ingress.service.child.pid!;
-  await waitUntil('two workers', () => childrenOf(supervisor).length === 2);
-  const [first, second] = childrenOf(supervisor) as [number, number];
+  await waitUntil('two workers', () => descendantPids(supervisor).length === 2);
+  const [first, second] = descendantPids(supervisor) as [number, number];
 
   const post = async (from: number, n: number) => {
     const answers = await Promise.all(Array.from({ length: n }, (_, i) => ingress.post(customerWebhook(`wamid.W${from + i}`, (from + i) % 7))));
@@ -41,7 +24,7 @@ test('ingress with 2 workers: every webhook stored once; a SIGKILLed worker is r
 
   process.kill(first, 'SIGKILL');
   await waitUntil('a third worker in place of the killed one', () => {
-    const now = childrenOf(supervisor);
+    const now = descendantPids(supervisor);
     return now.length === 2 && !now.includes(first) && now.includes(second);
   });
   await waitUntil('ready again', async () => (await fetch(`${ingress.base}/readyz`)).status === 200);
@@ -49,9 +32,9 @@ test('ingress with 2 workers: every webhook stored once; a SIGKILLed worker is r
   // The supervisor's log is buffered but written out within a second: the death is there, naming the worker.
   await waitUntil('the death logged', () => new RegExp(`"workerPid":${first}[^\\n]*ingress worker died; starting another`).test(ingress.service.output()));
 
-  const workers = childrenOf(supervisor);
+  const workers = descendantPids(supervisor);
   assert.equal(await ingress.service.stop(), 0);
-  assert.deepEqual(workers.filter(alive), [], 'no worker outlives the supervisor');
+  assert.deepEqual(workers.filter(processExists), [], 'no worker outlives the supervisor');
   const onTopic = await countOnTopic(kafka, topics.eventsTopic);
   assert.deepEqual(
     Array.from({ length: 40 }, (_, i) => onTopic.get(`wamid.W${i}`)),
