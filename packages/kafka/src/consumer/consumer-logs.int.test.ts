@@ -1,9 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { testEnv, uniqueName, waitUntil } from '@wabus/testing';
+import { createEventTopics, produceRecords, testEnv, uniqueName, waitUntil } from '@wabus/testing';
 import { createKafka, type LogSink } from '../client.ts';
-import { createTopicsAndWait } from '../create-topics.ts';
-import { createProducer } from '../producer.ts';
 import { runConsumer } from './run-consumer.ts';
 
 interface Line {
@@ -26,26 +24,15 @@ function capturedLog(): LogSink & { lines: Line[]; at(...levels: Line['level'][]
   };
 }
 
-async function topicFor(t: import('node:test').TestContext) {
-  const kafka = createKafka({ brokers: testEnv().kafkaBrokers, clientId: 'logs-test' });
-  const topic = uniqueName('logs.events');
-  const admin = kafka.admin();
-  await admin.connect();
-  await createTopicsAndWait(admin, { topics: [{ topic, numPartitions: 3 }] });
-  t.after(async () => {
-    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
-    await admin.disconnect();
-  });
-  return topic;
-}
+const kafka = createKafka({ brokers: testEnv().kafkaBrokers, clientId: 'logs-test' });
 
 /** A runtime on `topic` whose every line, and its kafkajs client's, goes to `log`. */
-function startLogged(topic: string, log: LogSink, o: { sessionTimeoutMs?: number; applied?: string[] } = {}) {
+function startLogged({ topic, dlqTopic }: { topic: string; dlqTopic: string }, log: LogSink, o: { sessionTimeoutMs?: number; applied?: string[] } = {}) {
   return runConsumer<string>({
     kafka: createKafka({ brokers: testEnv().kafkaBrokers, clientId: 'logs-test', log }),
     groupId: uniqueName('logs.group'),
     topic,
-    dlqTopic: `${topic}.dlq`,
+    dlqTopic,
     log,
     ...(o.sessionTimeoutMs !== undefined ? { sessionTimeoutMs: o.sessionTimeoutMs } : {}),
     decode: (v) => v.toString(),
@@ -54,13 +41,11 @@ function startLogged(topic: string, log: LogSink, o: { sessionTimeoutMs?: number
 }
 
 test('a consumer that starts, applies a record and stops normally logs no warning and no error', async (t) => {
-  const topic = await topicFor(t);
+  const topics = await createEventTopics(t, kafka, { prefix: 'logs.events' });
   const log = capturedLog();
   const applied: string[] = [];
-  const rt = await startLogged(topic, log, { applied });
-  const producer = createProducer(createKafka({ brokers: testEnv().kafkaBrokers, clientId: 'logs-producer' }));
-  await producer.send([{ topic, messages: [{ key: 'k', value: Buffer.from('hello') }] }]);
-  await producer.close();
+  const rt = await startLogged(topics, log, { applied });
+  await produceRecords(kafka, topics.topic, [{ key: 'k', value: Buffer.from('hello') }]);
   await rt.whenApplied();
   await waitUntil('the runtime is ready', () => rt.ready());
   await rt.stop();
@@ -73,11 +58,11 @@ test('a consumer that starts, applies a record and stops normally logs no warnin
 });
 
 test('a consumer the broker refuses for good (a session timeout below the broker minimum) logs the crash as an error and is not ready', async (t) => {
-  const topic = await topicFor(t);
+  const topics = await createEventTopics(t, kafka, { prefix: 'logs.events' });
   const log = capturedLog();
   // The broker's group.min.session.timeout.ms is 6 s by default: JoinGroup answers INVALID_SESSION_TIMEOUT, which
   // kafkajs does not retry, so the consumer ends.
-  const rt = await startLogged(topic, log, { sessionTimeoutMs: 5_000 });
+  const rt = await startLogged(topics, log, { sessionTimeoutMs: 5_000 });
   t.after(() => rt.stop());
   await waitUntil(
     () => `an error line; got ${JSON.stringify(log.at('warn', 'error'))}`,

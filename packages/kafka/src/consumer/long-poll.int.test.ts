@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { testEnv, uniqueName } from '@wabus/testing';
+import { createEventTopics, testEnv, uniqueName } from '@wabus/testing';
 import { createKafka } from '../client.ts';
-import { createTopicsAndWait } from '../create-topics.ts';
 import { describeGroup } from '../group-offsets.ts';
 import { createProducer } from '../producer.ts';
 import { runConsumer } from './run-consumer.ts';
@@ -28,23 +27,16 @@ async function within<T>(what: string, p: Promise<T>): Promise<T> {
 
 test('with a long poll in flight, a new record is applied at once, and a stop neither waits the poll out nor stays in the group', async (t) => {
   const kafka = createKafka({ brokers: testEnv().kafkaBrokers, clientId: 'long-poll-test' });
-  const topic = uniqueName('poll.events');
   const groupId = uniqueName('poll.group');
-  const admin = kafka.admin();
-  await admin.connect();
-  await createTopicsAndWait(admin, { topics: [{ topic, numPartitions: 3 }] });
+  const { topic, dlqTopic } = await createEventTopics(t, kafka, { prefix: 'poll.events' });
   const producer = createProducer(kafka);
-  t.after(async () => {
-    await producer.close();
-    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
-    await admin.disconnect();
-  });
+  t.after(() => producer.close());
   const applied: string[] = [];
   const rt = await runConsumer<string>({
     kafka,
     groupId,
     topic,
-    dlqTopic: `${topic}.dlq`,
+    dlqTopic,
     fetchMaxWaitMs: POLL_MS,
     sessionTimeoutMs: 120_000,
     decode: (v) => v.toString(),
