@@ -7,7 +7,7 @@ import { idleReport } from './idle/idle-report.ts';
 import { measureIdleStack, type IdlePhases, type IdleResult } from './idle/measure-idle.ts';
 import type { BenchSection } from './section.ts';
 
-export const IDLE_FULL: IdlePhases = { settleMs: 10_000, idleMs: 60_000, longSilenceMs: 60_000, longSamples: 3, shortSilenceMs: 1_000, shortSamples: 5 };
+const IDLE_FULL: IdlePhases = { settleMs: 10_000, idleMs: 60_000, longSilenceMs: 60_000, longSamples: 3, shortSilenceMs: 1_000, shortSamples: 5 };
 const IDLE_QUICK: IdlePhases = { settleMs: 3_000, idleMs: 15_000, longSilenceMs: 15_000, longSamples: 2, shortSilenceMs: 1_000, shortSamples: 3 };
 
 /**

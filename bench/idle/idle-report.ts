@@ -1,15 +1,12 @@
+import { availableParallelism } from 'node:os';
 import type { Check, SectionReport } from '../section.ts';
+import { median } from '../tracing/tracing-report.ts';
 import type { IdlePhases, IdleResult } from './measure-idle.ts';
 
 const pct = (n: number | undefined) => (n === undefined || !Number.isFinite(n) ? 'n/a' : `${n.toFixed(2)} %`);
 const mib = (n: number) => (Number.isFinite(n) ? Math.round(n).toString() : 'n/a');
 const ms = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
 const ratio = (a: number, b: number) => (b > 0 && Number.isFinite(a) ? `${(a / b).toFixed(2)}` : 'n/a');
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length === 0 ? Number.NaN : s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 const total = (r: IdleResult, f: (s: IdleResult['services'][number]) => number) => r.services.reduce((a, s) => a + f(s), 0);
 const IDLE_TARGET_PCT = 5;
 
@@ -106,7 +103,7 @@ export function idleReport(results: IdleResult[], p: IdlePhases, baselineDir: st
     ],
     checks,
     notes: [
-      `**What was measured.** \`wabus dev --no-viewer\` of each checkout (tracing off), started by the bench as a developer starts it, against the bench's Kafka and store, its services on free ports, auto-reply and crm-sync talking to stand-ins in the bench process; a checkout with tsx runs every service through \`node --import tsx\` (an esbuild child each, counted with it); one without, on Node's own type stripping. ${base ? `**baseline** is the checkout in \`WABUS_BENCH_BASELINE\` (${baselineDir}), measured first, then **wabus** (this checkout), one after the other on the same broker (the same consumer groups, one stack at a time).` : 'Without `WABUS_BENCH_BASELINE` only this checkout is measured.'} Kafka's CPU is that of the shared broker over the same window (anyone else's traffic included).`,
+      `**What was measured.** \`wabus dev --no-viewer\` of each checkout (tracing off), started by the bench as a developer starts it, against the bench's Kafka and store, its services on free ports, auto-reply and crm-sync talking to stand-ins in the bench process; a checkout with tsx runs every service through \`node --import tsx\` (an esbuild child each, counted with it); one without, on Node's own type stripping. ${base ? `**baseline** is the checkout in \`WABUS_BENCH_BASELINE\` (${baselineDir}), measured first, then **wabus** (this checkout), one after the other on the same broker (the same consumer groups, one stack at a time).` : 'Without `WABUS_BENCH_BASELINE` only this checkout is measured.'} Kafka's CPU is that of the shared broker over the same window (anyone else's traffic included). 1-minute load average as each idle window began: ${results.map((r) => `${r.target} ${r.loadBefore.toFixed(2)}`).join(', ')} (the machine has ${availableParallelism()} cores).`,
       "**Where idle CPU went, and what changed (issue 13).** An idle consumer service cost 3.9 % of a core (message-store alone, 30 s, /proc). kafkajs 2.2.4 re-armed a 1 ms timer forever on every connection that had sent a request (kafkajs #1556): ~1,300 wake-ups a second. Then a 100 ms request-timeout interval per open connection, prom-client's 10 ms event-loop-lag sampler, and a fetch every 250 ms per consumer (two per service: events and redrive), each ~1.8 ms of kafkajs. Now: kafkajs' timers run only while a request waits (one timer at the earliest deadline), the lag sampler samples every 100 ms, and a fetch on a quiet topic waits 3 s (the heartbeat interval); the broker answers it as soon as a record arrives, which the latency table checks.",
     ],
   };

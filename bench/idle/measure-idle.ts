@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import { createBodyGenerator, signBody } from '@wabus/simulator';
 import type { ServiceFacts } from '@wabus/service/registry';
 import { cpuMeter, processTree, sumVmMiB, treeCpuMeter } from '../lib/proc-stats.ts';
@@ -21,6 +22,8 @@ export interface IdleResult {
   launcher: { cpuPct: number; rssMiB: number };
   kafkaCpuPct: number | undefined;
   idleSeconds: number;
+  /** The machine's 1-minute load average as the idle window began (others' work included). */
+  loadBefore: number;
   /** POST → GET /v1/messages/:wamid 200, ms, after each silence. */
   afterLong: number[];
   afterShort: number[];
@@ -90,6 +93,7 @@ export async function measureIdleStack(o: {
     const meters = stack.services.map((s) => ({ s, read: treeCpuMeter(s.pid) }));
     const launcher = cpuMeter(stack.dev.pid);
     const kafka = cpuMeter(o.kafkaPid);
+    const loadBefore = loadavg()[0] ?? 0;
     const t0 = performance.now();
     await sleep(p.idleMs);
     const services = meters.map(({ s, read }) => ({
@@ -115,7 +119,7 @@ export async function measureIdleStack(o: {
     o.log(`${o.target}: after ${p.shortSilenceMs} ms of silence: ${afterShort.map((x) => x.toFixed(1)).join(', ')} ms`);
     const s0 = performance.now();
     await stack.stop();
-    return { target: o.target, services, launcher: launcherRes, kafkaCpuPct, idleSeconds, afterLong, afterShort, stopMs: performance.now() - s0 };
+    return { target: o.target, services, launcher: launcherRes, kafkaCpuPct, idleSeconds, loadBefore, afterLong, afterShort, stopMs: performance.now() - s0 };
   } catch (err) {
     await stack.stop(5_000);
     throw err;
