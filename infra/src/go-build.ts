@@ -1,22 +1,12 @@
-import { accessSync, constants } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { InfraError } from './errors.ts';
-import { runCommand, tail } from './run-command.ts';
-import type { LogFn } from './types.ts';
-
-/** Whether `file` exists and may be run: a cached tool is there. */
-export function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { isExecutable, runCommand, tail } from './run-command.ts';
+import { withProfileLock } from './profile-lock.ts';
+import type { LogFn, ToolInstall } from './types.ts';
 
 /** `GO` if set, else `go` on PATH, else the usual install location; INFRA_TOOL_MISSING (saying what needs it) when there is none. */
-export async function findGo(env: NodeJS.ProcessEnv, neededFor: string): Promise<string> {
+async function findGo(env: NodeJS.ProcessEnv, neededFor: string): Promise<string> {
   const candidates = [env['GO'], 'go', '/usr/local/go/bin/go'].filter((c): c is string => c !== undefined && c !== '');
   for (const go of candidates) {
     try {
@@ -70,4 +60,30 @@ export async function buildGoModule(b: GoModuleBuild): Promise<void> {
   } finally {
     await rm(staging, { force: true });
   }
+}
+
+/** A command built from a Go module into the cache: what `installGoTool` needs besides the environment. */
+export interface GoTool extends Omit<GoModuleBuild, 'env' | 'log'> {
+  /** The version it reports (`ToolInstall.version`): the tool's, which may differ from the module's. */
+  toolVersion: string;
+}
+
+/**
+ * The tool's binary from the cache, built there first if it is missing (`buildGoModule`). Builds of one binary are
+ * serialised by a lock next to it (two test files asking at once build it once); a caller that waited finds it built.
+ */
+export async function installGoTool(tool: GoTool, opts: { log?: LogFn; env?: NodeJS.ProcessEnv } = {}): Promise<ToolInstall> {
+  const env = opts.env ?? process.env;
+  const log = opts.log ?? (() => {});
+  const started = Date.now();
+  const result = (built: boolean): ToolInstall => ({ binary: tool.binary, version: tool.toolVersion, built, durationMs: Date.now() - started });
+  if (isExecutable(tool.binary)) return result(false);
+  await mkdir(dirname(tool.binary), { recursive: true });
+  // A first build takes minutes: the lock waits as long (30 min).
+  return withProfileLock(`${tool.binary}.lock`, 30 * 60_000, async () => {
+    if (isExecutable(tool.binary)) return result(false);
+    await buildGoModule({ ...tool, env, log });
+    log(`built ${tool.what} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    return result(true);
+  });
 }

@@ -2,7 +2,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { HADOLINT_PACKAGE, HADOLINT_VERSION, resolveDeployToolsLayout } from './deploy-tools-layout.ts';
 import { InfraError } from './errors.ts';
-import { isExecutable } from './go-build.ts';
+import { isExecutable } from './run-command.ts';
 import { runCommand, tail } from './run-command.ts';
 import type { LogFn, ToolInstall } from './types.ts';
 

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import { InfraError } from './errors.ts';
 
@@ -36,4 +37,14 @@ export function tail(text: string, lines = 20): string {
 /** `$JAVA_HOME/bin/<tool>` when JAVA_HOME is set, else the tool on PATH. */
 export function jdkTool(tool: 'java' | 'javac', env: NodeJS.ProcessEnv = process.env): string {
   return env.JAVA_HOME ? join(env.JAVA_HOME, 'bin', tool) : tool;
+}
+
+/** Whether `file` exists and may be run: a cached tool is there. */
+export function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
