@@ -13,7 +13,7 @@ import { evolveContact } from './evolve-contact.ts';
 import { createRestCrmAdapter } from './rest-crm-adapter.ts';
 import { syncContacts, type SyncDeps } from './sync-contacts.ts';
 
-async function setup(t: TestContext) {
+async function setup(t: TestContext, timeoutMs = 200) {
   const client = new MongoClient(testEnv().mongoUri);
   await client.connect();
   const db = client.db(uniqueName('crm-lease'));
@@ -24,7 +24,7 @@ async function setup(t: TestContext) {
   const store = await openCrmSyncStore(db);
   const crm = await startCrmStandIn();
   t.after(() => crm.close());
-  const http = createCrmHttp({ baseUrl: crm.url, timeoutMs: 200, backoff: { baseMs: 20, maxMs: 50 } });
+  const http = createCrmHttp({ baseUrl: crm.url, timeoutMs, backoff: { baseMs: 20, maxMs: 50 } });
   const adapter = createRestCrmAdapter({ http, batch: false, batchSize: 1, concurrency: 1, retryBudgetMs: 300 });
   // The lease clock is injected: "later" is a shift of it, not a sleep.
   let shift = 0;
@@ -75,7 +75,9 @@ test('lease: a call that succeeded after a cut attempt still keeps the lease to 
 });
 
 test('lease: two writers of one contact take turns, and the later one sends the newest state', async (t) => {
-  const { crm, deps, fold } = await setup(t);
+  // A delayed answer, not a lost one: the timeout is far above the delay, so a busy machine cannot turn the
+  // first call into a retry (a third request).
+  const { crm, deps, fold } = await setup(t, 5_000);
   await fold(seen(1));
   crm.script({ kind: 'delay', ms: 150 });
   const first = syncContacts(deps, ['5511']);
