@@ -2,17 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyTopics, createKafka, formatReplayMark, loadTopicDefinitions, setGroupOffsets, type TopicDefinition } from '@wabus/kafka';
+import { startPrivateMongo, type PrivateMongo } from '@wabus/infra';
+import { applyTopics, createKafka, loadTopicDefinitions, type TopicDefinition } from '@wabus/kafka';
 import { consumerServices } from '@wabus/service/registry';
-import { highWatermarks, parsePrometheusText } from '@wabus/testing';
+import { highWatermarks } from '@wabus/testing';
 import { produceBacklog, type Backlog } from './consumers/backlog.ts';
 import { consumersReport, type DrainRun, type E2ERun, type ReplayRun } from './consumers/consumers-report.ts';
-import { databaseDigest } from './consumers/database-digest.ts';
-import { measureDrain, type DrainResult } from './consumers/drain.ts';
+import { drainAndReplay, metricsOf, type BenchStore, type DrainEnv } from './consumers/drain-step.ts';
 import { machineCpuMeter } from './consumers/machine-cpu.ts';
 import { runE2E } from './consumers/e2e.ts';
 import { startConsumer, startIngress, type ConsumerName } from './consumers/processes.ts';
-import { startBenchStore } from './consumers/private-store.ts';
 import { createStoreClient } from './consumers/store-client.ts';
 import { waitForHttp200, type NodeChild } from './lib/node-child.ts';
 import { cpuMeter, freePort, readCpuSeconds, readVmMiB } from './lib/proc-stats.ts';
@@ -35,9 +34,11 @@ export interface ConsumerPhases {
 }
 
 const FULL: ConsumerPhases = {
-  backlogEvents: 50_000,
+  // 50,000 until the store dimension: SecantusDB drains message-store's at ~150-300 events/s, so 50,000 would add
+  // 10-20 minutes of drains and replays on it; 20,000 keep the section under about 8 minutes.
+  backlogEvents: 20_000,
   drainPollMs: 10,
-  drainTimeoutMs: 120_000,
+  drainTimeoutMs: 300_000,
   rate: 1_000,
   warmupMs: 3_000,
   e2eMs: 20_000,
@@ -50,20 +51,15 @@ const FULL: ConsumerPhases = {
 const QUICK: ConsumerPhases = { ...FULL, backlogEvents: 15_000, warmupMs: 1_000, e2eMs: 5_000 };
 const PARTITIONS = 12;
 
-/** Sum of every sample of a Prometheus metric (all label sets), or undefined when the metric is absent. */
-function promSum(text: string, metric: string): number | undefined {
-  const samples = parsePrometheusText(text).filter((s) => s.name === metric);
-  return samples.length === 0 ? undefined : samples.reduce((sum, s) => sum + s.value, 0);
-}
-
-async function metricsOf(base: string): Promise<{ applied: number | undefined; duplicates: number | undefined; deadLettered: number }> {
-  const text = await (await fetch(`${base}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
-  return {
-    applied: promSum(text, 'wabus_consumer_events_applied_total'),
-    duplicates: promSum(text, 'wabus_consumer_events_deduplicated_total'),
-    deadLettered: promSum(text, 'wabus_consumer_events_dead_lettered_total') ?? 0,
-  };
-}
+/**
+ * The bench's own stores, side by side: mongo-java-server in memory with a 2 GiB heap (the shared test store's 512
+ * MiB would not hold a 50k-message backlog, and other people's tests use it) and SecantusDB with a 256 MiB WiredTiger
+ * cache (the test profile's), each a child of the bench process.
+ */
+const PRIVATE_STORES = [
+  { label: 'mongo-java-server', store: 'mongo', memory: '2g' },
+  { label: 'SecantusDB', store: 'secantus', memory: '256M' },
+] as const;
 
 /** Consumer throughput from a backlog, side by side with the bare runtime, and end-to-end latency through ingress. */
 export const consumersBench: BenchSection = {
@@ -80,7 +76,9 @@ export const consumersBench: BenchSection = {
     const like = (prod: string, name: string, partitions: number): TopicDefinition => {
       const def = defs.find((d) => d.name === prod);
       if (!def) throw new Error(`infra/topics.json has no ${prod}`);
-      return { ...def, name, partitions, replicationFactor: 1, config: { ...def.config, 'min.insync.replicas': '1' } };
+      // segment.bytes: Kafka's default (production's): a fresh test broker's 1 MiB segments refuse the backlog's batches
+      // (RECORD_LIST_TOO_LARGE).
+      return { ...def, name, partitions, replicationFactor: 1, config: { ...def.config, 'min.insync.replicas': '1', 'segment.bytes': String(1024 ** 3) } };
     };
     const topics = {
       messages: t('backlog-messages'),
@@ -103,19 +101,25 @@ export const consumersBench: BenchSection = {
         [topics.events, 'status-tracker'],
       ].map(([topic, c]) => like('whatsapp.events.v1.dlq.message-store', dlq(topic as string, c as ConsumerName), 1)),
     ];
-    const databases = { msBacklog: dbName('ms_backlog'), stBacklog: dbName('st_backlog'), msE2e: dbName('ms_e2e'), stE2e: dbName('st_e2e') };
+    const databases = { msE2e: dbName('ms_e2e'), stE2e: dbName('st_e2e') };
+    const backlogDb = (consumer: ConsumerName, store: number) => dbName(`${consumer === 'message-store' ? 'ms' : 'st'}_backlog_${store}`);
 
-    // The store: a private mongo-java-server (see private-store.ts), unless MONGODB_URI names one to use.
+    // The stores: the private ones above, side by side, unless MONGODB_URI names one to use (then that one alone).
     const external = process.env['MONGODB_URI']?.trim() ? infra.mongoUri : undefined;
-    const benchStore = external === undefined ? await startBenchStore() : undefined;
-    const storeUri = external ?? benchStore?.uri ?? infra.mongoUri;
-    const storePid = benchStore?.pid;
+    const started: { label: string; memory: string; store: PrivateMongo }[] = [];
+    const stores: BenchStore[] = [];
     try {
+      if (external !== undefined) stores.push({ label: 'external', uri: external, pid: undefined, client: createStoreClient(ctx.root, external) });
+      for (const s of external === undefined ? PRIVATE_STORES : []) {
+        const store = await startPrivateMongo({ store: s.store, memory: s.memory });
+        started.push({ label: s.label, memory: s.memory, store });
+        stores.push({ label: s.label, uri: store.uri, pid: store.pid, client: createStoreClient(ctx.root, store.uri) });
+      }
+      for (const s of stores) await s.client.connect();
+      const [e2eStore] = stores as [BenchStore];
       const kafka = createKafka({ brokers: infra.kafkaBrokers, clientId: 'wabus-bench' });
       const admin = kafka.admin();
       await admin.connect();
-      const store = createStoreClient(ctx.root, storeUri);
-      await store.connect();
       const dir = await mkdtemp(join(tmpdir(), 'wabus-bench-consumers-'));
       let ok = false;
       try {
@@ -136,112 +140,37 @@ export const consumersBench: BenchSection = {
         }
         const [msBacklog, stBacklog] = backlogs as [Backlog, Backlog];
 
-        // 2. Each consumer alone with Kafka and the store, one after the other, from offset 0 of its backlog.
+        // 2. Each consumer alone with Kafka and one store, one after the other, from offset 0 of its backlog: the
+        // ceiling, then the service on each store in turn (each its own group and database), each drain followed by a
+        // replay of the same backlog.
         const loadBefore = loadavg()[0] ?? 0;
-        const plan: { consumer: ConsumerName; backlog: Backlog; database: string }[] = [
-          { consumer: 'ceiling', backlog: msBacklog, database: '' },
-          { consumer: 'message-store', backlog: msBacklog, database: databases.msBacklog },
-          { consumer: 'ceiling', backlog: stBacklog, database: '' },
-          { consumer: 'status-tracker', backlog: stBacklog, database: databases.stBacklog },
-        ];
+        const env: DrainEnv = {
+          root: ctx.root,
+          log: ctx.log,
+          kafka,
+          admin,
+          kafkaBrokers: infra.kafkaBrokers,
+          kafkaPid: infra.kafkaPid,
+          dir,
+          pollMs: p.drainPollMs,
+          timeoutMs: p.drainTimeoutMs,
+        };
         const drains: DrainRun[] = [];
         const replays: ReplayRun[] = [];
-        for (const step of plan) {
-          const port = await freePort();
-          const base = `http://127.0.0.1:${port}`;
-          const highs = await highWatermarks(admin, step.backlog.topic);
-          const spawnedAt = performance.now();
-          const child = startConsumer(step.consumer, {
-            root: ctx.root,
-            port,
-            kafkaBrokers: infra.kafkaBrokers,
-            mongoUri: storeUri,
-            topic: step.backlog.topic,
-            dlqTopic: dlq(step.backlog.topic, step.consumer),
-            groupId: `bench.${runId}.${step.consumer}.${step.backlog.label}`,
-            database: step.database,
-            logFile: join(dir, `${step.consumer}-${step.backlog.label}.log`),
-          });
-          let drain: DrainResult;
-          let metrics: DrainRun['metrics'];
-          let exitCode: number | null;
-          try {
-            ctx.log(`${step.consumer} on the ${step.backlog.label} backlog: started (pid ${child.pid})`);
-            drain = await measureDrain({
-              child,
-              base,
-              spawnedAt,
-              highWatermarks: highs,
-              kafkaPid: infra.kafkaPid,
-              storePid,
-              pollMs: p.drainPollMs,
-              timeoutMs: p.drainTimeoutMs,
-            });
-            metrics = step.consumer === 'ceiling' ? undefined : await metricsOf(base);
-            ctx.log(
-              `${step.consumer}: ${drain.eventsPerSecond.toFixed(0)} events/s over ${(drain.windowMs / 1000).toFixed(2)} s ` +
-                `(first applied ${(drain.startupMs / 1000).toFixed(1)} s after spawn), CPU ${drain.consumerCpuPct?.toFixed(0) ?? '?'} %, ` +
-                `Kafka ${drain.kafkaCpuPct?.toFixed(0) ?? '?'} %, store ${drain.storeCpuPct?.toFixed(0) ?? '?'} %`,
-            );
-          } finally {
-            exitCode = await child.stop();
+        for (const [consumer, backlog] of [
+          ['message-store', msBacklog],
+          ['status-tracker', stBacklog],
+        ] as const) {
+          const steps = [
+            { consumer: 'ceiling' as const, store: e2eStore, database: '' },
+            ...stores.map((store, i) => ({ consumer, store, database: backlogDb(consumer, i) })),
+          ];
+          for (const step of steps) {
+            const groupId = `bench.${runId}.${step.consumer}.${backlog.label}.${stores.indexOf(step.store)}`;
+            const run = await drainAndReplay(env, { ...step, backlog, groupId, dlqTopic: dlq(backlog.topic, step.consumer) });
+            drains.push(run.drain);
+            if (run.replay) replays.push(run.replay);
           }
-          let documents: number | undefined;
-          if (step.consumer !== 'ceiling') {
-            const coll = step.consumer === 'message-store' ? 'messages' : 'statuses';
-            // message-store also keeps placeholders (received: false) for reaction/edit/revoke targets not yet seen.
-            const filter = step.consumer === 'message-store' ? { received: { $ne: false } } : {};
-            documents = await store.db(step.database).collection(coll).countDocuments(filter);
-            // 2b. A full reset replay of the same backlog through the same group and database (wabus replay reset --from 0).
-            const groupId = `bench.${runId}.${step.consumer}.${step.backlog.label}`;
-            const digestBefore = await databaseDigest(store.db(step.database));
-            await setGroupOffsets(
-              kafka,
-              groupId,
-              step.backlog.topic,
-              [...highs]
-                .filter(([, high]) => high > 0n)
-                .map(([partition, high]) => ({ partition, offset: '0', metadata: formatReplayMark({ id: 'bench', frontier: high }) })),
-            );
-            const replayPort = await freePort();
-            const replayChild = startConsumer(step.consumer, {
-              root: ctx.root,
-              port: replayPort,
-              kafkaBrokers: infra.kafkaBrokers,
-              mongoUri: storeUri,
-              topic: step.backlog.topic,
-              dlqTopic: dlq(step.backlog.topic, step.consumer),
-              groupId,
-              database: step.database,
-              logFile: join(dir, `${step.consumer}-${step.backlog.label}-replay.log`),
-            });
-            try {
-              const replayDrain = await measureDrain({
-                child: replayChild,
-                base: `http://127.0.0.1:${replayPort}`,
-                spawnedAt: performance.now(),
-                highWatermarks: highs,
-                kafkaPid: infra.kafkaPid,
-                storePid,
-                pollMs: p.drainPollMs,
-                timeoutMs: p.drainTimeoutMs,
-              });
-              const replayMetrics = await metricsOf(`http://127.0.0.1:${replayPort}`);
-              replays.push({
-                consumer: step.consumer,
-                first: drain,
-                replay: replayDrain,
-                duplicates: replayMetrics.duplicates,
-                identical: (await databaseDigest(store.db(step.database))) === digestBefore,
-              });
-              ctx.log(`${step.consumer} replay from 0: ${replayDrain.eventsPerSecond.toFixed(0)} events/s (first drain ${drain.eventsPerSecond.toFixed(0)})`);
-            } finally {
-              await replayChild.stop();
-            }
-            // Free the in-memory store before the next run.
-            await store.db(step.database).dropDatabase();
-          }
-          drains.push({ consumer: step.consumer, backlog: step.backlog, drain, metrics, documents, exitCode });
         }
 
         // 3. End to end: ingress + both services as processes, the simulator posting at a fixed rate.
@@ -278,7 +207,7 @@ export const consumersBench: BenchSection = {
                 root: ctx.root,
                 port,
                 kafkaBrokers: infra.kafkaBrokers,
-                mongoUri: storeUri,
+                mongoUri: e2eStore.uri,
                 topic: topics.events,
                 dlqTopic: dlq(topics.events, name),
                 groupId: `bench.${runId}.${name}.e2e`,
@@ -302,7 +231,7 @@ export const consumersBench: BenchSection = {
           ctx.log(`e2e: ${p.e2eMs} ms at ${p.rate}/s, following every ${p.sampleEvery}th message and new status`);
           const meters = children.map(({ name, child }) => ({ name, cpu: cpuMeter(child.pid) }));
           const kafkaCpu = cpuMeter(infra.kafkaPid);
-          const storeCpu = cpuMeter(storePid);
+          const storeCpu = cpuMeter(e2eStore.pid);
           const machineCpu = machineCpuMeter(availableParallelism());
           const loadBeforeE2e = loadavg()[0] ?? 0;
           const selfCpu = process.cpuUsage();
@@ -346,7 +275,7 @@ export const consumersBench: BenchSection = {
           quick: ctx.quick,
           loadBefore,
           kafkaReplaced,
-          store: benchStore === undefined ? { kind: 'external' } : { kind: 'private', heap: benchStore.heap },
+          stores: external === undefined ? started.map((s) => ({ label: s.label, memory: s.memory })) : 'external',
         });
         ok = true;
         return report;
@@ -355,17 +284,21 @@ export const consumersBench: BenchSection = {
           .deleteTopics({ topics: benchTopics.map((d) => d.name), timeout: 15_000 })
           .catch((err: Error) => ctx.log(`could not delete bench topics: ${err.message}`));
         await admin.disconnect();
-        for (const db of Object.values(databases))
-          await store
+        const drop = [
+          ...Object.values(databases).map((db) => ({ store: e2eStore, db })),
+          ...stores.flatMap((store, i) => (['message-store', 'status-tracker'] as const).map((c) => ({ store, db: backlogDb(c, i) }))),
+        ];
+        for (const { store, db } of drop)
+          await store.client
             .db(db)
             .dropDatabase()
-            .catch((err: Error) => ctx.log(`could not drop ${db}: ${err.message}`));
-        await store.close();
+            .catch((err: Error) => ctx.log(`could not drop ${db} on ${store.label}: ${err.message}`));
         if (ok) await rm(dir, { recursive: true, force: true });
         else ctx.log(`consumer logs kept in ${dir}`);
       }
     } finally {
-      await benchStore?.stop();
+      for (const s of stores) await s.client.close();
+      for (const s of started) await s.store.stop();
     }
   },
 };

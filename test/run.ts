@@ -1,16 +1,18 @@
 /**
- * The one test command: `pnpm test` (all tiers), `pnpm test:unit|int|e2e|cluster`.
+ * The one test command: `pnpm test` (all tiers), `pnpm test:unit|int|e2e|cluster|secantus`.
  * Integration and e2e tiers need Kafka and the store: unless KAFKA_BROKERS and MONGODB_URI are set, this starts
  * the `test` infra profile (in-memory store, fresh Kafka log), runs the tests, and stops what it started. The
  * cluster tier (`*.cluster.test.ts`) does the same with the `cluster` profile (three brokers) unless KAFKA_BROKERS
- * is set.
+ * is set. The secantus tier runs the integration and e2e files that use the store again, on SecantusDB
+ * (test/secantus-tier.ts), unless MONGODB_URI is set.
  * Node 20's test runner takes no globs, so the files are collected here.
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { infraStatus, resolveProfileLayout, startInfra, stopInfra, type Profile } from '@wabus/infra';
+import { infraStatus, resolveProfileLayout, startInfra, stopComponent, type ComponentName, type Profile, type StoreKind } from '@wabus/infra';
+import { SECANTUS_EXCLUDED, secantusTier } from './secantus-tier.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const tiers = { unit: '.unit.test.ts', int: '.int.test.ts', e2e: '.e2e.test.ts', cluster: '.cluster.test.ts' } as const;
@@ -28,30 +30,44 @@ function collect(dir: string, suffixes: string[], out: string[] = []): string[] 
 
 const arg = process.argv[2] ?? 'all';
 const selected: Tier[] = arg === 'all' ? (Object.keys(tiers) as Tier[]) : arg in tiers ? [arg as Tier] : [];
-if (selected.length === 0) {
-  console.error(`usage: node test/run.ts [all|${Object.keys(tiers).join('|')}] (got ${arg})`);
+const withSecantus = arg === 'all' || arg === 'secantus';
+if (selected.length === 0 && !withSecantus) {
+  console.error(`usage: node test/run.ts [all|${Object.keys(tiers).join('|')}|secantus] (got ${arg})`);
   process.exit(2);
 }
 
 /**
- * The infra of a profile, started unless it runs; the environment its tests get; `stop` stops what was started here.
- * `extra` (variables of the infra scripts) selects another instance, e.g. the test profile's `faults` one.
+ * The infra of a profile with `store`, started unless it runs; the environment its tests get; `stop` stops what was
+ * started here (and only that). `extra` (variables of the infra scripts) selects another instance, e.g. the test
+ * profile's `faults` one, or names the broker (KAFKA_BROKERS) so that only the store is started.
  */
-async function useInfra(profile: Profile, extra: NodeJS.ProcessEnv = {}): Promise<{ env: NodeJS.ProcessEnv; external: boolean; stop(): Promise<void> }> {
+async function useInfra(
+  profile: Profile,
+  extra: NodeJS.ProcessEnv = {},
+  store: StoreKind = 'mongo',
+): Promise<{ env: NodeJS.ProcessEnv; external: boolean; stop(): Promise<void> }> {
   const env = { ...process.env, ...extra };
   const before = await infraStatus({ profile, env });
   const r = await startInfra({
     profile,
     env,
-    log: (m) => console.error(`[infra${extra['WABUS_TEST_INSTANCE'] ? `:${extra['WABUS_TEST_INSTANCE']}` : ''}] ${m}`),
+    store,
+    log: (m) => console.error(`[infra${extra['WABUS_TEST_INSTANCE'] ? `:${extra['WABUS_TEST_INSTANCE']}` : ''}${store === 'mongo' ? '' : `:${store}`}] ${m}`),
   });
-  const startedHere = [before.kafka.state, before.mongo.state].some((s) => s === 'stopped' || s === 'degraded');
+  const wasStopped = (state: string) => state === 'stopped' || state === 'degraded';
+  const startedHere: ComponentName[] = [];
+  if (wasStopped(before.kafka.state) && r.kafka.state !== 'external') startedHere.push('kafka');
+  if (wasStopped(before[store].state) && r.mongo.state !== 'external') startedHere.push(store);
   env['KAFKA_BROKERS'] = r.kafkaBrokers.join(',');
   env['MONGODB_URI'] = r.mongoUri;
   const external = r.kafka.state === 'external';
   // Tests that stop a broker on purpose may do so only with one this profile runs, never an external cluster.
   if (!external) env['WABUS_INFRA_PROFILE'] = profile;
-  return { env, external, stop: async () => void (startedHere && !process.env['WABUS_KEEP_INFRA'] && (await stopInfra({ profile, env }))) };
+  const stop = async () => {
+    if (process.env['WABUS_KEEP_INFRA']) return;
+    await Promise.all(startedHere.map((name) => stopComponent(profile, name, { env })));
+  };
+  return { env, external, stop };
 }
 
 /**
@@ -60,7 +76,12 @@ async function useInfra(profile: Profile, extra: NodeJS.ProcessEnv = {}): Promis
  */
 function faultsInstance(): NodeJS.ProcessEnv {
   const shared = resolveProfileLayout('test', process.env);
-  return { WABUS_TEST_INSTANCE: 'faults', WABUS_KAFKA_PORT: String(shared.kafka.port + 100), WABUS_MONGO_PORT: String(shared.mongo.port + 100) };
+  return {
+    WABUS_TEST_INSTANCE: 'faults',
+    WABUS_KAFKA_PORT: String(shared.kafka.port + 100),
+    WABUS_MONGO_PORT: String(shared.mongo.port + 100),
+    WABUS_SECANTUS_PORT: String(shared.secantus.port + 100),
+  };
 }
 
 const filesOf = (runTiers: Tier[]) =>
@@ -74,22 +95,24 @@ const filesOf = (runTiers: Tier[]) =>
     .sort();
 
 /**
- * Unit, integration and e2e files on the `test` profile's broker, three files at a time; beside them, one at a time,
- * the files that stop, freeze or restart a broker, on a second instance of the test profile (its own broker and
- * store: they take it down on purpose), then the cluster tier on the `cluster` profile (three brokers of its own).
+ * Unit, integration and e2e files on the `test` profile's broker, three files at a time, then `afterShared` (the
+ * secantus tier) on that broker; beside them, one at a time, the files that stop, freeze or restart a broker, on a
+ * second instance of the test profile (its own broker and store: they take it down on purpose), then the cluster
+ * tier on the `cluster` profile (three brokers of its own).
  * Those mostly wait on brokers that are down or electing, so they overlap the shared files instead of following
  * them; their reports are printed whole when they end. Against external Kafka (KAFKA_BROKERS) the broker-fault files
  * run last, on it, and refuse to touch it. Unit files alone need no infra.
  */
-async function runSingle(runTiers: Tier[], then: () => Promise<number>): Promise<number> {
+async function runSingle(runTiers: Tier[], then: () => Promise<number>, afterShared: (env: NodeJS.ProcessEnv) => Promise<number>): Promise<number> {
   const files = filesOf(runTiers);
   if (!runTiers.some((t) => t !== 'unit')) return Math.max(await runFiles(files, CONCURRENCY, process.env), await then());
   const faults = files.filter(stopsTheBroker);
   const shared = longestFirst(files.filter((f) => !faults.includes(f)));
   const infra = await useInfra('test');
+  const sharedThenSecantus = async () => Math.max(await runFiles(shared, CONCURRENCY, infra.env), await afterShared(infra.env));
   try {
     if (infra.external) {
-      const code = await runFiles(shared, CONCURRENCY, infra.env);
+      const code = await sharedThenSecantus();
       return Math.max(code, await runFiles(faults, 1, infra.env), await then());
     }
     const onOwnBroker = async () => {
@@ -102,7 +125,7 @@ async function runSingle(runTiers: Tier[], then: () => Promise<number>): Promise
       }
     };
     // The broker-fault files, then the cluster tier: one JVM set starting at a time beside the shared files.
-    const codes = await Promise.all([runFiles(shared, CONCURRENCY, infra.env), onOwnBroker().then(async (code) => Math.max(code, await then()))]);
+    const codes = await Promise.all([sharedThenSecantus(), onOwnBroker().then(async (code) => Math.max(code, await then()))]);
     return Math.max(...codes);
   } finally {
     await infra.stop();
@@ -114,6 +137,26 @@ async function runCluster(): Promise<number> {
   const infra = await useInfra('cluster');
   try {
     return await runFiles(filesOf(['cluster']), 1, infra.env, { buffered: true });
+  } finally {
+    await infra.stop();
+  }
+}
+
+/**
+ * The secantus tier on the test profile's broker (`shared`: the shared phase's environment; absent when the tier runs
+ * alone) and SecantusDB, three files at a time, after the shared files: on 2 cores it would only slow them down.
+ * With MONGODB_URI set, the store is the user's: the tier does not run, and says so.
+ */
+async function runSecantus(shared?: NodeJS.ProcessEnv): Promise<number> {
+  if (process.env['MONGODB_URI']?.trim()) {
+    console.error('[secantus] MONGODB_URI is set: the SecantusDB tier runs only against a store this runner starts; not run');
+    return 0;
+  }
+  for (const x of SECANTUS_EXCLUDED) console.error(`[secantus] not run on SecantusDB: ${x.file}: ${x.reason}`);
+  const broker = shared?.['KAFKA_BROKERS'];
+  const infra = await useInfra('test', broker === undefined ? {} : { KAFKA_BROKERS: broker }, 'secantus');
+  try {
+    return await runFiles(secantusRun, CONCURRENCY, { ...infra.env, WABUS_TEST_STORE: 'secantus' });
   } finally {
     await infra.stop();
   }
@@ -155,5 +198,8 @@ async function runFiles(files: string[], concurrency: number, env: NodeJS.Proces
 // A failing phase does not stop the next: CI reports every tier.
 const single = selected.filter((t) => t !== 'cluster');
 const cluster = selected.includes('cluster') ? runCluster : async () => 0;
-const exitCode = single.length > 0 ? await runSingle(single, cluster) : await cluster();
+// Selected before anything runs: a store file that stops its broker and is not excluded fails the run at once.
+const secantusRun = withSecantus ? longestFirst(secantusTier(root, filesOf(['int', 'e2e']), stopsTheBroker)) : [];
+const secantus = withSecantus ? runSecantus : async () => 0;
+const exitCode = single.length > 0 ? await runSingle(single, cluster, secantus) : Math.max(await cluster(), await secantus());
 process.exit(exitCode);

@@ -13,6 +13,8 @@ export interface ServiceCounters {
 
 export interface DrainRun {
   consumer: ConsumerName;
+  /** The store the consumer wrote to (the ceiling writes nothing). */
+  store: string;
   backlog: Backlog;
   drain: DrainResult;
   /** The service's own counters after the drain (GET /metrics); none for the ceiling. */
@@ -25,6 +27,7 @@ export interface DrainRun {
 /** The same service draining the same backlog again, after `wabus replay reset --from 0` (a replay mark per partition). */
 export interface ReplayRun {
   consumer: ConsumerName;
+  store: string;
   first: DrainResult;
   replay: DrainResult;
   /** Deduplicated events counted by the service in the replay (all of them, when the data was right). */
@@ -114,6 +117,50 @@ function cpuPerEvent(drains: DrainRun[], e2e: E2ERun, phases: ConsumerPhasesView
   );
 }
 
+/** Each service on each store, as ratios to the first store: the drains and replays above, side by side. */
+function storesTable(drains: DrainRun[], replays: ReplayRun[], stores: string[]): Table {
+  const [reference = '', ...others] = stores;
+  const us = (d: DrainResult | undefined, pick: (d: DrainResult) => number | undefined) => {
+    const v = d === undefined ? undefined : pick(d);
+    return v === undefined || !(d!.eventsPerSecond > 0) ? 'n/a' : int(((v / 100) * 1e6) / d!.eventsPerSecond);
+  };
+  const rows: string[][] = [];
+  for (const consumer of ['message-store', 'status-tracker'] as const) {
+    for (const phase of ['drain', 'replay'] as const) {
+      const run = (store: string) =>
+        phase === 'drain'
+          ? drains.find((d) => d.consumer === consumer && d.store === store)?.drain
+          : replays.find((r) => r.consumer === consumer && r.store === store)?.replay;
+      const ref = run(reference);
+      rows.push([
+        `**${consumer}**`,
+        phase === 'drain' ? 'first drain' : 'replay from 0',
+        ...stores.map((st) => int(run(st)?.eventsPerSecond)),
+        ...others.map((st) => {
+          const r = run(st);
+          return r === undefined || ref === undefined ? 'n/a' : (r.eventsPerSecond / ref.eventsPerSecond).toFixed(2);
+        }),
+        ...stores.map((st) => us(run(st), (d) => d.consumerCpuPct)),
+        ...stores.map((st) => us(run(st), (d) => d.storeCpuPct)),
+      ]);
+    }
+  }
+  return {
+    caption:
+      `**Stores side by side**: the same backlogs drained and replayed by the same services, one store after the other in this run ` +
+      `(so the machine's drift between runs cancels out of the ratios). CPU per event is µs of one core per event applied, over the window.`,
+    columns: [
+      'consumer',
+      'run',
+      ...stores.map((st) => `${st} events/s`),
+      ...others.map((st) => `${st} ÷ ${reference}`),
+      ...stores.map((st) => `consumer µs/event, ${st}`),
+      ...stores.map((st) => `store µs/event, ${st}`),
+    ],
+    rows,
+  };
+}
+
 export function consumersReport(input: {
   phases: ConsumerPhasesView;
   drains: DrainRun[];
@@ -122,8 +169,8 @@ export function consumersReport(input: {
   quick: boolean;
   loadBefore: number;
   kafkaReplaced: boolean;
-  /** private: the bench's own mongo-java-server (private-store.ts); external: MONGODB_URI. */
-  store: { kind: 'private'; heap: string } | { kind: 'external' };
+  /** The bench's own stores, in the order they ran (the first is the reference and the end-to-end store), or MONGODB_URI's. */
+  stores: { label: string; memory: string }[] | 'external';
 }): SectionReport {
   const { phases, drains, e2e } = input;
   const ceilingOf = (b: Backlog) => drains.find((d) => d.consumer === 'ceiling' && d.backlog.topic === b.topic);
@@ -136,6 +183,7 @@ export function consumersReport(input: {
       `that shows a record applied to the first that shows every partition caught up.`,
     columns: [
       'consumer',
+      'store',
       'backlog',
       'events/s',
       '× ceiling',
@@ -152,6 +200,7 @@ export function consumersReport(input: {
       const ratio = ceiling === undefined ? undefined : r.drain.eventsPerSecond / ceiling.drain.eventsPerSecond;
       return [
         label(r.consumer),
+        r.consumer === 'ceiling' ? '–' : r.store,
         r.backlog.label === 'message-store' ? 'messages + echoes' : 'statuses',
         int(r.drain.eventsPerSecond),
         ratio === undefined || !Number.isFinite(ratio) ? 'n/a' : ratio.toFixed(2),
@@ -208,9 +257,10 @@ export function consumersReport(input: {
       `**Replay**: right after its drain, the service stopped, its group's offsets moved back to 0 with a replay mark (what ` +
       '`pnpm wabus replay reset --from 0 --execute` commits), and the service started again on the same database: it re-applies ' +
       'the whole backlog, marked `wabus-replay`, and every event changes nothing. Same timing as the drain.',
-    columns: ['consumer', 'first drain events/s', 'replay events/s', 'replay ÷ first', 'deduplicated in the replay', 'database after = before'],
+    columns: ['consumer', 'store', 'first drain events/s', 'replay events/s', 'replay ÷ first', 'deduplicated in the replay', 'database after = before'],
     rows: input.replays.map((r) => [
       `**${r.consumer}**`,
+      r.store,
       int(r.first.eventsPerSecond),
       int(r.replay.eventsPerSecond),
       (r.replay.eventsPerSecond / r.first.eventsPerSecond).toFixed(2),
@@ -220,10 +270,11 @@ export function consumersReport(input: {
   };
 
   const checks: Check[] = [];
+  const on = (store: string) => (Array.isArray(input.stores) && input.stores.length > 1 ? ` on ${store}` : '');
   for (const r of input.replays) {
     const backlog = drains.find((d) => d.consumer === r.consumer)?.backlog;
     checks.push({
-      name: `${r.consumer}: a full replay changes nothing`,
+      name: `${r.consumer}${on(r.store)}: a full replay changes nothing`,
       target: `byte-identical, ${int(backlog?.produced)} deduplicated`,
       observed: `${r.identical ? 'byte-identical' : 'different'}, ${int(r.duplicates)} deduplicated`,
       pass: r.identical && r.duplicates === backlog?.produced,
@@ -232,7 +283,7 @@ export function consumersReport(input: {
   for (const r of drains.filter((d) => d.consumer !== 'ceiling')) {
     const rate = r.drain.eventsPerSecond;
     checks.push({
-      name: `${r.consumer} from a backlog`,
+      name: `${r.consumer} from a backlog${on(r.store)}`,
       target: `≥ ${int(TARGET_RATE)} events/s`,
       observed: `${int(rate)} events/s`,
       pass: rate >= TARGET_RATE,
@@ -251,7 +302,7 @@ export function consumersReport(input: {
     const m = r.metrics;
     const exact = r.documents === r.backlog.distinctIds && m?.deadLettered === 0 && m.applied === r.backlog.produced;
     checks.push({
-      name: `${r.consumer} backlog: one document per wamid, nothing dead-lettered`,
+      name: `${r.consumer} backlog${on(r.store)}: one document per wamid, nothing dead-lettered`,
       target: `${int(r.backlog.distinctIds)} docs, 0 DLQ`,
       observed: `${int(r.documents)} docs, ${int(m?.deadLettered)} DLQ`,
       pass: exact,
@@ -276,7 +327,7 @@ export function consumersReport(input: {
     if (d.machineCpuPct === undefined) continue;
     const ours = (d.consumerCpuPct ?? 0) + (d.kafkaCpuPct ?? 0) + (d.storeCpuPct ?? 0);
     const other = d.machineCpuPct - ours;
-    if (other >= 25) others.push(`${r.consumer} (${r.backlog.label} backlog) drain ${pct(other)}`);
+    if (other >= 25) others.push(`${r.consumer} (${r.backlog.label} backlog${r.consumer === 'ceiling' ? '' : on(r.store)}) drain ${pct(other)}`);
   }
   const e2eMachine = e2e.cpu['whole machine'];
   if (e2eMachine !== undefined) {
@@ -294,7 +345,8 @@ export function consumersReport(input: {
   if (input.quick) notes.push('**Quick run** (`--quick`): small backlogs and a short end-to-end phase; indicative only.');
   if (input.kafkaReplaced)
     notes.push('**Disturbed run**: the Kafka process sampled at the start was gone at the end (the shared test broker restarted). Rerun on a quiet machine.');
-  for (const r of drains) if (r.exitCode !== 0) notes.push(`**${r.consumer} did not shut down cleanly** after its drain (exit ${String(r.exitCode)}).`);
+  for (const r of drains)
+    if (r.exitCode !== 0) notes.push(`**${r.consumer}${on(r.store)} did not shut down cleanly** after its drain (exit ${String(r.exitCode)}).`);
   for (const [name, code] of Object.entries(e2e.exits))
     if (code !== 0) notes.push(`**${name} (end to end) did not shut down cleanly** (exit ${String(code)}).`);
   notes.push(
@@ -316,12 +368,12 @@ export function consumersReport(input: {
         .filter((d) => d.consumer !== 'ceiling')
         .map(
           (r) =>
-            `${r.consumer}: applied counter ${int(r.metrics?.applied)} of ${int(r.backlog.produced)} records (${int(r.metrics?.duplicates)} of them changed nothing), ` +
+            `${r.consumer}${on(r.store)}: applied counter ${int(r.metrics?.applied)} of ${int(r.backlog.produced)} records (${int(r.metrics?.duplicates)} of them changed nothing), ` +
             `${int(r.metrics?.deadLettered)} dead-lettered, ${int(r.documents)} ${r.consumer === 'message-store' ? 'received messages' : 'status documents'} ` +
             `for ${int(r.backlog.distinctIds)} distinct wamids`,
         )
         .join('; ') +
-      '. Each database is dropped right after its drain (the store holds everything in its JVM heap).',
+      '. Each database is dropped right after its replay (mongo-java-server holds everything in its JVM heap).',
     `**End-to-end details.** ${int(post.sent)} POSTs (${int(post.accepted)} answered 2xx, ${int(post.skipped)} skipped by the open loop's ` +
       `in-flight cap, ${int(post.errors)} without an answer); items: ${int(res.items.messages)} messages, ${int(res.items.statuses)} statuses ` +
       `(${int(res.items.newStatuses)} of new wamids), ${int(res.items.other)} other; the events topic holds ${int(e2e.events)} records ` +
@@ -344,13 +396,22 @@ export function consumersReport(input: {
       `the window's two polls; the end is seen up to one poll late, which lowers short windows' rates slightly (the ceiling's most). ` +
       `Polls every ${phases.drainPollMs} ms rather than 100: the ceiling drains the backlog in about a second, which 100 ms polls would ` +
       `cut into a handful of steps. Latencies are exact percentiles (client clock).`,
-    input.store.kind === 'external'
+    input.stores === 'external'
       ? `**The store** was the one MONGODB_URI names; its CPU was not sampled. Unless that is a real MongoDB replica set, read the next ` +
           `paragraph's caveats as applying to it.`
-      : `**The store is mongo-java-server**, the in-memory MongoDB wire-protocol server of the test profile, started for this bench alone ` +
-          `(same jar, main class and GC flags, but a ${input.store.heap} heap instead of 512 MiB): the shared test store, which other tests ` +
-          `use at the same time, keeps every document in a 512 MiB heap that a 50k-message backlog could exhaust, and it exits on ` +
-          `OutOfMemoryError. Its CPU is that of this bench alone.`,
+      : `**The stores**, each started for this bench alone and drained into one after the other: ` +
+          input.stores
+            .map((s) =>
+              s.label === 'SecantusDB'
+                ? `SecantusDB (Python on WiredTiger, a ${s.memory} cache, its files in a temporary directory)`
+                : `${s.label} (in memory, a ${s.memory} heap)`,
+            )
+            .join('; ') +
+          `. The shared test store, which other tests use at the same time, keeps every document in a 512 MiB heap that a large backlog ` +
+          `could exhaust. Each store's CPU is that of this bench alone. The end-to-end phase runs on ${input.stores[0]?.label ?? 'the first'} only. ` +
+          `SecantusDB is reached with \`retryWrites=false\`, as the test tier reaches it: with retryable writes every acknowledged write ` +
+          `costs it up to ~25 ms more (docs/stores.md). It journals through WiredTiger (no fsync per commit, like mongod's default) but ` +
+          `serves every connection from one Python process: its rates say what SecantusDB does, not what mongod would.`,
     `**What an in-memory mongo-java-server means for real MongoDB.** No disk, no journal, no replication: an acknowledged write ` +
       `costs no fsync and no majority round trip, and its query and update engine is not MongoDB's. On a replica set with the default ` +
       `write concern (w: majority, journaled) every bulk write of a chunk also waits for the journal and a majority of members before ` +
@@ -359,5 +420,16 @@ export function consumersReport(input: {
       `this JVM store (not measured here), so its CPU column says nothing about MongoDB's. Neither the throughput nor the latency here carries over as is: measure against a ` +
       `real replica set before sizing.`,
   );
-  return { tables: [drainTable, replayTable, e2eTable], checks, notes };
+  const tables = [drainTable, replayTable, e2eTable];
+  if (Array.isArray(input.stores) && input.stores.length > 1)
+    tables.splice(
+      2,
+      0,
+      storesTable(
+        drains,
+        input.replays,
+        input.stores.map((x) => x.label),
+      ),
+    );
+  return { tables, checks, notes };
 }

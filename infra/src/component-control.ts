@@ -12,7 +12,7 @@ type FaultSignal = 'SIGSTOP' | 'SIGCONT' | 'SIGKILL';
 
 function componentLayouts(profile: Profile, name: ComponentName, env: NodeJS.ProcessEnv): ComponentLayout[] {
   const layout = resolveProfileLayout(profile, env);
-  return name === 'mongo' ? [layout.mongo] : layout.kafkaNodes;
+  return name === 'kafka' ? layout.kafkaNodes : [layout[name]];
 }
 
 /**
@@ -74,7 +74,7 @@ export async function startComponent(
   const profileSet = profileDrivers(profile, env);
   const selected = selectDrivers(profileSet, name, opts.node);
   return withProfileLock(profileSet.layout.lockFile, PROFILE_LOCK_TIMEOUT_MS, async () => {
-    const statuses = await Promise.all(selected.map((d) => ensureComponentRunning(d, { fresh: false, log: opts.log ?? (() => {}), env })));
+    const statuses = await Promise.all(selected.map((d) => ensureComponentRunning(d, { fresh: false, log: opts.log ?? (() => {}), env, profile })));
     if (name === 'kafka' && opts.node === undefined) return kafkaStatus(profileSet.layout, statuses);
     return statuses[0]!;
   });

@@ -1,7 +1,7 @@
 import type { ComponentLayout } from './profile-layout.ts';
 import type { LogFn } from './types.ts';
 
-/** What it takes to run one component as a background JVM; the lifecycle around it is component-runtime.ts. */
+/** What it takes to run one component as a background process; the lifecycle around it is component-runtime.ts. */
 export interface ComponentDriver {
   layout: ComponentLayout;
   /** Every port the process binds (checked free before a start). */
@@ -11,6 +11,8 @@ export interface ComponentDriver {
   /** Writes config and initialises storage. `fresh`: remove the component's files first. */
   prepare(opts: { fresh: boolean; log: LogFn }): Promise<void>;
   command(): { file: string; args: string[] };
+  /** What to do when `command().file` is not there (a JVM: JAVA_HOME; SecantusDB: its install). */
+  toolHint: string;
   /** One readiness attempt against the open port: true when the component serves real requests. */
   probeReady(): Promise<boolean>;
 }

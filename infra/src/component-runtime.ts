@@ -6,8 +6,8 @@ import { InfraError } from './errors.ts';
 import { fileSize, logExcerpt } from './log-tail.ts';
 import { isPortOpen } from './port-probe.ts';
 import { isProcessAlive, isProcessStopped, removePidFile, runningPid, spawnDetached, terminateProcess } from './process-control.ts';
-import type { ComponentLayout } from './profile-layout.ts';
-import type { ComponentStatus, LogFn } from './types.ts';
+import { PORT_VARIABLES, type ComponentLayout } from './profile-layout.ts';
+import type { ComponentStatus, LogFn, Profile } from './types.ts';
 
 /** SIGTERM first; SIGKILL only after this long (a graceful stop took 0.4-2.5 s for Kafka, 0.1 s for Mongo). */
 const STOP_GRACE_MS = 20_000;
@@ -62,7 +62,10 @@ async function waitForReady(driver: ComponentDriver, pid: number, child: ChildPr
  * starting it), else starts it in the background and waits for real readiness. A process that does not become
  * ready is stopped again, so a failed start leaves nothing behind.
  */
-export async function ensureComponentRunning(driver: ComponentDriver, opts: { fresh: boolean; log: LogFn; env: NodeJS.ProcessEnv }): Promise<ComponentStatus> {
+export async function ensureComponentRunning(
+  driver: ComponentDriver,
+  opts: { fresh: boolean; log: LogFn; env: NodeJS.ProcessEnv; profile: Profile },
+): Promise<ComponentStatus> {
   const { layout } = driver;
   const existing = runningPid(layout.pidFile, layout.instanceTag);
   if (existing !== undefined) {
@@ -78,11 +81,12 @@ export async function ensureComponentRunning(driver: ComponentDriver, opts: { fr
   await removePidFile(layout.pidFile);
   for (const port of driver.ports) {
     if (!(await isPortOpen(layout.host, port))) continue;
+    const variable = PORT_VARIABLES[opts.profile][layout.name];
     throw new InfraError(
       'INFRA_PORT_IN_USE',
       `${layout.host}:${port} is taken by a process that is not this profile's ${layout.label}; stop it, or point ` +
-        `${layout.name === 'kafka' ? 'KAFKA_BROKERS' : 'MONGODB_URI'} at it, or move with ` +
-        `${layout.name === 'kafka' ? 'WABUS_KAFKA_PORT (the controller takes the next port; cluster profile: WABUS_CLUSTER_KAFKA_PORT)' : 'WABUS_MONGO_PORT (cluster profile: WABUS_CLUSTER_MONGO_PORT)'}`,
+        `${layout.name === 'kafka' ? 'KAFKA_BROKERS' : 'MONGODB_URI'} at it, or move with ${variable}` +
+        `${layout.name === 'kafka' ? ' (the controller takes the next port)' : ''}`,
       { component: layout.label, address: `${layout.host}:${port}` },
     );
   }
@@ -106,7 +110,7 @@ export async function ensureComponentRunning(driver: ComponentDriver, opts: { fr
     if (!missing) throw err;
     throw new InfraError(
       'INFRA_TOOL_MISSING',
-      `${file} not found (set JAVA_HOME or put java on PATH)`,
+      `${file} not found (${driver.toolHint})`,
       { file },
       {
         cause: err,

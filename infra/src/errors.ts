@@ -1,6 +1,8 @@
 export type InfraErrorCode =
   | 'INFRA_TOOL_MISSING'
   | 'INFRA_MAVEN_FAILED'
+  /** pip could not install SecantusDB's pinned requirements into its venv. */
+  | 'INFRA_PIP_FAILED'
   | 'INFRA_COMPILE_FAILED'
   /** A package registry's client (pip) could not fetch a tool. */
   | 'INFRA_FETCH_FAILED'

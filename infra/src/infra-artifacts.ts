@@ -28,10 +28,22 @@ export interface MongoArtifacts {
   classesDir: string;
 }
 
+export interface SecantusArtifacts {
+  version: string;
+  requirementsFile: string;
+  /** Cache key of the venv: changes when the requirements change. */
+  requirementsHash: string;
+  homeDir: string;
+  venvDir: string;
+  /** The venv's interpreter: what runs `-m secantus`. */
+  python: string;
+}
+
 export interface InfraArtifacts {
   cacheDir: string;
   kafka: KafkaArtifacts;
   mongo: MongoArtifacts;
+  secantus: SecantusArtifacts;
 }
 
 function pomProperty(pomFile: string, name: string): string {
@@ -40,7 +52,13 @@ function pomProperty(pomFile: string, name: string): string {
   return match[1];
 }
 
-/** Where installInfra puts (or has put) the jars and classes. Reads the poms; downloads nothing. */
+function pinnedVersion(requirementsFile: string, name: string): string {
+  const match = new RegExp(`^${name}==(\\S+)`, 'mi').exec(readFileSync(requirementsFile, 'utf8'));
+  if (!match?.[1]) throw new Error(`${requirementsFile} does not pin ${name}`);
+  return match[1];
+}
+
+/** Where installInfra puts (or has put) the jars, classes and the SecantusDB venv. Reads the poms; downloads nothing. */
 export function resolveInfraArtifacts(env: NodeJS.ProcessEnv = process.env): InfraArtifacts {
   const cacheDir = resolveCacheDir(env);
   const kafkaPom = join(infraRoot, 'kafka', 'pom.xml');
@@ -48,6 +66,9 @@ export function resolveInfraArtifacts(env: NodeJS.ProcessEnv = process.env): Inf
   const mongoSource = join(infraRoot, 'mongo', 'WabusMongoServer.java');
   const kafkaVersion = pomProperty(kafkaPom, 'kafka.version');
   const mongoVersion = pomProperty(mongoPom, 'mongo-java-server.version');
+  const requirements = join(infraRoot, 'secantus', 'requirements.txt');
+  const secantusVersion = pinnedVersion(requirements, 'SecantusDB');
+  const secantusHome = join(cacheDir, `secantus-${secantusVersion}`);
   const kafkaHome = join(cacheDir, `kafka-${kafkaVersion}`);
   const mongoHome = join(cacheDir, `mongo-java-server-${mongoVersion}`);
   return {
@@ -69,6 +90,14 @@ export function resolveInfraArtifacts(env: NodeJS.ProcessEnv = process.env): Inf
       sourceFile: mongoSource,
       mainClass: 'WabusMongoServer',
       classesDir: join(mongoHome, `classes-${hashFiles([mongoPom, mongoSource])}`),
+    },
+    secantus: {
+      version: secantusVersion,
+      requirementsFile: requirements,
+      requirementsHash: hashFiles([requirements]),
+      homeDir: secantusHome,
+      venvDir: join(secantusHome, 'venv'),
+      python: join(secantusHome, 'venv', 'bin', 'python'),
     },
   };
 }

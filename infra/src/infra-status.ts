@@ -15,5 +15,6 @@ export async function infraStatus(opts: { profile: Profile; env?: NodeJS.Process
   return {
     kafka: orExternal(kafkaStatus(layout), env.KAFKA_BROKERS?.trim()),
     mongo: orExternal(componentStatus(layout.mongo), env.MONGODB_URI?.trim()),
+    secantus: orExternal(componentStatus(layout.secantus), env.MONGODB_URI?.trim()),
   };
 }

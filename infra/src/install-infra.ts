@@ -1,11 +1,13 @@
 import { compileMongoMain } from './compile-mongo-main.ts';
 import { resolveInfraArtifacts } from './infra-artifacts.ts';
 import { fetchMavenRuntime } from './maven-fetch.ts';
+import { installSecantus } from './secantus-install.ts';
 import type { InstallResult, LogFn } from './types.ts';
 
 /**
- * Fetches the Kafka and mongo-java-server jars into the cache (`~/.cache/wabus`, or WABUS_CACHE_DIR) and compiles
- * the mongo main. Idempotent: when the poms and the main are unchanged it only hashes three files.
+ * Fetches the Kafka and mongo-java-server jars into the cache (`~/.cache/wabus`, or WABUS_CACHE_DIR), compiles the
+ * mongo main and installs SecantusDB into a venv (pip). Idempotent: when the poms, the main and the requirements are
+ * unchanged it only hashes four files.
  */
 export async function installInfra(opts: { log?: LogFn; env?: NodeJS.ProcessEnv } = {}): Promise<InstallResult> {
   const log = opts.log ?? (() => {});
@@ -16,6 +18,7 @@ export async function installInfra(opts: { log?: LogFn; env?: NodeJS.ProcessEnv 
   const kafka = await fetchMavenRuntime({ ...artifacts.kafka, log, env });
   const mongo = await fetchMavenRuntime({ ...artifacts.mongo, log, env });
   const { compiled } = await compileMongoMain(artifacts.mongo, log, env);
+  const secantus = await installSecantus(artifacts.secantus, log, env);
   return {
     cacheDir: artifacts.cacheDir,
     kafka: { version: artifacts.kafka.version, libsDir: artifacts.kafka.libsDir, fetched: kafka.fetched },
@@ -26,6 +29,7 @@ export async function installInfra(opts: { log?: LogFn; env?: NodeJS.ProcessEnv 
       fetched: mongo.fetched,
       compiled,
     },
+    secantus: { version: artifacts.secantus.version, venvDir: artifacts.secantus.venvDir, installed: secantus.installed },
     durationMs: Date.now() - started,
   };
 }

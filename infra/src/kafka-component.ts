@@ -62,6 +62,7 @@ export function kafkaComponent(layout: KafkaLayout, artifacts: KafkaArtifacts, p
     layout,
     ports: [layout.port, layout.controllerPort, ...(profile === 'test' ? [faultsListenerPort(layout)] : [])],
     startTimeoutMs: 90_000,
+    toolHint: 'set JAVA_HOME or put java on PATH',
 
     async prepare({ fresh, log }) {
       if (fresh) await rm(layout.dataDir, { recursive: true, force: true });

@@ -1,16 +1,17 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import { MongoClient } from 'mongodb';
 import type { ComponentDriver } from './component-driver.ts';
 import type { MongoArtifacts } from './infra-artifacts.ts';
 import { mongoUriFor, type MongoLayout } from './profile-layout.ts';
 import { jdkTool } from './run-command.ts';
+import { pingStore } from './store-ping.ts';
 
 export function mongoComponent(layout: MongoLayout, artifacts: MongoArtifacts, env: NodeJS.ProcessEnv): ComponentDriver {
   return {
     layout,
     ports: [layout.port],
     startTimeoutMs: 30_000,
+    toolHint: 'set JAVA_HOME or put java on PATH',
 
     async prepare({ fresh }) {
       if (fresh) await rm(layout.dataDir, { recursive: true, force: true });
@@ -44,19 +45,6 @@ export function mongoComponent(layout: MongoLayout, artifacts: MongoArtifacts, e
       };
     },
 
-    async probeReady() {
-      const client = new MongoClient(mongoUriFor(layout), {
-        serverSelectionTimeoutMS: 1000,
-        connectTimeoutMS: 1000,
-      });
-      try {
-        await client.db('admin').command({ ping: 1 });
-        return true;
-      } catch {
-        return false;
-      } finally {
-        await client.close().catch(() => {});
-      }
-    },
+    probeReady: () => pingStore(mongoUriFor(layout)),
   };
 }

@@ -102,15 +102,20 @@ export async function waitForExit(pid: number, instanceTag: string, timeoutMs: n
   return true;
 }
 
+/** A second SIGTERM after this long: SecantusDB may lose the first one (docs/stores.md, "SIGTERM after SIGCONT"). */
+const TERM_AGAIN_MS = 5_000;
+
 /**
  * SIGTERM (plus SIGCONT, in case a fault test left it SIGSTOPped: a stopped process never sees the TERM), wait up
- * to `graceMs`, and only then SIGKILL. Resolves with how it ended.
+ * to `graceMs` (a second SIGTERM after 5 s), and only then SIGKILL. Resolves with how it ended.
  */
 export async function terminateProcess(pid: number, instanceTag: string, graceMs: number): Promise<'not-running' | 'terminated' | 'killed'> {
   if (!isProcessAlive(pid, instanceTag)) return 'not-running';
   sendSignal(pid, 'SIGTERM');
   sendSignal(pid, 'SIGCONT');
-  if (await waitForExit(pid, instanceTag, graceMs)) return 'terminated';
+  if (await waitForExit(pid, instanceTag, Math.min(TERM_AGAIN_MS, graceMs))) return 'terminated';
+  sendSignal(pid, 'SIGTERM');
+  if (await waitForExit(pid, instanceTag, Math.max(0, graceMs - TERM_AGAIN_MS))) return 'terminated';
   sendSignal(pid, 'SIGKILL');
   await waitForExit(pid, instanceTag, 10_000);
   return 'killed';

@@ -40,6 +40,13 @@ export interface MongoLayout extends ComponentLayout {
   backend: { kind: 'memory' } | { kind: 'h2'; file: string };
 }
 
+/** SecantusDB: `data/` is its WiredTiger home, `secantusd.toml` the config it reads (and no other). */
+export interface SecantusLayout extends ComponentLayout {
+  name: 'secantus';
+  configFile: string;
+  storageDir: string;
+}
+
 export interface ProfileLayout {
   profile: Profile;
   cacheDir: string;
@@ -54,25 +61,27 @@ export interface ProfileLayout {
   /** Cluster profile: the cluster id and controller directory ids every node is formatted with (KIP-853). */
   quorumFile: string;
   mongo: MongoLayout;
+  /** The second store, SecantusDB: its own port, started only when a start asks for it (`store: 'secantus'`). */
+  secantus: SecantusLayout;
 }
 
 const HOST = '127.0.0.1';
 
-const DEFAULT_PORTS: Record<Profile, { kafka: number; mongo: number }> = {
-  dev: { kafka: 9092, mongo: 27017 },
-  test: { kafka: 19092, mongo: 37017 },
+const DEFAULT_PORTS: Record<Profile, { kafka: number; mongo: number; secantus: number }> = {
+  dev: { kafka: 9092, mongo: 27017, secantus: 28017 },
+  test: { kafka: 19092, mongo: 37017, secantus: 38017 },
   // Node n: broker 29090 + 2n, controller the next port (29092-29097).
-  cluster: { kafka: 29092, mongo: 47017 },
+  cluster: { kafka: 29092, mongo: 47017, secantus: 48017 },
 };
 
 /**
  * The port variables of each profile. The cluster profile has its own, so that one `pnpm test` (test profile, then
  * cluster profile) can move both.
  */
-const PORT_VARIABLES: Record<Profile, { kafka: string; mongo: string }> = {
-  dev: { kafka: 'WABUS_KAFKA_PORT', mongo: 'WABUS_MONGO_PORT' },
-  test: { kafka: 'WABUS_KAFKA_PORT', mongo: 'WABUS_MONGO_PORT' },
-  cluster: { kafka: 'WABUS_CLUSTER_KAFKA_PORT', mongo: 'WABUS_CLUSTER_MONGO_PORT' },
+export const PORT_VARIABLES: Record<Profile, Record<ComponentName, string>> = {
+  dev: { kafka: 'WABUS_KAFKA_PORT', mongo: 'WABUS_MONGO_PORT', secantus: 'WABUS_SECANTUS_PORT' },
+  test: { kafka: 'WABUS_KAFKA_PORT', mongo: 'WABUS_MONGO_PORT', secantus: 'WABUS_SECANTUS_PORT' },
+  cluster: { kafka: 'WABUS_CLUSTER_KAFKA_PORT', mongo: 'WABUS_CLUSTER_MONGO_PORT', secantus: 'WABUS_CLUSTER_SECANTUS_PORT' },
 };
 
 /** Nodes of the cluster profile: three, each broker and controller (docs/infra.md says why not 3 + 3). */
@@ -150,7 +159,9 @@ export function resolveProfileLayout(profile: Profile, env: NodeJS.ProcessEnv = 
   // Ports from the base: broker and controller per node, plus the test broker's fault listener and its proxy.
   const kafkaPort = portFromEnv(env, vars.kafka, DEFAULT_PORTS[profile].kafka, profile === 'test' ? 4 : 2 * nodeCount);
   const mongoPort = portFromEnv(env, vars.mongo, DEFAULT_PORTS[profile].mongo, 1);
+  const secantusPort = portFromEnv(env, vars.secantus, DEFAULT_PORTS[profile].secantus, 1);
   const mongoDir = join(stateDir, 'mongo');
+  const secantusDir = join(stateDir, 'secantus');
   const ids = Array.from({ length: nodeCount }, (_, i) => i + 1);
   const voters = ids.map((nodeId) => ({ nodeId, host: HOST, controllerPort: kafkaPort + 2 * (nodeId - 1) + 1 }));
   const kafkaNodes = ids.map((nodeId) => kafkaNodeLayout(profile, stateDir, kafkaPort, nodeId, voters));
@@ -174,12 +185,33 @@ export function resolveProfileLayout(profile: Profile, env: NodeJS.ProcessEnv = 
       pidFile: join(stateDir, 'mongo.pid'),
       instanceTag: `mongo@${stateDir}`,
     },
+    secantus: {
+      name: 'secantus',
+      label: 'secantus',
+      host: HOST,
+      port: secantusPort,
+      dataDir: secantusDir,
+      configFile: join(secantusDir, 'secantusd.toml'),
+      storageDir: join(secantusDir, 'data'),
+      logFile: join(stateDir, 'secantus.log'),
+      pidFile: join(stateDir, 'secantus.pid'),
+      instanceTag: `secantus@${stateDir}`,
+    },
   };
 }
 
-export function mongoUriFor(layout: MongoLayout): string {
-  return `mongodb://${layout.host}:${layout.port}/?directConnection=true`;
+/**
+ * The URI of a profile's store (mongo-java-server or SecantusDB): a direct connection, as both are one node.
+ * SecantusDB's without retryable writes: it remembers each one for 30 minutes, up to 10,000, and scans (and at the
+ * cap sorts) them all on every write, so each acknowledged write costs ~25 ms once 10,000 were made (docs/stores.md).
+ * The emulator has no sessions, so the driver makes no retryable writes to it either.
+ */
+export function mongoUriFor(layout: ComponentLayout): string {
+  return `mongodb://${layout.host}:${layout.port}/?directConnection=true${layout.name === 'secantus' ? SECANTUS_URI_OPTIONS : ''}`;
 }
+
+/** What a SecantusDB URI adds (see mongoUriFor). */
+export const SECANTUS_URI_OPTIONS = '&retryWrites=false';
 
 export function kafkaBrokerFor(layout: KafkaLayout): string {
   return `${layout.host}:${layout.port}`;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initialControllers } from './kafka-quorum.ts';
 import { renderKafkaServerProperties } from './kafka-server-properties.ts';
-import { kafkaBrokersFor, resolveProfileLayout } from './profile-layout.ts';
+import { kafkaBrokersFor, mongoUriFor, resolveProfileLayout } from './profile-layout.ts';
 
 const properties = (text: string): Map<string, string> =>
   new Map(
@@ -97,5 +97,35 @@ test('given WABUS_TEST_INSTANCE, then the test profile has a second instance: it
   assert.throws(
     () => resolveProfileLayout('test', { WABUS_KAFKA_PORT: '70000' }),
     (e: { code?: string; message?: string }) => e.code === 'INFRA_BAD_SETTING' && /WABUS_KAFKA_PORT must be a TCP port/.test(e.message ?? ''),
+  );
+});
+
+test('given each profile, then SecantusDB has its own port, files and instance tag; WABUS_SECANTUS_PORT and WABUS_CLUSTER_SECANTUS_PORT move it', () => {
+  const ports = (env: NodeJS.ProcessEnv) => (['dev', 'test', 'cluster'] as const).map((p) => resolveProfileLayout(p, env).secantus.port);
+  assert.deepEqual(ports({}), [28017, 38017, 48017]);
+  assert.deepEqual(ports({ WABUS_SECANTUS_PORT: '38500', WABUS_CLUSTER_SECANTUS_PORT: '48500' }), [38500, 38500, 48500]);
+  const l = resolveProfileLayout('test', { WABUS_CACHE_DIR: '/c' });
+  assert.deepEqual(
+    [l.secantus.dataDir, l.secantus.storageDir, l.secantus.configFile, l.secantus.logFile, l.secantus.pidFile, l.secantus.instanceTag],
+    [
+      '/c/state/test/secantus',
+      '/c/state/test/secantus/data',
+      '/c/state/test/secantus/secantusd.toml',
+      '/c/state/test/secantus.log',
+      '/c/state/test/secantus.pid',
+      'secantus@/c/state/test',
+    ],
+  );
+  for (const profile of ['dev', 'test', 'cluster'] as const) {
+    const layout = resolveProfileLayout(profile, {});
+    const others = [...layout.kafkaNodes.flatMap((n) => [n.port, n.controllerPort]), layout.mongo.port];
+    assert.ok(!others.includes(layout.secantus.port), `apart from the other components of ${profile}`);
+  }
+  // Without retryable writes, which cost SecantusDB ~25 ms a write once 10,000 were made (docs/stores.md).
+  assert.equal(mongoUriFor(l.secantus), 'mongodb://127.0.0.1:38017/?directConnection=true&retryWrites=false');
+  assert.equal(mongoUriFor(l.mongo), 'mongodb://127.0.0.1:37017/?directConnection=true');
+  assert.throws(
+    () => resolveProfileLayout('test', { WABUS_SECANTUS_PORT: 'x' }),
+    (e: { code?: string; details?: { variable?: string } }) => e.code === 'INFRA_BAD_SETTING' && e.details?.variable === 'WABUS_SECANTUS_PORT',
   );
 });

@@ -7,7 +7,7 @@ import { kafkaStatus } from './kafka-status.ts';
 import { kafkaBrokersFor, mongoUriFor } from './profile-layout.ts';
 import { runningPid } from './process-control.ts';
 import { withProfileLock } from './profile-lock.ts';
-import type { ComponentStatus, LogFn, Profile, StartInfraResult } from './types.ts';
+import type { ComponentStatus, LogFn, Profile, StartInfraResult, StoreKind } from './types.ts';
 
 function externalKafka(env: NodeJS.ProcessEnv): string[] | undefined {
   const brokers = (env.KAFKA_BROKERS ?? '')
@@ -26,26 +26,29 @@ function externalMongo(env: NodeJS.ProcessEnv): string | undefined {
 const CLUSTER_READY_TIMEOUT_MS = 30_000;
 
 /**
- * Makes Kafka and the Mongo-wire store of `profile` available and says where. `KAFKA_BROKERS` / `MONGODB_URI` in
- * `env` mean "use that one, start nothing". Otherwise each component is reused when its process of this profile
- * is alive, else started in the background (it outlives the caller; stop it with stopInfra). Resolves only when
- * both serve requests: every Kafka node is a registered broker with a controller (cluster profile: all three
- * registered), Mongo answers ping. A test or cluster profile's Kafka starts with empty data only when none of its
- * nodes runs; a missing node of a running cluster comes back on its data.
+ * Makes Kafka and a Mongo-wire store of `profile` available and says where. `store` picks the store:
+ * mongo-java-server (`mongo`, the default) or SecantusDB (`secantus`, its own port); the other store is neither
+ * started nor stopped. `KAFKA_BROKERS` / `MONGODB_URI` in `env` mean "use that one, start nothing". Otherwise each
+ * component is reused when its process of this profile is alive, else started in the background (it outlives the
+ * caller; stop it with stopInfra). Resolves only when both serve requests: every Kafka node is a registered broker
+ * with a controller (cluster profile: all three registered), the store answers a driver's ping. A test or cluster
+ * profile's Kafka starts with empty data only when none of its nodes runs, a store whenever it starts; a missing
+ * node of a running cluster comes back on its data.
  * `env` (default process.env) is the whole environment: it is read for the overrides (KAFKA_BROKERS, MONGODB_URI,
- * WABUS_CACHE_DIR, WABUS_STATE_DIR, WABUS_KAFKA_PORT, WABUS_MONGO_PORT, WABUS_CLUSTER_KAFKA_PORT,
- * WABUS_CLUSTER_MONGO_PORT, JAVA_HOME) and handed to mvn and the JVMs.
+ * WABUS_CACHE_DIR, WABUS_STATE_DIR, the port variables of docs/infra.md, JAVA_HOME, PYTHON) and handed to mvn, pip
+ * and the servers.
  */
-export async function startInfra(opts: { profile: Profile; log?: LogFn; env?: NodeJS.ProcessEnv }): Promise<StartInfraResult> {
+export async function startInfra(opts: { profile: Profile; store?: StoreKind; log?: LogFn; env?: NodeJS.ProcessEnv }): Promise<StartInfraResult> {
   const log = opts.log ?? (() => {});
   const env = opts.env ?? process.env;
+  const store = opts.store ?? 'mongo';
   const kafkaBrokers = externalKafka(env);
   const mongoUri = externalMongo(env);
   const { layout, drivers } = profileDrivers(opts.profile, env);
 
   const external = (address: string): ComponentStatus => ({ state: 'external', address });
   if (kafkaBrokers !== undefined && mongoUri !== undefined) {
-    return { kafkaBrokers, mongoUri, kafka: external(kafkaBrokers.join(',')), mongo: external(mongoUri) };
+    return { kafkaBrokers, mongoUri, store, kafka: external(kafkaBrokers.join(',')), mongo: external(mongoUri) };
   }
 
   await installInfra({ log, env });
@@ -55,12 +58,12 @@ export async function startInfra(opts: { profile: Profile; log?: LogFn; env?: No
     if (kafkaBrokers === undefined && layout.kafkaNodes.length > 1) {
       await ensureKafkaQuorum(layout.quorumFile, layout.kafka.voters, { fresh: kafkaFresh });
     }
-    const kafkaOpts = { fresh: kafkaFresh, log, env };
-    const mongoOpts = { fresh: layout.freshOnStart, log, env };
+    const kafkaOpts = { fresh: kafkaFresh, log, env, profile: opts.profile };
+    const storeOpts = { fresh: layout.freshOnStart, log, env, profile: opts.profile };
     // Every JVM starts side by side (a quorum needs its voters up together); a failure of one does not abandon the
     // others half-started.
     const [mongo, ...nodes] = await Promise.allSettled([
-      mongoUri === undefined ? ensureComponentRunning(drivers.mongo, mongoOpts) : external(mongoUri),
+      mongoUri === undefined ? ensureComponentRunning(drivers[store], storeOpts) : external(mongoUri),
       ...(kafkaBrokers === undefined ? drivers.kafka.map((d) => ensureComponentRunning(d, kafkaOpts)) : []),
     ]);
     const failed = nodes.find((n) => n.status === 'rejected');
@@ -81,7 +84,8 @@ export async function startInfra(opts: { profile: Profile; log?: LogFn; env?: No
     }
     return {
       kafkaBrokers: kafkaBrokers ?? kafkaBrokersFor(layout),
-      mongoUri: mongoUri ?? mongoUriFor(layout.mongo),
+      mongoUri: mongoUri ?? mongoUriFor(layout[store]),
+      store,
       kafka: kafkaBrokers === undefined ? kafkaStatus(layout, nodeStatuses) : external(kafkaBrokers.join(',')),
       mongo: mongo!.value,
     };

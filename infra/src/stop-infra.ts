@@ -5,7 +5,7 @@ import { withProfileLock } from './profile-lock.ts';
 import type { LogFn, Profile } from './types.ts';
 
 /**
- * Stops every component of `profile` (each Kafka node and the store; SIGTERM, SIGKILL only after 20 s) and removes
+ * Stops every component of `profile` (each Kafka node and both stores; SIGTERM, SIGKILL only after 20 s) and removes
  * their pid files. No-op when nothing runs. Processes named by KAFKA_BROKERS / MONGODB_URI are never ours to stop.
  */
 export async function stopInfra(opts: { profile: Profile; log?: LogFn; env?: NodeJS.ProcessEnv }): Promise<void> {
@@ -13,6 +13,6 @@ export async function stopInfra(opts: { profile: Profile; log?: LogFn; env?: Nod
   const layout = resolveProfileLayout(opts.profile, opts.env ?? process.env);
   await withProfileLock(layout.lockFile, PROFILE_LOCK_TIMEOUT_MS, async () => {
     // The nodes of a cluster stop together: one after the other, the last would wait for a quorum that is gone.
-    await Promise.all([...layout.kafkaNodes.map((node) => stopComponentProcess(node, log)), stopComponentProcess(layout.mongo, log)]);
+    await Promise.all([...layout.kafkaNodes, layout.mongo, layout.secantus].map((component) => stopComponentProcess(component, log)));
   });
 }

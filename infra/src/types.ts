@@ -6,7 +6,16 @@ export type Profile = 'dev' | 'test' | 'cluster';
 
 export const PROFILES: readonly Profile[] = ['dev', 'test', 'cluster'];
 
-export type ComponentName = 'kafka' | 'mongo';
+/** `secantus`: SecantusDB, the second store (a Python process on WiredTiger), started only when asked for. */
+export type ComponentName = 'kafka' | 'mongo' | 'secantus';
+
+/**
+ * The Mongo-wire store a start provides: mongo-java-server (`mongo`, the default: in memory, fast, an emulator) or
+ * SecantusDB (`secantus`: MongoDB's storage engine underneath, sessions and transactions; docs/stores.md).
+ */
+export type StoreKind = 'mongo' | 'secantus';
+
+export const STORE_KINDS: readonly StoreKind[] = ['mongo', 'secantus'];
 
 export type LogFn = (msg: string) => void;
 
@@ -31,17 +40,24 @@ export interface KafkaNodeStatus extends ComponentStatus {
 export interface InfraStatus {
   kafka: ComponentStatus;
   mongo: ComponentStatus;
+  secantus: ComponentStatus;
 }
 
-export interface StartInfraResult extends InfraStatus {
+export interface StartInfraResult {
   kafkaBrokers: string[];
+  /** The URI of the store asked for (`store`), or MONGODB_URI. */
   mongoUri: string;
+  store: StoreKind;
+  kafka: ComponentStatus;
+  /** The store's status: mongo-java-server's or SecantusDB's, as `store` says. */
+  mongo: ComponentStatus;
 }
 
 export interface InstallResult {
   cacheDir: string;
   kafka: { version: string; libsDir: string; fetched: boolean };
   mongo: { version: string; libsDir: string; classesDir: string; fetched: boolean; compiled: boolean };
+  secantus: { version: string; venvDir: string; installed: boolean };
   durationMs: number;
 }
 

