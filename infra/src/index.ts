@@ -5,7 +5,18 @@ export { infraStatus } from './infra-status.ts';
 export { kafkaFaultListener, signalComponent, signalKafkaNode, startComponent, stopComponent } from './component-control.ts';
 export { CLUSTER_NODES, kafkaBrokersFor, resolveCacheDir, resolveProfileLayout } from './profile-layout.ts';
 export { InfraError, type InfraErrorCode } from './errors.ts';
-export type { ComponentName, ComponentStatus, InfraStatus, InstallResult, KafkaNodeStatus, LogFn, Profile, StartInfraResult, StoreKind, ToolInstall } from './types.ts';
+export type {
+  ComponentName,
+  ComponentStatus,
+  InfraStatus,
+  InstallResult,
+  KafkaNodeStatus,
+  LogFn,
+  Profile,
+  StartInfraResult,
+  StoreKind,
+  ToolInstall,
+} from './types.ts';
 export { PROFILES, STORE_KINDS } from './types.ts';
 export { startPrivateMongo, type PrivateMongo } from './private-mongo.ts';
 export { installTraceViewer, isTraceViewerInstalled } from './trace-viewer-install.ts';

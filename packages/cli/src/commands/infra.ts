@@ -1,5 +1,16 @@
 import { parseArgs } from 'node:util';
-import { infraStatus, installDeployTools, installInfra, PROFILES, startInfra, stopInfra, STORE_KINDS, type ComponentStatus, type Profile, type StoreKind } from '@wabus/infra';
+import {
+  infraStatus,
+  installDeployTools,
+  installInfra,
+  PROFILES,
+  startInfra,
+  stopInfra,
+  STORE_KINDS,
+  type ComponentStatus,
+  type Profile,
+  type StoreKind,
+} from '@wabus/infra';
 import { UsageError } from '../usage-error.ts';
 
 const log = (msg: string) => process.stderr.write(`[infra] ${msg}\n`);
