@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { configReads, loadServiceDefinition } from '@wabus/service/definition';
+import { configReads, loadServiceDefinition } from '@wabus/testing';
 import { serviceRegistry, type ServiceFacts } from '@wabus/service/registry';
 import { imageFile } from './compose-workloads.ts';
 import { finalStageInstructions } from './image-layout.ts';
