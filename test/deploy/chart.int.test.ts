@@ -5,22 +5,29 @@
  */
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { serviceRegistry } from '@wabus/service/registry';
-import { isIgnored, parseDockerignore } from './dockerignore.ts';
+import { configReads, loadServiceDefinition } from '@wabus/testing';
+import { serviceRegistry, type ServiceFacts } from '@wabus/service/registry';
+import { imageFile } from './compose-workloads.ts';
 import { finalStageInstructions } from './image-layout.ts';
 import { CHART_DIR, CI_VALUES, helmBinary, renderChart, runHelm } from './helm.ts';
 import { objectNamed, ofKind, podSpec, type K8sObject } from './k8s-objects.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const registry = serviceRegistry();
-const values = parse(readFileSync(join(CHART_DIR, 'values.yaml'), 'utf8')) as { services: Record<string, { enabled: boolean; kind: string; port: number }> };
+const values = parse(readFileSync(join(CHART_DIR, 'values.yaml'), 'utf8')) as {
+  services: Record<string, { enabled: boolean; port: number; readsTenantsFile: boolean }>;
+};
+/** Whether a service reads the tenants file: its configuration, run as at start, looks up WABUS_TENANTS_FILE. */
+const readsTenantsFile = async (facts: ServiceFacts) => configReads(await loadServiceDefinition(facts), facts, {}).variables.includes('WABUS_TENANTS_FILE');
 let helm: string;
+let tenantsReaders: string[];
 before(async () => {
   helm = await helmBinary();
+  tenantsReaders = (await Promise.all(registry.map(async (s) => ((await readsTenantsFile(s)) ? [s.name] : [])))).flat();
 });
 
 /** Whether `selector` selects objects with `labels`. */
@@ -44,12 +51,18 @@ test("given Chart.yaml, then its appVersion is the project's version and the ima
   for (const d of ofKind(renderChart(helm), 'Deployment')) assert.equal(podSpec(d).containers[0]!.image, `wabus:${chart.appVersion}`);
 });
 
-test('given values.yaml, then its services are the registry, with its kinds and ports', () => {
+test('given values.yaml, then its services are the registry, with its ports, the tenants file for those that read it', () => {
   assert.deepEqual(Object.keys(values.services).sort(), registry.map((s) => s.name).sort());
-  for (const s of registry) assert.deepEqual([values.services[s.name]!.kind, values.services[s.name]!.port], [s.kind, s.port], s.name);
+  assert.ok(tenantsReaders.includes('ingress'), tenantsReaders.join(' '));
+  for (const s of registry)
+    assert.deepEqual([values.services[s.name]!.port, values.services[s.name]!.readsTenantsFile], [s.port, tenantsReaders.includes(s.name)], s.name);
 });
 
-/** Every Deployment: the image's entry point with the service's name, its port, the probes, resources, non-root. */
+/**
+ * Every Deployment: the image's entry point with the service's name, its port, the probes, resources, non-root; what
+ * its kind in the registry gives it (the chart derives the kind from the name): the store for a consumer, the webhook
+ * Service for ingress.
+ */
 function checkDeployments(objects: K8sObject[], expected: string[]) {
   const deployments = ofKind(objects, 'Deployment');
   assert.deepEqual(deployments.map((d) => d.metadata.name).sort(), expected.map((n) => `wabus-${n}`).sort());
@@ -67,6 +80,13 @@ function checkDeployments(objects: K8sObject[], expected: string[]) {
       c.env?.find((e) => e.name === facts.portEnv),
       { name: facts.portEnv, value: String(facts.port) },
     );
+    assert.equal(
+      c.env?.some((e) => e.name === 'MONGODB_URI'),
+      facts.kind === 'consumer',
+      `${d.metadata.name}: MONGODB_URI for a consumer only`,
+    );
+    const webhooks = ofKind(objects, 'Service').filter((s) => s.metadata.name === `wabus-${facts.name}`);
+    assert.equal(webhooks.length, facts.kind === 'ingress' ? 1 : 0, `${d.metadata.name}: a webhook Service for ingress only`);
     assert.deepEqual(c.startupProbe?.httpGet, { path: '/healthz', port: 'http' });
     assert.deepEqual(c.livenessProbe?.httpGet, { path: '/healthz', port: 'http' });
     assert.deepEqual(c.readinessProbe?.httpGet, { path: '/readyz', port: 'http' });
@@ -99,8 +119,7 @@ function checkTopicsJob(objects: K8sObject[], dryRun: boolean) {
   assert.deepEqual(c.args?.slice(0, 3), ['topics', 'apply', '--file']);
   assert.deepEqual(c.args?.slice(4), dryRun ? ['--dry-run'] : []);
   const file = c.args![3]!;
-  assert.ok(existsSync(join(repo, file)), `${file} exists`);
-  assert.ok(!isIgnored(parseDockerignore(readFileSync(join(repo, '.dockerignore'), 'utf8')), file), `${file} is in the image`);
+  assert.ok(imageFile(`/app/${file}`) !== undefined, `${file} is a file of the image`);
   // A pre-install hook runs before the release's other objects exist: it may take nothing from them.
   assert.equal(c.envFrom, undefined);
   assert.ok(
@@ -150,7 +169,7 @@ test('given everything on, then every service runs, ingress scales with an HPA, 
   for (const d of ofKind(objects, 'Deployment')) {
     const spec = podSpec(d);
     const c = spec.containers[0]!;
-    const reads = ['ingress', 'auto-reply', 'crm-sync'].includes(c.args![0]!);
+    const reads = tenantsReaders.includes(c.args![0]!);
     assert.equal(c.env?.find((e) => e.name === 'WABUS_TENANTS_FILE')?.value, reads ? '/etc/wabus/tenants/tenants.json' : undefined, d.metadata.name);
     assert.equal(spec.volumes?.find((v) => v.name === 'tenants')?.secret?.secretName, reads ? 'wabus-tenants' : undefined, d.metadata.name);
   }
@@ -182,10 +201,28 @@ test('given settings that cannot work, then rendering fails naming the value', (
   fails(['services.crm-sync.enabled=true'], /services\.crm-sync\.env\.CRM_BASE_URL is empty/);
   // values.schema.json: misspelt keys and values no service accepts.
   fails(['services.ingress.replica=3'], /at '\/services\/ingress': additional properties 'replica' not allowed/);
-  fails(['services.message-store.kind=worker'], /at '\/services\/message-store\/kind': value must be one of 'ingress', 'consumer'/);
+  // A kind is derived from the service's name, never set.
+  fails(['services.message-store.kind=ingress'], /at '\/services\/message-store': additional properties 'kind' not allowed/);
   fails(['logLevel=loud'], /at '\/logLevel'/);
   // (helm names the wrong place for a property name, so only the name is matched)
   fails(['services.ingress.env.lower=1'], /invalid propertyName 'lower'/);
+});
+
+test('given a PodDisruptionBudget of maxUnavailable 0, then it renders 0 (no eviction), not the default', () => {
+  const pdb = (set: string[]) =>
+    objectNamed(
+      renderChart(
+        helm,
+        [],
+        set.flatMap((s) => ['--set', s]),
+      ),
+      'PodDisruptionBudget',
+      'wabus-ingress',
+    ).spec;
+  assert.deepEqual(pdb(['services.ingress.pdb.maxUnavailable=0']), { ...pdb([]), maxUnavailable: 0 });
+  assert.equal(pdb([])?.['maxUnavailable'], 1);
+  assert.deepEqual(pdb(['services.ingress.pdb.minAvailable=0'])?.['minAvailable'], 0);
+  assert.throws(() => pdb(['services.ingress.pdb.maxUnavailable=null']), /services\.ingress\.pdb: give maxUnavailable or minAvailable/);
 });
 
 /** Below these, the values are Kubernetes' own objects or free-form maps: the path itself is documented. */

@@ -99,3 +99,7 @@ export function assignments(ins: Instruction): Record<string, string> {
   }
   return out;
 }
+
+/** What a stage's ARG or ENV lines assign, as written (no substitution), a later line winning. */
+export const stageAssignments = (stage: Stage, keyword: 'ARG' | 'ENV'): Record<string, string> =>
+  Object.assign({}, ...instructionsOf(stage, keyword).map(assignments)) as Record<string, string>;

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serviceRegistry } from '@wabus/service/registry';
-import { assignments, instructionsOf, parseDockerfile, type Stage } from './dockerfile.ts';
+import { instructionsOf, parseDockerfile, stageAssignments, type Stage } from './dockerfile.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const dockerfile = parseDockerfile(readFileSync(join(repo, 'Dockerfile'), 'utf8'));
@@ -21,8 +21,7 @@ test('given the Dockerfile, then every stage starts from the official slim Node 
 test("given the build stage, then it installs package.json's pnpm and the production dependencies from the lockfile", () => {
   const [build] = dockerfile.stages;
   const packageManager = (JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { packageManager: string }).packageManager;
-  const args = Object.assign({}, ...instructionsOf(build!, 'ARG').map(assignments)) as Record<string, string>;
-  assert.equal(`pnpm@${args['PNPM_VERSION']}`, packageManager);
+  assert.equal(`pnpm@${stageAssignments(build!, 'ARG')['PNPM_VERSION']}`, packageManager);
   const runs = instructionsOf(build!, 'RUN').map((r) => r.text);
   assert.ok(
     runs.some((r) => /^pnpm install\b/.test(r) && r.includes('--prod') && r.includes('--frozen-lockfile')),
@@ -32,7 +31,7 @@ test("given the build stage, then it installs package.json's pnpm and the produc
 
 test('given the final stage, then it runs as the non-root node user in production, from /app, with the CLI as entry point', () => {
   assert.deepEqual(words(final, 'USER'), ['1000:1000']);
-  assert.deepEqual(Object.assign({}, ...instructionsOf(final, 'ENV').map(assignments)), { NODE_ENV: 'production' });
+  assert.deepEqual(stageAssignments(final, 'ENV'), { NODE_ENV: 'production' });
   assert.deepEqual(words(final, 'WORKDIR'), ['/app']);
   const [entrypoint] = instructionsOf(final, 'ENTRYPOINT');
   assert.ok(entrypoint?.json, 'ENTRYPOINT in exec form (signals reach Node)');

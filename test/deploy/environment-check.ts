@@ -1,4 +1,4 @@
-import { configReads, loadServiceDefinition } from '@wabus/service/definition';
+import { configReads, loadServiceDefinition } from '@wabus/testing';
 import { serviceRegistry } from '@wabus/service/registry';
 import { parseTenants } from '@wabus/tenants';
 import { CLI_VARIABLES, SHARED_VARIABLES } from './shared-variables.ts';

@@ -16,9 +16,6 @@ export interface ImageLayout {
   user: string | undefined;
   entrypoint: string[];
   cmd: string[];
-  expose: number[];
-  /** The base image of the final stage. */
-  baseImage: string;
 }
 
 export interface LayoutOptions {
@@ -41,7 +38,6 @@ interface StageState {
   user: string | undefined;
   entrypoint: string[];
   cmd: string[];
-  expose: number[];
 }
 
 const unsupported = (ins: Instruction, why: string) =>
@@ -99,7 +95,6 @@ function buildStage(stage: Stage, index: number, built: Map<string, StageState>,
     user: undefined,
     entrypoint: [],
     cmd: [],
-    expose: [],
   };
   mkdirSync(s.dir, { recursive: true });
   for (const ins of stage.instructions) {
@@ -136,23 +131,23 @@ function buildStage(stage: Stage, index: number, built: Map<string, StageState>,
       case 'USER':
         s.user = ins.args[0];
         break;
-      case 'EXPOSE':
-        s.expose.push(...ins.args.map((p) => Number(p.split('/')[0])));
-        break;
       case 'ENTRYPOINT':
       case 'CMD':
         if (!ins.json) throw unsupported(ins, 'write it in the exec (JSON) form');
         if (ins.keyword === 'ENTRYPOINT') s.entrypoint = ins.args;
         else s.cmd = ins.args;
         break;
+      // Metadata: nothing of them reaches the file system or how the container starts. (HEALTHCHECK does: a command
+      // the check would not run, so it is refused below like any other instruction.)
       case 'LABEL':
-      case 'HEALTHCHECK':
+      case 'EXPOSE':
         break;
       default:
         throw unsupported(ins, 'not reproduced by the image check');
     }
   }
-  built.set(stage.name ?? String(index), s);
+  // `COPY --from=` names a stage by its name or by its index.
+  if (stage.name !== undefined) built.set(stage.name, s);
   built.set(String(index), s);
   return s;
 }
@@ -186,8 +181,6 @@ export function buildImageLayout(o: LayoutOptions): ImageLayout {
     user: last.user,
     entrypoint: last.entrypoint,
     cmd: last.cmd,
-    expose: last.expose,
-    baseImage: substitute(parsed.stages.at(-1)!.image, globals),
   };
 }
 

@@ -32,8 +32,8 @@ test('given stages, then the final one has what its COPY lines bring, and how th
   assert.ok(!existsSync(join(image.root, 'app/debug.log')), '.dockerignore applies');
   assert.ok(existsSync(join(image.root, 'usr/local/bin/node')), "the base image's Node");
   assert.deepEqual(
-    [image.workdir, image.env, image.user, image.entrypoint, image.cmd, image.expose, image.baseImage],
-    ['/app', { NODE_ENV: 'production' }, '1000:1000', ['node', 'src/main.js'], ['help'], [8080], 'node:1-slim'],
+    [image.workdir, image.env, image.user, image.entrypoint, image.cmd],
+    ['/app', { NODE_ENV: 'production' }, '1000:1000', ['node', 'src/main.js'], ['help']],
   );
 });
 
@@ -46,4 +46,5 @@ test('given what the check cannot reproduce, then it refuses, naming the line', 
   await refused('FROM node\nCOPY debug.log /x\n', /debug\.log is not in the build context \(or \.dockerignore leaves it out\)/);
   await refused('FROM node\nRUN npm install --global pnpm@9.0.0\n', /installs pnpm 9\.0\.0; this machine's pnpm, which reproduces it, is 1\.0\.0/);
   await refused('FROM node\nCMD node main.js\n', /exec \(JSON\) form/);
+  await refused('FROM node\nLABEL a=b\nHEALTHCHECK CMD node -e 0\n', /Dockerfile line 3 \(HEALTHCHECK CMD node -e 0\): not reproduced by the image check/);
 });

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serviceRegistry } from '@wabus/service/registry';
 import { createKafka } from '@wabus/kafka';
-import { createTestTopics, freePort, testEnv, uniqueName, waitUntil } from '@wabus/testing';
+import { createTestTopics, freePort, serviceTestEnv, testEnv, waitUntil } from '@wabus/testing';
 import { buildImageLayout, type ImageLayout } from './image-layout.ts';
 import { runImage, runImageToEnd } from './image-run.ts';
 
@@ -71,29 +71,15 @@ test('given ingress with no secrets, then the line names the first variable it n
 });
 
 test('given each service with the brokers and the store, then it becomes ready (/healthz, /readyz) and stops on SIGTERM with 0', async (t) => {
-  const { kafkaBrokers: brokers, mongoUri } = testEnv();
-  const topics = await createTestTopics(createKafka({ brokers, clientId: 'image-test' }));
+  const topics = await createTestTopics(createKafka({ brokers: testEnv().kafkaBrokers, clientId: 'image-test' }));
   t.after(() => topics.drop());
   const runs = await Promise.all(
     services.map(async (s) => {
       const port = await freePort();
+      // The rules file: the example in the image (/app/services/...), the working directory being /app.
       const p = runImage(image, [s.name], {
-        KAFKA_BROKERS: brokers.join(','),
-        MONGODB_URI: mongoUri,
+        ...serviceTestEnv(topics, `image.${s.name}`),
         [s.portEnv]: String(port),
-        WABUS_EVENTS_TOPIC: topics.eventsTopic,
-        WABUS_RAW_TOPIC: topics.rawTopic,
-        WABUS_GROUP_ID: uniqueName(`image.${s.name}`),
-        WABUS_DATABASE: uniqueName('image').replaceAll('-', '_'),
-        WABUS_DLQ_TOPIC: `${topics.eventsTopic}.dlq`,
-        WABUS_REDRIVE_TOPIC: '-',
-        // Placeholders: nothing is called. The rules are the example file in the image (/app/services/...).
-        WHATSAPP_APP_SECRETS: 'image-test=secret',
-        WHATSAPP_VERIFY_TOKEN: 'token',
-        WHATSAPP_ACCESS_TOKEN: 'token',
-        AUTO_REPLY_RULES: join(app, 'services/auto-reply/rules.example.json'),
-        WHATSAPP_GRAPH_BASE_URL: 'http://127.0.0.1:9',
-        CRM_BASE_URL: 'http://127.0.0.1:9',
         // Tracing on (to a closed port): the SDK and the exporter's worker thread load from the image too.
         OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9',
       });

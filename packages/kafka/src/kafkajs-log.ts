@@ -25,9 +25,10 @@ export const COORDINATOR_WARMING_UP: ReadonlySet<string> = new Set([
 /**
  * How a kafkajs log entry is logged. kafkajs logs at ERROR what it then retries itself: every error response on a
  * connection, and a consumer's "Crash" (with its stack) followed by "Restarting the consumer". The runtime logs each
- * crash once, with what it means (run-consumer.ts: `crashLog`), so kafkajs' own crash lines are debug; a coordinator
- * that is still loading is debug; other error responses are warnings (the caller gets the error and decides); other
- * errors stay errors. A stack is kept on error lines only: everything else is one readable line.
+ * crash once, with what it means (run-consumer.ts, at the level `crashLevel` below gives), so kafkajs' own crash lines
+ * are debug; a coordinator that is still loading is debug; other error responses are warnings (the caller gets the
+ * error and decides); other errors stay errors. A stack is kept on error lines only: everything else is one readable
+ * line.
  */
 export function bridgeKafkajsLog({ namespace, level, log: entry }: Pick<LogEntry, 'namespace' | 'level' | 'log'>): BridgedLine {
   const { message, timestamp: _ts, logger: _l, stack, ...extra } = entry as LogEntry['log'] & { logger?: string; stack?: unknown };

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createKafka } from '@wabus/kafka';
-import { createTestTopics, freePort, spawnServiceProcess, testEnv, uniqueName, waitUntil } from '@wabus/testing';
+import { createTestTopics, freePort, serviceTestEnv, spawnServiceProcess, testEnv, waitUntil } from '@wabus/testing';
 import { serviceRegistry } from './registry.ts';
 
 // Every service of the registry as its own process: an unknown route, a bad parameter and the readiness probe answer
@@ -15,31 +15,17 @@ const badParam: Record<string, { url: string; param: string }> = {
 };
 
 test('error envelopes: every service answers an unknown route, a bad parameter and /readyz the same way', { timeout: 120_000 }, async (t) => {
-  const { kafkaBrokers, mongoUri } = testEnv();
-  const topics = await createTestTopics(createKafka({ brokers: kafkaBrokers, clientId: 'envelopes' }));
+  const topics = await createTestTopics(createKafka({ brokers: testEnv().kafkaBrokers, clientId: 'envelopes' }));
   t.after(() => topics.drop());
   const services = await Promise.all(
     serviceRegistry().map(async (s) => {
       const port = await freePort();
       const run = spawnServiceProcess(t, s.name, {
-        KAFKA_BROKERS: kafkaBrokers.join(','),
-        MONGODB_URI: mongoUri,
+        ...serviceTestEnv(topics, `envelopes.${s.name}`),
         OTEL_TRACES_EXPORTER: 'none',
         HOST: '127.0.0.1',
         INGRESS_HOST: '127.0.0.1',
         [s.portEnv]: String(port),
-        WABUS_EVENTS_TOPIC: topics.eventsTopic,
-        WABUS_RAW_TOPIC: topics.rawTopic,
-        WABUS_GROUP_ID: uniqueName(`envelopes.${s.name}`),
-        WABUS_DATABASE: uniqueName('envelopes').replaceAll('-', '_'),
-        WABUS_DLQ_TOPIC: `${topics.eventsTopic}.dlq`,
-        WABUS_REDRIVE_TOPIC: '-',
-        WHATSAPP_APP_SECRETS: 'secret',
-        WHATSAPP_VERIFY_TOKEN: 'token',
-        WHATSAPP_ACCESS_TOKEN: 'x',
-        AUTO_REPLY_RULES: 'services/auto-reply/rules.example.json',
-        WHATSAPP_GRAPH_BASE_URL: 'http://127.0.0.1:9',
-        CRM_BASE_URL: 'http://127.0.0.1:9',
         LOG_LEVEL: 'warn',
       });
       const base = `http://127.0.0.1:${port}`;

@@ -1,4 +1,7 @@
 export { testEnv, uniqueName } from './test-env.ts';
+export { serviceTestEnv } from './service-test-env.ts';
+export { configReads, loadServiceDefinition } from './service-definition.ts';
+export type { ConfigReads } from './service-definition.ts';
 export { readTopic, highWatermarks } from './read-topic.ts';
 export type { ReadRecord } from './read-topic.ts';
 export { createTestTopics } from './test-topics.ts';

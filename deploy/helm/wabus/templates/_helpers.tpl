@@ -38,6 +38,15 @@ app.kubernetes.io/component: {{ .component }}
 {{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}
 {{- end }}
 
+{{/*
+  A service's kind, from its name: ingress takes the webhooks, every other service of the registry consumes the events
+  (services/<name>/package.json says the same; test/deploy/chart.int.test.ts checks it). Not a value: a consumer kind
+  on ingress, or the reverse, could only break it.
+*/}}
+{{- define "wabus.kind" -}}
+{{ eq . "ingress" | ternary "ingress" "consumer" }}
+{{- end }}
+
 {{/* A service's port variable, as the registry derives it (portEnvOf): message-store → MESSAGE_STORE_PORT. */}}
 {{- define "wabus.portEnv" -}}
 {{ . | upper | replace "-" "_" }}_PORT

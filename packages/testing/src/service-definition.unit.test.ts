@@ -4,7 +4,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configReads, loadServiceDefinition } from './service-definition.ts';
-import { serviceFacts, serviceRegistry } from './registry.ts';
+import { serviceFacts, serviceRegistry } from '@wabus/service/registry';
 
 test('given every service of the registry, then its definition loads without starting it', async () => {
   for (const facts of serviceRegistry()) {

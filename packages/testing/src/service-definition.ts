@@ -1,11 +1,10 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ServiceError } from './errors.ts';
-import type { ServiceFacts } from './registry.ts';
-import type { ServiceDefinition } from './run-service.ts';
+import { ServiceError, type ServiceDefinition } from '@wabus/service';
+import type { ServiceFacts } from '@wabus/service/registry';
 
 /** Where a service's definition is, by the recipe (docs/services.md): `services/<name>/src/<name>-service.ts`. */
-export const definitionFileOf = (facts: Pick<ServiceFacts, 'name' | 'dir'>): string => join(facts.dir, 'src', `${facts.name}-service.ts`);
+const definitionFileOf = (facts: Pick<ServiceFacts, 'name' | 'dir'>): string => join(facts.dir, 'src', `${facts.name}-service.ts`);
 
 const isDefinition = (v: unknown): v is ServiceDefinition<unknown> =>
   typeof v === 'object' && v !== null && ['config', 'logLevel', 'start'].every((k) => typeof (v as Record<string, unknown>)[k] === 'function');

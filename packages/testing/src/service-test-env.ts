@@ -1,0 +1,29 @@
+import { testEnv, uniqueName } from './test-env.ts';
+
+/**
+ * An environment on which any service of the registry starts against the shared test broker and store, isolated by
+ * name: the test's `topics` (createTestTopics), a consumer group and a database of its own named after `label` (e.g.
+ * `image.crm-sync`), dead letters beside the events topic, no redrive topic; secrets and API addresses are placeholders
+ * that nothing calls. The port (`[facts.portEnv]`) is the caller's. The rules file is the checkout's example, relative
+ * to the working directory: the repository's, or the image's /app.
+ */
+export function serviceTestEnv(topics: { rawTopic: string; eventsTopic: string }, label: string): Record<string, string> {
+  const { kafkaBrokers, mongoUri } = testEnv();
+  return {
+    KAFKA_BROKERS: kafkaBrokers.join(','),
+    MONGODB_URI: mongoUri,
+    WABUS_EVENTS_TOPIC: topics.eventsTopic,
+    WABUS_RAW_TOPIC: topics.rawTopic,
+    WABUS_GROUP_ID: uniqueName(label),
+    // A database name has no dots (and by habit here no dashes).
+    WABUS_DATABASE: uniqueName(label).replaceAll(/[.-]/g, '_'),
+    WABUS_DLQ_TOPIC: `${topics.eventsTopic}.dlq`,
+    WABUS_REDRIVE_TOPIC: '-',
+    WHATSAPP_APP_SECRETS: 'test=secret',
+    WHATSAPP_VERIFY_TOKEN: 'token',
+    WHATSAPP_ACCESS_TOKEN: 'token',
+    AUTO_REPLY_RULES: 'services/auto-reply/rules.example.json',
+    WHATSAPP_GRAPH_BASE_URL: 'http://127.0.0.1:9',
+    CRM_BASE_URL: 'http://127.0.0.1:9',
+  };
+}
