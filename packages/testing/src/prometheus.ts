@@ -7,11 +7,15 @@ export interface Sample {
   value: number;
 }
 
+/**
+ * A sample value as Prometheus reads it (Go's ParseFloat): NaN and ±Inf in any case, so prom-client's `Nan` (what
+ * it prints for a summary with no observations yet) is the NaN a real scrape would store, not a parse error.
+ */
 function number(v: string, line: string): number {
-  if (v === '+Inf') return Infinity;
-  if (v === '-Inf') return -Infinity;
+  const special = /^([+-]?)(inf|infinity|nan)$/i.exec(v);
+  if (special) return special[2]!.toLowerCase() === 'nan' ? NaN : special[1] === '-' ? -Infinity : Infinity;
   const n = Number(v);
-  if (Number.isNaN(n) && v !== 'NaN') throw new Error(`not a Prometheus sample value: ${line}`);
+  if (Number.isNaN(n) || v.trim() === '') throw new Error(`not a Prometheus sample value: ${line}`);
   return n;
 }
 

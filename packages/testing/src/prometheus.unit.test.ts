@@ -47,6 +47,13 @@ test('special values NaN, +Inf and -Inf, exponents, and an optional timestamp', 
   assert.deepEqual(values.slice(1), [Infinity, -Infinity, 0.0015, 42]);
 });
 
+test("NaN and Inf in any case, as Prometheus reads them (prom-client prints a summary's empty mean as 'Nan')", () => {
+  const values = parsePrometheusText('a Nan\nb nan\nc inf\nd -INF\ne +Infinity\n').map((s) => s.value);
+  assert.ok(Number.isNaN(values[0]) && Number.isNaN(values[1]));
+  assert.deepEqual(values.slice(2), [Infinity, -Infinity, Infinity]);
+  assert.throws(() => parsePrometheusText('a nope\n'), /not a Prometheus sample value/);
+});
+
 test('a line it cannot read throws, naming the line', () => {
   assert.throws(() => parsePrometheusText('wabus_ok 1\nnot a sample\n'), /not a Prometheus sample line: not a sample/);
   assert.throws(() => parsePrometheusText('m{a="1"} one\n'), /not a Prometheus sample value: m\{a="1"\} one/);
