@@ -73,7 +73,11 @@ let st: ServiceProcess;
 before(async () => {
   admin = kafka.admin();
   await admin.connect();
-  await createTopicsAndWait(admin, { topics: topics.map((topic) => ({ topic, numPartitions: topic.endsWith('shadow') || topic.includes('.dlq.') ? 1 : 4 })) });
+  // infra/topics.json's size limit: ingress refuses to start on topics that could not store a body of its limit.
+  const configEntries = [{ name: 'max.message.bytes', value: '4194304' }];
+  await createTopicsAndWait(admin, {
+    topics: topics.map((topic) => ({ topic, numPartitions: topic.endsWith('shadow') || topic.includes('.dlq.') ? 1 : 4, configEntries })),
+  });
   mongo = new MongoClient(mongoUri);
   await mongo.connect();
   startedAt = Date.now() - 1_000;

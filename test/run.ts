@@ -1,5 +1,5 @@
 /**
- * The one test command: `pnpm test` (all tiers), `pnpm test:unit|int|e2e|cluster|secantus`.
+ * The one test command: `pnpm test` (all tiers), `pnpm test:unit|int|e2e|fuzz|cluster|secantus`.
  * Integration and e2e tiers need Kafka and the store: unless KAFKA_BROKERS and MONGODB_URI are set, this starts
  * the `test` infra profile (in-memory store, fresh Kafka log), runs the tests, and stops what it started. The
  * cluster tier (`*.cluster.test.ts`) does the same with the `cluster` profile (three brokers) unless KAFKA_BROKERS
@@ -8,6 +8,7 @@
  * Node 20's test runner takes no globs, so the files are collected here.
  */
 import { spawn } from 'node:child_process';
+import { randomInt } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +16,8 @@ import { infraStatus, resolveProfileLayout, startInfra, stopComponent, type Comp
 import { SECANTUS_EXCLUDED, secantusTier } from './secantus-tier.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const tiers = { unit: '.unit.test.ts', int: '.int.test.ts', e2e: '.e2e.test.ts', cluster: '.cluster.test.ts' } as const;
+// fuzz: generated bodies by the ten thousand (docs/fuzz.md); it needs the broker and the store like int.
+const tiers = { unit: '.unit.test.ts', int: '.int.test.ts', e2e: '.e2e.test.ts', fuzz: '.fuzz.test.ts', cluster: '.cluster.test.ts' } as const;
 type Tier = keyof typeof tiers;
 
 function collect(dir: string, suffixes: string[], out: string[] = []): string[] {
@@ -166,7 +168,7 @@ async function runSecantus(shared?: NodeJS.ProcessEnv): Promise<number> {
  * The files that take a minute or more (replicas under churn, crash loops, whole-system e2e runs) first, so that the
  * short ones fill the gaps beside them instead of one long file running alone at the end.
  */
-const LONG = /replicas|sigkill|crash-recovery|exactly-once|\.e2e\./;
+const LONG = /replicas|sigkill|crash-recovery|exactly-once|\.e2e\.|\.fuzz\./;
 const longestFirst = (files: string[]) => [...files.filter((f) => LONG.test(f)), ...files.filter((f) => !LONG.test(f))];
 
 /** Test files at once beside the broker-fault ones (WABUS_TEST_CONCURRENCY, default 3). */
@@ -194,6 +196,10 @@ async function runFiles(files: string[], concurrency: number, env: NodeJS.Proces
   if (o.buffered) process.stdout.write(Buffer.concat(out));
   return code;
 }
+
+// One seed for every fuzz file of the run (each prints it too): WABUS_FUZZ_SEED=<it> replays them all (docs/fuzz.md).
+if (selected.includes('fuzz') && !process.env['WABUS_FUZZ_SEED']) process.env['WABUS_FUZZ_SEED'] = String(randomInt(2 ** 31 - 1));
+if (selected.includes('fuzz')) console.error(`[fuzz] WABUS_FUZZ_SEED=${process.env['WABUS_FUZZ_SEED']}`);
 
 // A failing phase does not stop the next: CI reports every tier.
 const single = selected.filter((t) => t !== 'cluster');

@@ -2,6 +2,7 @@ import os from 'node:os';
 import type { ProfileSummary } from '../lib/cpu-profile.ts';
 import type { Check, SectionReport } from '../section.ts';
 import type { Phases, TargetResult } from './measure-target.ts';
+import type { LoadResult } from './loadgen-protocol.ts';
 import { targets, type TargetName } from './targets.ts';
 
 export interface IngressCounts {
@@ -16,6 +17,19 @@ export interface IngressCounts {
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const ms = (n: number) => (n < 10 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : n.toFixed(0));
+
+/** A row of a fixed-rate phase: answered req/s, p50, p90, p99 and max ms, non-2xx, errors, skipped. */
+export const fixedRateRow = (label: string, f: LoadResult): string[] => [
+  label,
+  int(f.rps),
+  ms(f.latency.p50),
+  ms(f.latency.p90),
+  ms(f.latency.p99),
+  ms(f.latency.max),
+  int(f.non2xx),
+  int(f.errors),
+  int(f.skipped),
+];
 const pct = (n: number | undefined) => (n === undefined ? 'n/a' : `${n.toFixed(0)} %`);
 const mib = (n: number | undefined) => (n === undefined ? 'n/a' : `${n.toFixed(0)}`);
 const sec = (n: number) => `${(n / 1000).toFixed(0)} s`;
@@ -81,20 +95,7 @@ export function ingressReport(input: {
   const fixed = {
     caption: `**Fixed rate**: open loop, ${int(phases.rate)} req/s paced by the clock for ${sec(phases.rateMs)} (the simulator's runSimulation), right after saturation.`,
     columns: ['target', 'answered req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'non-2xx', 'errors', 'skipped'],
-    rows: results.map((r) => {
-      const f = r.fixedRate;
-      return [
-        `**${r.name}**`,
-        int(f.rps),
-        ms(f.latency.p50),
-        ms(f.latency.p90),
-        ms(f.latency.p99),
-        ms(f.latency.max),
-        int(f.non2xx),
-        int(f.errors),
-        int(f.skipped),
-      ];
-    }),
+    rows: results.map((r) => fixedRateRow(`**${r.name}**`, r.fixedRate)),
   };
 
   const phasesOf = (r: TargetResult) => [r.warmup, r.saturation, r.fixedRate];

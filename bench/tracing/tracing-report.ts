@@ -1,5 +1,5 @@
 import type { ProfileSummary } from '../lib/cpu-profile.ts';
-import type { IngressCounts } from '../ingress/ingress-report.ts';
+import { fixedRateRow, type IngressCounts } from '../ingress/ingress-report.ts';
 import type { TargetName } from '../ingress/targets.ts';
 import type { Check, SectionReport } from '../section.ts';
 import type { InterleavedPhases, InterleavedResult } from './measure-interleaved.ts';
@@ -143,13 +143,8 @@ export function tracingReport(input: {
         pct(r.fixedRateCpuPct),
         cost === undefined ? 'n/a' : int(cost),
         cost === undefined || offFixedCost === undefined ? 'n/a' : `${(cost / offFixedCost).toFixed(2)}×`,
-        ms(f.latency.p50),
-        ms(f.latency.p90),
-        ms(f.latency.p99),
-        ms(f.latency.max),
-        int(f.non2xx),
-        int(f.errors),
-        int(f.skipped),
+        // p50, p90, p99, max, non-2xx, errors, skipped: as every fixed-rate table.
+        ...fixedRateRow('', f).slice(2),
       ];
     }),
   };

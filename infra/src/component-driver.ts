@@ -15,4 +15,9 @@ export interface ComponentDriver {
   toolHint: string;
   /** One readiness attempt against the open port: true when the component serves real requests. */
   probeReady(): Promise<boolean>;
+  /**
+   * When a running process was started with other settings than this checkout would write (it is reused as it is):
+   * what differs, for a warning. Undefined when they agree or it cannot tell.
+   */
+  staleSettings?(): string[] | undefined;
 }

@@ -76,6 +76,10 @@ export async function ensureComponentRunning(
     }
     await waitForReady(driver, existing, undefined, fileSize(layout.logFile));
     opts.log(`${layout.label}: reusing pid ${existing} on ${address(layout)}`);
+    const stale = driver.staleSettings?.();
+    if (stale !== undefined && stale.length > 0) {
+      opts.log(`${layout.label}: WARNING it runs with settings this checkout changed (${stale.join(', ')}): infra down, then infra up, to apply them`);
+    }
     return runningStatus(layout, existing);
   }
   await removePidFile(layout.pidFile);

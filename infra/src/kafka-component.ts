@@ -7,7 +7,7 @@ import { InfraError } from './errors.ts';
 import type { KafkaArtifacts } from './infra-artifacts.ts';
 import { kafkaBrokerFor, type KafkaLayout } from './profile-layout.ts';
 import { initialControllers, randomKafkaUuid, readKafkaQuorum } from './kafka-quorum.ts';
-import { faultsListenerPort, renderKafkaServerProperties } from './kafka-server-properties.ts';
+import { changedSettings, faultsListenerPort, renderKafkaServerProperties } from './kafka-server-properties.ts';
 import { jdkTool, runCommand, tail } from './run-command.ts';
 import type { Profile } from './types.ts';
 
@@ -109,6 +109,12 @@ export function kafkaComponent(layout: KafkaLayout, artifacts: KafkaArtifacts, p
           serverProperties,
         ],
       };
+    },
+
+    staleSettings() {
+      // The file is rewritten only when a start prepares the node: what a running broker was started with.
+      if (!existsSync(serverProperties)) return undefined;
+      return changedSettings(readFileSync(serverProperties, 'utf8'), renderKafkaServerProperties(layout, profile));
     },
 
     async probeReady() {

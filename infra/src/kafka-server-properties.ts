@@ -7,6 +7,26 @@ export const faultsListenerPort = (layout: KafkaLayout): number => layout.port +
 export const faultsProxyPort = (layout: KafkaLayout): number => layout.port + 3;
 
 /**
+ * Broker settings that bound what a produce request, a record batch or a fetch may carry. No profile sets any of
+ * them: dev, test and cluster run with Kafka's defaults, as production does (docs/limits.md). Per-topic limits
+ * (`max.message.bytes`, `segment.bytes`) come from infra/topics.json, the same file production applies.
+ */
+export const SIZE_LIMIT_KEYS = [
+  'message.max.bytes',
+  'log.segment.bytes',
+  'replica.fetch.max.bytes',
+  'replica.fetch.response.max.bytes',
+  'socket.request.max.bytes',
+  'fetch.max.bytes',
+  'queued.max.request.bytes',
+  'max.request.size',
+  'offset.metadata.max.bytes',
+] as const;
+
+/** Size settings a profile may change because no request can fail on them. */
+export const HARMLESS_SIZE_KEYS = ['log.index.size.max.bytes'] as const;
+
+/**
  * server.properties of one combined broker + controller in KRaft mode, Kafka 4.x style: a dynamic quorum (KIP-853)
  * found through `controller.quorum.bootstrap.servers`, bootstrapped at format time with `--standalone` (one node) or
  * `--initial-controllers` (the cluster profile's three). Pure.
@@ -57,9 +77,29 @@ export function renderKafkaServerProperties(layout: KafkaLayout, profile: Profil
     );
   }
   if (profile !== 'dev') {
-    // Many short-lived topics: keep segments and their preallocated indexes small (1 MiB is the 4.x minimum).
-    settings.push(['log.segment.bytes', 1024 * 1024], ['log.index.size.max.bytes', 1024 * 1024]);
+    // Many short-lived topics: keep each segment's preallocated index files small (1 MiB, not 10). Harmless: a full
+    // index only rolls the segment early. Nothing that limits what a request may carry is set here, in any profile
+    // (SIZE_LIMIT_KEYS): a test must meet the limits production has (issue 14: log.segment.bytes at 1 MiB here made a
+    // 2.9 MB body fail with RECORD_LIST_TOO_LARGE, which production's 1 GiB default accepts).
+    settings.push(['log.index.size.max.bytes', 1024 * 1024]);
   }
   const header = `# Written by infra/src/kafka-server-properties.ts (${profile} profile) on every start; edits are lost.\n`;
   return header + settings.map(([key, value]) => `${key}=${String(value)}`).join('\n') + '\n';
+}
+
+/**
+ * The settings whose values differ between two server.properties texts (added, removed or changed), sorted: what a
+ * running broker started from `running` lacks of what this checkout would start it with (`wanted`).
+ */
+export function changedSettings(running: string, wanted: string): string[] {
+  const parse = (text: string) =>
+    new Map(
+      text
+        .split('\n')
+        .filter((l) => l.trim() !== '' && !l.startsWith('#'))
+        .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] as const),
+    );
+  const a = parse(running);
+  const b = parse(wanted);
+  return [...new Set([...a.keys(), ...b.keys()])].filter((k) => a.get(k) !== b.get(k)).sort();
 }

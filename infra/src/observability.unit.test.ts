@@ -75,3 +75,27 @@ test('WabusIngressQuarantinedBodies: a ticket on any body quarantined for a tena
     assert.match(words, said);
   }
 });
+
+test('WabusIngressBodiesRefusedByKafka: a ticket on any body quarantined because Kafka refused it, for exactly the reasons ingress gives; not also WabusIngressQuarantine', () => {
+  const rules = readFileSync(join(root, 'infra/observability/alert-rules.yml'), 'utf8');
+  const rule = alertRule(rules, 'WabusIngressBodiesRefusedByKafka');
+  const expr = /^\s*expr: (.+)$/m.exec(rule)?.[1] ?? '';
+  assert.match(expr, /increase\(wabus_ingress_quarantined_total\{reason=~"[a-z_|]+"\}\[10m\]\)\) > 0$/);
+  // The reasons ingress quarantines a refused body with (services/ingress/src/store-delivery.ts, REFUSAL_REASONS).
+  const source = readFileSync(join(root, 'services/ingress/src/store-delivery.ts'), 'utf8');
+  const table = /export const REFUSAL_REASONS = \{([\s\S]*?)\} as const;/.exec(source)?.[1] ?? '';
+  const given = [...table.matchAll(/^\s+\w+: '([a-z_]+)',$/gm)].map((m) => m[1]!).sort();
+  assert.equal(given.length, 3, table);
+  assert.deepEqual(/reason=~"([^"]+)"/.exec(expr)![1]!.split('|').sort(), given);
+  assert.match(rule, /^\s*labels: \{ severity: ticket \}$/m);
+  const words = rule.replace(/\s+/g, ' ');
+  for (const said of [/Meta was answered 200 and will not resend/, /replay rederive --since .* --only-missing --execute/, /max\.message\.bytes/])
+    assert.match(words, said);
+  // The form-quarantine ticket leaves these to this alert (one cause, one alert).
+  const form = /^\s*expr: (.+)$/m.exec(alertRule(rules, 'WabusIngressQuarantine'))?.[1] ?? '';
+  for (const reason of given) assert.ok(/reason!~"([^"]+)"/.exec(form)![1]!.split('|').includes(reason), `${reason} excluded from WabusIngressQuarantine`);
+
+  const auth = alertRule(rules, 'WabusIngressKafkaNotAuthorized');
+  assert.match(auth, /increase\(wabus_ingress_produce_refused_total\{kind="not_authorized"\}\[5m\]\)\) > 0/);
+  assert.match(auth, /^\s*labels: \{ severity: page \}$/m);
+});

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initialControllers } from './kafka-quorum.ts';
-import { renderKafkaServerProperties } from './kafka-server-properties.ts';
+import { changedSettings, HARMLESS_SIZE_KEYS, renderKafkaServerProperties, SIZE_LIMIT_KEYS } from './kafka-server-properties.ts';
 import { kafkaBrokersFor, mongoUriFor, resolveProfileLayout } from './profile-layout.ts';
 
 const properties = (text: string): Map<string, string> =>
@@ -128,4 +128,34 @@ test('given each profile, then SecantusDB has its own port, files and instance t
     () => resolveProfileLayout('test', { WABUS_SECANTUS_PORT: 'x' }),
     (e: { code?: string; details?: { variable?: string } }) => e.code === 'INFRA_BAD_SETTING' && e.details?.variable === 'WABUS_SECANTUS_PORT',
   );
+});
+
+test('no profile overrides a size limit: dev, test and cluster brokers take what production takes (issue 14)', () => {
+  const rendered: [string, Map<string, string>][] = [
+    ['dev', properties(renderKafkaServerProperties(resolveProfileLayout('dev', {}).kafka, 'dev'))],
+    ['test', properties(renderKafkaServerProperties(resolveProfileLayout('test', {}).kafka, 'test'))],
+    ...resolveProfileLayout('cluster', {}).kafkaNodes.map((n): [string, Map<string, string>] => [
+      `cluster node ${n.nodeId}`,
+      properties(renderKafkaServerProperties(n, 'cluster')),
+    ]),
+  ];
+  for (const [profile, p] of rendered) {
+    for (const key of SIZE_LIMIT_KEYS) assert.equal(p.has(key), false, `${profile} sets ${key}=${p.get(key)}`);
+    // A size setting not on either list is a new one: decide which it is before it ships.
+    const sized = [...p.keys()].filter((k) => /bytes|size/.test(k));
+    for (const key of sized)
+      assert.ok((HARMLESS_SIZE_KEYS as readonly string[]).includes(key), `${profile} sets ${key}, a size setting not known to be harmless`);
+  }
+  // The one size setting kept is the same wherever it is set.
+  const kept = rendered.map(([, p]) => p.get('log.index.size.max.bytes'));
+  assert.deepEqual(kept, [undefined, '1048576', '1048576', '1048576', '1048576']);
+});
+
+test('given a broker started by an older checkout, then the settings this one changed are named (reused brokers keep theirs until restarted)', () => {
+  const layout = resolveProfileLayout('test', {}).kafka;
+  const now = renderKafkaServerProperties(layout, 'test');
+  const before = now.replace('log.index.size.max.bytes=1048576', 'log.segment.bytes=1048576\nlog.index.size.max.bytes=1048576');
+  assert.deepEqual(changedSettings(before, now), ['log.segment.bytes']);
+  assert.deepEqual(changedSettings(now, now), []);
+  assert.deepEqual(changedSettings(now.replace('num.partitions=12', 'num.partitions=3'), now), ['num.partitions']);
 });

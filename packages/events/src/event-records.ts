@@ -14,6 +14,13 @@ export const RECORD_HEADERS = {
   rederived: 'wabus-rederived',
   /** The tenant owning the record's business number (docs/tenants.md); on raw records, the tenants of its items. */
   tenant: 'wabus-tenant',
+  /**
+   * On a raw record holding a piece of a body the raw topic could not take whole (docs/limits.md): `<i>/<n>`, 1-based.
+   * Every piece has the body's headers and key (its delivery id: one partition, in order).
+   */
+  chunk: 'wabus-chunk',
+  /** With `chunk`: the whole body's length in bytes. */
+  bodyBytes: 'wabus-body-bytes',
 } as const;
 
 export interface EventRecord {

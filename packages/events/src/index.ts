@@ -31,3 +31,5 @@ export type { JsonValue } from './json-value.ts';
 
 export { EventsError, InvalidJsonError, UnknownSchemaError } from './errors.ts';
 export type { EventsErrorCode } from './errors.ts';
+export { createChunkAssembler, splitIntoChunks, WIDEST_CHUNK_HEADERS } from './raw-chunks.ts';
+export type { AssembledRecord, RawRecord } from './raw-chunks.ts';

@@ -20,3 +20,9 @@ export { describeGroup, fetchGroupOffsets, setGroupOffsets } from './group-offse
 export type { GroupOffset, GroupState } from './group-offsets.ts';
 export { decodeMemberAssignment } from './kafka-types.ts';
 export type { FetchedMessage, KafkaAdmin, PartitionInfo, RecordHeaders } from './kafka-types.ts';
+export { refusedTopics, REFUSED_AS_SENT } from './errors.ts';
+export { classifyProduceFailure, PERMANENT_PRODUCE_ERRORS } from './produce-errors.ts';
+export type { ProduceFailure, ProduceFailureKind } from './produce-errors.ts';
+export { measureAppend, RECORD_BATCH_OVERHEAD, recordBytes } from './record-size.ts';
+export { batchLimits, readTopicLimits } from './topic-limits.ts';
+export type { TopicLimit } from './topic-limits.ts';

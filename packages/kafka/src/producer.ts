@@ -1,8 +1,10 @@
 import type { Kafka } from 'kafkajs';
 import { kafkaOptionsOf, silentLog, type LogSink } from './client.ts';
 import { createClientProducer, describeClientError, type ClientProducer } from './client-producer.ts';
-import { KafkaError } from './errors.ts';
+import { KafkaError, type KafkaErrorCode } from './errors.ts';
 import { createProduceBatcher } from './produce-batcher.ts';
+import { classifyProduceFailure, type ProduceFailureKind } from './produce-errors.ts';
+import { measureAppend, RECORD_BATCH_OVERHEAD } from './record-size.ts';
 import type { PartitionPlacement, TopicMessages } from './produce-types.ts';
 
 export interface ProducerOptions {
@@ -20,6 +22,13 @@ export interface ProducerOptions {
   maxBatchRecords?: number;
   maxBatchBytes?: number;
   maxQueuedRecords?: number;
+  maxQueuedBytes?: number;
+  /**
+   * The largest record batch each topic takes (`readTopicLimits`: the smaller of max.message.bytes and
+   * segment.bytes). With it no send holds more than the smallest of them, and a record that could not fit its topic
+   * even alone is refused before anything is sent (WABUS_KAFKA_RECORD_TOO_LARGE). `setTopicLimits` changes them.
+   */
+  topicLimits?: Readonly<Record<string, number>>;
   /** How long a batch may wait to grow while records are waiting after a send (produce-batcher.ts); default 0. */
   lingerMs?: number;
   /** For tests: another client (a stand-in that fails on demand). */
@@ -49,7 +58,9 @@ export interface Producer {
    * Resolves once every record is acknowledged by all in-sync replicas; merged with other sends (one request in
    * flight). Rejects (KafkaError) when that is not known: WABUS_KAFKA_PRODUCE_TIMEOUT at `deadline` (epoch ms),
    * WABUS_KAFKA_PRODUCE_FAILED, WABUS_KAFKA_QUEUE_FULL, WABUS_KAFKA_CLOSED. A rejection means "maybe stored": the
-   * records may be on the topic at most once; a retry by the caller appends them again.
+   * records may be on the topic at most once; a retry by the caller appends them again. Refusals are permanent
+   * (retrying the same records is refused again; `details.topics` names where): WABUS_KAFKA_RECORD_TOO_LARGE,
+   * WABUS_KAFKA_RECORD_INVALID; WABUS_KAFKA_NOT_AUTHORIZED until an operator fixes the grant (docs/limits.md).
    */
   send(topicMessages: TopicMessages[], opts?: { deadline?: number }): Promise<void>;
   /** The same guarantees, sent in a request of its own, with where each partition's records went. */
@@ -65,6 +76,8 @@ export interface Producer {
   health(): Promise<ProducerHealth>;
   /** Of `topics`, those the cluster does not know (a fresh metadata request). */
   missingTopics(topics: readonly string[]): Promise<string[]>;
+  /** Replaces the topics' limits (see `topicLimits`), e.g. after a refusal showed one changed. */
+  setTopicLimits(limits: Readonly<Record<string, number>>): void;
   /** Obtains a producer id now (throws when the cluster does not answer); sends do it by themselves otherwise. */
   connect(): Promise<void>;
   /**
@@ -75,6 +88,14 @@ export interface Producer {
 }
 
 const RETRY_DELAY_MS = 250;
+
+/** The code a failed send is reported with, by what the broker's answer means for the same records sent again. */
+const CODE_OF: Record<ProduceFailureKind, KafkaErrorCode> = {
+  transient: 'WABUS_KAFKA_PRODUCE_FAILED',
+  too_large: 'WABUS_KAFKA_RECORD_TOO_LARGE',
+  invalid: 'WABUS_KAFKA_RECORD_INVALID',
+  not_authorized: 'WABUS_KAFKA_NOT_AUTHORIZED',
+};
 
 /**
  * The longest one send can stay in flight before it fails: every attempt waiting its whole request timeout, plus the
@@ -108,6 +129,11 @@ export function createProducer(kafka: Kafka, opts: ProducerOptions = {}): Produc
   let closed = false;
   let tail: Promise<unknown> = Promise.resolve();
   const stats: ProducerStats = { sends: 0, records: 0, failedSends: 0 };
+  let topicLimits = new Map(Object.entries(opts.topicLimits ?? {}));
+  const limitOf = (topic: string) => topicLimits.get(topic);
+  const maxBatchBytes = opts.maxBatchBytes ?? 8 * 1024 * 1024;
+  /** No send larger than the smallest topic takes: a send holds at most one batch per partition. */
+  const sendBytes = () => Math.min(maxBatchBytes, ...[...topicLimits.values()].map((l) => l - RECORD_BATCH_OVERHEAD));
 
   /** One lane: a send, a producer id renewal, never two at once. */
   const inLane = <T>(fn: () => Promise<T>): Promise<T> => {
@@ -146,8 +172,14 @@ export function createProducer(kafka: Kafka, opts: ProducerOptions = {}): Produc
         stats.failedSends += 1;
         needsFreshId = true;
         lastFailure = describeClientError(cause);
-        log.warn({ component: 'producer', err: cause, detail: lastFailure }, 'produce failed; the next send gets a new producer id');
-        throw new KafkaError('WABUS_KAFKA_PRODUCE_FAILED', { message: `produce failed: ${lastFailure}`, cause });
+        const failure = classifyProduceFailure(cause);
+        log.warn({ component: 'producer', err: cause, detail: lastFailure, kind: failure.kind }, 'produce failed; the next send gets a new producer id');
+        const where = failure.topics.length > 0 ? ` (${failure.topics.join(', ')})` : '';
+        throw new KafkaError(CODE_OF[failure.kind], {
+          message: `produce failed: ${lastFailure}${where}`,
+          cause,
+          ...(failure.kind === 'transient' ? {} : { details: { topics: failure.topics, apiIds: failure.apiIds, found: 'by the broker' } }),
+        });
       } finally {
         inFlightSince = undefined;
       }
@@ -156,8 +188,10 @@ export function createProducer(kafka: Kafka, opts: ProducerOptions = {}): Produc
   const batcher = createProduceBatcher({
     send: sendInLane,
     ...(opts.maxBatchRecords !== undefined ? { maxBatchRecords: opts.maxBatchRecords } : {}),
-    ...(opts.maxBatchBytes !== undefined ? { maxBatchBytes: opts.maxBatchBytes } : {}),
+    maxBatchBytes: sendBytes,
+    topicLimit: limitOf,
     ...(opts.maxQueuedRecords !== undefined ? { maxQueuedRecords: opts.maxQueuedRecords } : {}),
+    ...(opts.maxQueuedBytes !== undefined ? { maxQueuedBytes: opts.maxQueuedBytes } : {}),
     ...(opts.lingerMs !== undefined ? { lingerMs: opts.lingerMs } : {}),
   });
 
@@ -165,6 +199,11 @@ export function createProducer(kafka: Kafka, opts: ProducerOptions = {}): Produc
     send: (topicMessages, o) => batcher.append(topicMessages, o?.deadline),
     sendAlone(topicMessages) {
       if (closed) return Promise.reject(new KafkaError('WABUS_KAFKA_CLOSED'));
+      try {
+        measureAppend(topicMessages, limitOf);
+      } catch (err) {
+        return Promise.reject(err as Error);
+      }
       return sendInLane(topicMessages);
     },
     queuedRecords: () => batcher.queuedRecords(),
@@ -187,6 +226,9 @@ export function createProducer(kafka: Kafka, opts: ProducerOptions = {}): Produc
       }
     },
     missingTopics: (topics) => client.missingTopics(topics),
+    setTopicLimits(limits) {
+      topicLimits = new Map(Object.entries(limits));
+    },
     async connect() {
       await inLane(async () => {
         if (needsFreshId) await renew();

@@ -12,3 +12,8 @@ test('contentHash: _id and _h do not count; key order and every value do; a Date
   assert.notEqual(contentHash({ n: 1n }), contentHash({ n: 1 }));
   assert.match(contentHash(doc), /^[A-Za-z0-9_-]{22}$/);
 });
+
+test('contentHash: a string with a lone surrogate hashes as the store gives it back (U+FFFD), so a re-folded document is unchanged', () => {
+  assert.equal(contentHash({ text: 'a\ud800b', list: ['\udc00'] }), contentHash({ text: 'a\ufffdb', list: ['\ufffd'] }));
+  assert.notEqual(contentHash({ text: '\ud83d\ude00' }), contentHash({ text: '\ufffd\ufffd' }), 'a pair is a character, kept');
+});

@@ -8,16 +8,17 @@ import { testEnv, uniqueName } from './test-env.ts';
 export async function createEventTopics(
   t: TestContext,
   kafka: Kafka,
-  opts: { prefix: string; partitions?: number },
+  opts: { prefix: string; partitions?: number; maxMessageBytes?: number },
 ): Promise<{ topic: string; dlqTopic: string }> {
   const topic = uniqueName(opts.prefix);
   const dlqTopic = `${topic}.dlq`;
   const admin = kafka.admin();
   await admin.connect();
+  const configEntries = opts.maxMessageBytes === undefined ? [] : [{ name: 'max.message.bytes', value: String(opts.maxMessageBytes) }];
   await createTopicsAndWait(admin, {
     topics: [
-      { topic, numPartitions: opts.partitions ?? 3 },
-      { topic: dlqTopic, numPartitions: 1 },
+      { topic, numPartitions: opts.partitions ?? 3, configEntries },
+      { topic: dlqTopic, numPartitions: 1, configEntries },
     ],
   });
   t.after(async () => {
@@ -33,13 +34,20 @@ export interface RecordToProduce {
   headers?: Record<string, string>;
 }
 
-/** Produces records in order with the idempotent producer, in chunks, and waits for every acknowledgement. */
+/**
+ * Produces records in order with the idempotent producer, in chunks of at most 2,000 records and 512 KB (a batch
+ * must fit the test broker's 1 MiB segments), and waits for every acknowledgement.
+ */
 export async function produceRecords(kafka: Kafka, topic: string, records: readonly RecordToProduce[]): Promise<void> {
   const producer = createProducer(kafka);
   try {
-    for (let i = 0; i < records.length; i += 2_000) {
-      const messages = records.slice(i, i + 2_000).map((r) => ({ key: r.key, value: r.value, ...(r.headers ? { headers: r.headers } : {}) }));
+    for (let i = 0; i < records.length;) {
+      let bytes = 0;
+      let end = i;
+      while (end < records.length && end - i < 2_000 && (end === i || bytes + records[end]!.value.length <= 512 * 1024)) bytes += records[end++]!.value.length;
+      const messages = records.slice(i, end).map((r) => ({ key: r.key, value: r.value, ...(r.headers ? { headers: r.headers } : {}) }));
       await producer.send([{ topic, messages }]);
+      i = end;
     }
   } finally {
     await producer.close();

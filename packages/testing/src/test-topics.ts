@@ -14,7 +14,9 @@ export async function createTestTopics(kafka: Kafka, opts: { partitions?: number
     name,
     partitions: opts.partitions ?? 3,
     replicationFactor: opts.replicated ? 3 : 1,
-    config: { ...(opts.replicated ? { 'min.insync.replicas': '2' } : {}), 'max.message.bytes': '4194304' },
+    // What infra/topics.json gives production: 4 MiB records, and Kafka's default 1 GiB segments set explicitly, so a
+    // shared broker started with smaller ones (before issue 14) does not shrink what the topic takes below a 3 MB body.
+    config: { ...(opts.replicated ? { 'min.insync.replicas': '2' } : {}), 'max.message.bytes': '4194304', 'segment.bytes': '1073741824' },
   }));
   const admin = kafka.admin();
   await admin.connect();

@@ -22,6 +22,20 @@ export interface RestCrmAdapterOptions {
   observer?: CrmObserver;
 }
 
+const UNPATHABLE = 'not sent: the contact id cannot be a URL path segment (empty, or a dot segment that URLs resolve away)';
+
+/**
+ * `/contacts/<id>`, or null when no URL can carry the id: `''`, `.` and `..` (also as `%2E`) are resolved away by
+ * every URL parser, so a PUT would reach another resource (a 404 retried forever). A lone surrogate (legal in a
+ * webhook's JSON) is sent as U+FFFD, the form the store keeps it in (encodeURIComponent would throw on it).
+ */
+export function contactPath(id: string): string | null {
+  if (id === '' || id === '.' || id === '..') return null;
+  return `/contacts/${encodeURIComponent(wellFormed(id))}`;
+}
+
+const wellFormed = (s: string): string => (s as string & { toWellFormed(): string }).toWellFormed();
+
 const MAX_TEXT = 4_000;
 const clip = (s: string) => (s.length > MAX_TEXT ? `${s.slice(0, MAX_TEXT)}…` : s);
 
@@ -74,8 +88,13 @@ export function createRestCrmAdapter(o: RestCrmAdapterOptions): CrmAdapter {
   const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
 
   async function upsertOne(contact: ContactState, deadline: number): Promise<UpsertResult> {
-    const body = JSON.stringify(contact);
-    const path = `/contacts/${encodeURIComponent(contact.id)}`;
+    // The id in the body as in the path (a lone surrogate as U+FFFD), as the store keeps it.
+    const body = JSON.stringify({ ...contact, id: wellFormed(contact.id) });
+    const path = contactPath(contact.id);
+    if (path === null) {
+      // Refused here, for good, like a CRM's 400 (its records are dead-lettered): retrying cannot make a path of it.
+      return { id: contact.id, outcome: 'rejected', status: 400, request: clip(`PUT /contacts/:id ${body}`), response: UNPATHABLE };
+    }
     const answer = await o.http.send({ method: 'PUT', path, body, idempotencyKey: idempotencyKey(contact) }, deadline);
     const doubt = answer.inDoubt ? { inDoubt: true } : {};
     if (classifyStatus(answer.status) === 'ok') return { id: contact.id, outcome: 'applied', ...doubt };
@@ -124,7 +143,9 @@ export function createRestCrmAdapter(o: RestCrmAdapterOptions): CrmAdapter {
   }
 
   async function removeOne(id: string, deadline: number): Promise<RemoveResult> {
-    const path = `/contacts/${encodeURIComponent(id)}`;
+    const path = contactPath(id);
+    // Never sent (see upsertOne), so never in the CRM: nothing to delete.
+    if (path === null) return { id, outcome: 'removed' };
     const key = createHash('sha256').update(`DELETE\n${id}`).digest('hex');
     const answer = await o.http.send({ method: 'DELETE', path, body: '', idempotencyKey: key }, deadline);
     if (classifyStatus(answer.status) === 'ok' || answer.status === 404 || answer.status === 410) return { id, outcome: 'removed' };

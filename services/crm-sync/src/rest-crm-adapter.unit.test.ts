@@ -122,3 +122,23 @@ test('adapter: a request that times out is in doubt; a refused connection is not
   const closed = createRestCrmAdapter({ http, batch: false, batchSize: 1, concurrency: 1, retryBudgetMs: 100 });
   await assert.rejects(closed.upsert([contact('a')]), (e: unknown) => e instanceof CrmSyncError && !e.inDoubt && /ECONNREFUSED/.test(e.message));
 });
+
+test('adapter: an id no URL can carry (empty, a dot segment) is refused without a request; a lone surrogate is sent as U+FFFD', async (t) => {
+  const { crm, adapter } = await setup(t);
+  const results = await adapter.upsert([contact(''), contact('..'), contact('.'), contact('55\ud800')]);
+  assert.deepEqual(
+    results.map((r) => [r.id, r.outcome, r.outcome === 'rejected' ? r.status : null]),
+    [
+      ['', 'rejected', 400],
+      ['..', 'rejected', 400],
+      ['.', 'rejected', 400],
+      ['55\ud800', 'applied', null],
+    ],
+  );
+  assert.deepEqual(
+    crm.requests.map((r) => r.path),
+    ['/contacts/55%EF%BF%BD'],
+    'only the last one was sent, none retried (a refusal for good: its records are dead-lettered)',
+  );
+  assert.deepEqual(await adapter.remove(['..']), [{ id: '..', outcome: 'removed' }], 'never sent, so never there');
+});

@@ -1,4 +1,5 @@
 import { errorEnvelope } from '@wabus/errors';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { SpanStatusCode, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { spanLogFields } from '@wabus/telemetry';
@@ -10,7 +11,9 @@ import { healthRoutes, type Readiness } from '@wabus/service';
 import { maskId } from './mask.ts';
 import type { IngressMetrics, Outcome } from './metrics.ts';
 import type { Publisher } from './publisher.ts';
+import type { StoreDeliveryOptions } from './store-delivery.ts';
 import { annotateRequestSpan, endRequestSpan, startRequestSpan } from './request-span.ts';
+import { serverTimeoutOptions } from './server-options.ts';
 import { webhookRoutes } from './webhook-routes.ts';
 import { environmentKeys, type SigningKeys } from './signing-keys.ts';
 
@@ -39,7 +42,16 @@ export interface IngressDeps {
   ackTimeoutMs: number;
   bodyLimit: number;
   requestTimeoutMs: number;
+  /** Default: fastify's 72 s (longer than the usual 60 s idle timeout of a load balancer in front). */
+  keepAliveTimeoutMs?: number;
+  /** How often Node enforces the request timeout; default 1 s. */
+  connectionsCheckIntervalMs?: number;
   publisher: Publisher;
+  /**
+   * The topics the publisher writes and the raw topic's current limit: with them a body whose records Kafka refuses
+   * for good is quarantined instead of answered 503 forever (store-delivery.ts, docs/limits.md).
+   */
+  refusals?: Omit<StoreDeliveryOptions, 'publisher' | 'onRefused'>;
   readiness: () => Promise<Readiness>;
   metrics: IngressMetrics;
   logger: Logger;
@@ -61,19 +73,31 @@ const UNTRACED_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
 export function buildIngressApp(deps: IngressDeps): FastifyInstance {
   const now = deps.now ?? Date.now;
   const tracer = deps.tracer ?? trace.getTracer('@wabus/ingress');
+  const { https, ...serverOptions } = deps.serverOptions ?? {};
   const app = Fastify({
     loggerInstance: deps.logger,
     // One line per request comes from our onResponse hook, with the outcome and delivery id.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.bodyLimit,
-    requestTimeout: deps.requestTimeoutMs,
-    connectionTimeout: deps.requestTimeoutMs,
     return503OnClosing: true,
-    ...(deps.serverOptions as object),
+    ...serverOptions,
+    // A client gets requestTimeoutMs for its headers and its whole request; an idle socket is cut after the same.
+    ...serverTimeoutOptions(
+      {
+        requestTimeoutMs: deps.requestTimeoutMs,
+        keepAliveTimeoutMs: deps.keepAliveTimeoutMs ?? 72_000,
+        connectionsCheckIntervalMs: deps.connectionsCheckIntervalMs ?? 1_000,
+      },
+      https as object | undefined,
+    ),
   }) as unknown as FastifyInstance;
 
-  // A client gets requestTimeoutMs for its headers and its whole request; an idle socket is cut after the same.
-  app.server.headersTimeout = deps.requestTimeoutMs;
+  // `Expect: 100-continue` (RFC 9110 §10.1.1): invite the body only when its declared length is within the limit;
+  // otherwise the request goes on without the interim answer and gets its 413 before the client sends megabytes.
+  app.server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    if (!(Number(req.headers['content-length']) > deps.bodyLimit)) res.writeContinue();
+    app.server.emit('request', req, res);
+  });
 
   // The raw bytes are what Meta signed: keep them as a Buffer and never let a JSON parser re-serialise them.
   app.removeAllContentTypeParsers();
@@ -101,7 +125,7 @@ export function buildIngressApp(deps: IngressDeps): FastifyInstance {
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, request, reply) => {
-    const status = err instanceof IngressError ? err.statusCode : (err.statusCode ?? 500);
+    const status = (err instanceof IngressError ? err.statusCode : err.statusCode) ?? 500;
     request.wabus.outcome ??= status >= 500 ? 'unavailable' : 'rejected';
     if (status >= 500) {
       request.log.error({ err }, 'request failed');
@@ -150,7 +174,8 @@ export function buildIngressApp(deps: IngressDeps): FastifyInstance {
     const line = {
       reqId: request.id,
       method: request.method,
-      path: request.routeOptions.url ?? request.url.split('?')[0],
+      // An unknown path is the client's to choose, up to the 16 KB header limit: a log line keeps its start.
+      path: request.routeOptions.url ?? request.url.split('?')[0]!.slice(0, 256),
       status: reply.statusCode,
       outcome,
       latencyMs: Math.round(reply.elapsedTime * 100) / 100,
@@ -176,6 +201,7 @@ export function buildIngressApp(deps: IngressDeps): FastifyInstance {
       )(environmentKeys(deps.appSecrets ?? [], deps.verifyToken ?? '')),
     ackTimeoutMs: deps.ackTimeoutMs,
     publisher: deps.publisher,
+    ...(deps.refusals ? { refusals: deps.refusals } : {}),
     metrics: deps.metrics,
     now,
   });

@@ -1,6 +1,6 @@
 import { defineErrors } from '@wabus/errors';
 
-/** Stable codes of every non-200 answer the ingress gives; tests and dashboards classify by these. */
+/** Stable codes of every non-200 answer the ingress gives (and of a refused start); tests and dashboards classify by these. */
 export const INGRESS_ERRORS = {
   WABUS_INGRESS_SIGNATURE_MISSING: { status: 401, message: 'X-Hub-Signature-256 header is missing' },
   WABUS_INGRESS_SIGNATURE_MALFORMED: { status: 401, message: 'X-Hub-Signature-256 must be sha256=<64 hex digits>' },
@@ -10,6 +10,8 @@ export const INGRESS_ERRORS = {
   WABUS_INGRESS_HANDSHAKE_REFUSED: { status: 403, message: 'verify token or mode does not match' },
   WABUS_INGRESS_CLIENT_CERT: { status: 403, message: 'client certificate subject is not accepted' },
   WABUS_INGRESS_NOT_FOUND: { status: 404, message: 'no such route' },
+  /** A start refused: a topic could not store a body of INGRESS_BODY_LIMIT (docs/limits.md). Never an answer. */
+  WABUS_INGRESS_TOPIC_TOO_SMALL: { message: 'a topic cannot store a body of the configured limit' },
 } as const;
 
 export type IngressErrorCode = keyof typeof INGRESS_ERRORS;

@@ -1,6 +1,6 @@
 import cluster from 'node:cluster';
 import { encodeEvent } from '@wabus/events';
-import { createKafka } from '@wabus/kafka';
+import { createKafka, type KafkaClient } from '@wabus/kafka';
 import { SUPERVISOR_PID_ENV } from '@wabus/service/supervisor';
 import type { ServiceContext, ServiceDefinition } from '@wabus/service/main';
 import { watchTenantsFile } from '@wabus/tenants';
@@ -9,6 +9,7 @@ import { loadIngressConfig, type IngressConfig } from './config.ts';
 import { createKafkaPublisher } from './kafka-publisher.ts';
 import { createIngressMetrics } from './metrics.ts';
 import { httpsOptions } from './server-options.ts';
+import { awaitTopicLimits, checkTopicLimits } from './topic-limits-check.ts';
 import { environmentKeys, tenantKeys, type SigningKeys } from './signing-keys.ts';
 
 /**
@@ -24,8 +25,21 @@ export const ingressService: ServiceDefinition<IngressConfig> = {
   start: (ctx) => (ctx.config.workers > 1 && cluster.isPrimary ? superviseWorkers(ctx) : startIngress(ctx)),
 };
 
+/**
+ * What the raw and events topics take, once the cluster answers; a start whose topics could not store a body of
+ * INGRESS_BODY_LIMIT is refused (WABUS_INGRESS_TOPIC_TOO_SMALL, docs/limits.md).
+ */
+async function checkedTopicLimits(cfg: IngressConfig, logger: ServiceContext<IngressConfig>['logger'], kafka: KafkaClient) {
+  const limits = await awaitTopicLimits(kafka, [cfg.rawTopic, cfg.eventsTopic], logger);
+  checkTopicLimits(cfg.bodyLimit, limits);
+  logger.info({ bodyLimit: cfg.bodyLimit, topics: limits }, 'the topics take a body of the limit');
+  return limits;
+}
+
 /** Forks the workers, replaces any that dies, forwards SIGHUP (a new tenants file: each reloads its own). */
 async function superviseWorkers({ config, logger }: ServiceContext<IngressConfig>): Promise<{ stop(): Promise<void> }> {
+  // Checked here too: a worker refusing to start would otherwise be replaced, again and again.
+  await checkedTopicLimits(config, logger, createKafka({ brokers: config.kafkaBrokers, clientId: 'wabus-ingress', log: logger.child({ component: 'kafka' }) }));
   logger.info({ workers: config.workers }, 'starting ingress workers');
   // The workers watch no supervisor (an empty variable is unset): node:cluster ends a worker at once when its primary
   // is gone, and a stopping primary stops its workers itself. Only the primary watches whoever started it.
@@ -70,6 +84,7 @@ async function startIngress({ config: cfg, logger, telemetry }: ServiceContext<I
     });
   }
   const kafka = createKafka({ brokers: cfg.kafkaBrokers, clientId: 'wabus-ingress', log: logger.child({ component: 'kafka' }) });
+  const topicLimits = await checkedTopicLimits(cfg, logger, kafka);
   const kp = createKafkaPublisher({
     kafka,
     rawTopic: cfg.rawTopic,
@@ -78,6 +93,8 @@ async function startIngress({ config: cfg, logger, telemetry }: ServiceContext<I
     log: logger,
     produceTimeoutMs: cfg.ackTimeoutMs,
     lingerMs: cfg.produceLingerMs,
+    maxQueuedBytes: cfg.produceQueueBytes,
+    topicLimits,
   });
   const metrics = createIngressMetrics({ queuedRecords: kp.producer.queuedRecords, producerStats: kp.producer.stats, defaultMetrics: true });
   const app = buildIngressApp({
@@ -85,7 +102,10 @@ async function startIngress({ config: cfg, logger, telemetry }: ServiceContext<I
     ackTimeoutMs: cfg.ackTimeoutMs,
     bodyLimit: cfg.bodyLimit,
     requestTimeoutMs: cfg.requestTimeoutMs,
+    keepAliveTimeoutMs: cfg.keepAliveTimeoutMs,
+    connectionsCheckIntervalMs: cfg.connectionsCheckIntervalMs,
     publisher: kp.publisher,
+    refusals: { rawTopic: cfg.rawTopic, eventsTopic: cfg.eventsTopic, rawBatchLimit: kp.rawBatchLimit },
     readiness: kp.readiness,
     metrics,
     logger,

@@ -1,5 +1,5 @@
 import type { WhatsAppEvent } from '@wabus/events';
-import { createProducer, type KafkaClient, type LogSink, type Producer } from '@wabus/kafka';
+import { batchLimits, createProducer, readTopicLimits, type KafkaClient, type LogSink, type Producer, type TopicLimit } from '@wabus/kafka';
 import type { Readiness } from '@wabus/service';
 import { createPublisher, type Publisher } from './publisher.ts';
 
@@ -9,6 +9,11 @@ export interface KafkaPublisher {
   readiness: () => Promise<Readiness>;
   /** Obtains a producer id, retrying with backoff until it succeeds or `close()` is called; requests meanwhile get 503. */
   connect: () => Promise<void>;
+  /**
+   * The largest batch the raw topic takes, read again from the cluster (at most once a second; the producer learns
+   * the new limits too): a refusal may mean a topic's limit changed since start-up. Undefined when it cannot be read.
+   */
+  rawBatchLimit: () => Promise<number | undefined>;
   /** Flushes what is queued, then disconnects. */
   close: () => Promise<void>;
 }
@@ -23,6 +28,10 @@ export interface KafkaPublisherOptions {
   produceTimeoutMs: number;
   /** How long a produce batch may wait to grow under load (INGRESS_PRODUCE_LINGER_MS). */
   lingerMs?: number;
+  /** Bytes of records waiting for Kafka beyond which requests are answered 503 (INGRESS_PRODUCE_QUEUE_BYTES). */
+  maxQueuedBytes?: number;
+  /** What the raw and events topics take, read at start-up (`awaitTopicLimits`); read when first needed otherwise. */
+  topicLimits?: readonly TopicLimit[];
   /** For tests: the producer to use instead of one made from `kafka`. */
   producer?: Producer;
 }
@@ -33,8 +42,36 @@ const PROBE_TIMEOUT_MS = 2_000;
 export function createKafkaPublisher(opts: KafkaPublisherOptions): KafkaPublisher {
   const producer =
     opts.producer ??
-    createProducer(opts.kafka, { requestTimeoutMs: opts.produceTimeoutMs, log: opts.log, ...(opts.lingerMs !== undefined ? { lingerMs: opts.lingerMs } : {}) });
+    createProducer(opts.kafka, {
+      requestTimeoutMs: opts.produceTimeoutMs,
+      log: opts.log,
+      ...(opts.lingerMs !== undefined ? { lingerMs: opts.lingerMs } : {}),
+      ...(opts.maxQueuedBytes !== undefined ? { maxQueuedBytes: opts.maxQueuedBytes } : {}),
+      ...(opts.topicLimits !== undefined ? { topicLimits: batchLimits(new Map(opts.topicLimits.map((l) => [l.topic, l]))) } : {}),
+    });
   let closing = false;
+
+  let lastRead: { at: number; limits: Promise<Map<string, TopicLimit> | undefined> } | undefined;
+  const readLimits = (): Promise<Map<string, TopicLimit> | undefined> => {
+    if (lastRead !== undefined && Date.now() - lastRead.at < 1_000) return lastRead.limits;
+    const limits = (async () => {
+      const admin = opts.kafka.admin();
+      try {
+        await admin.connect();
+        const read = await readTopicLimits(admin, [opts.rawTopic, opts.eventsTopic]);
+        producer.setTopicLimits(batchLimits(read));
+        opts.log.warn({ component: 'kafka-publisher', limits: [...read.values()] }, 'topic limits read again after a refusal');
+        return read;
+      } catch (err) {
+        opts.log.warn({ component: 'kafka-publisher', err }, 'cannot read the topics’ limits');
+        return undefined;
+      } finally {
+        await admin.disconnect().catch(() => undefined);
+      }
+    })();
+    lastRead = { at: Date.now(), limits };
+    return limits;
+  };
 
   const probes = new Set<Promise<Readiness>>();
   async function readinessNow(): Promise<Readiness> {
@@ -58,6 +95,7 @@ export function createKafkaPublisher(opts: KafkaPublisherOptions): KafkaPublishe
       probes.add(probe);
       return probe.finally(() => probes.delete(probe));
     },
+    rawBatchLimit: async () => (await readLimits())?.get(opts.rawTopic)?.batchBytes,
     async connect() {
       for (let attempt = 0; !closing; attempt++) {
         try {

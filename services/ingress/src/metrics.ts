@@ -12,8 +12,10 @@ export interface IngressMetrics {
   itemsPerBody: Histogram;
   produceDuration: Histogram;
   queuedRecords: Gauge;
-  /** Signed bodies kept on the raw topic only, by reason (not an envelope, tenant_mismatch, unknown_owner, …). */
+  /** Signed bodies kept on the raw topic only, by reason (not an envelope, tenant_mismatch, unknown_owner, too_large, …). */
   quarantined: Counter<'reason'>;
+  /** Records Kafka refused for good, by kind (too_large, invalid, not_authorized) and topic (raw, events). */
+  produceRefused: Counter<'kind' | 'topic'>;
 }
 
 /** A counter whose value is read from elsewhere at scrape time (the producer keeps its own counts). */
@@ -75,6 +77,12 @@ export function createIngressMetrics(opts: { queuedRecords: () => number; produc
       name: 'wabus_ingress_quarantined_total',
       help: 'Signed bodies kept on the raw topic and turned into no events, by reason (tenant_mismatch and unknown_owner: a body naming a WABA or number its signer does not own)',
       labelNames: ['reason'],
+      registers: [registry],
+    }),
+    produceRefused: new Counter({
+      name: 'wabus_ingress_produce_refused_total',
+      help: 'Sends Kafka refused for good, by kind (too_large, invalid: the body is quarantined, docs/limits.md; not_authorized: 503 until the grant is fixed) and topic (raw, events)',
+      labelNames: ['kind', 'topic'],
       registers: [registry],
     }),
     queuedRecords: new Gauge({

@@ -1,6 +1,6 @@
 import { context, SpanKind, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
-import { eventRecord, RECORD_HEADERS, type WhatsAppEvent } from '@wabus/events';
-import type { ProduceMessage, Producer, TopicMessages } from '@wabus/kafka';
+import { eventRecord, RECORD_HEADERS, splitIntoChunks, WIDEST_CHUNK_HEADERS, type WhatsAppEvent } from '@wabus/events';
+import { RECORD_BATCH_OVERHEAD, recordBytes, type ProduceMessage, type Producer, type TopicMessages } from '@wabus/kafka';
 import { ATTR, injectSpanContext, KAFKA, OPERATION, recordFailure, spanMessageKey } from '@wabus/telemetry';
 
 export interface Delivery {
@@ -18,9 +18,10 @@ export interface Publisher {
   /**
    * Appends the raw body and, when accepted, one record per event, and resolves once Kafka acknowledged all of
    * them. Rejects (KafkaError) when that is not known to have happened by `deadline`. The records' producer spans are
-   * children of `parent` (the request's server span; default: the active context).
+   * children of `parent` (the request's server span; default: the active context). With `rawBatchLimit` (a quarantined
+   * body only) the body goes as pieces, each a record the raw topic takes in a batch of that many bytes.
    */
-  publish(delivery: Delivery, disposition: Disposition, deadline: number, parent?: Context): Promise<void>;
+  publish(delivery: Delivery, disposition: Disposition, deadline: number, parent?: Context, opts?: { rawBatchLimit?: number }): Promise<void>;
 }
 
 export interface PublisherOptions {
@@ -40,11 +41,14 @@ export type TraceRecord = (headers: Record<string, string>, event: WhatsAppEvent
 /** Called with the raw record's headers: writes the request's context into them. */
 export type TraceRaw = (headers: Record<string, string>) => void;
 
-/** Builds the records of one delivery: the raw body first, then its events in body order. */
+/**
+ * Builds the records of one delivery: the raw body first, then its events in body order. With `rawBatchLimit`, a
+ * quarantined body is cut into pieces (docs/limits.md) whose records each fit a batch of that many bytes.
+ */
 export function recordsFor(
   delivery: Delivery,
   disposition: Disposition,
-  opts: Pick<PublisherOptions, 'rawTopic' | 'eventsTopic' | 'encode'>,
+  opts: Pick<PublisherOptions, 'rawTopic' | 'eventsTopic' | 'encode'> & { rawBatchLimit?: number },
   traceRecord: TraceRecord = () => {},
   traceRaw: TraceRaw = () => {},
 ): TopicMessages[] {
@@ -59,10 +63,12 @@ export function recordsFor(
   if (disposition.kind === 'quarantined') rawHeaders[RECORD_HEADERS.quarantineReason] = disposition.reason;
   else rawHeaders[RECORD_HEADERS.items] = String(disposition.events.length);
   traceRaw(rawHeaders);
-  const raw: TopicMessages = {
-    topic: opts.rawTopic,
-    messages: [{ key: delivery.deliveryId, value: delivery.body, headers: rawHeaders, timestamp: String(delivery.receivedAt) }],
-  };
+  const rawRecord = { key: delivery.deliveryId, value: delivery.body, headers: rawHeaders, timestamp: String(delivery.receivedAt) };
+  const raw: TopicMessages = { topic: opts.rawTopic, messages: [rawRecord] };
+  if (disposition.kind === 'quarantined' && opts.rawBatchLimit !== undefined) {
+    const beside = RECORD_BATCH_OVERHEAD + recordBytes({ ...rawRecord, value: Buffer.alloc(0), headers: { ...rawHeaders, ...WIDEST_CHUNK_HEADERS } });
+    raw.messages = splitIntoChunks(rawRecord, opts.rawBatchLimit - beside);
+  }
   if (disposition.kind === 'quarantined' || disposition.events.length === 0) return [raw];
   const messages: ProduceMessage[] = disposition.events.map((event) => {
     const record = eventRecord(event, delivery.deliveryId, delivery.receivedAt, opts.encode);
@@ -99,7 +105,7 @@ export function createPublisher(opts: PublisherOptions): Publisher {
     [ATTR.eventKind]: event.kind,
   });
   return {
-    publish(delivery, disposition, deadline, parent = context.active()) {
+    publish(delivery, disposition, deadline, parent = context.active(), o = {}) {
       const spans: Span[] = [];
       const traceRecord: TraceRecord = (headers, event) => {
         const span = tracer.startSpan(spanName, spanOptions, parent);
@@ -112,7 +118,8 @@ export function createPublisher(opts: PublisherOptions): Publisher {
         const span = trace.getSpan(parent);
         if (span !== undefined) injectSpanContext(span, headers, parent);
       };
-      return opts.producer.send(recordsFor(delivery, disposition, opts, traceRecord, traceRaw), { deadline }).then(
+      const build = o.rawBatchLimit === undefined ? opts : { ...opts, rawBatchLimit: o.rawBatchLimit };
+      return opts.producer.send(recordsFor(delivery, disposition, build, traceRecord, traceRaw), { deadline }).then(
         () => {
           for (const span of spans) span.end();
         },

@@ -10,6 +10,7 @@ import { parseAppSecrets } from './config.ts';
 import { createKafkaPublisher } from './kafka-publisher.ts';
 import { createIngressMetrics } from './metrics.ts';
 import type { Publisher } from './publisher.ts';
+import { awaitTopicLimits } from './topic-limits-check.ts';
 
 export const SECRET = 'test-app-secret';
 export const VERIFY_TOKEN = 'test-verify-token';
@@ -34,6 +35,8 @@ export async function startTestIngress(
     encode: encodeEvent,
     log: logger,
     produceTimeoutMs: overrides.ackTimeoutMs ?? 5_000,
+    // As the service starts: the producer knows what each topic takes.
+    topicLimits: await awaitTopicLimits(kafka, [topics.rawTopic, topics.eventsTopic], logger),
   });
   await kp.connect();
   const metrics = createIngressMetrics({ queuedRecords: kp.producer.queuedRecords, producerStats: kp.producer.stats });
@@ -44,6 +47,7 @@ export async function startTestIngress(
     bodyLimit: 3 * 1024 * 1024,
     requestTimeoutMs: 15_000,
     publisher: overrides.wrapPublisher ? overrides.wrapPublisher(kp.publisher) : kp.publisher,
+    refusals: { rawTopic: topics.rawTopic, eventsTopic: topics.eventsTopic, rawBatchLimit: kp.rawBatchLimit },
     readiness: kp.readiness,
     metrics,
     logger,

@@ -94,7 +94,7 @@ export function serviceEnv(
 /** The service in-process; stopped (and its database dropped unless `keepDatabase`) in t.after. */
 export async function startService(
   t: TestContext,
-  topics: TestTopics,
+  topics: Pick<TestTopics, 'topic' | 'dlqTopic'>,
   o: { database?: string; groupId?: string; mongoUri?: string; keepDatabase?: boolean; maxBatch?: number; sessionTimeoutMs?: number } = {},
 ): Promise<ConsumerService> {
   const { database = uniqueName('ms_db').replaceAll('-', '_'), groupId = uniqueName('ms.group'), keepDatabase: _keep, ...rest } = o;

@@ -1,6 +1,6 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeEvent, encodeEvent, eventRecord, explodeWebhook, RECORD_HEADERS, type EventRecord } from '@wabus/events';
+import { decodeEvent, encodeEvent, eventRecord, explodeWebhook, RECORD_HEADERS, splitIntoChunks, type EventRecord } from '@wabus/events';
 import { createKafka, createProducer, type ProduceMessage, createTopicsAndWait } from '@wabus/kafka';
 import { readTopic, testEnv, uniqueName } from '@wabus/testing';
 import { tenantsOf } from '@wabus/tenants';
@@ -200,4 +200,46 @@ test("replay rederive --tenants-file: ownership checked again with the file in f
     'wamid.late.1': ['acme', 'acme'],
     'wamid.old.1': ['globex', 'globex'],
   });
+});
+
+test('replay rederive: bodies Kafka refused (events too large: kept whole; too large for the raw topic: kept in pieces) become their events, each once however often the body was delivered', async (t) => {
+  const { kafka, rawTopic, eventsTopic } = await rederiveTopics(t, 3);
+  const at = Date.now() - 60_000;
+  const refusedEvents: Delivery = { body: body([[ACME, 'wamid.refused.1']]), receivedAt: at, tenants: 'acme', quarantined: 'events_too_large' };
+  // Delivered twice by Meta (two deliveries, both quarantined): one set of events.
+  const again: Delivery = { ...refusedEvents, receivedAt: at + 1 };
+  const inPieces: Delivery = {
+    body: body([
+      [ACME, 'wamid.pieces.1'],
+      [ACME, 'wamid.pieces.2'],
+    ]),
+    receivedAt: at + 2,
+    tenants: 'acme',
+    quarantined: 'too_large',
+  };
+  // Cut as ingress cuts a body the raw topic cannot take (services/ingress publisher.ts: recordsFor).
+  const whole = rawRecord(inPieces);
+  const pieces = splitIntoChunks({ ...whole, key: String(whole.key), value: inPieces.body, headers: whole.headers ?? {} }, 300);
+  assert.ok(pieces.length >= 3);
+  const producer = createProducer(kafka);
+  await producer.send([{ topic: rawTopic, messages: [rawRecord(refusedEvents), pieces[0]!, rawRecord(again), ...pieces.slice(1)] }]);
+  await producer.close();
+
+  const report = await rederiveEvents(kafka, { rawTopic, eventsTopic, sinceMs: at - 1_000, execute: true, onlyMissing: true });
+  assert.deepEqual(
+    {
+      raw: report.rawRecords,
+      pieces: report.pieces,
+      incomplete: report.incomplete,
+      nowAccepted: report.nowAccepted,
+      events: report.events,
+      repeated: report.repeated,
+    },
+    { raw: 3, pieces: pieces.length, incomplete: 0, nowAccepted: 3, events: 3, repeated: 1 },
+  );
+  assert.equal(report.produced, 3);
+  const rebuilt = await readTopic(kafka, eventsTopic);
+  assert.deepEqual(rebuilt.map((r) => decodeEvent(r.value!).itemId).sort(), ['wamid.pieces.1', 'wamid.pieces.2', 'wamid.refused.1']);
+  // Byte for byte what ingress would have appended had Kafka taken the bodies.
+  assert.deepEqual(rebuilt.map(view).sort(), [...ingressEvents(refusedEvents, 'acme'), ...ingressEvents(inPieces, 'acme')].map(view).sort());
 });

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { KafkaClient as Kafka } from '@wabus/kafka';
-import { encodeEvent, eventRecord, explodeWebhook, RECORD_HEADERS, type EventRecord, type WhatsAppEvent } from '@wabus/events';
+import { createChunkAssembler, encodeEvent, eventRecord, explodeWebhook, RECORD_HEADERS, type EventRecord, type WhatsAppEvent } from '@wabus/events';
 import { OWNERSHIP_REASONS, ownerOfBody, tenantOfEvent, type Tenants } from '@wabus/tenants';
-import { createProducer, REPLAY_HEADER } from '@wabus/kafka';
+import { batchLimits, createProducer, readTopicLimits, REPLAY_HEADER } from '@wabus/kafka';
 import { connectAdmin, requireTopics } from '../kafka-admin.ts';
 import { scanTopics } from '../scan-topics.ts';
 import { partitionBounds, resolveStart } from './positions.ts';
@@ -38,7 +38,11 @@ export interface RederiveOptions {
 
 export interface RederiveReport {
   id: string;
+  /** Bodies read: whole raw records, and bodies put together from their pieces (docs/limits.md). */
   rawRecords: number;
+  /** Raw records that were pieces of a body too large for the raw topic; bodies whose pieces are not all in the range. */
+  pieces: number;
+  incomplete: number;
   /** Raw records the current parser accepts, and the events they yield. */
   accepted: number;
   events: number;
@@ -48,6 +52,8 @@ export interface RederiveReport {
   nowAccepted: number;
   /** Raw records whose key (delivery id) is not the body's hash: produced by something else, left alone. */
   foreign: number;
+  /** Events derived more than once (a body delivered several times): produced once. */
+  repeated: number;
   /** Of the derived events, how many are already on the events topic (by event id). */
   alreadyOnTopic: number;
   missing: number;
@@ -68,6 +74,9 @@ export async function rederiveEvents(kafka: Kafka, o: RederiveOptions): Promise<
   const report: RederiveReport = {
     id,
     rawRecords: 0,
+    pieces: 0,
+    incomplete: 0,
+    repeated: 0,
     accepted: 0,
     events: 0,
     quarantined: {},
@@ -79,6 +88,9 @@ export async function rederiveEvents(kafka: Kafka, o: RederiveOptions): Promise<
     executed: false,
   };
   const onTopic = new Set<string>();
+  const derivedIds = new Set<string>();
+  const assembler = createChunkAssembler();
+  let eventLimits: Record<string, number> = {};
   let read = 0;
   let toRead = 0;
   /**
@@ -113,6 +125,15 @@ export async function rederiveEvents(kafka: Kafka, o: RederiveOptions): Promise<
       (r) => {
         tick();
         if (Number(r.timestamp) >= untilMs || r.value === null) return;
+        // A body the raw topic could not take whole is in pieces, in order on one partition: derived once complete.
+        if (r.headers[RECORD_HEADERS.chunk] !== undefined) report.pieces++;
+        const assembled = assembler.add(r);
+        if (assembled.kind === 'pending') return;
+        if (assembled.kind === 'bad') {
+          report.quarantined['bad_pieces'] = (report.quarantined['bad_pieces'] ?? 0) + 1;
+          return;
+        }
+        const body = assembled.body;
         report.rawRecords++;
         const receivedAt = Number(r.headers[RECORD_HEADERS.receivedAt] ?? r.timestamp);
         // Quarantined for whom it names (another tenant's number, or nobody's), not for how it is written: no code
@@ -123,7 +144,7 @@ export async function rederiveEvents(kafka: Kafka, o: RederiveOptions): Promise<
           report.quarantined[reason] = (report.quarantined[reason] ?? 0) + 1;
           return;
         }
-        const exploded = explodeWebhook(r.value, { receivedAt });
+        const exploded = explodeWebhook(body, { receivedAt });
         if (r.key !== null && r.key !== exploded.deliveryId) {
           report.foreign++;
           return;
@@ -140,7 +161,11 @@ export async function rederiveEvents(kafka: Kafka, o: RederiveOptions): Promise<
         }
         report.accepted++;
         if (quarantined) report.nowAccepted++;
-        exploded.events.forEach((e, i) => derived.push(eventRecord({ ...e, tenantId: owners.tenantIds[i]! }, exploded.deliveryId, receivedAt, encodeEvent)));
+        exploded.events.forEach((e, i) => {
+          if (derivedIds.has(e.eventId)) return void report.repeated++;
+          derivedIds.add(e.eventId);
+          derived.push(eventRecord({ ...e, tenantId: owners.tenantIds[i]! }, exploded.deliveryId, receivedAt, encodeEvent));
+        });
       },
       o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {},
     );
@@ -156,6 +181,9 @@ export async function rederiveEvents(kafka: Kafka, o: RederiveOptions): Promise<
       },
       o.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {},
     );
+    report.incomplete = assembler.pending();
+    // Each send within what the events topic takes; an event it still cannot take fails the run, naming it.
+    if (o.execute) eventLimits = batchLimits(await readTopicLimits(admin, [o.eventsTopic]));
   } finally {
     await admin.disconnect();
   }
@@ -167,7 +195,7 @@ export async function rederiveEvents(kafka: Kafka, o: RederiveOptions): Promise<
   if (!o.execute) return report;
 
   const toProduce = o.onlyMissing ? missing : derived;
-  const producer = createProducer(kafka, { retries: 'until-delivered' });
+  const producer = createProducer(kafka, { retries: 'until-delivered', topicLimits: eventLimits });
   try {
     for (let i = 0; i < toProduce.length; i += 1_000) {
       const messages = toProduce.slice(i, i + 1_000).map((r) => ({

@@ -53,7 +53,11 @@ export async function rederiveCommand(args: string[], print: Print): Promise<num
   print(
     `raw records       ${report.rawRecords} (${report.accepted} accepted, of which ${report.nowAccepted} quarantined at ingress; still quarantined: ${q || 'none'}; foreign ${report.foreign})`,
   );
-  print(`derived events    ${report.events} (${report.alreadyOnTopic} already on the topic, ${report.missing} missing)`);
+  if (report.pieces > 0)
+    print(`pieces            ${report.pieces} (bodies too large for the raw topic; ${report.incomplete} body(ies) missing pieces in this range)`);
+  print(
+    `derived events    ${report.events} (${report.alreadyOnTopic} already on the topic, ${report.missing} missing; ${report.repeated} derived again from repeated bodies)`,
+  );
   if (report.executed)
     print(
       `summary: ${report.produced} event record(s) appended by ${report.id}${values['as-replay'] ? ' marked as replay' : ''}; consumers deduplicate the ones they had`,

@@ -1,0 +1,15 @@
+export { BODY_CLASSES, bodyOfClass, fuzzBodyArb, hugeNumberArb, keyArb, nastyStringArb, valueTreeArb } from './webhook-arbitraries.ts';
+export type { BodyClass, FuzzBody } from './webhook-arbitraries.ts';
+export { cloneTree, memberOf, reindent, treeOf, writeJson, writeString } from './json-tree.ts';
+export type { EscapeStyle, JsonTree, WriteOptions } from './json-tree.ts';
+export { addMember, duplicateKey, insertInString, INVALID_UTF8, nested, removeMember, replaceNode, slotsOf, treeOfValue } from './tree-mutations.ts';
+export type { Slot } from './tree-mutations.ts';
+export { depthOf, MAX_DEPTH, referenceExplode } from './reference-explode.ts';
+export type { ReferenceItem, ReferenceResult } from './reference-explode.ts';
+export { createTally, fuzzSettings } from './fuzz-settings.ts';
+export type { FuzzSettings } from './fuzz-settings.ts';
+export { HOSTILE_CLASSES, hostileRecords } from './hostile-events.ts';
+export type { HostileClass, HostileRecord } from './hostile-events.ts';
+export { consumeHostileRecords, hostileFixture } from './hostile-consumer.ts';
+export type { HostileRun } from './hostile-consumer.ts';
+export { watchUnhandledRejections } from './unhandled-rejections.ts';
