@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MongoClient } from 'mongodb';
 import { createKafka, createTopicsAndWait } from '@wabus/kafka';
-import { highWatermarks, testEnv, uniqueName } from '@wabus/testing';
+import { highWatermarks, testEnv, topicSizeEntries, uniqueName } from '@wabus/testing';
 import { caughtUp, freePort, startService, waitReady } from './processes.ts';
 
 const fixturesDir = fileURLToPath(new URL('../../shared/fixtures/whatsapp/', import.meta.url));
@@ -42,7 +42,7 @@ test(
       topics: [raw, events, `${events}.dlq.ms`, `${events}.dlq.st`].map((topic) => ({
         topic,
         numPartitions: 4,
-        configEntries: [{ name: 'max.message.bytes', value: '4194304' }],
+        configEntries: topicSizeEntries(),
       })),
     });
     const mongo = new MongoClient(mongoUri);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { decodeEvent } from '@wabus/events';
 import { createKafka } from '@wabus/kafka';
 import { runSimulation } from '@wabus/simulator';
-import { readTopic, testEnv, uniqueName } from '@wabus/testing';
+import { readTopic, testEnv, TOPIC_SIZE_CONFIG, uniqueName } from '@wabus/testing';
 import { freePort, startService, waitReady, wabus } from './processes.ts';
 
 const SECRET = 'e2e-secret';
@@ -23,7 +23,7 @@ test(
     const topicsFile = join(dir, 'topics.json');
     writeFileSync(
       topicsFile,
-      JSON.stringify({ topics: [raw, events].map((name) => ({ name, partitions: 6, replicationFactor: 1, config: { 'max.message.bytes': '4194304' } })) }),
+      JSON.stringify({ topics: [raw, events].map((name) => ({ name, partitions: 6, replicationFactor: 1, config: TOPIC_SIZE_CONFIG })) }),
     );
     const kafka = createKafka({ brokers: kafkaBrokers, clientId: 'e2e' });
     t.after(async () => {

@@ -7,7 +7,7 @@ import { MongoClient } from 'mongodb';
 import { createKafka, createTopicsAndWait } from '@wabus/kafka';
 import { createBodyGenerator, signBody } from '@wabus/simulator';
 import { startCrmStandIn, startGraphApiStandIn } from '@wabus/standins';
-import { testEnv, uniqueName } from '@wabus/testing';
+import { testEnv, topicSizeEntries, uniqueName } from '@wabus/testing';
 import { freePort, groupAtEnd, startService, wabus, waitReady, type ServiceProcess } from './processes.ts';
 
 const SECRET = 'e2e-effects-secret';
@@ -24,7 +24,7 @@ test('replays of auto-reply and crm-sync (reset and shadow) send nothing to the 
   const events = uniqueName('e2e.fx.events');
   const topics = [raw, events, `${events}.dlq.auto-reply`, `${events}.dlq.crm-sync`, `${events}.dlq.auto-reply.shadow`, `${events}.dlq.crm-sync.shadow`];
   // infra/topics.json's size limit: ingress refuses to start on topics that could not store a body of its limit.
-  const configEntries = [{ name: 'max.message.bytes', value: '4194304' }];
+  const configEntries = topicSizeEntries();
   await createTopicsAndWait(admin, { topics: topics.map((topic) => ({ topic, numPartitions: topic.includes('.dlq.') ? 1 : 3, configEntries })) });
   const graph = await startGraphApiStandIn({ accessToken: GRAPH_TOKEN });
   const crm = await startCrmStandIn({ token: CRM_TOKEN, secret: CRM_SECRET });

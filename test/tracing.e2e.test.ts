@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import { createProducer, createKafka, createTopicsAndWait } from '@wabus/kafka';
-import { highWatermarks, readTopic, testEnv, uniqueName, type ReadRecord } from '@wabus/testing';
+import { highWatermarks, readTopic, testEnv, topicSizeEntries, uniqueName, type ReadRecord } from '@wabus/testing';
 import { SPAN_KIND, startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './otlp-receiver.ts';
 import { caughtUp, freePort, startService, waitReady, type ServiceProcess } from './processes.ts';
 
@@ -106,7 +106,7 @@ async function startRun(t: TestContext, consumerEnv: Record<string, string>): Pr
   const topics = { raw: uniqueName('e2e.t.raw'), events, dlq: { ms: `${events}.dlq.ms`, st: `${events}.dlq.st` } };
   const all = [topics.raw, topics.events, topics.dlq.ms, topics.dlq.st];
   // infra/topics.json's size limit: ingress refuses to start on topics that could not store a body of its limit.
-  const configEntries = [{ name: 'max.message.bytes', value: '4194304' }];
+  const configEntries = topicSizeEntries();
   await createTopicsAndWait(admin, { topics: all.map((topic) => ({ topic, numPartitions: 4, configEntries })) });
   const groups = { 'message-store': uniqueName('e2e_t_ms'), 'status-tracker': uniqueName('e2e_t_st') };
   const mongo = new MongoClient(mongoUri);

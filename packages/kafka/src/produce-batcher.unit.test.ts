@@ -76,8 +76,8 @@ test('given a send that never returns, then appends reject at their deadline and
   const b = createProduceBatcher({ send });
   const a = b.append(msg('t', 'k', 'a'), Date.now() + 20);
   const q = b.append(msg('t', 'k', 'q'), Date.now() + 20);
-  await assert.rejects(a, (e) => KafkaError.is(e, 'WABUS_KAFKA_PRODUCE_TIMEOUT'));
-  await assert.rejects(q, (e) => KafkaError.is(e, 'WABUS_KAFKA_PRODUCE_TIMEOUT'));
+  // Both watched at once: each rejects on its own timer, and one rejected before it is awaited is unhandled.
+  await Promise.all([a, q].map((p) => assert.rejects(p, (e) => KafkaError.is(e, 'WABUS_KAFKA_PRODUCE_TIMEOUT'))));
   calls[0]!.resolve();
   await tick();
   await tick();

@@ -4,7 +4,7 @@ export { configReads, loadServiceDefinition } from './service-definition.ts';
 export type { ConfigReads } from './service-definition.ts';
 export { readTopic, highWatermarks } from './read-topic.ts';
 export type { ReadRecord } from './read-topic.ts';
-export { createTestTopics } from './test-topics.ts';
+export { createTestTopics, TOPIC_SIZE_CONFIG, topicSizeEntries } from './test-topics.ts';
 export { createEventTopics, produceRecords, testDatabase, testMongoClient } from './consumer-fixtures.ts';
 export type { RecordToProduce } from './consumer-fixtures.ts';
 export { parsePrometheusText, readScrape, scrapeMetrics } from './prometheus.ts';
