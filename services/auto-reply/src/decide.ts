@@ -11,7 +11,7 @@ import type { ReplyMessage, RuleBook, TriggerType } from './rule-types.ts';
 export const SERVICE_WINDOW_SECONDS = 24 * 60 * 60;
 
 /** `unknown_tenant`: the event's tenant is not in the tenants file (no rules, no token to answer with). */
-export type SkipReason = 'not_inbound' | 'unanswerable' | 'replay' | 'stale' | 'outside_window' | 'no_rule' | 'unknown_tenant';
+export type SkipReason = 'not_inbound' | 'unanswerable' | 'bad_ids' | 'replay' | 'stale' | 'outside_window' | 'no_rule' | 'unknown_tenant';
 
 export type Command =
   | { type: 'MarkAsRead'; phoneNumberId: string; messageId: string }

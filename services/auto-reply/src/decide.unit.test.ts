@@ -134,3 +134,16 @@ test('decide: the reply goes to the phone when the message has one (with or with
   assert.deepEqual(addressOf({ userId: CUSTOMER_BSUID }), { to: CUSTOMER });
   assert.deepEqual(addressOf({ customerId: null, userId: CUSTOMER_BSUID }), { recipient: CUSTOMER_BSUID });
 });
+
+test('decide: ids a reply cannot be built from safely are skipped as bad_ids, never sent (a phone number id of .. would change the Graph path)', () => {
+  const at = MON_10_LOCAL;
+  const skip = (o: Omit<Parameters<typeof inboundEvent>[0], 'timestamp'>) =>
+    rule(decide({ event: inboundEvent({ content: { text: 'hi' }, timestamp: at, ...o }), headers: {} }, seen, policy, at * 1000 + 5_000));
+  for (const phoneNumberId of ['..', '.', '12/34', '$where', '１２３'])
+    assert.equal(skip({ phoneNumberId }), 'skip:bad_ids', `phone number id ${JSON.stringify(phoneNumberId)}`);
+  for (const wamid of ['wamid. x', 'wamid.\u0000', 'wamid.é']) assert.equal(skip({ wamid }), 'skip:bad_ids', `wamid ${JSON.stringify(wamid)}`);
+  for (const customerId of ['.', '+15551234567', 'a.b', '__proto__']) assert.equal(skip({ customerId }), 'skip:bad_ids', `customer ${customerId}`);
+  // Meta-shaped ids of every kind are answered.
+  assert.equal(skip({ phoneNumberId: '106540352242922', wamid: 'wamid.HBgLMTU1NTAxMjM0NTYVAgASGBQzQUUxMDI1QkNFMzdGRTZBQzYA' }), 'fallback');
+  assert.equal(skip({ customerId: null, userId: 'US.13491208655302741918' }), 'fallback');
+});

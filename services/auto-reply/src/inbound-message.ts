@@ -37,7 +37,21 @@ export interface Inbound {
   content: InboundContent;
 }
 
-export type ReadInbound = { ok: true; inbound: Inbound } | { ok: false; reason: 'not_inbound' | 'unanswerable' };
+export type ReadInbound = { ok: true; inbound: Inbound } | { ok: false; reason: 'not_inbound' | 'unanswerable' | 'bad_ids' };
+
+/** Meta's phone number ids and users' phone numbers (wa_id) are digits. */
+const DIGITS = /^\d{1,32}$/;
+/** A wamid: printable ASCII without spaces (`wamid.` and base64 in practice). */
+const WAMID = /^[\x21-\x7e]{1,512}$/;
+
+/**
+ * Whether the ids a reply is built from are Meta-shaped. A signed body can carry anything: a phone number id of `..`
+ * would make `POST /<version>/../messages` a call to another Graph path, an empty wamid a reply quoting nothing.
+ */
+function metaShaped(phoneNumberId: string, wamid: string, address: Address): boolean {
+  if (!DIGITS.test(phoneNumberId) || !WAMID.test(wamid)) return false;
+  return 'to' in address ? DIGITS.test(address.to) : isBusinessScopedId(address.recipient);
+}
 
 // Not worth an answer: reactions, deletions and edits of earlier messages, number changes, types WhatsApp itself
 // could not render, and types from the future.
@@ -63,6 +77,8 @@ export function readInbound(event: WhatsAppEvent, tenantId: string): ReadInbound
   const wamid = event.itemId ?? m.id;
   const customerId = event.customerId ?? m.customerId;
   if (UNANSWERABLE.has(m.type) || wamid === null || customerId === null || event.phoneNumberId === null) return { ok: false, reason: 'unanswerable' };
+  const address = addressOf(event, customerId);
+  if (!metaShaped(event.phoneNumberId, wamid, address)) return { ok: false, reason: 'bad_ids' };
   const timestamp = event.metaTimestamp ?? m.timestamp ?? Math.floor(event.receivedAt / 1000);
   let content: InboundContent;
   if (m.type === 'text') content = { kind: 'text', text: m.text.body ?? '' };
@@ -78,7 +94,7 @@ export function readInbound(event: WhatsAppEvent, tenantId: string): ReadInbound
       tenantId,
       phoneNumberId: event.phoneNumberId,
       customerId,
-      address: addressOf(event, customerId),
+      address,
       wamid,
       timestamp,
       content,

@@ -1,5 +1,8 @@
 import { randomInt } from 'node:crypto';
 
+/** The fixed clock of generated bodies and hostile records (Meta timestamps, receipt times): a run is its seed alone. */
+export const FUZZ_NOW = Date.UTC(2026, 0, 15, 12);
+
 export interface FuzzSettings {
   /** The run's seed: `WABUS_FUZZ_SEED`, else a new one (printed, so any failure can be replayed). */
   seed: number;

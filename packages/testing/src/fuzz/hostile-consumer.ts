@@ -4,11 +4,10 @@ import { createBodyGenerator } from '@wabus/simulator';
 import { createEventTopics, produceRecords, type RecordToProduce } from '../consumer-fixtures.ts';
 import { ingressRecords } from '../ingress-records.ts';
 import { readTopic } from '../read-topic.ts';
-import { createTally, fuzzSettings } from './fuzz-settings.ts';
+import { createTally, FUZZ_NOW, fuzzSettings } from './fuzz-settings.ts';
 import { hostileRecords, type HostileClass, type HostileRecord } from './hostile-events.ts';
 import { watchUnhandledRejections } from './unhandled-rejections.ts';
 
-const NOW = Date.UTC(2026, 0, 15, 12);
 
 /**
  * A consumer's hostile run: a one-partition events topic and its DLQ (records up to 2 MB), good records of `kinds`
@@ -19,8 +18,8 @@ export async function hostileFixture(t: TestContext, kafka: KafkaClient, o: { pr
   const settings = fuzzSettings(10_000);
   const unhandled = watchUnhandledRejections(t);
   const topics = await createEventTopics(t, kafka, { prefix: o.prefix, partitions: 1, maxMessageBytes: 2_000_000 });
-  const gen = createBodyGenerator({ seed: `good/${settings.seed}`, kinds: o.kinds, batch: 3, customers: o.customers ?? 30, now: () => NOW });
-  const good = Array.from({ length: o.bodies }, (_, i) => ingressRecords(gen.next().body, NOW + i)).flat();
+  const gen = createBodyGenerator({ seed: `good/${settings.seed}`, kinds: o.kinds, batch: 3, customers: o.customers ?? 30, now: () => FUZZ_NOW });
+  const good = Array.from({ length: o.bodies }, (_, i) => ingressRecords(gen.next().body, FUZZ_NOW + i)).flat();
   const hostile = hostileRecords(settings.seed, Math.max(20, Math.round(settings.runs / 20)));
   t.diagnostic(`seed ${settings.seed}: ${hostile.length} hostile records among ${good.length} good ones (replay: ${settings.replay})`);
   return { ...topics, good, hostile, unhandled };

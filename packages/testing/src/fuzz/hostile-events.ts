@@ -7,6 +7,7 @@ import { cloneTree, treeOf, writeJson, type JsonTree } from './json-tree.ts';
 import { referenceExplode } from './reference-explode.ts';
 import { addMember, insertInString, INVALID_UTF8, nested, replaceNode } from './tree-mutations.ts';
 import { bodyOfClass, nastyStringArb, type BodyClass } from './webhook-arbitraries.ts';
+import { FUZZ_NOW } from './fuzz-settings.ts';
 
 /**
  * Records of the events topic whose item is hostile (docs/fuzz.md, consumers):
@@ -27,20 +28,19 @@ export interface HostileRecord extends RecordToProduce {
   cls: HostileClass;
 }
 
-const NOW = Date.UTC(2026, 0, 15, 12);
 const ACCEPTED_MUTATIONS: BodyClass[] = ['wrong_type', 'huge_number', 'unicode_escape', 'deep_nesting', 'extra_field', 'duplicate_key', 'missing_field'];
 const ID_KEYS = new Set(['phone_number_id', 'wa_id', 'from', 'recipient_id', 'id', 'to', 'user_id', 'from_user_id', 'recipient_user_id']);
 const NASTY_IDS = ['$where', 'a.b', '\u0000', '__proto__', '', '.', '..', 'x'.repeat(3_000), '\ud800', '../..', 'constructor'];
 
 const record = (cls: HostileClass, e: WhatsAppEvent): HostileRecord => ({ cls, key: e.key, value: encodeEvent(e), headers: { 'wabus-event-id': e.eventId } });
 const eventsOf = (body: Buffer): WhatsAppEvent[] => {
-  const r = explodeWebhook(body, { receivedAt: NOW });
+  const r = explodeWebhook(body, { receivedAt: FUZZ_NOW });
   return r.ok ? r.events : [];
 };
 
 /** A simulated event to hollow out, from its own seed (never the good records' seed: no shared message ids). */
 const sourceEvent = fc.record({ seed: fc.integer(), pick: fc.nat() }).map(({ seed, pick }) => {
-  const events = eventsOf(createBodyGenerator({ seed: `hostile/${seed}`, batch: 3, mix: 'uniform', now: () => NOW }).next().body);
+  const events = eventsOf(createBodyGenerator({ seed: `hostile/${seed}`, batch: 3, mix: 'uniform', now: () => FUZZ_NOW }).next().body);
   return events[pick % events.length]!;
 });
 
@@ -57,7 +57,7 @@ const ARBITRARIES: Record<HostileClass, fc.Arbitrary<HostileRecord[]>> = {
     .chain(bodyOfClass)
     .map((b) => (referenceExplode(b.body).ok ? eventsOf(b.body).map((e) => record('hostile_body', e)) : [])),
   hostile_ids: fc.tuple(fc.integer(), fc.array(fc.tuple(fc.nat(), fc.constantFrom(...NASTY_IDS)), { minLength: 1, maxLength: 4 })).map(([seed, edits]) => {
-    const tree = treeOf(createBodyGenerator({ seed: `hostile-ids/${seed}`, batch: 3, mix: 'uniform', now: () => NOW }).next().body);
+    const tree = treeOf(createBodyGenerator({ seed: `hostile-ids/${seed}`, batch: 3, mix: 'uniform', now: () => FUZZ_NOW }).next().body);
     for (const [at, value] of edits)
       replaceNode(tree, at, { t: 'string', value }, { envelope: true, where: (s) => s.key !== null && ID_KEYS.has(s.key) && s.node.t === 'string' });
     return eventsOf(compact(tree)).map((e) => record('hostile_ids', e));
@@ -107,7 +107,7 @@ const ARBITRARIES: Record<HostileClass, fc.Arbitrary<HostileRecord[]>> = {
 /** Every nasty id in every id of a body, whatever the seed: a lone surrogate as a message id once poisoned message-store. */
 function everyNastyId(): HostileRecord[] {
   return NASTY_IDS.flatMap((value, i) => {
-    const tree = treeOf(createBodyGenerator({ seed: `nasty-ids/${i}`, batch: 3, kinds: ['text', 'status_read'], now: () => NOW }).next().body);
+    const tree = treeOf(createBodyGenerator({ seed: `nasty-ids/${i}`, batch: 3, kinds: ['text', 'status_read'], now: () => FUZZ_NOW }).next().body);
     for (let at = 0; at < 50; at++)
       replaceNode(tree, at, { t: 'string', value }, { envelope: true, where: (s) => s.key !== null && ID_KEYS.has(s.key) && s.node.t === 'string' });
     return eventsOf(compact(tree)).map((e) => record('hostile_ids', e));

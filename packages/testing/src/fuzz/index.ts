@@ -6,7 +6,7 @@ export { addMember, duplicateKey, insertInString, INVALID_UTF8, nested, removeMe
 export type { Slot } from './tree-mutations.ts';
 export { depthOf, MAX_DEPTH, referenceExplode } from './reference-explode.ts';
 export type { ReferenceItem, ReferenceResult } from './reference-explode.ts';
-export { createTally, fuzzSettings } from './fuzz-settings.ts';
+export { createTally, FUZZ_NOW, fuzzSettings } from './fuzz-settings.ts';
 export type { FuzzSettings } from './fuzz-settings.ts';
 export { HOSTILE_CLASSES, hostileRecords } from './hostile-events.ts';
 export type { HostileClass, HostileRecord } from './hostile-events.ts';
