@@ -21,6 +21,11 @@ export interface DeadLetter {
   timestamp: string;
   key: string | null;
   value: Buffer | null;
+  /**
+   * Bytes of the original value left out because the dead-letter topic could not take it (its source topic, partition
+   * and offset hold it); null when the value is here.
+   */
+  valueOmitted: number | null;
   /** The original record's headers, without the `wabus-dlq-*` ones (text). */
   headers: Record<string, string>;
   /** The same, as bytes, for re-producing the record unchanged. */
@@ -50,7 +55,13 @@ export function parseDeadLetter(r: LogRecord): DeadLetter {
   for (const [k, v] of Object.entries(h)) if (!k.startsWith(DLQ_HEADER_PREFIX)) headers[k] = v;
   let event: WhatsAppEvent | null = null;
   let decodeError: DeadLetter['decodeError'] = null;
-  if (r.value === null) decodeError = { code: 'WABUS_EVENTS_DECODE_FAILED', message: 'record has no value (tombstone)' };
+  const valueOmitted = intOrNull(h[DLQ_HEADERS.valueOmitted]);
+  if (r.value === null && valueOmitted !== null)
+    decodeError = {
+      code: 'WABUS_DLQ_VALUE_OMITTED',
+      message: `the value (${valueOmitted} bytes) was too large for the dead-letter topic: the original is at ${h[DLQ_HEADERS.topic]}/${h[DLQ_HEADERS.partition]}/${h[DLQ_HEADERS.offset]}`,
+    };
+  else if (r.value === null) decodeError = { code: 'WABUS_EVENTS_DECODE_FAILED', message: 'record has no value (tombstone)' };
   else {
     try {
       event = decodeEvent(r.value);
@@ -68,6 +79,7 @@ export function parseDeadLetter(r: LogRecord): DeadLetter {
     timestamp: r.timestamp,
     key: r.key,
     value: r.value,
+    valueOmitted,
     headers,
     originalHeaders,
     error: { code: h[DLQ_HEADERS.code] ?? 'WABUS_UNCLASSIFIED', message: h[DLQ_HEADERS.message] ?? '' },

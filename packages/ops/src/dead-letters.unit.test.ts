@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { encodeEvent } from '@wabus/events';
 import { parseDeadLetter, REDRIVE_OF_HEADER } from './dead-letters.ts';
-import { redriveMessage } from './redrive-dead-letters.ts';
+import { redriveDeadLetters, redriveMessage } from './redrive-dead-letters.ts';
+import { OpsError } from './errors.ts';
 import { deadLetterRecord, eventHeaders, KEY, testEvent } from './test-dead-letter.test-support.ts';
 
 const text = (v: unknown) => (Buffer.isBuffer(v) ? v.toString('utf8') : String(v));
@@ -51,4 +52,20 @@ test('given a re-driven record that was dead-lettered again, then redriveOf name
   );
   assert.equal(d.redriveOf, 'dlq.ms/0/12');
   assert.equal(text(redriveMessage(d).headers?.[REDRIVE_OF_HEADER]), 'dlq.ms/0/30');
+});
+
+test('given a dead letter written without its value (too large for the dead-letter topic), then it says where the original is, and re-driving it is refused before anything is sent', async () => {
+  const event = testEvent('wamid.BIG');
+  const whole = deadLetterRecord({ dlqTopic: 'dlq.ms', offset: 9, value: encodeEvent(event), headers: eventHeaders(event) });
+  const omitted = { ...whole, value: null, headers: { ...whole.headers, 'wabus-dlq-value-omitted': '3999000' } };
+  const d = parseDeadLetter(omitted);
+  assert.equal(d.valueOmitted, 3_999_000);
+  assert.equal(d.decodeError?.code, 'WABUS_DLQ_VALUE_OMITTED');
+  assert.match(d.decodeError!.message, /3999000 bytes.*whatsapp\.events\.v1\/4\/41/);
+  assert.equal(parseDeadLetter(whole).valueOmitted, null);
+  // Refused before Kafka is touched: the admin and client are not even there.
+  await assert.rejects(
+    redriveDeadLetters({} as never, {} as never, [parseDeadLetter(whole), d], { redriveTopic: 'r', ledgerTopic: 'l', by: 'ana', now: () => new Date() }),
+    (e) => OpsError.is(e, 'WABUS_OPS_VALUE_OMITTED') && /dlq\.ms\/0\/9 ← whatsapp\.events\.v1\/4\/41/.test((e as Error).message),
+  );
 });

@@ -15,6 +15,9 @@ export const OPS_ERRORS = {
   WABUS_OPS_BROKER_UNREACHABLE: { message: 'cannot reach Kafka' },
   WABUS_OPS_READ_TIMEOUT: { message: 'reading the topics did not reach their end in time' },
   WABUS_OPS_REDRIVE_FAILED: { message: 'producing re-driven dead letters failed' },
+  WABUS_OPS_VALUE_OMITTED: {
+    message: 'a dead letter without its value (too large for the dead-letter topic) cannot be re-driven: replay its consumer from the source offset',
+  },
   WABUS_OPS_LEDGER_WRITE_FAILED: { message: 'could not record the action in the dead-letter ledger' },
   WABUS_OPS_KAFKA_FAILED: { message: 'a Kafka request failed' },
   // replay, diff, re-derive (src/replay)

@@ -35,6 +35,12 @@ const CHUNK = 500;
  * what was re-driven but not recorded (re-driving those again is harmless: consumers deduplicate).
  */
 export async function redriveDeadLetters(kafka: Kafka, admin: Admin, entries: readonly DeadLetter[], o: RedriveOptions): Promise<Redriven[]> {
+  const omitted = entries.filter((e) => e.valueOmitted !== null);
+  if (omitted.length > 0)
+    throw new OpsError('WABUS_OPS_VALUE_OMITTED', {
+      message: `${omitted.length} dead letter(s) have no value (too large for the dead-letter topic); nothing was re-driven. Replay the consumer over the source offsets instead (pnpm wabus replay reset --service S --from P=N --key K), or leave them out: ${omitted.map((e) => `${e.id} ← ${e.source.topic}/${e.source.partition}/${e.source.offset}`).join(', ')}`,
+      details: { omitted: omitted.map((e) => ({ id: e.id, source: e.source, bytes: e.valueOmitted })) },
+    });
   await requireTopics(admin, [o.redriveTopic, o.ledgerTopic]);
   const [meta] = (await admin.fetchTopicMetadata({ topics: [o.redriveTopic] })).topics;
   const partitions = meta?.partitions.length ?? 0;

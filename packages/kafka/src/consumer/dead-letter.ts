@@ -9,6 +9,8 @@ export const DLQ_HEADERS = {
   offset: 'wabus-dlq-source-offset',
   group: 'wabus-dlq-consumer-group',
   failedAt: 'wabus-dlq-failed-at',
+  /** Set on a letter the dead-letter topic could not take whole: the original value's size in bytes (see valueOmitted). */
+  valueOmitted: 'wabus-dlq-value-omitted',
 } as const;
 
 export interface DeadLetterInput {
@@ -38,4 +40,15 @@ export function deadLetterMessage(record: DeadLetterInput, err: Error, groupId: 
       [DLQ_HEADERS.failedAt]: String(now),
     },
   };
+}
+
+/**
+ * A letter without its value, for a record the dead-letter topic refuses as too large (its max.message.bytes below
+ * the source topic's): the source topic, partition and offset it keeps say where the original is (events are kept
+ * forever), and `wabus-dlq-value-omitted` gives the size left out. Without it the letter could never be written, the
+ * send would be retried forever, and the partition would stop behind one record (docs/limits.md).
+ */
+export function valueOmitted(letter: ProduceMessage): ProduceMessage {
+  const size = letter.value === null || letter.value === undefined ? 0 : Buffer.byteLength(letter.value);
+  return { ...letter, value: null, headers: { ...letter.headers, [DLQ_HEADERS.valueOmitted]: String(size) } };
 }

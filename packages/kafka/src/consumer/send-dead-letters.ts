@@ -6,7 +6,8 @@ import type { ChunkSpans } from './chunk-spans.ts';
 import { errorCode } from './classify-error.ts';
 import type { ConsumerTracing } from './consumer-tracing.ts';
 import type { ConsumerObserver } from './consumer-types.ts';
-import { deadLetterMessage } from './dead-letter.ts';
+import { KafkaError } from '../errors.ts';
+import { deadLetterMessage, valueOmitted } from './dead-letter.ts';
 import type { Letter } from './decode-chunk.ts';
 import { ABORTED, type Aborted, type PartitionRetry, type PartitionTurn } from './retry-partition.ts';
 
@@ -35,9 +36,23 @@ export function createDeadLetterSender(o: DeadLetterSenderOptions) {
       if (recordSpan) letterSpans.push(o.tracing.startDeadLetter(recordSpan, record, errorCode(error), (message.headers ??= {})));
       messages.push(message);
     }
+    // A refusal as too large is permanent for those bytes: the letters go again without their values (they name their
+    // source offset), in the same attempt, so the partition goes on. Nothing of a refused request was stored.
+    const sendLetters = async () => {
+      try {
+        return await o.send(messages);
+      } catch (err) {
+        if (!KafkaError.is(err, 'WABUS_KAFKA_RECORD_TOO_LARGE')) throw err;
+        o.log.warn(
+          { component: 'consumer', groupId: o.groupId, partition: turn.partition, offsets: letters.map((l) => l.record.offset), err },
+          'dead letters too large for the dead-letter topic: written without their values (the source offset names the original)',
+        );
+        return await o.send(messages.map(valueOmitted));
+      }
+    };
     let sent: unknown = ABORTED;
     try {
-      sent = await o.retrying(turn, 'dead-letter', () => o.send(messages));
+      sent = await o.retrying(turn, 'dead-letter', sendLetters);
       return sent;
     } catch (err) {
       sent = err;
