@@ -8,7 +8,17 @@ import { DEFAULT_TENANT } from '@wabus/tenants';
 import { waitUntil } from '@wabus/testing';
 import { consumeHostileRecords, FUZZ_NOW, hostileFixture } from '@wabus/testing/fuzz';
 import { readInbound } from './inbound-message.ts';
-import { EVERYTHING_RULES, readOutbox, repliesByInbound, serviceEnv, standIn, startService, testDatabase, testKafka, writeRules } from './service.test-support.ts';
+import {
+  EVERYTHING_RULES,
+  readOutbox,
+  repliesByInbound,
+  serviceEnv,
+  standIn,
+  startService,
+  testDatabase,
+  testKafka,
+  writeRules,
+} from './service.test-support.ts';
 
 test('auto-reply: hostile records are applied or dead-lettered with a code, and every good message after them is answered once', async (t) => {
   const kafka = testKafka();

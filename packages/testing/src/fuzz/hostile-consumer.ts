@@ -8,7 +8,6 @@ import { createTally, FUZZ_NOW, fuzzSettings } from './fuzz-settings.ts';
 import { hostileRecords, type HostileClass, type HostileRecord } from './hostile-events.ts';
 import { watchUnhandledRejections } from './unhandled-rejections.ts';
 
-
 /**
  * A consumer's hostile run: a one-partition events topic and its DLQ (records up to 2 MB), good records of `kinds`
  * from `bodies` simulated bodies, the seeded hostile records (a twentieth of WABUS_FUZZ_RUNS), unhandled rejections
