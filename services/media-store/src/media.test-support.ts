@@ -1,0 +1,116 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+import { pino } from 'pino';
+import { loadConsumerConfig } from '@wabus/consumer-service';
+import { createKafka, type KafkaClient } from '@wabus/kafka';
+import { serviceFacts } from '@wabus/service/registry';
+import { startGraphApiStandIn, type GraphApiStandIn, type GraphApiStandInOptions } from '@wabus/standins';
+import { createEventTopics, ingressRecords, stopAfterTest, testDatabase, testEnv, uniqueName, type RecordToProduce } from '@wabus/testing';
+import { loadMediaConfig } from './media-config.ts';
+import { mediaOf } from './media-collection.ts';
+import type { MediaDocument } from './media-document.ts';
+import { SERVICE_NAME, startMediaStore, type MediaStoreService } from './start-media-store.ts';
+
+export const PHONE = '106540352242922';
+export const TOKEN = 'media-test-token';
+
+export const testKafka = (): KafkaClient => createKafka({ brokers: testEnv().kafkaBrokers, clientId: 'media-store-test' });
+
+/** An events topic, its DLQ and a database for one test, all removed after it. */
+export async function mediaFixture(t: TestContext, kafka: KafkaClient, partitions = 1) {
+  const topics = await createEventTopics(t, kafka, { prefix: 'media.events', partitions });
+  return { ...topics, database: testDatabase(t, { prefix: 'media' }) };
+}
+
+/** A directory for the fs backend, removed after the test. */
+export function mediaDir(t: TestContext): string {
+  const dir = mkdtempSync(join(tmpdir(), 'wabus-media-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** The stand-in with this test's token; closed after the test. */
+export async function graphStandIn(t: TestContext, o: GraphApiStandInOptions = {}): Promise<GraphApiStandIn> {
+  const s = await startGraphApiStandIn({ accessToken: TOKEN, ...o });
+  t.after(() => s.close());
+  return s;
+}
+
+/** The environment main.ts reads, for the test's topic, group, database, stand-in and store. */
+export function mediaEnv(o: {
+  topic: string;
+  dlqTopic: string;
+  database: string;
+  graphUrl: string;
+  groupId?: string;
+  extra?: Record<string, string>;
+}): Record<string, string> {
+  return {
+    HOST: '127.0.0.1',
+    MEDIA_STORE_PORT: '0',
+    KAFKA_BROKERS: testEnv().kafkaBrokers.join(','),
+    MONGODB_URI: testEnv().mongoUri,
+    WABUS_EVENTS_TOPIC: o.topic,
+    WABUS_DLQ_TOPIC: o.dlqTopic,
+    WABUS_GROUP_ID: o.groupId ?? uniqueName('media.group'),
+    WABUS_DATABASE: o.database,
+    WHATSAPP_GRAPH_BASE_URL: o.graphUrl,
+    WHATSAPP_ACCESS_TOKEN: TOKEN,
+    MEDIA_RETRY_INITIAL_MS: '100',
+    MEDIA_RETRY_MAX_MS: '1000',
+    LOG_LEVEL: 'silent',
+    ...o.extra,
+  };
+}
+
+/** media-store in process, started as main.ts starts it. */
+export async function startMedia(t: TestContext, env: Record<string, string>): Promise<MediaStoreService> {
+  const consumer = loadConsumerConfig(serviceFacts(SERVICE_NAME), env);
+  return stopAfterTest(t, await startMediaStore({ consumer, config: loadMediaConfig(env), logger: pino({ level: 'silent' }) }));
+}
+
+let seq = 0;
+
+/** A webhook body with one inbound media message (or echo), as Meta sends it. */
+export function mediaBody(o: {
+  mediaId: string;
+  sha256: string;
+  mimeType?: string;
+  type?: string;
+  wamid?: string;
+  echo?: boolean;
+  timestamp?: number;
+}): Buffer {
+  const type = o.type ?? 'document';
+  const message = {
+    ...(o.echo ? { from: '15550783881', to: '5511999990000' } : { from: '5511999990000' }),
+    id: o.wamid ?? `wamid.MEDIA${++seq}.${Math.random().toString(36).slice(2)}`,
+    timestamp: String(o.timestamp ?? Math.floor(Date.now() / 1000)),
+    type,
+    [type]: { id: o.mediaId, mime_type: o.mimeType ?? 'application/pdf', sha256: o.sha256, ...(type === 'document' ? { filename: 'file.pdf' } : {}) },
+  };
+  const value = {
+    messaging_product: 'whatsapp',
+    metadata: { display_phone_number: '15550783881', phone_number_id: PHONE },
+    ...(o.echo ? { message_echoes: [message] } : { contacts: [{ profile: { name: 'Maria' }, wa_id: '5511999990000' }], messages: [message] }),
+  };
+  const field = o.echo ? 'smb_message_echoes' : 'messages';
+  return Buffer.from(JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: '102290129340398', changes: [{ field, value }] }] }));
+}
+
+export const mediaRecords = (o: Parameters<typeof mediaBody>[0], headers?: Record<string, string>): RecordToProduce[] =>
+  ingressRecords(mediaBody(o), Date.now(), headers);
+
+export const mediaDoc = (svc: MediaStoreService, id: string): Promise<MediaDocument | null> => mediaOf(svc.db).findOne({ _id: id });
+
+/** Every file under a directory, relative paths (what a reader of the fs store could see). */
+export function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))
+    .sort();
+}
+
+export type { KafkaClient };
