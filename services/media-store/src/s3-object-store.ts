@@ -28,6 +28,8 @@ export interface S3ObjectStoreOptions {
 const isNotFound = (err: unknown) =>
   err instanceof S3ServiceException && (err.$metadata.httpStatusCode === 404 || err.name === 'NotFound' || err.name === 'NoSuchKey');
 
+const isNoSuchUpload = (err: unknown) => err instanceof S3ServiceException && err.name === 'NoSuchUpload';
+
 /**
  * Objects in any S3-compatible store through the AWS SDK v3 (`@aws-sdk/client-s3`, and `@aws-sdk/lib-storage` for
  * streaming multipart uploads: a 100 MB document goes up in parts, `queueSize * partSize` bytes in memory at most,
@@ -84,13 +86,22 @@ export function createS3ObjectStore(o: S3ObjectStoreOptions): ObjectStore {
       }
     },
     async sweep(olderThanMs) {
-      const listed = await client.send(new ListMultipartUploadsCommand({ Bucket: o.bucket, Prefix: `${o.prefix}sha256/` }));
+      // gofakes3 answers NoSuchUpload to a listing when a bucket has no upload at all: none.
+      const listed = await client.send(new ListMultipartUploadsCommand({ Bucket: o.bucket, Prefix: `${o.prefix}sha256/` })).catch((err: unknown) => {
+        if (isNoSuchUpload(err)) return { Uploads: [] };
+        throw err;
+      });
       let aborted = 0;
       for (const u of listed.Uploads ?? []) {
         if (u.Key === undefined || u.UploadId === undefined) continue;
         if (u.Initiated !== undefined && Date.now() - u.Initiated.getTime() < olderThanMs) continue;
-        await client.send(new AbortMultipartUploadCommand({ Bucket: o.bucket, Key: u.Key, UploadId: u.UploadId }));
-        aborted++;
+        try {
+          await client.send(new AbortMultipartUploadCommand({ Bucket: o.bucket, Key: u.Key, UploadId: u.UploadId }));
+          aborted++;
+        } catch (err) {
+          // Completed or aborted meanwhile (by its writer, or another instance's sweep): nothing left to remove.
+          if (!isNoSuchUpload(err)) throw err;
+        }
       }
       return aborted;
     },
