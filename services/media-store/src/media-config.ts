@@ -56,6 +56,12 @@ export const mediaSchema = {
     description: "how long a download URL is used before it is looked up again (Meta's expire after about 5 minutes)",
   },
   windowMs: { env: 'MEDIA_FETCH_WINDOW_MS', parse: int(1, 86_400_000), default: 300_000, description: 'wall-clock budget of one fetch; then it stays pending' },
+  sweepAfterMs: {
+    env: 'MEDIA_SWEEP_AFTER_MS',
+    parse: int(0, 7 * 86_400_000),
+    default: 3_600_000,
+    description: 'at start-up, temporary files and incomplete uploads older than this (what a killed writer left) are removed',
+  },
   concurrency: { env: 'MEDIA_CONCURRENCY', parse: int(1, 64), default: 4, description: 'media of one batch fetched at once' },
 } as const;
 

@@ -21,9 +21,6 @@ export interface MediaStoreService extends ConsumerService {
   metrics: ReturnType<typeof createConsumerMetrics>;
 }
 
-/** Temporary files and incomplete uploads older than this are leftovers of a killed writer, swept at start-up. */
-const SWEEP_AFTER_MS = 60 * 60_000;
-
 /**
  * Builds media-store from its configuration: the object store (swept of leftovers), the Graph media client with the
  * tenants' tokens, and the consumer service with the media read API. main.ts and the tests start it through here.
@@ -34,14 +31,13 @@ export async function startMediaStore(o: {
   logger: Logger;
   now?: () => number;
   graph?: GraphMedia;
-  sweepAfterMs?: number;
   defaultMetrics?: boolean;
 }): Promise<MediaStoreService> {
   const { consumer, config } = o;
   const now = o.now ?? Date.now;
   const log = o.logger.child({ component: 'media-store' });
   const store = await createObjectStore(config);
-  const swept = await store.sweep(o.sweepAfterMs ?? SWEEP_AFTER_MS);
+  const swept = await store.sweep(config.sweepAfterMs);
   if (swept > 0) log.info({ swept }, 'removed leftovers of interrupted writes');
   const tenantsFile =
     config.tenantsFile === '' ? null : watchTenantsFile(config.tenantsFile, { onError: (err) => log.error({ err }, 'tenants file NOT reloaded') });
