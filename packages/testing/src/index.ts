@@ -21,7 +21,7 @@ export { databaseSnapshot } from './database-snapshot.ts';
 export { personOracle } from './person-oracle.ts';
 export { writeTenantsFile } from './tenants-file.ts';
 export { freePort } from './free-port.ts';
-export { descendantPids, processExists } from './process-tree.ts';
+export { descendantPids, processExists, readVmMiB } from './process-tree.ts';
 export { abuse, ABUSE_KINDS, trackConnections } from './abusive-clients.ts';
 export type { AbuseKind, AbuseResult } from './abusive-clients.ts';
 export { largeWebhookBody } from './large-bodies.ts';

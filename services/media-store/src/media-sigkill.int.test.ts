@@ -50,18 +50,27 @@ async function killMidDownload(
   return { m, svc };
 }
 
-test('media-store (fs): SIGKILL mid-download, restart → stored once, nothing half-written ever visible, the leftover swept', { timeout: 120_000 }, async (t) => {
-  const dir = mediaDir(t);
-  const partial = () => filesUnder(dir).filter((f) => f.startsWith('tmp'));
-  const { m } = await killMidDownload(
-    t,
-    { MEDIA_STORE_DIR: dir },
-    async () => partial().some((f) => statSync(join(dir, f)).size > 1024 * 1024),
-    async () => filesUnder(dir).filter((f) => f.startsWith('objects')),
-  );
-  assert.deepEqual(filesUnder(dir), [join('objects', m.sha256.slice(0, 2), m.sha256)], 'one object; the killed write swept at start-up');
-  assert.equal(createHash('sha256').update(readFileSync(join(dir, filesUnder(dir)[0]!))).digest('hex'), m.sha256);
-});
+test(
+  'media-store (fs): SIGKILL mid-download, restart → stored once, nothing half-written ever visible, the leftover swept',
+  { timeout: 120_000 },
+  async (t) => {
+    const dir = mediaDir(t);
+    const partial = () => filesUnder(dir).filter((f) => f.startsWith('tmp'));
+    const { m } = await killMidDownload(
+      t,
+      { MEDIA_STORE_DIR: dir },
+      async () => partial().some((f) => statSync(join(dir, f)).size > 1024 * 1024),
+      async () => filesUnder(dir).filter((f) => f.startsWith('objects')),
+    );
+    assert.deepEqual(filesUnder(dir), [join('objects', m.sha256.slice(0, 2), m.sha256)], 'one object; the killed write swept at start-up');
+    assert.equal(
+      createHash('sha256')
+        .update(readFileSync(join(dir, filesUnder(dir)[0]!)))
+        .digest('hex'),
+      m.sha256,
+    );
+  },
+);
 
 test('media-store (S3): SIGKILL mid-upload, restart → one object, no partial one ever listed', { timeout: 120_000 }, async (t) => {
   const prefix = `kill-${Date.now()}/`;
