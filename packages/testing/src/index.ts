@@ -26,3 +26,4 @@ export { abuse, ABUSE_KINDS, trackConnections } from './abusive-clients.ts';
 export type { AbuseKind, AbuseResult } from './abusive-clients.ts';
 export { largeWebhookBody } from './large-bodies.ts';
 export type { LargeBodyKind } from './large-bodies.ts';
+export { MEDIA_PHONE, mediaBody } from './media-bodies.ts';

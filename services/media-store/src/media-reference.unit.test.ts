@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { explodeWebhook } from '@wabus/events';
 import { readMediaReference, sha256Hex } from './media-reference.ts';
-import { mediaBody } from './media.test-support.ts';
+import { mediaBody } from '@wabus/testing';
 import { readLookupAnswer } from './graph-media.ts';
 
 const HEX = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08';

@@ -7,13 +7,12 @@ import { loadConsumerConfig } from '@wabus/consumer-service';
 import { createKafka, type KafkaClient } from '@wabus/kafka';
 import { serviceFacts } from '@wabus/service/registry';
 import { startGraphApiStandIn, type GraphApiStandIn, type GraphApiStandInOptions } from '@wabus/standins';
-import { createEventTopics, ingressRecords, stopAfterTest, testDatabase, testEnv, uniqueName, type RecordToProduce } from '@wabus/testing';
+import { createEventTopics, ingressRecords, mediaBody, stopAfterTest, testDatabase, testEnv, uniqueName, type RecordToProduce } from '@wabus/testing';
 import { loadMediaConfig } from './media-config.ts';
 import { mediaOf } from './media-collection.ts';
 import type { MediaDocument } from './media-document.ts';
 import { SERVICE_NAME, startMediaStore, type MediaStoreService } from './start-media-store.ts';
 
-export const PHONE = '106540352242922';
 export const TOKEN = 'media-test-token';
 
 export const testKafka = (): KafkaClient => createKafka({ brokers: testEnv().kafkaBrokers, clientId: 'media-store-test' });
@@ -71,35 +70,6 @@ export async function startMedia(t: TestContext, env: Record<string, string>): P
   return stopAfterTest(t, await startMediaStore({ consumer, config: loadMediaConfig(env), logger: pino({ level: 'silent' }) }));
 }
 
-let seq = 0;
-
-/** A webhook body with one inbound media message (or echo), as Meta sends it. */
-export function mediaBody(o: {
-  mediaId: string;
-  sha256: string;
-  mimeType?: string;
-  type?: string;
-  wamid?: string;
-  echo?: boolean;
-  timestamp?: number;
-}): Buffer {
-  const type = o.type ?? 'document';
-  const message = {
-    ...(o.echo ? { from: '15550783881', to: '5511999990000' } : { from: '5511999990000' }),
-    id: o.wamid ?? `wamid.MEDIA${++seq}.${Math.random().toString(36).slice(2)}`,
-    timestamp: String(o.timestamp ?? Math.floor(Date.now() / 1000)),
-    type,
-    [type]: { id: o.mediaId, mime_type: o.mimeType ?? 'application/pdf', sha256: o.sha256, ...(type === 'document' ? { filename: 'file.pdf' } : {}) },
-  };
-  const value = {
-    messaging_product: 'whatsapp',
-    metadata: { display_phone_number: '15550783881', phone_number_id: PHONE },
-    ...(o.echo ? { message_echoes: [message] } : { contacts: [{ profile: { name: 'Maria' }, wa_id: '5511999990000' }], messages: [message] }),
-  };
-  const field = o.echo ? 'smb_message_echoes' : 'messages';
-  return Buffer.from(JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: '102290129340398', changes: [{ field, value }] }] }));
-}
-
 export const mediaRecords = (o: Parameters<typeof mediaBody>[0], headers?: Record<string, string>): RecordToProduce[] =>
   ingressRecords(mediaBody(o), Date.now(), headers);
 
@@ -112,5 +82,3 @@ export function filesUnder(dir: string): string[] {
     .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))
     .sort();
 }
-
-export type { KafkaClient };
