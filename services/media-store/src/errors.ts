@@ -7,7 +7,6 @@ export const MEDIA_STORE_ERRORS = {
   WABUS_MEDIA_STORE_INVALID: { status: 422, message: 'media message cannot be fetched' },
   /** Retries spent on transient failures (5xx, 429, network) within the fetch window: dead-lettered, the media stays pending for a re-drive. */
   WABUS_MEDIA_STORE_FETCH_ABANDONED: { status: 503, message: 'media could not be fetched within its retry budget' },
-  WABUS_MEDIA_STORE_BAD_PARAM: { status: 400, message: 'invalid parameter' },
   WABUS_MEDIA_STORE_NOT_FOUND: { status: 404, message: 'no media is known by this id' },
   /** The media is known but has no bytes here (pending, or unavailable at Meta). */
   WABUS_MEDIA_STORE_NOT_STORED: { status: 409, message: 'the media has no stored content' },
@@ -18,7 +17,6 @@ export const MEDIA_STORE_ERRORS = {
   WABUS_MEDIA_STORE_OBJECT_MISSING: { status: 500, message: 'stored object is missing' },
   /** The download's stream broke (connection lost, no data for the idle timeout): a transient failure of the attempt. */
   WABUS_MEDIA_STORE_DOWNLOAD_BROKEN: { message: 'download interrupted' },
-  WABUS_MEDIA_STORE_CONFIG: { message: 'invalid media-store configuration' },
 } as const;
 
 export type MediaStoreErrorCode = keyof typeof MEDIA_STORE_ERRORS;
