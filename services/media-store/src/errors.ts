@@ -7,6 +7,7 @@ export const MEDIA_STORE_ERRORS = {
   WABUS_MEDIA_STORE_INVALID: { status: 422, message: 'media message cannot be fetched' },
   /** Retries spent on transient failures (5xx, 429, network) within the fetch window: dead-lettered, the media stays pending for a re-drive. */
   WABUS_MEDIA_STORE_FETCH_ABANDONED: { status: 503, message: 'media could not be fetched within its retry budget' },
+  WABUS_MEDIA_STORE_BAD_PARAM: { status: 400, message: 'invalid query parameter' },
   WABUS_MEDIA_STORE_NOT_FOUND: { status: 404, message: 'no media is known by this id' },
   /** The media is known but has no bytes here (pending, or unavailable at Meta). */
   WABUS_MEDIA_STORE_NOT_STORED: { status: 409, message: 'the media has no stored content' },

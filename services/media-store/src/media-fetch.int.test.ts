@@ -110,4 +110,15 @@ test('media-store: the same media in two messages, and the same bytes under anot
   assert.deepEqual(filesUnder(dir), [join('objects', a.sha256.slice(0, 2), a.sha256)]);
   assert.equal(graph.requests.filter((r) => r.media === 'download').length, 1, 'downloaded once');
   assert.equal(graph.requests.length, 2, 'one lookup, one download: media-b found its bytes stored');
+
+  const api = `http://127.0.0.1:${(svc.app.server.address() as { port: number }).port}`;
+  const inline = await fetch(`${api}/v1/media/${a.id}/content`);
+  assert.equal(inline.headers.get('content-disposition'), `inline; filename="file.pdf"; filename*=UTF-8''file.pdf`);
+  await inline.arrayBuffer();
+  const saved = await fetch(`${api}/v1/media/${b.id}/content?download=true`);
+  assert.equal(saved.headers.get('content-disposition'), `attachment; filename="file.pdf"; filename*=UTF-8''file.pdf`);
+  assert.equal((await saved.arrayBuffer()).byteLength, 200_000);
+  const bad = await fetch(`${api}/v1/media/${b.id}/content?download=yes`);
+  assert.equal(bad.status, 400);
+  assert.deepEqual(((await bad.json()) as { error: { code: string; param: string } }).error.param, 'download');
 });

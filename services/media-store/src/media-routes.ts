@@ -20,7 +20,8 @@ export function mediaView(doc: MediaDocument) {
  * - GET /v1/media/:mediaId: the media's document (404 WABUS_MEDIA_STORE_NOT_FOUND);
  * - GET /v1/media/:mediaId/content: its bytes with its content type and length; a `Range: bytes=…` request answers
  *   206 with that part (audio and video players seek this way), 416 when it lies past the end; a media without
- *   bytes (pending, unavailable) is 409 WABUS_MEDIA_STORE_NOT_STORED.
+ *   bytes (pending, unavailable) is 409 WABUS_MEDIA_STORE_NOT_STORED. `download=true` asks the browser to save it
+ *   (`content-disposition: attachment` with the document's file name); anything but true/false is 400 BAD_PARAM.
  */
 export const mediaRoutes =
   (store: ObjectStore): FastifyPluginAsync<{ db: Db }> =>
@@ -34,7 +35,8 @@ export const mediaRoutes =
 
     app.get<{ Params: { mediaId: string } }>('/v1/media/:mediaId', async (req) => mediaView(await find(req.params.mediaId)));
 
-    app.get<{ Params: { mediaId: string } }>('/v1/media/:mediaId/content', async (req, reply) => {
+    app.get<{ Params: { mediaId: string }; Querystring: Record<string, unknown> }>('/v1/media/:mediaId/content', async (req, reply) => {
+      const download = parseDownload(req.query['download']);
       const doc = await find(req.params.mediaId);
       const object = doc.stored;
       if (doc.state !== 'stored' || object === null)
@@ -52,6 +54,7 @@ export const mediaRoutes =
         });
       }
       reply.header('accept-ranges', 'bytes').header('content-type', object.mimeType).header('etag', `"${object.sha256}"`);
+      reply.header('content-disposition', contentDisposition(download, doc.filename ?? doc._id));
       if (r.kind === 'whole') return reply.header('content-length', object.size).send(await store.read(object.sha256));
       const { start, end } = r.range;
       return reply
@@ -61,3 +64,15 @@ export const mediaRoutes =
         .send(await store.read(object.sha256, r.range));
     });
   };
+
+function parseDownload(v: unknown): boolean {
+  if (v === undefined || v === 'false') return false;
+  if (v === 'true') return true;
+  throw new MediaStoreError('WABUS_MEDIA_STORE_BAD_PARAM', { param: 'download', message: 'download: true or false, given once' });
+}
+
+/** RFC 6266: the name as ASCII (quotes and controls replaced) and, for any other character, RFC 5987's filename*. */
+function contentDisposition(download: boolean, name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return `${download ? 'attachment' : 'inline'}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
