@@ -16,6 +16,8 @@ export const MEDIA_STORE_ERRORS = {
   WABUS_MEDIA_STORE_HASH_MISMATCH: { message: 'content does not match its sha256' },
   /** The object store lost an object the database says it holds. */
   WABUS_MEDIA_STORE_OBJECT_MISSING: { status: 500, message: 'stored object is missing' },
+  /** MEDIA_STORE_DIR cannot be created or written (a read-only image directory, a volume owned by another user). */
+  WABUS_MEDIA_STORE_DIR_UNUSABLE: { message: 'the media directory is not usable' },
   /** The download's stream broke (connection lost, no data for the idle timeout): a transient failure of the attempt. */
   WABUS_MEDIA_STORE_DOWNLOAD_BROKEN: { message: 'download interrupted' },
 } as const;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { constants, createReadStream, createWriteStream } from 'node:fs';
+import { access, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { MediaStoreError } from './errors.ts';
 import { verifyingStream, type ObjectStore } from './object-store.ts';
@@ -14,8 +14,17 @@ import { verifyingStream, type ObjectStore } from './object-store.ts';
  */
 export async function createFsObjectStore(root: string): Promise<ObjectStore> {
   const tmp = join(root, 'tmp');
-  await mkdir(tmp, { recursive: true });
-  await mkdir(join(root, 'objects'), { recursive: true });
+  try {
+    await mkdir(join(root, 'objects'), { recursive: true });
+    await mkdir(tmp, { recursive: true });
+    await access(tmp, constants.W_OK);
+  } catch (cause) {
+    throw new MediaStoreError('WABUS_MEDIA_STORE_DIR_UNUSABLE', {
+      param: 'MEDIA_STORE_DIR',
+      message: `MEDIA_STORE_DIR ${resolve(root)}: ${(cause as Error).message} (point it at a writable directory or volume, or use MEDIA_STORE_BACKEND=s3)`,
+      cause,
+    });
+  }
   const keyOf = (sha256: string) => join('objects', sha256.slice(0, 2), sha256);
   const pathOf = (sha256: string) => join(root, keyOf(sha256));
   return {
