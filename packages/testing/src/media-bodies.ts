@@ -15,6 +15,7 @@ export function mediaBody(o: {
   wamid?: string;
   echo?: boolean;
   timestamp?: number;
+  phoneNumberId?: string;
 }): Buffer {
   const type = o.type ?? 'document';
   const message = {
@@ -26,7 +27,7 @@ export function mediaBody(o: {
   };
   const value = {
     messaging_product: 'whatsapp',
-    metadata: { display_phone_number: '15550783881', phone_number_id: MEDIA_PHONE },
+    metadata: { display_phone_number: '15550783881', phone_number_id: o.phoneNumberId ?? MEDIA_PHONE },
     ...(o.echo ? { message_echoes: [message] } : { contacts: [{ profile: { name: 'Maria' }, wa_id: '5511999990000' }], messages: [message] }),
   };
   const field = o.echo ? 'smb_message_echoes' : 'messages';

@@ -2,9 +2,9 @@ import type { Logger } from 'pino';
 import type { Collection } from 'mongodb';
 import { createConsumerMetrics, startConsumerService, type ConsumerConfig, type ConsumerService } from '@wabus/consumer-service';
 import type { WhatsAppEvent } from '@wabus/events';
-import { loadTenants, watchTenantsFile, type Tenants } from '@wabus/tenants';
+import { loadTenants, tenantOfEvent, watchTenantsFile, type Tenants } from '@wabus/tenants';
 import { createObjectStore } from './create-object-store.ts';
-import { createGraphMedia, type GraphMedia } from './graph-media.ts';
+import { createGraphMedia } from './graph-media.ts';
 import type { MediaConfig } from './media-config.ts';
 import { mediaOf } from './media-collection.ts';
 import type { MediaDocument } from './media-document.ts';
@@ -30,7 +30,6 @@ export async function startMediaStore(o: {
   config: MediaConfig;
   logger: Logger;
   now?: () => number;
-  graph?: GraphMedia;
   defaultMetrics?: boolean;
 }): Promise<MediaStoreService> {
   const { consumer, config } = o;
@@ -69,7 +68,7 @@ export async function startMediaStore(o: {
         concurrency: config.concurrency,
         log,
         fetch: {
-          graph: o.graph ?? createGraphMedia({ baseUrl: config.graphBaseUrl, apiVersion: config.apiVersion, timeoutMs: config.timeoutMs }),
+          graph: createGraphMedia({ baseUrl: config.graphBaseUrl, apiVersion: config.apiVersion, timeoutMs: config.timeoutMs }),
           store,
           policy: {
             maxAttempts: config.maxAttempts,
