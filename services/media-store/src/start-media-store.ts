@@ -40,14 +40,11 @@ export async function startMediaStore(o: {
   if (swept > 0) log.info({ swept }, 'removed leftovers of interrupted writes');
   const tenantsFile =
     config.tenantsFile === '' ? null : watchTenantsFile(config.tenantsFile, { onError: (err) => log.error({ err }, 'tenants file NOT reloaded') });
-  const tenants = (): Tenants => tenantsFile?.current() ?? loadTenants('');
+  const environment = loadTenants('');
+  const tenants = (): Tenants => tenantsFile?.current() ?? environment;
   const tokenOf = (doc: MediaDocument): string | null => {
     const t = tenants();
-    const tenant =
-      (doc.tenantId === null ? undefined : t.byId(doc.tenantId)) ??
-      (doc.phoneNumberId === null ? undefined : t.ownerOfNumber(doc.phoneNumberId)) ??
-      t.ownerOfWaba(doc.wabaId);
-    const token = tenant?.graphAccessToken ?? config.accessToken;
+    const token = t.byId(tenantOfEvent(t, doc))?.graphAccessToken ?? config.accessToken;
     return token === '' ? null : token;
   };
   const metrics = createConsumerMetrics(SERVICE_NAME, { defaultMetrics: o.defaultMetrics ?? false });
