@@ -17,8 +17,10 @@ export type FetchDecision =
  */
 export function decideFetch(doc: MediaDocument, o: { replay: boolean; now: number }): FetchDecision {
   if (doc.state !== 'pending') return { fetch: false, skip: 'done' };
-  if (o.replay) return { fetch: false, skip: 'replay' };
+  // Before the replay check: a replay into a fresh database settles what Meta no longer has (no call), instead of
+  // leaving it pending for the expiry alert.
   const born = doc.metaTimestamp === null ? doc.firstReceivedAt : doc.metaTimestamp * 1000;
   if (o.now - born > MEDIA_LIFETIME_MS) return { fetch: false, skip: 'expired' };
+  if (o.replay) return { fetch: false, skip: 'replay' };
   return { fetch: true };
 }
