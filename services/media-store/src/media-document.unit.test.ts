@@ -65,7 +65,11 @@ test('given a document, then only a pending one that a live record names, and th
   assert.deepEqual(decideFetch(fold([seen(), { type: 'MediaStored', object, attempts: 1 }]), { replay: false, now }), { fetch: false, skip: 'done' });
   assert.deepEqual(decideFetch(fold([seen(), { type: 'MediaUnavailable', error, attempts: 1 }]), { replay: false, now }), { fetch: false, skip: 'done' });
   assert.deepEqual(decideFetch(pending, { replay: false, now: 1_700_000_000_000 + MEDIA_LIFETIME_MS + 1 }), { fetch: false, skip: 'expired' });
-  assert.deepEqual(decideFetch(pending, { replay: true, now: 1_700_000_000_000 + MEDIA_LIFETIME_MS + 1 }), { fetch: false, skip: 'expired' }, 'a replay settles it too');
+  assert.deepEqual(
+    decideFetch(pending, { replay: true, now: 1_700_000_000_000 + MEDIA_LIFETIME_MS + 1 }),
+    { fetch: false, skip: 'expired' },
+    'a replay settles it too',
+  );
   assert.deepEqual(decideFetch(fold([seen({ metaTimestamp: null })]), { replay: false, now: 1_700_000_001_000 + MEDIA_LIFETIME_MS + 1 }), {
     fetch: false,
     skip: 'expired',
