@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { REPLAY_HEADER } from '@wabus/kafka';
 import { produceRecords, readTopic } from '@wabus/testing';
 import { filesUnder, graphStandIn, mediaDir, mediaDoc, mediaEnv, mediaFixture, mediaRecords, startMedia, testKafka } from './media.test-support.ts';
 
@@ -121,4 +122,23 @@ test('media-store: the same media in two messages, and the same bytes under anot
   const bad = await fetch(`${api}/v1/media/${b.id}/content?download=yes`);
   assert.equal(bad.status, 400);
   assert.deepEqual(((await bad.json()) as { error: { code: string; param: string } }).error.param, 'download');
+});
+
+test("media-store: a media older than Meta's 30 days is unavailable (expired) without a call, live or replayed", async (t) => {
+  const kafka = testKafka();
+  const fx = await mediaFixture(t, kafka);
+  const graph = await graphStandIn(t);
+  const m = await graph.media.add({ id: 'media-old', size: 1_000 });
+  const svc = await startMedia(t, mediaEnv({ ...fx, graphUrl: graph.url, extra: { MEDIA_STORE_DIR: mediaDir(t) } }));
+  const longAgo = Math.floor(Date.now() / 1000) - 31 * 86_400;
+  await produceRecords(kafka, fx.topic, [
+    ...mediaRecords({ mediaId: m.id, sha256: m.sha256, timestamp: longAgo }),
+    ...mediaRecords({ mediaId: 'media-old-replayed', sha256: m.sha256, timestamp: longAgo }, { [REPLAY_HEADER]: 'r1' }),
+  ]);
+  await svc.runtime.whenApplied();
+  for (const id of [m.id, 'media-old-replayed']) {
+    const doc = await mediaDoc(svc, id);
+    assert.deepEqual([doc?.state, doc?.unavailable?.code, doc?.attempts], ['unavailable', 'expired', 0], id);
+  }
+  assert.equal(graph.requests.length, 0);
 });
