@@ -1,18 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { descendantPids } from '@wabus/testing/process-tree';
+import { descendantPids, readVmMiB } from '@wabus/testing/process-tree';
 
-export { descendantPids };
+export { descendantPids, readVmMiB };
 import { createServer } from 'node:net';
-
-/** A `Vm*` line of /proc/<pid>/status in MiB (VmHWM: peak resident set; VmRSS: current). */
-export function readVmMiB(pid: number, field: 'VmHWM' | 'VmRSS'): number | undefined {
-  try {
-    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** User + system CPU seconds a process has used so far (/proc/<pid>/stat, clock ticks of 1/100 s). */
 export function readCpuSeconds(pid: number): number | undefined {

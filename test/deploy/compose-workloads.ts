@@ -37,7 +37,9 @@ function interpolateAll(value: unknown): unknown {
 
 /** docker-compose.yml as Compose reads it: YAML merge keys (`<<`) resolved, variables interpolated. */
 export function readCompose(file = join(repo, 'docker-compose.yml')): { services: Record<string, ComposeService> } {
-  return interpolateAll(parse(readFileSync(file, 'utf8'), { merge: true })) as { services: Record<string, ComposeService> };
+  // The yaml library stops at 100 alias expansions (a guard against alias bombs); ours are the anchors every service
+  // merges, one more set per service: Compose itself has no such limit.
+  return interpolateAll(parse(readFileSync(file, 'utf8'), { merge: true, maxAliasCount: 1_000 })) as { services: Record<string, ComposeService> };
 }
 
 /** A file of the image (a path under its WORKDIR /app): in the build context and not left out by .dockerignore. */

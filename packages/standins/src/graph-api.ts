@@ -4,10 +4,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { describeGraphRequest } from './graph-api-describe.ts';
 import { graphError } from './graph-api-errors.ts';
+import { answerDownload, answerLookup, createMediaLibrary, MEDIA_DOWNLOAD_PATH, MEDIA_LOOKUP_PATH, type MediaLibrary } from './graph-api-media.ts';
 
 export { graphError } from './graph-api-errors.ts';
 export type { GraphErrorBody } from './graph-api-errors.ts';
 export { describeGraphRequest } from './graph-api-describe.ts';
+export { mediaBytes } from './graph-api-media.ts';
+export type { MediaLibrary, StandInMedia, StandInMediaSpec } from './graph-api-media.ts';
 
 /** How the stand-in answers one request. `delayMs` waits before answering (after reading the body). */
 export type GraphBehavior =
@@ -24,8 +27,11 @@ export interface GraphRequestHead {
   method: string;
   path: string;
   headers: Record<string, string>;
-  /** `:phoneNumberId` of `/:version/:phoneNumberId/messages`, else null. */
+  /** `:phoneNumberId` of `/:version/:phoneNumberId/messages`; for media, `?phone_number_id=` or the media's number; else null. */
   phoneNumberId: string | null;
+  /** A media lookup (`GET /:version/:mediaId`) or a download of the URL it gave; null for anything else. */
+  media: 'lookup' | 'download' | null;
+  mediaId: string | null;
 }
 
 /** One request as received, with what the stand-in did about it. */
@@ -58,6 +64,8 @@ export interface GraphApiStandInOptions {
    * numbers not listed take `accessToken`.
    */
   accessTokens?: Record<string, string>;
+  /** How long the media URLs it gives stay valid (default 5 minutes, as Meta's). */
+  mediaUrlTtlMs?: number;
   /** Called once per request, after it is answered (or dropped): a log line in `pnpm dev`. */
   onRequest?: (req: GraphRequest) => void;
 }
@@ -69,6 +77,8 @@ export interface GraphApiStandIn {
   accessToken: string;
   /** Every request received, in arrival order (a live array). */
   requests: GraphRequest[];
+  /** The media it serves (`GET /:version/:mediaId` answers a URL that expires; the URL streams the bytes). */
+  media: MediaLibrary;
   /** Queues steps; unscripted requests get the default behavior. */
   script(...steps: GraphStep[]): void;
   /** The behavior of unscripted requests (initially `{ kind: 'ok' }`); a function decides per request. */
@@ -144,6 +154,8 @@ export async function startGraphApiStandIn(opts: GraphApiStandInOptions = {}): P
   const steps: GraphStep[] = [];
   let fallback: GraphBehavior | ((head: GraphRequestHead) => GraphBehavior) = { kind: 'ok' };
   const waiters = new Set<() => void>();
+  const media = createMediaLibrary(opts.mediaUrlTtlMs ?? 5 * 60_000);
+  let baseUrl = '';
 
   const choose = (head: GraphRequestHead): GraphBehavior => {
     const i = steps.findIndex((s) => s.match === undefined || s.match(head));
@@ -158,9 +170,21 @@ export async function startGraphApiStandIn(opts: GraphApiStandInOptions = {}): P
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const receivedAt = performance.timeOrigin + performance.now();
-    const path = (req.url ?? '/').split('?')[0]!;
+    const [path = '/', search = ''] = (req.url ?? '/').split('?');
+    const query = new URLSearchParams(search);
     const m = MESSAGES_PATH.exec(path);
-    const head: GraphRequestHead = { method: req.method ?? 'GET', path, headers: headerMap(req), phoneNumberId: m?.[2] ?? null };
+    const download = req.method === 'GET' ? MEDIA_DOWNLOAD_PATH.exec(path) : null;
+    const lookup = req.method === 'GET' && download === null ? MEDIA_LOOKUP_PATH.exec(path) : null;
+    const mediaId = download?.[1] ?? lookup?.[1];
+    const held = mediaId === undefined ? undefined : media.get(decodeURIComponent(mediaId));
+    const head: GraphRequestHead = {
+      method: req.method ?? 'GET',
+      path,
+      headers: headerMap(req),
+      phoneNumberId: m?.[2] ?? (lookup ? query.get('phone_number_id') : null) ?? held?.phoneNumberId ?? null,
+      media: download ? 'download' : lookup ? 'lookup' : null,
+      mediaId: mediaId === undefined ? null : decodeURIComponent(mediaId),
+    };
     const entry: GraphRequest = { ...head, seq: requests.length + 1, body: undefined, receivedAt, behavior: 'ok', status: null, wamid: null };
     const done = (over: Partial<GraphRequest>) => {
       Object.assign(entry, over);
@@ -195,6 +219,19 @@ export async function startGraphApiStandIn(opts: GraphApiStandInOptions = {}): P
       send(res, e.status, e.body);
       return done({ behavior: 'error', status: e.status });
     }
+    if (head.media !== null) {
+      if (held === undefined) {
+        // Meta: "Unsupported get request. Object with ID ... does not exist" (code 100, subcode 33); 404 here.
+        const e = graphError(100, { status: 404, subcode: 33, message: `Unsupported get request. Object with ID '${head.mediaId}' does not exist` });
+        send(res, e.status, e.body);
+        return done({ behavior: 'invalid', status: e.status });
+      }
+      if (head.media === 'lookup') {
+        answerLookup(res, held, baseUrl, media.urlTtlMs);
+        return done({ behavior: 'ok', status: 200 });
+      }
+      return done({ behavior: 'ok', status: await answerDownload(res, held, query) });
+    }
     const body = entry.body as Record<string, unknown> | undefined;
     const invalid = !m ? 'Unsupported post request.' : invalidBody(body);
     if (req.method !== 'POST' || invalid !== null || body === undefined) {
@@ -215,12 +252,14 @@ export async function startGraphApiStandIn(opts: GraphApiStandInOptions = {}): P
     server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  baseUrl = `http://${opts.host ?? '127.0.0.1'}:${port}`;
 
   return {
-    url: `http://${opts.host ?? '127.0.0.1'}:${port}`,
+    url: baseUrl,
     port,
     accessToken,
     requests,
+    media,
     script: (...more) => void steps.push(...more),
     setDefault: (b) => void (fallback = b),
     waitForRequests(n, filter) {

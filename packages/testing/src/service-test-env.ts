@@ -1,10 +1,13 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { testEnv, uniqueName } from './test-env.ts';
 
 /**
  * An environment on which any service of the registry starts against the shared test broker and store, isolated by
  * name: the test's `topics` (createTestTopics), a consumer group and a database of its own named after `label` (e.g.
  * `image.crm-sync`), dead letters beside the events topic, no redrive topic; secrets and API addresses are placeholders
- * that nothing calls. The port (`[facts.portEnv]`) is the caller's. The rules file is the checkout's example, relative
+ * that nothing calls; media-store's directory under the system's temporary directory (never removed: empty unless a
+ * test sends media). The port (`[facts.portEnv]`) is the caller's. The rules file is the checkout's example, relative
  * to the working directory: the repository's, or the image's /app.
  */
 export function serviceTestEnv(topics: { rawTopic: string; eventsTopic: string }, label: string): Record<string, string> {
@@ -25,5 +28,8 @@ export function serviceTestEnv(topics: { rawTopic: string; eventsTopic: string }
     AUTO_REPLY_RULES: 'services/auto-reply/rules.example.json',
     WHATSAPP_GRAPH_BASE_URL: 'http://127.0.0.1:9',
     CRM_BASE_URL: 'http://127.0.0.1:9',
+    // media-store's fs backend needs a writable directory, as a deployment gives it a volume (the image's /app is
+    // not writable by its user).
+    MEDIA_STORE_DIR: join(tmpdir(), uniqueName(`${label}.media`)),
   };
 }

@@ -1,21 +1,4 @@
-import { bool, int, readConfig, str, type ConfigOf } from '@wabus/config';
-import { ConfigError } from '@wabus/config';
-
-const url = (raw: string, env: string): string => {
-  let u: URL;
-  try {
-    u = new URL(raw);
-  } catch {
-    throw new ConfigError(env, `expected an http(s) URL, got ${JSON.stringify(raw)}`);
-  }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new ConfigError(env, `expected an http(s) URL, got ${JSON.stringify(raw)}`);
-  return raw.replace(/\/+$/, '');
-};
-
-const version = (raw: string, env: string): string => {
-  if (!/^v\d+\.\d+$/.test(raw)) throw new ConfigError(env, `expected a Graph API version such as v21.0, got ${JSON.stringify(raw)}`);
-  return raw;
-};
+import { bool, graphApiSchema, int, readConfig, requireGraphToken, str, type ConfigOf } from '@wabus/config';
 
 /** auto-reply's own configuration, on top of the consumer service's (`@wabus/consumer-service`). */
 export const autoReplySchema = {
@@ -24,20 +7,7 @@ export const autoReplySchema = {
     parse: str,
     description: 'path of the rules file (JSON, see docs/consumers/auto-reply.md); with a tenants file, the rules of tenants without their own',
   },
-  graphBaseUrl: {
-    env: 'WHATSAPP_GRAPH_BASE_URL',
-    parse: url,
-    default: 'https://graph.facebook.com',
-    description: 'Graph API base URL (a stand-in in dev and tests)',
-  },
-  apiVersion: { env: 'WHATSAPP_API_VERSION', parse: version, default: 'v21.0', description: 'Graph API version' },
-  accessToken: {
-    env: 'WHATSAPP_ACCESS_TOKEN',
-    parse: str,
-    secret: true,
-    default: '',
-    description: 'Graph API access token (system user token) of tenants without their own; never logged. Required without WABUS_TENANTS_FILE',
-  },
+  ...graphApiSchema,
   tenantsFile: {
     env: 'WABUS_TENANTS_FILE',
     parse: str,
@@ -84,7 +54,6 @@ export type AutoReplyConfig = ConfigOf<typeof autoReplySchema>;
 
 export function loadAutoReplyConfig(env: NodeJS.ProcessEnv = process.env): AutoReplyConfig {
   const cfg = readConfig(autoReplySchema, env);
-  if (cfg.tenantsFile === '' && cfg.accessToken === '')
-    throw new ConfigError('WHATSAPP_ACCESS_TOKEN', 'required (the Graph API token), unless WABUS_TENANTS_FILE gives every tenant its own');
+  requireGraphToken(cfg);
   return cfg;
 }

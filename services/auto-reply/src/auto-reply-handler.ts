@@ -1,5 +1,5 @@
 import type { Db } from 'mongodb';
-import type { ServiceHandler } from '@wabus/consumer-service';
+import { groupBy, settleLimited, type ServiceHandler } from '@wabus/consumer-service';
 import type { WhatsAppEvent } from '@wabus/events';
 import type { ConsumedRecord } from '@wabus/kafka';
 import { projection, type Located } from '@wabus/projection';
@@ -13,7 +13,6 @@ import { tenantOfEvent } from '@wabus/tenants';
 import type { TenantPolicies } from './tenant-policies.ts';
 import { executeReply, type ReplyExecutorDeps } from './execute-reply.ts';
 import { customerWrote } from './inbound-message.ts';
-import { groupBy, settleLimited } from './settle-limited.ts';
 import { ensureOutboxIndexes, outboxOf, surfaceOrphans } from './outbox.ts';
 
 export interface AutoReplyHandlerOptions extends Omit<ReplyExecutorDeps, 'outbox' | 'observer' | 'accessTokenOf'> {

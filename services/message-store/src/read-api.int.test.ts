@@ -58,6 +58,7 @@ test('message-store: every message type is stored once with its typed fields and
 
   const messages = [...events.filter(isMessage), orphan];
   const types = new Set<string>();
+  let linked = 0;
   for (const e of messages) {
     const parsed = parseItem(e);
     assert.ok(parsed.kind === 'message' || parsed.kind === 'message_echo');
@@ -76,8 +77,13 @@ test('message-store: every message type is stored once with its typed fields and
     assert.equal(body.customerId, e.customerId);
     assert.equal(body.raw, e.raw.toString('utf8'), 'the raw item exactly as received');
     assert.equal(body._sys, undefined, 'bookkeeping is not part of the API');
+    const mediaId = (typed as { id?: unknown } | undefined)?.id;
+    const isMedia = ['image', 'video', 'audio', 'document', 'sticker'].includes(parsed.message.type);
+    assert.equal(body.mediaPath, isMedia && typeof mediaId === 'string' ? `/v1/media/${encodeURIComponent(mediaId)}` : null, 'the link to media-store');
+    if (body.mediaPath !== null) linked++;
     types.add(body.type);
   }
+  assert.ok(linked > 0, 'media messages link to media-store');
   assert.deepEqual([...types].sort(), [...ALL_TYPES].sort(), 'every type of WHATSAPP.md went through');
   assert.equal((await db.collection('messages').findOne({ _id: 'wamid.NEVER-SENT' as never }))?.['received'], false);
   assert.equal((await getJson(app, '/v1/messages/wamid.NEVER-SENT')).status, 404, 'a placeholder is not a message');

@@ -104,10 +104,10 @@ const ARBITRARIES: Record<HostileClass, fc.Arbitrary<HostileRecord[]>> = {
   }),
 };
 
-/** Every nasty id in every id of a body, whatever the seed: a lone surrogate as a message id once poisoned message-store. */
+/** Every nasty id in every id of a body (texts, statuses and images: a media id is a Graph path segment), whatever the seed: a lone surrogate as a message id once poisoned message-store. */
 function everyNastyId(): HostileRecord[] {
   return NASTY_IDS.flatMap((value, i) => {
-    const tree = treeOf(createBodyGenerator({ seed: `nasty-ids/${i}`, batch: 3, kinds: ['text', 'status_read'], now: () => FUZZ_NOW }).next().body);
+    const tree = treeOf(createBodyGenerator({ seed: `nasty-ids/${i}`, batch: 3, kinds: ['text', 'status_read', 'image'], now: () => FUZZ_NOW }).next().body);
     for (let at = 0; at < 50; at++)
       replaceNode(tree, at, { t: 'string', value }, { envelope: true, where: (s) => s.key !== null && ID_KEYS.has(s.key) && s.node.t === 'string' });
     return eventsOf(compact(tree)).map((e) => record('hostile_ids', e));
