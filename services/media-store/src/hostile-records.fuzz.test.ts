@@ -14,7 +14,7 @@ const NASTY_MEDIA_IDS = ['..', '.', '../..', '../me/accounts', 'a/b', '%2e%2e', 
 
 test('media-store: hostile records are applied or dead-lettered with a code, and every good media message after them is settled', async (t) => {
   const kafka = testKafka();
-  const kinds = ['image', 'video', 'audio', 'document', 'sticker', 'text'];
+  const kinds = ['image', 'video', 'audio', 'document', 'sticker', 'text', 'echo'];
   const { topic, dlqTopic, good, hostile, unhandled } = await hostileFixture(t, kafka, { prefix: 'media.hostile', kinds, bodies: 40 });
   // No media is known to the stand-in: each lookup answers 404 (code 100) and its media becomes unavailable at once.
   const graph = await graphStandIn(t);
