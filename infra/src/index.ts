@@ -25,4 +25,13 @@ export { JAEGER_VERSION, resolveTraceViewerLayout, type TraceViewerLayout } from
 export { installDeployTools } from './install-deploy-tools.ts';
 export { installHelm } from './helm-install.ts';
 export { installHadolint } from './hadolint-install.ts';
-export { installS3Server, startS3Server, GOFAKES3_VERSION, type S3Server } from './s3-server.ts';
+export {
+  installS3Server,
+  startS3Server,
+  testS3Server,
+  GOFAKES3_VERSION,
+  SEAWEEDFS_VERSION,
+  S3_SERVER_KINDS,
+  type S3Server,
+  type S3ServerKind,
+} from './s3-server.ts';

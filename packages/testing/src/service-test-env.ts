@@ -6,7 +6,7 @@ import { testEnv, uniqueName } from './test-env.ts';
  * An environment on which any service of the registry starts against the shared test broker and store, isolated by
  * name: the test's `topics` (createTestTopics), a consumer group and a database of its own named after `label` (e.g.
  * `image.crm-sync`), dead letters beside the events topic, no redrive topic; secrets and API addresses are placeholders
- * that nothing calls; media-store's directory under the system's temporary directory (never removed: empty unless a
+ * that nothing calls; media-store's directory under <temp>/wabus-test-media (never removed: empty unless a
  * test sends media). The port (`[facts.portEnv]`) is the caller's. The rules file is the checkout's example, relative
  * to the working directory: the repository's, or the image's /app.
  */
@@ -30,6 +30,6 @@ export function serviceTestEnv(topics: { rawTopic: string; eventsTopic: string }
     CRM_BASE_URL: 'http://127.0.0.1:9',
     // media-store's fs backend needs a writable directory, as a deployment gives it a volume (the image's /app is
     // not writable by its user).
-    MEDIA_STORE_DIR: join(tmpdir(), uniqueName(`${label}.media`)),
+    MEDIA_STORE_DIR: join(tmpdir(), 'wabus-test-media', uniqueName(label)),
   };
 }

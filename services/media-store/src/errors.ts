@@ -18,6 +18,8 @@ export const MEDIA_STORE_ERRORS = {
   WABUS_MEDIA_STORE_OBJECT_MISSING: { status: 500, message: 'stored object is missing' },
   /** MEDIA_STORE_DIR cannot be created or written (a read-only image directory, a volume owned by another user). */
   WABUS_MEDIA_STORE_DIR_UNUSABLE: { message: 'the media directory is not usable' },
+  /** A download longer than MEDIA_MAX_BYTES (whatever its lookup announced): stopped, the media unavailable. */
+  WABUS_MEDIA_STORE_TOO_LARGE: { message: 'media larger than the limit' },
   /** The download's stream broke (connection lost, no data for the idle timeout): a transient failure of the attempt. */
   WABUS_MEDIA_STORE_DOWNLOAD_BROKEN: { message: 'download interrupted' },
 } as const;

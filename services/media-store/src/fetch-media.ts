@@ -76,7 +76,7 @@ export async function fetchMedia(d: FetchDeps, doc: MediaDocument): Promise<Medi
       const size = await d.store.stat(sha256);
       if (size !== null) return stored(sha256, size, mimeType);
       d.observer.graphCall?.('download');
-      const got = await d.graph.download(resolved.url, token);
+      const got = await d.graph.download(resolved.url, token, d.maxBytes);
       if (!got.ok) {
         // A URL that is refused right after it was issued is not an expired one: the media is gone.
         failure = got.failure.kind === 'expired_url' && fresh ? { ...got.failure, kind: 'permanent' } : got.failure;
@@ -88,6 +88,7 @@ export async function fetchMedia(d: FetchDeps, doc: MediaDocument): Promise<Medi
         } catch (err) {
           if (MediaStoreError.is(err, 'WABUS_MEDIA_STORE_HASH_MISMATCH'))
             failure = { kind: 'corrupt', code: 'sha256_mismatch', httpStatus: null, message: err.message };
+          else if (MediaStoreError.is(err, 'WABUS_MEDIA_STORE_TOO_LARGE')) return unavailable({ code: 'too_large', httpStatus: null, message: err.message });
           else if (MediaStoreError.is(err, 'WABUS_MEDIA_STORE_DOWNLOAD_BROKEN'))
             failure = { kind: 'transient', code: 'download_broken', httpStatus: null, message: err.message };
           else throw err;

@@ -18,8 +18,11 @@ export type DownloadResult = { ok: true; body: Readable; size: number | null } |
 export interface GraphMedia {
   /** `GET /<version>/<media-id>?phone_number_id=` with the tenant's token. */
   lookup(mediaId: string, o: { token: string; phoneNumberId: string | null }): Promise<LookupResult>;
-  /** `GET <url>` with the same token; the body streams (nothing is buffered whole). */
-  download(url: string, token: string): Promise<DownloadResult>;
+  /**
+   * `GET <url>` with the same token; the body streams (nothing is buffered whole) and fails with TOO_LARGE past
+   * `maxBytes`, whatever the lookup said.
+   */
+  download(url: string, token: string, maxBytes: number): Promise<DownloadResult>;
 }
 
 export interface GraphMediaOptions {
@@ -30,9 +33,11 @@ export interface GraphMediaOptions {
   fetch?: typeof fetch;
 }
 
+/** fetch's failure as a transient one, coded by the socket's error (undici nests it: `cause`, or `cause.errors[]` when several addresses were tried). */
 const networkFailure = (err: unknown): FetchFailure => {
-  const cause = (err as { cause?: { code?: unknown } }).cause;
-  const code = typeof cause?.code === 'string' ? cause.code : (err as Error).name === 'TimeoutError' ? 'ETIMEDOUT' : 'ENETWORK';
+  const cause = (err as { cause?: { code?: unknown; errors?: { code?: unknown }[] } }).cause;
+  const nested = [cause?.code, ...(cause?.errors ?? []).map((e) => e.code)].find((c): c is string => typeof c === 'string');
+  const code = nested ?? ((err as Error).name === 'TimeoutError' ? 'ETIMEDOUT' : 'ENETWORK');
   return { kind: 'transient', code, httpStatus: null, message: (err as Error).message };
 };
 
@@ -87,7 +92,7 @@ export function createGraphMedia(o: GraphMediaOptions): GraphMedia {
         return { ok: false, failure: networkFailure(err) };
       }
     },
-    async download(url, token) {
+    async download(url, token, maxBytes) {
       // Aborted when no byte came for timeoutMs: headers first, then between chunks (a 100 MB file may take long).
       const abort = new AbortController();
       let idle = setTimeout(() => abort.abort(new DOMException('no data', 'TimeoutError')), o.timeoutMs);
@@ -109,7 +114,13 @@ export function createGraphMedia(o: GraphMediaOptions): GraphMedia {
         const source = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream<Uint8Array>);
         // The download's own failures reach the writer as DOWNLOAD_BROKEN: a failed attempt, unlike a failing store.
         const body = new PassThrough();
-        source.on('data', touch);
+        let received = 0;
+        source.on('data', (chunk: Buffer) => {
+          touch();
+          received += chunk.length;
+          if (received > maxBytes)
+            body.destroy(new MediaStoreError('WABUS_MEDIA_STORE_TOO_LARGE', { message: `download passed the ${maxBytes}-byte limit (MEDIA_MAX_BYTES)` }));
+        });
         source.once('error', (cause) =>
           body.destroy(new MediaStoreError('WABUS_MEDIA_STORE_DOWNLOAD_BROKEN', { message: `download interrupted: ${cause.message}`, cause })),
         );

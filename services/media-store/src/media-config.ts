@@ -34,7 +34,12 @@ export const mediaSchema = {
     default: 8 * 1024 * 1024,
     description: 's3: multipart part size (at least 5mb); two parts per upload in memory',
   },
-  maxBytes: { env: 'MEDIA_MAX_BYTES', parse: bytes, default: 100 * 1024 * 1024, description: "largest media fetched (Meta's limit: 100 MB documents)" },
+  maxBytes: {
+    env: 'MEDIA_MAX_BYTES',
+    parse: bytes,
+    default: 100 * 1024 * 1024,
+    description: "largest media fetched (Meta's limit: 100 MB documents): by the lookup's file_size, and a download passing it is stopped",
+  },
   timeoutMs: {
     env: 'MEDIA_REQUEST_TIMEOUT_MS',
     parse: int(100, 600_000),
