@@ -1,3 +1,4 @@
+import { chmodSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testEnv, uniqueName } from './test-env.ts';
@@ -12,6 +13,15 @@ import { testEnv, uniqueName } from './test-env.ts';
  */
 export function serviceTestEnv(topics: { rawTopic: string; eventsTopic: string }, label: string): Record<string, string> {
   const { kafkaBrokers, mongoUri } = testEnv();
+  // Shared by every test and user, as /tmp is (sticky, world-writable): the image test runs media-store as the
+  // image's user, which could not make its directory in one a root-run test had made first (EACCES).
+  const mediaRoot = join(tmpdir(), 'wabus-test-media');
+  mkdirSync(mediaRoot, { recursive: true });
+  try {
+    chmodSync(mediaRoot, 0o1777);
+  } catch {
+    // made by another user, who set it so
+  }
   return {
     KAFKA_BROKERS: kafkaBrokers.join(','),
     MONGODB_URI: mongoUri,
@@ -30,6 +40,6 @@ export function serviceTestEnv(topics: { rawTopic: string; eventsTopic: string }
     CRM_BASE_URL: 'http://127.0.0.1:9',
     // media-store's fs backend needs a writable directory, as a deployment gives it a volume (the image's /app is
     // not writable by its user).
-    MEDIA_STORE_DIR: join(tmpdir(), 'wabus-test-media', uniqueName(label)),
+    MEDIA_STORE_DIR: join(mediaRoot, uniqueName(label)),
   };
 }

@@ -46,12 +46,16 @@ const seen = (at: number): ContactState => ({ ...emptyContact('5511'), waId: '55
 test('lease: an upsert whose outcome is unknown keeps the contact leased until expiry, so no newer state can overtake it', async (t) => {
   const { crm, deps, fold, later, store } = await setup(t);
   await fold(seen(1));
-  crm.script({ kind: 'hang' }, { times: 2 });
+  crm.script({ kind: 'hang' }, { times: 100 });
   await assert.rejects(syncContacts(deps, ['5511']), (e: unknown) => e instanceof CrmSyncError && e.code === 'WABUS_CRM_UNAVAILABLE' && e.inDoubt);
+  // One request or two (a retry within the 300 ms budget, unless a loaded machine's timers spend it on the first).
+  const sent = crm.requests.length;
+  assert.ok(sent >= 1);
+  crm.clearScripts();
 
   await fold(seen(2));
   await assert.rejects(syncContacts(deps, ['5511']), (e: unknown) => e instanceof CrmSyncError && e.code === 'WABUS_CRM_CONTACT_BUSY');
-  assert.equal(crm.requests.length, 2, 'nothing sent while the first request may still land');
+  assert.equal(crm.requests.length, sent, 'nothing sent while the first request may still land');
 
   later(5_001);
   assert.deepEqual((await syncContacts(deps, ['5511'])).applied, 1);

@@ -27,7 +27,9 @@ test('ingress with 2 workers: every webhook stored once; a SIGKILLed worker is r
     const now = descendantPids(supervisor);
     return now.length === 2 && !now.includes(first) && now.includes(second);
   });
-  await waitUntil('ready again', async () => (await fetch(`${ingress.base}/readyz`)).status === 200);
+  // A probe refused while the replacement starts counts as not ready yet (seen once in CI at load 10: ECONNREFUSED
+  // right after the new worker appeared); the webhooks below must all be 200 all the same.
+  await waitUntil('ready again', async () => (await fetch(`${ingress.base}/readyz`).catch(() => null))?.status === 200);
   assert.deepEqual(await post(20, 20), Array(20).fill(200));
   // The supervisor's log is buffered but written out within a second: the death is there, naming the worker.
   await waitUntil('the death logged', () => new RegExp(`"workerPid":${first}[^\\n]*ingress worker died; starting another`).test(ingress.service.output()));
