@@ -29,7 +29,7 @@ export function webhookBody(deliveryId: string, sub: Subscription, e: WhatsAppEv
   };
   const head = JSON.stringify({ id: deliveryId, subscriptionId: sub.id, type: `whatsapp.${e.kind}`, event: facts });
   // `item` spliced in as text: parsing and re-serialising would round ids and numbers beyond 2^53.
-  return `${head.slice(0, -2)},"item":${itemJson(e.raw)}}}`;
+  return `${head.slice(0, -1)},"item":${itemJson(e.raw)}}`;
 }
 
 /** One line a person reads: who wrote to which number, and what (80 characters at most). */
