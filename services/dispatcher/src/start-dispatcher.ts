@@ -51,6 +51,7 @@ export async function startDispatcher(o: {
   const sendMail = c.smtpUrl === '' ? null : createSendMail(c.smtpUrl, c.timeoutMs);
   let workers: EndpointWorkers | undefined;
   let refresh: NodeJS.Timeout | undefined;
+  let routes: ReturnType<typeof dispatcherRoutes> | undefined;
   const service = await startConsumerService({
     name: SERVICE_NAME,
     config: o.consumer,
@@ -93,7 +94,6 @@ export async function startDispatcher(o: {
       await app.register(routes!);
     },
   });
-  let routes: ReturnType<typeof dispatcherRoutes> | undefined;
   return {
     ...service,
     workers: workers!,
