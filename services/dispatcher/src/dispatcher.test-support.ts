@@ -1,3 +1,4 @@
+import type { TestContext } from 'node:test';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,7 +6,12 @@ import { decodeEvent, type WhatsAppEvent } from '@wabus/events';
 import { createKafka, type KafkaClient } from '@wabus/kafka';
 import { createGenContext, createRng, createWorld, generateItem, type BusinessNumber } from '@wabus/simulator';
 import type { MongoClient } from 'mongodb';
-import { deliverItems, testEnv, uniqueName, type RecordToProduce } from '@wabus/testing';
+import { pino } from 'pino';
+import { loadConsumerConfig } from '@wabus/consumer-service';
+import { serviceFacts } from '@wabus/service/registry';
+import { deliverItems, readScrape, stopAfterTest, testEnv, uniqueName, type RecordToProduce } from '@wabus/testing';
+import { loadDispatcherConfig } from './dispatcher-config.ts';
+import { SERVICE_NAME, startDispatcher, type DispatcherService } from './start-dispatcher.ts';
 import type { Delivery } from './delivery-queue.ts';
 
 export const SECRET = 'dispatcher-test-secret-0123456789';
@@ -72,4 +78,16 @@ export function readDeliveries(mongo: MongoClient, database: string, subscriptio
     .find(subscriptionId === undefined ? {} : { subscriptionId })
     .sort({ order: 1 })
     .toArray();
+}
+
+/** The dispatcher in process, started as main.ts starts it (same config loaders); stopped after the test. */
+export async function startDispatcherInProcess(t: TestContext, env: Record<string, string>): Promise<DispatcherService> {
+  const consumer = loadConsumerConfig(serviceFacts(SERVICE_NAME), env);
+  return stopAfterTest(t, await startDispatcher({ consumer, dispatcher: loadDispatcherConfig(env), logger: pino({ level: env['LOG_LEVEL'] ?? 'silent' }) }));
+}
+
+/** One sample of the service's /metrics. */
+export async function metric(service: DispatcherService, name: string, labels?: Record<string, string>): Promise<number> {
+  const res = await service.app.inject({ method: 'GET', url: '/metrics' });
+  return readScrape(res.body).value(name, labels);
 }
