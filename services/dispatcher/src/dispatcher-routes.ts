@@ -58,7 +58,6 @@ export function dispatcherRoutes(o: { subs: SubscriptionSet; workers: EndpointWo
       return reply.code(204).send();
     });
     app.get<{ Params: { id: string }; Querystring: { status?: string; limit?: string; after?: string } }>('/v1/subscriptions/:id/deliveries', async (req) => {
-      known(req.params.id);
       const { status, limit = '100', after } = req.query;
       if (status !== undefined && !STATUSES.includes(status as DeliveryStatus))
         throw new DispatcherError('WABUS_DISPATCHER_BAD_PARAM', { message: `status: one of ${STATUSES.join(', ')}`, param: 'status' });
