@@ -1,4 +1,5 @@
 import type { Collection, Db } from 'mongodb';
+import { groupBy } from '@wabus/consumer-service';
 
 export type DeliveryStatus = 'pending' | 'sending' | 'delivered' | 'dead' | 'unknown' | 'cancelled';
 
@@ -59,25 +60,22 @@ export async function enqueue(deliveries: Collection<Delivery>, docs: Delivery[]
   return inserted;
 }
 
-/**
- * The deliveries an endpoint may attempt now: the oldest unsettled delivery of each conversation (its head), when it
- * is due and not in flight. A conversation's later deliveries wait for its head: order per conversation.
- */
-export async function dueHeads(deliveries: Collection<Delivery>, subscriptionId: string, now: Date, limit: number, scan = 1_000): Promise<Delivery[]> {
-  const open = await deliveries
+/** The oldest `limit` unsettled deliveries of an endpoint, in log order (one query, bodies included). */
+export function openDeliveries(deliveries: Collection<Delivery>, subscriptionId: string, limit: number): Promise<Delivery[]> {
+  return deliveries
     .find({ subscriptionId, status: { $in: ['pending', 'sending'] } })
     .sort({ order: 1 })
-    .limit(scan)
+    .limit(limit)
     .toArray();
-  const seen = new Set<string>();
-  const heads: Delivery[] = [];
-  for (const d of open) {
-    if (seen.has(d.conversation)) continue;
-    seen.add(d.conversation);
-    if (d.status === 'pending' && d.nextAt <= now) heads.push(d);
-    if (heads.length >= limit) break;
-  }
-  return heads;
+}
+
+/**
+ * Pure: the open deliveries as lanes, one per conversation, each in log order and starting at the conversation's
+ * head (its oldest unsettled delivery). A conversation whose head is in flight or not yet due has no lane: its later
+ * deliveries wait for it (order per conversation). Lanes are ordered by their head.
+ */
+export function lanesOf(open: readonly Delivery[], now: Date): Delivery[][] {
+  return groupBy(open, (d) => d.conversation).filter((lane) => lane[0]!.status === 'pending' && lane[0]!.nextAt <= now);
 }
 
 /** Takes a pending delivery for one attempt; false when another worker took it first. */

@@ -1,7 +1,8 @@
 import type { Collection } from 'mongodb';
+import { settleLimited } from '@wabus/consumer-service';
 import type { Logger } from 'pino';
 import { breakerAfter, breakerAt, closedBreaker, settle, type Breaker, type BreakerPolicy, type RetryPolicy } from './decide-attempt.ts';
-import { cancel, claim, dueHeads, expireLeases, settleDelivery, type Delivery } from './delivery-queue.ts';
+import { cancel, claim, expireLeases, lanesOf, openDeliveries, settleDelivery, type Delivery } from './delivery-queue.ts';
 import type { DispatchObserver } from './dispatcher-metrics.ts';
 import type { Transport } from './send-attempt.ts';
 import type { Subscription } from './subscription.ts';
@@ -15,6 +16,8 @@ export interface WorkerOptions {
   breaker: BreakerPolicy;
   /** Conversations of one endpoint in flight at once (each conversation one delivery at a time: its order). */
   concurrency: number;
+  /** Open deliveries read per look at the queue (default 500). */
+  scan?: number;
   leaseMs: number;
   pollMs: number;
   now: () => number;
@@ -59,16 +62,18 @@ export function startEndpointWorkers(o: WorkerOptions): EndpointWorkers {
       w.wake = done;
     });
 
-  async function attempt(w: Worker, d: Delivery): Promise<void> {
+  /** One delivery; true when it is settled for good (the conversation's next one may go). */
+  async function attempt(w: Worker, d: Delivery): Promise<boolean> {
     const sub = w.sub;
     if (sub.unansweredAfterSeconds !== null) {
       const verdict = decideNotification(d.inboundAt ?? 0, await o.conversations.findOne({ _id: d.conversation }), sub.id);
       if (verdict !== 'notify') {
-        if (await cancel(o.deliveries, d._id, verdict, new Date(o.now()))) o.observer.settled(sub.id, 'cancelled');
-        return;
+        const cancelled = await cancel(o.deliveries, d._id, verdict, new Date(o.now()));
+        if (cancelled) o.observer.settled(sub.id, 'cancelled');
+        return cancelled;
       }
     }
-    if (!(await claim(o.deliveries, d._id, new Date(o.now() + o.leaseMs)))) return;
+    if (!(await claim(o.deliveries, d._id, new Date(o.now() + o.leaseMs)))) return false;
     const started = o.now();
     const result = await o.transport(sub, d);
     const now = o.now();
@@ -90,8 +95,20 @@ export function startEndpointWorkers(o: WorkerOptions): EndpointWorkers {
       ...(s.status === 'pending' ? { nextAt: new Date(now + s.retryInMs) } : {}),
     });
     if (s.status === 'delivered' && sub.unansweredAfterSeconds !== null) await recordNotified(o.conversations, d.conversation, sub.id, d.inboundAt ?? 0);
-    if (s.status !== 'pending') o.observer.settled(sub.id, s.status, s.status === 'delivered' ? (now - d.createdAt.getTime()) / 1000 : undefined);
-    else o.log.debug({ subscription: sub.id, delivery: d._id, reason: s.reason, retryInMs: s.retryInMs }, 'delivery failed; retrying');
+    if (s.status === 'pending') {
+      o.log.debug({ subscription: sub.id, delivery: d._id, reason: s.reason, retryInMs: s.retryInMs }, 'delivery failed; retrying');
+      return false;
+    }
+    o.observer.settled(sub.id, s.status, s.status === 'delivered' ? (now - d.createdAt.getTime()) / 1000 : undefined);
+    return true;
+  }
+
+  /** A conversation's deliveries one after another, while each settles for good and the endpoint is not paused. */
+  async function drainLane(w: Worker, lane: readonly Delivery[], max: number): Promise<void> {
+    for (const d of lane.slice(0, max)) {
+      if (w.stopped || w.breaker.state === 'open' || d.nextAt.getTime() > o.now()) return;
+      if (!(await attempt(w, d))) return;
+    }
   }
 
   async function run(w: Worker): Promise<void> {
@@ -104,12 +121,14 @@ export function startEndpointWorkers(o: WorkerOptions): EndpointWorkers {
           await sleep(w, Math.min(b.until - o.now(), o.pollMs));
           continue;
         }
-        const heads = await dueHeads(o.deliveries, w.sub.id, new Date(o.now()), b.state === 'half_open' ? 1 : o.concurrency);
-        if (heads.length === 0) {
+        const lanes = lanesOf(await openDeliveries(o.deliveries, w.sub.id, o.scan ?? 500), new Date(o.now()));
+        if (lanes.length === 0) {
           await sleep(w, o.pollMs);
           continue;
         }
-        await Promise.all(heads.map((d) => attempt(w, d)));
+        // Half-open: one probe. Else up to `concurrency` conversations at once, each drained in order.
+        if (b.state === 'half_open') await drainLane(w, lanes[0]!, 1);
+        else await settleLimited(lanes, o.concurrency, (lane) => drainLane(w, lane, Infinity));
       } catch (err) {
         o.log.error({ err, subscription: w.sub.id }, 'endpoint worker: store error; retrying');
         await sleep(w, o.pollMs);
