@@ -1,14 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MongoClient } from 'mongodb';
-import { createKafka, createTopicsAndWait, type KafkaClient } from '@wabus/kafka';
+import { createKafka, type KafkaClient } from '@wabus/kafka';
 import { buildBody, createGenContext, createRng, createWorld, generateItem } from '@wabus/simulator';
 import { startWebhookEndpointStandIn, type WebhookEndpointStandIn } from '@wabus/standins';
 import { ingressRecords, produceRecords, type RecordToProduce } from '@wabus/testing';
-import { spawnNodeChild, waitForHttp200 } from './lib/node-child.ts';
-import { cpuMeter, freePort } from './lib/proc-stats.ts';
+import { consumerPhase } from './lib/consumer-phase.ts';
+import { cpuMeter } from './lib/proc-stats.ts';
 import type { BenchInfra, BenchSection, Check, Table } from './section.ts';
 
 interface Phase {
@@ -36,28 +34,15 @@ function inboundTexts(n: number, seed: string): RecordToProduce[] {
 }
 
 /**
- * One phase: a fresh topic, database and dispatcher process (the production entry point), its subscriptions in a
- * file, every record produced at once, timed from the produce to the last healthy delivery recorded `delivered`.
+ * One phase: a fresh topic, database and dispatcher process (`consumerPhase`), its subscriptions in a file, every
+ * record produced at once, timed from the produce to the last healthy delivery recorded `delivered`.
  */
 async function runPhase(
   p: Phase,
   o: { root: string; infra: BenchInfra; kafka: KafkaClient; records: RecordToProduce[]; dir: string; log: (m: string) => void },
 ): Promise<PhaseResult> {
-  const runId = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
-  const topic = `bench.${runId}.dispatch.events`;
-  const database = `bench_dispatch_${runId.replaceAll('-', '_')}`;
-  const admin = o.kafka.admin();
-  await admin.connect();
-  const mongo = new MongoClient(o.infra.mongoUri);
-  await mongo.connect();
   const endpoints: WebhookEndpointStandIn[] = [];
-  try {
-    await createTopicsAndWait(admin, {
-      topics: [
-        { topic, numPartitions: 3 },
-        { topic: `${topic}.dlq`, numPartitions: 1 },
-      ],
-    });
+  const env = async (runId: string) => {
     for (let i = 0; i < p.endpoints + p.failing; i++) {
       const e = await startWebhookEndpointStandIn();
       if (i >= p.endpoints) e.behave({ status: 503 });
@@ -70,29 +55,15 @@ async function runPhase(
       filter: { kinds: ['message'] },
     }));
     await writeFile(file, JSON.stringify({ subscriptions }));
-    const port = await freePort();
-    const env = {
-      ...process.env,
-      HOST: '127.0.0.1',
-      DISPATCHER_PORT: String(port),
-      KAFKA_BROKERS: o.infra.kafkaBrokers.join(','),
-      MONGODB_URI: o.infra.mongoUri,
-      WABUS_EVENTS_TOPIC: topic,
-      WABUS_DLQ_TOPIC: `${topic}.dlq`,
-      WABUS_REDRIVE_TOPIC: '-',
-      WABUS_GROUP_ID: `bench.dispatch.${runId}`,
-      WABUS_DATABASE: database,
-      DISPATCHER_SUBSCRIPTIONS_FILE: file,
-      LOG_LEVEL: 'warn',
-    };
-    const child = spawnNodeChild({ script: join(o.root, 'services', 'dispatcher', 'src', 'main.ts'), cwd: o.root, env, logFile: join(o.dir, `${runId}.log`) });
-    try {
-      await waitForHttp200(`http://127.0.0.1:${port}/readyz`, child, 60_000);
+    return { DISPATCHER_SUBSCRIPTIONS_FILE: file };
+  };
+  try {
+    return await consumerPhase({ ...o, service: 'dispatcher', env }, async ({ topic, db, child }) => {
       const cpu = cpuMeter(child.pid);
       const started = performance.now();
       await produceRecords(o.kafka, topic, o.records);
       const want = o.records.length * p.endpoints;
-      const docs = mongo.db(database).collection('deliveries');
+      const docs = db.collection('deliveries');
       const deadline = Date.now() + 600_000;
       while ((await docs.countDocuments({ status: 'delivered' })) < want) {
         if (Date.now() > deadline) throw new Error(`${p.name}: not all delivered within 10 minutes`);
@@ -102,18 +73,9 @@ async function runPhase(
       const delivered = endpoints.slice(0, p.endpoints).reduce((n, e) => n + e.received.length, 0);
       o.log(`dispatch: ${p.name}: ${want} deliveries in ${seconds.toFixed(1)} s`);
       return { ...p, messages: o.records.length, delivered, seconds, cpuPct: cpu() };
-    } finally {
-      await child.stop();
-    }
+    });
   } finally {
     await Promise.all(endpoints.map((e) => e.close()));
-    await admin.deleteTopics({ topics: [topic, `${topic}.dlq`] }).catch(() => undefined);
-    await admin.disconnect();
-    await mongo
-      .db(database)
-      .dropDatabase()
-      .catch(() => undefined);
-    await mongo.close();
   }
 }
 
