@@ -86,7 +86,7 @@ export function startEndpointWorkers(o: WorkerOptions): EndpointWorkers {
         { subscription: sub.id, from: before, to: w.breaker.state, until: w.breaker.state === 'open' ? new Date(w.breaker.until) : undefined },
         'endpoint breaker',
       );
-      o.observer.paused(sub.id, w.breaker.state === 'open');
+      o.observer.paused(sub.id, w.breaker.state !== 'closed');
     }
     await settleDelivery(o.deliveries, d._id, {
       status: s.status,
@@ -114,8 +114,8 @@ export function startEndpointWorkers(o: WorkerOptions): EndpointWorkers {
   async function run(w: Worker): Promise<void> {
     while (!w.stopped) {
       try {
+        // Half-open (probing) still counts as paused: the gauge stays 1 until a probe succeeds.
         const b = breakerAt(w.breaker, o.now());
-        if (b.state !== w.breaker.state) o.observer.paused(w.sub.id, false);
         w.breaker = b;
         if (b.state === 'open') {
           await sleep(w, Math.min(b.until - o.now(), o.pollMs));
