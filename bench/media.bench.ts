@@ -1,14 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MongoClient } from 'mongodb';
 import { startS3Server, type S3Server } from '@wabus/infra';
-import { createKafka, createTopicsAndWait, type KafkaClient } from '@wabus/kafka';
+import { createKafka, type KafkaClient } from '@wabus/kafka';
 import { startGraphApiStandIn, type GraphApiStandIn, type StandInMedia } from '@wabus/standins';
 import { ingressRecords, mediaBody, produceRecords } from '@wabus/testing';
-import { spawnNodeChild, waitForHttp200 } from './lib/node-child.ts';
-import { cpuMeter, freePort, readVmMiB } from './lib/proc-stats.ts';
+import { consumerPhase } from './lib/consumer-phase.ts';
+import { cpuMeter, readVmMiB } from './lib/proc-stats.ts';
 import type { BenchInfra, BenchSection, Check, Table } from './section.ts';
 
 const MiB = 1024 * 1024;
@@ -38,34 +36,10 @@ async function runPhase(
   p: Phase,
   o: { root: string; infra: BenchInfra; kafka: KafkaClient; graph: GraphApiStandIn; s3: S3Server; dir: string; log: (m: string) => void },
 ): Promise<PhaseResult> {
-  const runId = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
-  const topic = `bench.${runId}.media.events`;
-  const database = `bench_media_${runId.replaceAll('-', '_')}`;
-  const admin = o.kafka.admin();
-  await admin.connect();
-  const mongo = new MongoClient(o.infra.mongoUri);
-  await mongo.connect();
-  try {
-    await createTopicsAndWait(admin, {
-      topics: [
-        { topic, numPartitions: 3 },
-        { topic: `${topic}.dlq`, numPartitions: 1 },
-      ],
-    });
-    const media: StandInMedia[] = [];
+  const media: StandInMedia[] = [];
+  const env = async (runId: string) => {
     for (let i = 0; i < p.count; i++) media.push(await o.graph.media.add({ id: `${runId}-${i}`, size: p.size, seed: `${runId}-${i}` }));
-    const port = await freePort();
-    const env = {
-      ...process.env,
-      HOST: '127.0.0.1',
-      MEDIA_STORE_PORT: String(port),
-      KAFKA_BROKERS: o.infra.kafkaBrokers.join(','),
-      MONGODB_URI: o.infra.mongoUri,
-      WABUS_EVENTS_TOPIC: topic,
-      WABUS_DLQ_TOPIC: `${topic}.dlq`,
-      WABUS_REDRIVE_TOPIC: '-',
-      WABUS_GROUP_ID: `bench.media.${runId}`,
-      WABUS_DATABASE: database,
+    return {
       WHATSAPP_GRAPH_BASE_URL: o.graph.url,
       WHATSAPP_ACCESS_TOKEN: TOKEN,
       MEDIA_STORE_BACKEND: p.backend,
@@ -75,38 +49,25 @@ async function runPhase(
       MEDIA_S3_PREFIX: `${runId}/`,
       MEDIA_S3_ACCESS_KEY_ID: 'bench',
       MEDIA_S3_SECRET_ACCESS_KEY: 'bench',
-      LOG_LEVEL: 'warn',
     };
-    const child = spawnNodeChild({ script: join(o.root, 'services', 'media-store', 'src', 'main.ts'), cwd: o.root, env, logFile: join(o.dir, `${runId}.log`) });
-    try {
-      await waitForHttp200(`http://127.0.0.1:${port}/readyz`, child, 60_000);
-      const idleMiB = readVmMiB(child.pid, 'VmHWM');
-      const records = media.flatMap((m) => ingressRecords(mediaBody({ mediaId: m.id, sha256: m.sha256Base64 }), Date.now()));
-      const cpu = cpuMeter(child.pid);
-      const started = performance.now();
-      await produceRecords(o.kafka, topic, records);
-      const docs = mongo.db(database).collection('media');
-      const deadline = Date.now() + 600_000;
-      while ((await docs.countDocuments({ state: 'stored' })) < p.count) {
-        if (Date.now() > deadline) throw new Error(`${p.name}: not all stored within 10 minutes`);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      const seconds = (performance.now() - started) / 1000;
-      const result = { ...p, seconds, cpuPct: cpu(), idleMiB, peakMiB: readVmMiB(child.pid, 'VmHWM') };
-      o.log(`media: ${p.name}: ${p.count} in ${seconds.toFixed(1)} s, peak ${result.peakMiB?.toFixed(0)} MiB`);
-      return result;
-    } finally {
-      await child.stop();
+  };
+  return consumerPhase({ ...o, service: 'media-store', env }, async ({ topic, db, child }) => {
+    const idleMiB = readVmMiB(child.pid, 'VmHWM');
+    const records = media.flatMap((m) => ingressRecords(mediaBody({ mediaId: m.id, sha256: m.sha256Base64 }), Date.now()));
+    const cpu = cpuMeter(child.pid);
+    const started = performance.now();
+    await produceRecords(o.kafka, topic, records);
+    const docs = db.collection('media');
+    const deadline = Date.now() + 600_000;
+    while ((await docs.countDocuments({ state: 'stored' })) < p.count) {
+      if (Date.now() > deadline) throw new Error(`${p.name}: not all stored within 10 minutes`);
+      await new Promise((r) => setTimeout(r, 20));
     }
-  } finally {
-    await admin.deleteTopics({ topics: [topic, `${topic}.dlq`] }).catch(() => undefined);
-    await admin.disconnect();
-    await mongo
-      .db(database)
-      .dropDatabase()
-      .catch(() => undefined);
-    await mongo.close();
-  }
+    const seconds = (performance.now() - started) / 1000;
+    const result = { ...p, seconds, cpuPct: cpu(), idleMiB, peakMiB: readVmMiB(child.pid, 'VmHWM') };
+    o.log(`media: ${p.name}: ${p.count} in ${seconds.toFixed(1)} s, peak ${result.peakMiB?.toFixed(0)} MiB`);
+    return result;
+  });
 }
 
 const f1 = (n: number) => (n < 10 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : n.toFixed(0));

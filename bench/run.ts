@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { infraStatus, installInfra, startInfra, stopInfra } from '@wabus/infra';
 import { bodiesBench } from './bodies.bench.ts';
 import { consumersBench } from './consumers.bench.ts';
+import { dispatchBench } from './dispatch.bench.ts';
 import { idleBench } from './idle.bench.ts';
 import { ingressBench } from './ingress.bench.ts';
 import { mediaBench } from './media.bench.ts';
@@ -21,7 +22,7 @@ import { describeMachine } from './machine.ts';
 import { renderSection, writeSection } from './report.ts';
 import type { BenchContext, BenchInfra, BenchSection } from './section.ts';
 
-const sections: BenchSection[] = [ingressBench, slowClientsBench, bodiesBench, tracingBench, consumersBench, idleBench, mediaBench];
+const sections: BenchSection[] = [ingressBench, slowClientsBench, bodiesBench, tracingBench, consumersBench, idleBench, mediaBench, dispatchBench];
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseArgs({

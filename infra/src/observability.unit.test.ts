@@ -99,3 +99,21 @@ test('WabusIngressBodiesRefusedByKafka: a ticket on any body quarantined because
   assert.match(auth, /increase\(wabus_ingress_produce_refused_total\{kind="not_authorized"\}\[5m\]\)\) > 0/);
   assert.match(auth, /^\s*labels: \{ severity: page \}$/m);
 });
+
+test('dispatcher alerts: a paused endpoint after 10 minutes, per subscription; dead and unknown deliveries by their status label', () => {
+  const rules = readFileSync(join(root, 'infra/observability/alert-rules.yml'), 'utf8');
+  const paused = alertRule(rules, 'WabusDispatcherEndpointPaused');
+  assert.match(paused, /^\s*expr: max by \(subscription\) \(wabus_dispatcher_endpoint_paused\) == 1$/m);
+  assert.match(paused, /^\s*for: 10m$/m);
+  // The statuses selected are those the dispatcher settles deliveries with (services/dispatcher delivery-queue.ts).
+  const statuses = readFileSync(join(root, 'services/dispatcher/src/delivery-queue.ts'), 'utf8');
+  for (const [name, status] of [
+    ['WabusDispatcherDeadLetters', 'dead'],
+    ['WabusDispatcherUnknownDeliveries', 'unknown'],
+  ] as const) {
+    const rule = alertRule(rules, name);
+    assert.ok(rule.includes(`increase(wabus_dispatcher_deliveries_total{status="${status}"}[15m])`), rule);
+    assert.ok(statuses.includes(`'${status}'`), `${status} is a delivery status`);
+    assert.match(rule, /^\s*labels: \{ severity: ticket \}$/m);
+  }
+});

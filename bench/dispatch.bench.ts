@@ -1,0 +1,139 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createKafka, type KafkaClient } from '@wabus/kafka';
+import { buildBody, createGenContext, createRng, createWorld, generateItem } from '@wabus/simulator';
+import { startWebhookEndpointStandIn, type WebhookEndpointStandIn } from '@wabus/standins';
+import { ingressRecords, produceRecords, type RecordToProduce } from '@wabus/testing';
+import { consumerPhase } from './lib/consumer-phase.ts';
+import { cpuMeter } from './lib/proc-stats.ts';
+import type { BenchInfra, BenchSection, Check, Table } from './section.ts';
+
+interface Phase {
+  name: string;
+  /** Healthy endpoints, each a subscription to every inbound message. */
+  endpoints: number;
+  /** Of which this many answer 503 throughout (their breaker pauses them). */
+  failing: number;
+}
+
+interface PhaseResult extends Phase {
+  messages: number;
+  delivered: number;
+  seconds: number;
+  cpuPct: number | undefined;
+}
+
+/** Inbound texts of `customers` customers on two numbers, one per webhook body, as ingress writes them. */
+function inboundTexts(n: number, seed: string): RecordToProduce[] {
+  const rng = createRng(seed);
+  const world = createWorld(rng.fork('world'), { customers: 500, wabas: 1, numbersPerWaba: 2 });
+  let clock = Date.now() - 3_600_000;
+  const ctx = createGenContext({ rng: rng.fork('gen'), world, now: () => (clock += 100) });
+  return Array.from({ length: n }, () => ingressRecords(buildBody({ items: [generateItem(ctx, 'text')], rng }).body, Date.now())).flat();
+}
+
+/**
+ * One phase: a fresh topic, database and dispatcher process (`consumerPhase`), its subscriptions in a file, every
+ * record produced at once, timed from the produce to the last healthy delivery recorded `delivered`.
+ */
+async function runPhase(
+  p: Phase,
+  o: { root: string; infra: BenchInfra; kafka: KafkaClient; records: RecordToProduce[]; dir: string; log: (m: string) => void },
+): Promise<PhaseResult> {
+  const endpoints: WebhookEndpointStandIn[] = [];
+  const env = async (runId: string) => {
+    for (let i = 0; i < p.endpoints + p.failing; i++) {
+      const e = await startWebhookEndpointStandIn();
+      if (i >= p.endpoints) e.behave({ status: 503 });
+      endpoints.push(e);
+    }
+    const file = join(o.dir, `${runId}.json`);
+    const subscriptions = endpoints.map((e, i) => ({
+      id: `${i < p.endpoints ? 'ok' : 'failing'}-${i}`,
+      target: { type: 'webhook', url: e.url, secret: 'bench-signing-secret-0123' },
+      filter: { kinds: ['message'] },
+    }));
+    await writeFile(file, JSON.stringify({ subscriptions }));
+    return { DISPATCHER_SUBSCRIPTIONS_FILE: file };
+  };
+  try {
+    return await consumerPhase({ ...o, service: 'dispatcher', env }, async ({ topic, db, child }) => {
+      const cpu = cpuMeter(child.pid);
+      const started = performance.now();
+      await produceRecords(o.kafka, topic, o.records);
+      const want = o.records.length * p.endpoints;
+      const docs = db.collection('deliveries');
+      const deadline = Date.now() + 600_000;
+      while ((await docs.countDocuments({ status: 'delivered' })) < want) {
+        if (Date.now() > deadline) throw new Error(`${p.name}: not all delivered within 10 minutes`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const seconds = (performance.now() - started) / 1000;
+      const delivered = endpoints.slice(0, p.endpoints).reduce((n, e) => n + e.received.length, 0);
+      o.log(`dispatch: ${p.name}: ${want} deliveries in ${seconds.toFixed(1)} s`);
+      return { ...p, messages: o.records.length, delivered, seconds, cpuPct: cpu() };
+    });
+  } finally {
+    await Promise.all(endpoints.map((e) => e.close()));
+  }
+}
+
+/** dispatcher (issue 16, part 2): signed webhook deliveries per second to local endpoints, with a failing one beside. */
+export const dispatchBench: BenchSection = {
+  name: 'dispatch',
+  title: 'dispatcher: webhook deliveries per second to local endpoints',
+  async run(ctx) {
+    const infra = await ctx.infra();
+    const kafka = createKafka({ brokers: infra.kafkaBrokers, clientId: 'wabus-bench-dispatch' });
+    const dir = await mkdtemp(join(tmpdir(), 'wabus-bench-dispatch-'));
+    const records = inboundTexts(ctx.quick ? 1_000 : 5_000, 'bench-dispatch');
+    const phases: Phase[] = [
+      { name: '1 endpoint', endpoints: 1, failing: 0 },
+      { name: '4 endpoints', endpoints: 4, failing: 0 },
+      { name: '1 endpoint + 1 failing (503)', endpoints: 1, failing: 1 },
+    ];
+    const loadBefore = loadavg()[0] ?? 0;
+    const results: PhaseResult[] = [];
+    try {
+      for (const p of phases) results.push(await runPhase(p, { root: ctx.root, infra, kafka, records, dir, log: ctx.log }));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    const rate = (r: PhaseResult) => (r.messages * r.endpoints) / r.seconds;
+    const table: Table = {
+      caption:
+        '**Per phase**: a fresh dispatcher process (defaults: DISPATCHER_CONCURRENCY 8 conversations per endpoint, 3 partitions), every inbound text matching every subscription, all records produced at once, timed from the produce to the last healthy delivery recorded `delivered`. Endpoints are HTTP servers in the bench process answering 200 at once (or 503).',
+      columns: ['phase', 'messages', 'healthy deliveries', 'seconds', 'deliveries/s', 'dispatcher CPU'],
+      rows: results.map((r) => [
+        r.name,
+        String(r.messages),
+        String(r.delivered),
+        r.seconds.toFixed(1),
+        rate(r).toFixed(0),
+        r.cpuPct === undefined ? 'n/a' : `${r.cpuPct.toFixed(0)} %`,
+      ]),
+    };
+    const [one, , withFailing] = results;
+    const checks: Check[] = [
+      {
+        name: 'a failing endpoint beside a healthy one',
+        target: "the healthy endpoint's rate at least 70 % of its rate alone",
+        observed: `${rate(withFailing!).toFixed(0)} vs ${rate(one!).toFixed(0)} deliveries/s`,
+        pass: rate(withFailing!) >= 0.7 * rate(one!),
+      },
+      ...results.map((r) => ({
+        name: `${r.name}: each healthy delivery received once`,
+        target: `${r.messages * r.endpoints}`,
+        observed: String(r.delivered),
+        pass: r.delivered === r.messages * r.endpoints,
+      })),
+    ];
+    const notes = [
+      `Load average before: ${loadBefore.toFixed(1)} (the machine is shared; compare rows, not runs).`,
+      'Each delivery is one insert (by the consumer), one claim, one signed POST and one settle (by the endpoint worker): four store round trips per delivery, the cost of at-most-once; a worker sends the heads of up to 8 conversations at once.',
+      "What bounds it here is the store, not the dispatcher (its CPU stays under 30 %): the test profile's store is mongo-java-server, which filters and sorts by scanning (an empty queue scan cost 9 ms at 1,000 deliveries and 32 ms at 20,000 on this machine under load, an update by id 5–13 ms), and delivered deliveries stay in the collection, so every worker's look at its queue grows with everything ever sent; our reading (not verified further) is that four endpoints' scans and writes compete for that one store (41/s in all where one gets 169/s), and that the failing endpoint's 5,000 waiting deliveries lengthen every scan of the collection (the MISS above): isolation holds for the endpoint workers, not for the store they share. Against MongoDB the `queue` index (subscriptionId, status, order) should answer the scan without reading settled deliveries; not yet measured there; a TTL or an archive for settled deliveries is the next step (docs/consumers/dispatcher.md, Limits).",
+    ];
+    return { tables: [table], checks, notes };
+  },
+};
