@@ -1,12 +1,11 @@
 import type { SkipReason } from './decide.ts';
-import type { GraphOutcome } from './graph-client.ts';
+import type { GraphOutcome, WaitReason } from '@wabus/graph-send';
 import type { OutboxState } from './outbox.ts';
 
 /** A Graph API call: a reply, or marking the inbound message as read. */
 export type GraphCall = 'send' | 'mark_read';
 
-/** Why a call waited: the business number's throughput limit, the recipient's pacing, or backoff after a refusal. */
-export type WaitReason = 'throughput' | 'recipient' | 'backoff';
+export type { WaitReason } from '@wabus/graph-send';
 
 /** Observability hooks of auto-reply; every one is optional and the default does nothing. */
 export interface AutoReplyObserver {

@@ -1,5 +1,5 @@
 import type { AutoReplyObserver } from './auto-reply-observer.ts';
-import type { GraphClient, GraphOutcome } from './graph-client.ts';
+import type { GraphClient, GraphOutcome } from '@wabus/graph-send';
 
 const codeOf = (out: GraphOutcome): string => {
   if (out.outcome === 'accepted') return '';

@@ -6,12 +6,11 @@ import type { AutoReplyConfig } from './auto-reply-config.ts';
 import { createAutoReplyHandler } from './auto-reply-handler.ts';
 import { createAutoReplyMetrics } from './auto-reply-metrics.ts';
 import type { WaitReason } from './auto-reply-observer.ts';
-import { createGraphClient } from './graph-client.ts';
 import { observeGraphCalls } from './observe-graph-calls.ts';
 import { outboxRoutes } from './outbox-routes.ts';
 import { loadTenants } from '@wabus/tenants';
 import { loadTenantPolicies, type TenantPolicies } from './tenant-policies.ts';
-import { createPacer, createRateLimiter, perSecond } from './rate-limiter.ts';
+import { createGraphClient, createPacer, createRateLimiter, perSecond } from '@wabus/graph-send';
 
 export const SERVICE_NAME = 'auto-reply';
 
