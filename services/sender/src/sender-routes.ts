@@ -1,0 +1,72 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Collection } from 'mongodb';
+import type { Tenants } from '@wabus/tenants';
+import { decideSend } from './decide-send.ts';
+import { SenderError } from './errors.ts';
+import { executeSend, type SendExecutorDeps } from './execute-send.ts';
+import { graphRequestOf } from './graph-body.ts';
+import { parseSend } from './parse-send.ts';
+import type { PeerReads } from './peer-reads.ts';
+import { customerOf } from './send-command.ts';
+import { sendView, type SendDoc } from './sends.ts';
+
+export interface SenderRoutesOptions {
+  sends: Collection<SendDoc>;
+  executor: SendExecutorDeps;
+  tenants: () => Tenants;
+  /** A tenant's Graph token (its own, or the environment's). */
+  accessTokenOf: (tenantId: string) => string;
+  apiVersion: string;
+  peers: PeerReads;
+  now: () => number;
+}
+
+// Printable ASCII without spaces at the ends, as Stripe's and the IETF draft's keys are used.
+const KEY = /^[\x21-\x7e](?:[\x20-\x7e]{0,253}[\x21-\x7e])?$/;
+
+/** POST /v1/messages (one send per business number and Idempotency-Key); GET /v1/messages/:id (the send and its status). */
+export const senderRoutes: FastifyPluginAsync<SenderRoutesOptions> = async (app, o) => {
+  app.post('/v1/messages', async (req, reply) => {
+    const key = req.headers['idempotency-key'];
+    if (typeof key !== 'string' || !KEY.test(key)) throw new SenderError('WABUS_SENDER_IDEMPOTENCY_KEY_REQUIRED', { param: 'Idempotency-Key' });
+    const command = parseSend(req.body);
+    const owner = o.tenants().ownerOfNumber(command.phoneNumberId);
+    if (owner === undefined || (command.tenantId !== null && command.tenantId !== owner.id))
+      throw new SenderError('WABUS_SENDER_UNKNOWN_NUMBER', {
+        param: 'phoneNumberId',
+        message: `no tenant${command.tenantId === null ? '' : ` ${command.tenantId}`} owns ${command.phoneNumberId}`,
+      });
+    const customer = customerOf(command);
+    if (customer !== null) {
+      const window = await o.peers.windowOf(owner.id, command.phoneNumberId, customer).catch((err: unknown) => {
+        req.log.warn({ err }, 'window check failed');
+        throw new SenderError('WABUS_SENDER_WINDOW_UNKNOWN');
+      });
+      const decision = decideSend(command, window, o.now());
+      if (!decision.send) throw new SenderError('WABUS_SENDER_OUTSIDE_WINDOW', { param: 'type' });
+    }
+    const { doc, replayed } = await executeSend(o.executor, {
+      command,
+      tenantId: owner.id,
+      idempotencyKey: key,
+      request: graphRequestOf(o.apiVersion, command),
+      accessToken: o.accessTokenOf(owner.id),
+    });
+    if (replayed) reply.header('idempotent-replayed', 'true');
+    return reply.code(replayed ? 200 : 201).send(sendView(doc));
+  });
+
+  app.get<{ Params: { id: string } }>('/v1/messages/:id', async (req) => {
+    const doc = await o.sends.findOne({ _id: req.params.id });
+    if (doc === null) throw new SenderError('WABUS_SENDER_NOT_FOUND', { param: 'id' });
+    const wamid = doc.reply?.wamid;
+    const status =
+      wamid === undefined
+        ? null
+        : await o.peers.statusOf(doc.tenantId, wamid).catch((err: unknown) => {
+            req.log.warn({ err, wamid }, 'status read failed');
+            return { unavailable: true };
+          });
+    return { ...sendView(doc), status };
+  });
+};

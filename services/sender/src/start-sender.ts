@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { MongoClient } from 'mongodb';
+import type { Logger } from 'pino';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import { errorEnvelope, useErrorEnvelope } from '@wabus/errors';
+import { createGraphClient, createPacer, createRateLimiter, perSecond, type GraphClient } from '@wabus/graph-send';
+import { healthRoutes, readinessOf } from '@wabus/service';
+import { loadTenants, type Tenants } from '@wabus/tenants';
+import { createPeerReads, type PeerReads } from './peer-reads.ts';
+import type { SenderConfig } from './sender-config.ts';
+import { senderRoutes } from './sender-routes.ts';
+import { ensureSendIndexes, sendsOf } from './sends.ts';
+
+export interface SenderService {
+  app: FastifyInstance;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds the sender from its configuration: its database, the tenants, the Graph client and the one pair of
+ * limiters of the process, the API. main.ts and the tests both start it through here.
+ */
+export async function startSender(o: {
+  config: SenderConfig;
+  logger: Logger;
+  now?: () => number;
+  graph?: GraphClient;
+  peers?: PeerReads;
+  defaultMetrics?: boolean;
+}): Promise<SenderService> {
+  const { config } = o;
+  const now = o.now ?? Date.now;
+  const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+  const log = o.logger.child({ component: 'sender' });
+  const tenants: Tenants = loadTenants(config.tenantsFile);
+  const accessTokenOf = (tenantId: string) => tenants.byId(tenantId)?.graphAccessToken ?? config.accessToken;
+  for (const t of tenants.list)
+    if (accessTokenOf(t.id) === '') throw new Error(`tenant ${t.id} has no Graph token (graphAccessToken, or WHATSAPP_ACCESS_TOKEN)`);
+
+  const mongo = new MongoClient(config.mongoUri, { serverSelectionTimeoutMS: 5_000, socketTimeoutMS: 10_000, connectTimeoutMS: 5_000 });
+  await mongo.connect();
+  const db = mongo.db(config.database);
+  const sends = sendsOf(db);
+  await ensureSendIndexes(sends);
+
+  const registry = new Registry();
+  if (o.defaultMetrics ?? false) collectDefaultMetrics({ register: registry });
+  const app = Fastify({ loggerInstance: o.logger, logController: new LogController({ disableRequestLogging: true }) }) as unknown as FastifyInstance;
+  useErrorEnvelope(app, 'WABUS_SENDER_INTERNAL');
+  app.setNotFoundHandler(async (request, reply) =>
+    reply.code(404).send(errorEnvelope({ code: 'WABUS_SENDER_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?', 1)[0]}` })),
+  );
+  await app.register(healthRoutes, {
+    registry,
+    async readiness() {
+      const store = await db
+        .command({ ping: 1 }, { timeoutMS: 2_000 })
+        .then(() => ({ ok: true }))
+        .catch((err: Error) => ({ ok: false, detail: err.message }));
+      return readinessOf({ store });
+    },
+  });
+  await app.register(senderRoutes, {
+    sends,
+    tenants: () => tenants,
+    accessTokenOf,
+    apiVersion: config.apiVersion,
+    peers: o.peers ?? createPeerReads({ messageStoreUrl: config.messageStoreUrl, statusTrackerUrl: config.statusTrackerUrl }),
+    now,
+    executor: {
+      outbox: sends,
+      graph: o.graph ?? createGraphClient({ baseUrl: config.graphBaseUrl, timeoutMs: config.requestTimeoutMs }),
+      throughput: createRateLimiter({ intervalMs: perSecond(config.ratePerSecond), burst: config.rateBurst, now, sleep }),
+      pacing: createPacer({ intervalMs: config.recipientIntervalMs, now, sleep }),
+      retry: { initialMs: config.retryInitialMs, maxMs: config.retryMaxMs },
+      refusalRetryMs: config.refusalRetryMs,
+      owner: randomUUID(),
+      now,
+      sleep,
+      log,
+      observer: {},
+    },
+  });
+  const url = await app.listen({ host: config.host, port: config.port });
+  log.info({ port: config.port, database: config.database, graph: config.graphBaseUrl, tenants: tenants.list.map((t) => t.id) }, 'sender running');
+  return {
+    app,
+    url,
+    async stop() {
+      await app.close();
+      await mongo.close();
+    },
+  };
+}
