@@ -11,3 +11,4 @@ export { claimAttempt, claimLanded, completeEntry, recordDecision, SEND_STATES, 
 export type { Completion, SendEntry, SendState, UnknownReason } from './send-ledger.ts';
 export { backoffMs, callClaimed, claim, errorCodeOf, untilStored } from './send-once.ts';
 export type { ClaimedCall, SendOnceDeps, WaitReason } from './send-once.ts';
+export { listLedger, parseLedgerQuery } from './ledger-query.ts';

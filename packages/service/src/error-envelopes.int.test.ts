@@ -13,6 +13,7 @@ const badParam: Record<string, { url: string; param: string }> = {
   'auto-reply': { url: '/v1/outbox?state=nope', param: 'state' },
   'crm-sync': { url: '/v1/contacts?limit=0', param: 'limit' },
   'media-store': { url: '/v1/media/1234/content?download=maybe', param: 'download' },
+  sender: { url: '/v1/messages?state=lost', param: 'state' },
 };
 
 test('error envelopes: every service answers an unknown route, a bad parameter and /readyz the same way', { timeout: 120_000 }, async (t) => {

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Collection } from 'mongodb';
+import { listLedger, parseLedgerQuery } from '@wabus/graph-send';
 import type { Tenants } from '@wabus/tenants';
 import { decideSend } from './decide-send.ts';
 import { SenderError } from './errors.ts';
@@ -24,7 +25,10 @@ export interface SenderRoutesOptions {
 // Printable ASCII without spaces at the ends, as Stripe's and the IETF draft's keys are used.
 const KEY = /^[\x21-\x7e](?:[\x20-\x7e]{0,253}[\x21-\x7e])?$/;
 
-/** POST /v1/messages (one send per business number and Idempotency-Key); GET /v1/messages/:id (the send and its status). */
+/**
+ * POST /v1/messages (one send per business number and Idempotency-Key); GET /v1/messages/:id (the send and its
+ * status); GET /v1/messages?state=&limit= (the sends in a state).
+ */
 export const senderRoutes: FastifyPluginAsync<SenderRoutesOptions> = async (app, o) => {
   app.post('/v1/messages', async (req, reply) => {
     const key = req.headers['idempotency-key'];
@@ -54,6 +58,13 @@ export const senderRoutes: FastifyPluginAsync<SenderRoutesOptions> = async (app,
     });
     if (replayed) reply.header('idempotent-replayed', 'true');
     return reply.code(replayed ? 200 : 201).send(sendView(doc));
+  });
+
+  // The sends in one state, newest first: `?state=unknown` lists those a person must look at.
+  app.get('/v1/messages', async (req) => {
+    const query = parseLedgerQuery(req.query as Record<string, unknown>, (param, message) => new SenderError('WABUS_SENDER_BAD_PARAM', { param, message }));
+    const { state, count, entries } = await listLedger(o.sends, query);
+    return { state, count, sends: entries.map(sendView) };
   });
 
   app.get<{ Params: { id: string } }>('/v1/messages/:id', async (req) => {
