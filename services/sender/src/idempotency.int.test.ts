@@ -5,7 +5,7 @@ import { CUSTOMER, NUMBER, startTestSender, textTo } from './sender.test-support
 type View = { id: string; state: string; wamid: string | null; attempts: number; unknown: { reason: string } | null };
 
 test('sender: the same key twice (and raced) is one Graph call and the same answer; another body with the key is a 409', async (t) => {
-  const { graph, post, sender } = await startTestSender(t);
+  const { graph, post, sender, sendEvents } = await startTestSender(t);
   graph.setDefault({ kind: 'ok', delayMs: 50 });
 
   const first = await post(textTo(CUSTOMER, 'hello'), 'key-1');
@@ -32,6 +32,16 @@ test('sender: the same key twice (and raced) is one Graph call and the same answ
   const bodies = graph.requests.map((r) => (r.body as { text: { body: string } }).text.body);
   assert.deepEqual(bodies.sort(), ['hello', 'raced'], 'one Graph call per key, none for the conflict');
 
+  // Each send is one event on the sends topic, whatever was retried or raced.
+  const events = await sendEvents();
+  assert.deepEqual(
+    events.map((e) => [e.sendId, e.state, e.wamid, e.phoneNumberId, e.customer, e.type]).sort(),
+    [
+      [a.id, 'sent', a.wamid, NUMBER, CUSTOMER, 'text'],
+      [views[0]!.id, 'sent', graph.requests.find((r) => (r.body as { text: { body: string } }).text.body === 'raced')!.wamid, NUMBER, CUSTOMER, 'text'],
+    ].sort(),
+  );
+
   const got = await fetch(`${sender.url}/v1/messages/${a.id}`);
   assert.equal(got.status, 200);
   assert.equal(((await got.json()) as View).wamid, a.wamid);
@@ -41,7 +51,7 @@ test('sender: the same key twice (and raced) is one Graph call and the same answ
 });
 
 test('sender: a lost Graph answer is unknown, shown by GET, and never called again with the same key', async (t) => {
-  const { graph, post, sender } = await startTestSender(t);
+  const { graph, post, sender, sendEvents } = await startTestSender(t);
   // The stand-in reads the request (it "left") and drops the connection without answering.
   graph.script({ kind: 'drop', when: 'after-body' });
   const res = await post(textTo(CUSTOMER, 'lost'), 'lost-1');
@@ -61,6 +71,14 @@ test('sender: a lost Graph answer is unknown, shown by GET, and never called aga
   assert.deepEqual({ state: hung.state, reason: hung.unknown?.reason }, { state: 'unknown', reason: 'timeout' });
   await post(textTo(CUSTOMER, 'hung'), 'hang-1');
   assert.equal(graph.requests.length, 2, 'one call per key: the lost and the hung one, neither repeated');
+  assert.deepEqual(
+    (await sendEvents()).map((e) => [e.state, e.error]),
+    [
+      ['unknown', { code: 'unknown', reason: 'connection_lost' }],
+      ['unknown', { code: 'unknown', reason: 'timeout' }],
+    ],
+    'unknown sends are events too: surfaced on Kafka',
+  );
 });
 
 test("sender: Meta's error codes: a refusal (130429) is retried, a permanent error (131026) is failed and not retried", async (t) => {

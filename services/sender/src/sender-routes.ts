@@ -1,6 +1,8 @@
+import { SpanStatusCode, trace, context as otelContext } from '@opentelemetry/api';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Collection } from 'mongodb';
 import { listLedger, parseLedgerQuery } from '@wabus/graph-send';
+import { injectSpanContext } from '@wabus/telemetry';
 import type { Tenants } from '@wabus/tenants';
 import { decideSend } from './decide-send.ts';
 import { SenderError } from './errors.ts';
@@ -8,6 +10,7 @@ import { executeSend, type SendExecutorDeps } from './execute-send.ts';
 import { graphRequestOf } from './graph-body.ts';
 import { parseSend } from './parse-send.ts';
 import type { PeerReads } from './peer-reads.ts';
+import type { SendPublisher } from './publish-sends.ts';
 import { customerOf } from './send-command.ts';
 import { sendView, type SendDoc } from './sends.ts';
 
@@ -19,8 +22,11 @@ export interface SenderRoutesOptions {
   accessTokenOf: (tenantId: string) => string;
   apiVersion: string;
   peers: PeerReads;
+  publisher: SendPublisher;
   now: () => number;
 }
+
+const tracer = trace.getTracer('wabus-sender');
 
 // Printable ASCII without spaces at the ends, as Stripe's and the IETF draft's keys are used.
 const KEY = /^[\x21-\x7e](?:[\x20-\x7e]{0,253}[\x21-\x7e])?$/;
@@ -49,13 +55,34 @@ export const senderRoutes: FastifyPluginAsync<SenderRoutesOptions> = async (app,
       const decision = decideSend(command, window, o.now());
       if (!decision.send) throw new SenderError('WABUS_SENDER_OUTSIDE_WINDOW', { param: 'type' });
     }
-    const { doc, replayed } = await executeSend(o.executor, {
-      command,
-      tenantId: owner.id,
-      idempotencyKey: key,
-      request: graphRequestOf(o.apiVersion, command),
-      accessToken: o.accessTokenOf(owner.id),
-    });
+    // The send's span: the Graph call (and, through the stand-in or a proxy that keeps `traceparent`, its status
+    // webhooks) and the send's event on Kafka carry its context.
+    const span = tracer.startSpan('whatsapp.send', { attributes: { 'wabus.phone_number_id': command.phoneNumberId, 'wabus.send.type': command.kind } });
+    let sent: Awaited<ReturnType<typeof executeSend>>;
+    try {
+      sent = await otelContext.with(trace.setSpan(otelContext.active(), span), () =>
+        executeSend(o.executor, {
+          command,
+          tenantId: owner.id,
+          idempotencyKey: key,
+          request: graphRequestOf(o.apiVersion, command),
+          accessToken: o.accessTokenOf(owner.id),
+        }),
+      );
+    } catch (err) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message }).end();
+      throw err;
+    }
+    const { doc, replayed } = sent;
+    span.setAttributes({ 'wabus.send.id': doc._id, 'wabus.send.state': doc.state, 'wabus.send.replayed': replayed });
+    if (doc.state === 'failed' || doc.state === 'unknown') span.setStatus({ code: SpanStatusCode.ERROR, message: doc.state });
+    span.end();
+    // The request that made the send appends its event; replays leave it to that one (or to the sweep, if it failed).
+    if (!replayed && doc.state !== 'pending') {
+      const headers: Record<string, string> = {};
+      injectSpanContext(span, headers);
+      await o.publisher.publish(doc, headers);
+    }
     if (replayed) reply.header('idempotent-replayed', 'true');
     return reply.code(replayed ? 200 : 201).send(sendView(doc));
   });

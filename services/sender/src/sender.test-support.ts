@@ -1,7 +1,9 @@
 import type { TestContext } from 'node:test';
 import pino from 'pino';
 import { startGraphApiStandIn, type GraphApiStandIn } from '@wabus/standins';
-import { testDatabase, testEnv } from '@wabus/testing';
+import { createKafka } from '@wabus/kafka';
+import { createTestTopics, readTopic, testDatabase, testEnv } from '@wabus/testing';
+import type { SendEvent } from './send-event.ts';
 import type { WindowKnowledge } from './decide-send.ts';
 import type { PeerReads } from './peer-reads.ts';
 import { loadSenderConfig, type SenderConfig } from './sender-config.ts';
@@ -24,12 +26,24 @@ export function fixedPeers(window: WindowKnowledge = 'unchecked'): PeerReads & {
 export async function startTestSender(
   t: TestContext,
   o: { env?: Record<string, string>; peers?: PeerReads; now?: () => number; graph?: GraphApiStandIn } = {},
-): Promise<{ sender: SenderService; graph: GraphApiStandIn; config: SenderConfig; post(body: unknown, key?: string): Promise<Response> }> {
+): Promise<{
+  sender: SenderService;
+  graph: GraphApiStandIn;
+  config: SenderConfig;
+  post(body: unknown, key?: string): Promise<Response>;
+  /** Every event on the test's sends topic so far. */
+  sendEvents(): Promise<(SendEvent & { traceparent: string | null })[]>;
+}> {
   const graph = o.graph ?? (await startGraphApiStandIn());
+  const kafka = createKafka({ brokers: testEnv().kafkaBrokers, clientId: 'sender-test' });
+  const topics = await createTestTopics(kafka, { partitions: 1 });
+  t.after(() => topics.drop());
   const config = loadSenderConfig(
     { port: 0, portEnv: 'SENDER_PORT' },
     {
       HOST: '127.0.0.1',
+      KAFKA_BROKERS: testEnv().kafkaBrokers.join(','),
+      WABUS_SENDS_TOPIC: topics.eventsTopic,
       MONGODB_URI: testEnv().mongoUri,
       WABUS_DATABASE: testDatabase(t, { prefix: 'sender' }),
       WHATSAPP_GRAPH_BASE_URL: graph.url,
@@ -55,7 +69,9 @@ export async function startTestSender(
       headers: { 'content-type': 'application/json', ...(key === undefined ? {} : { 'idempotency-key': key }) },
       body: JSON.stringify(body),
     });
-  return { sender, graph, config, post };
+  const sendEvents = async () =>
+    (await readTopic(kafka, topics.eventsTopic)).map((r) => ({ ...(JSON.parse(String(r.value)) as SendEvent), traceparent: r.headers['traceparent'] ?? null }));
+  return { sender, graph, config, post, sendEvents };
 }
 
 export const textTo = (to: string, body: string) => ({ phoneNumberId: NUMBER, to, type: 'text', text: { body } });

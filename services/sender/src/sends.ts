@@ -16,6 +16,8 @@ export interface SendDoc extends SendEntry {
   fingerprint: string;
   command: SendCommand;
   createdAt: Date;
+  /** The state whose event was appended to the sends topic (publish-sends.ts); absent until then. */
+  published?: string;
 }
 
 export const sendsOf = (db: Db): Collection<SendDoc> => db.collection<SendDoc>(SENDS_COLLECTION);

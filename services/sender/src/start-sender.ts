@@ -4,10 +4,12 @@ import { MongoClient } from 'mongodb';
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { errorEnvelope, useErrorEnvelope } from '@wabus/errors';
+import { createKafka, createProducer } from '@wabus/kafka';
 import { createGraphClient, createPacer, createRateLimiter, perSecond, type GraphClient } from '@wabus/graph-send';
 import { healthRoutes, readinessOf } from '@wabus/service';
 import { loadTenants, type Tenants } from '@wabus/tenants';
 import { createPeerReads, type PeerReads } from './peer-reads.ts';
+import { createSendPublisher } from './publish-sends.ts';
 import type { SenderConfig } from './sender-config.ts';
 import { senderRoutes } from './sender-routes.ts';
 import { ensureSendIndexes, sendsOf } from './sends.ts';
@@ -45,6 +47,15 @@ export async function startSender(o: {
   const sends = sendsOf(db);
   await ensureSendIndexes(sends);
 
+  const kafka = createKafka({ brokers: config.kafkaBrokers, clientId: 'wabus-sender', log: o.logger.child({ component: 'kafka' }) });
+  const producer = createProducer(kafka, { log: o.logger.child({ component: 'kafka' }) });
+  const publisher = createSendPublisher({ producer, topic: config.sendsTopic, sends, log });
+  // Settled sends whose event did not reach Kafka (a failed produce, a process that died between the two).
+  const sweeping = setInterval(() => {
+    publisher.sweep(new Date(now() - 10_000)).catch((err: unknown) => log.warn({ err }, 'send events sweep failed'));
+  }, 5_000);
+  sweeping.unref();
+
   const registry = new Registry();
   if (o.defaultMetrics ?? false) collectDefaultMetrics({ register: registry });
   const app = Fastify({ loggerInstance: o.logger, logController: new LogController({ disableRequestLogging: true }) }) as unknown as FastifyInstance;
@@ -59,7 +70,8 @@ export async function startSender(o: {
         .command({ ping: 1 }, { timeoutMS: 2_000 })
         .then(() => ({ ok: true }))
         .catch((err: Error) => ({ ok: false, detail: err.message }));
-      return readinessOf({ store });
+      const kafkaHealth = await producer.health();
+      return readinessOf({ store, kafka: kafkaHealth });
     },
   });
   await app.register(senderRoutes, {
@@ -67,6 +79,7 @@ export async function startSender(o: {
     tenants: () => tenants,
     accessTokenOf,
     apiVersion: config.apiVersion,
+    publisher,
     peers: o.peers ?? createPeerReads({ messageStoreUrl: config.messageStoreUrl, statusTrackerUrl: config.statusTrackerUrl }),
     now,
     executor: {
@@ -89,7 +102,9 @@ export async function startSender(o: {
     app,
     url,
     async stop() {
+      clearInterval(sweeping);
       await app.close();
+      await producer.close();
       await mongo.close();
     },
   };
