@@ -100,16 +100,23 @@ export async function completeEntry<E extends SendEntry>(ledger: Collection<E>, 
  * (attempts 0: it certainly did not). When that conclusion is safe is the caller's to argue (auto-reply: its
  * records come again only once their owner is gone).
  */
-export async function surfaceOrphans<E extends SendEntry>(ledger: Collection<E>, ids: readonly string[], owner: string, now: Date): Promise<number> {
+export async function surfaceOrphans<E extends SendEntry>(
+  ledger: Collection<E>,
+  ids: readonly string[],
+  owner: string,
+  now: Date,
+  /** Only entries not touched since (the sender: longer ago than a live call can take). */
+  updatedBefore?: Date,
+): Promise<number> {
   if (ids.length === 0) return 0;
   const res = await asLedger(ledger).updateMany(
-    { _id: { $in: [...ids] }, state: 'pending', owner: { $ne: owner } },
+    { _id: { $in: [...ids] }, state: 'pending', owner: { $ne: owner }, ...(updatedBefore ? { updatedAt: { $lt: updatedBefore } } : {}) },
     {
       $set: {
         state: 'unknown',
         unknown: {
           reason: 'orphaned',
-          detail: 'pending when its record came again: the process that claimed it stopped before recording the outcome',
+          detail: 'still pending when looked at again: the process that claimed it stopped before recording the outcome',
           at: now,
         },
         updatedAt: now,

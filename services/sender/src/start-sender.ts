@@ -10,6 +10,7 @@ import { healthRoutes, readinessOf } from '@wabus/service';
 import { loadTenants, type Tenants } from '@wabus/tenants';
 import { createPeerReads, type PeerReads } from './peer-reads.ts';
 import { createSendPublisher } from './publish-sends.ts';
+import { surfaceStale } from './surface-stale.ts';
 import type { SenderConfig } from './sender-config.ts';
 import { senderRoutes } from './sender-routes.ts';
 import { ensureSendIndexes, sendsOf } from './sends.ts';
@@ -51,8 +52,15 @@ export async function startSender(o: {
   const producer = createProducer(kafka, { log: o.logger.child({ component: 'kafka' }) });
   const publisher = createSendPublisher({ producer, topic: config.sendsTopic, sends, log });
   // Settled sends whose event did not reach Kafka (a failed produce, a process that died between the two).
+  // Pending longer than a live call can take (refusal retries, a backoff, a request timeout, a margin): orphaned.
+  const staleMs = config.refusalRetryMs + config.retryMaxMs + config.requestTimeoutMs + 60_000;
   const sweeping = setInterval(() => {
-    publisher.sweep(new Date(now() - 10_000)).catch((err: unknown) => log.warn({ err }, 'send events sweep failed'));
+    surfaceStale(sends, new Date(now() - staleMs), new Date(now()))
+      .then((n) => {
+        if (n > 0) log.warn({ sends: n }, 'pending sends of a stopped process surfaced as unknown (orphaned)');
+        return publisher.sweep(new Date(now() - 10_000));
+      })
+      .catch((err: unknown) => log.warn({ err }, 'sends sweep failed'));
   }, 5_000);
   sweeping.unref();
 
