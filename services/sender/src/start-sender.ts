@@ -7,7 +7,7 @@ import { errorEnvelope, useErrorEnvelope } from '@wabus/errors';
 import { createKafka, createProducer } from '@wabus/kafka';
 import { createGraphClient, createPacer, createRateLimiter, perSecond, type GraphClient } from '@wabus/graph-send';
 import { healthRoutes, readinessOf } from '@wabus/service';
-import { loadTenants, type Tenants } from '@wabus/tenants';
+import { loadTenants, TenantsError, watchTenantsFile, type Tenants } from '@wabus/tenants';
 import { createPeerReads, type PeerReads } from './peer-reads.ts';
 import { createSendPublisher } from './publish-sends.ts';
 import { surfaceStale } from './surface-stale.ts';
@@ -37,10 +37,25 @@ export async function startSender(o: {
   const now = o.now ?? Date.now;
   const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
   const log = o.logger.child({ component: 'sender' });
-  const tenants: Tenants = loadTenants(config.tenantsFile);
-  const accessTokenOf = (tenantId: string) => tenants.byId(tenantId)?.graphAccessToken ?? config.accessToken;
-  for (const t of tenants.list)
-    if (accessTokenOf(t.id) === '') throw new Error(`tenant ${t.id} has no Graph token (graphAccessToken, or WHATSAPP_ACCESS_TOKEN)`);
+  // The tenants file is read again on SIGHUP (a valid file replaces the running one whole; an invalid one is logged).
+  const watched =
+    config.tenantsFile === ''
+      ? null
+      : watchTenantsFile(config.tenantsFile, {
+          onReload: (t) => log.info({ tenants: t.list.map((x) => x.id) }, 'tenants reloaded'),
+          onError: (err) => log.error({ err }, 'tenants NOT reloaded: the running ones stay'),
+        });
+  const fixed: Tenants | null = watched === null ? loadTenants('') : null;
+  const tenants = (): Tenants => watched?.current() ?? fixed!;
+  const accessTokenOf = (tenantId: string) => tenants().byId(tenantId)?.graphAccessToken ?? config.accessToken;
+  for (const [i, t] of tenants().list.entries())
+    if (accessTokenOf(t.id) === '') {
+      watched?.stop();
+      throw new TenantsError(
+        `tenants[${i}] (${t.id}).graphAccessToken`,
+        `the sender needs a Graph API token for every tenant: give this one its own, or set WHATSAPP_ACCESS_TOKEN (${tenants().source})`,
+      );
+    }
 
   const mongo = new MongoClient(config.mongoUri, { serverSelectionTimeoutMS: 5_000, socketTimeoutMS: 10_000, connectTimeoutMS: 5_000 });
   await mongo.connect();
@@ -84,7 +99,7 @@ export async function startSender(o: {
   });
   await app.register(senderRoutes, {
     sends,
-    tenants: () => tenants,
+    tenants,
     accessTokenOf,
     apiVersion: config.apiVersion,
     publisher,
@@ -105,12 +120,13 @@ export async function startSender(o: {
     },
   });
   const url = await app.listen({ host: config.host, port: config.port });
-  log.info({ port: config.port, database: config.database, graph: config.graphBaseUrl, tenants: tenants.list.map((t) => t.id) }, 'sender running');
+  log.info({ port: config.port, database: config.database, graph: config.graphBaseUrl, tenants: tenants().list.map((t) => t.id) }, 'sender running');
   return {
     app,
     url,
     async stop() {
       clearInterval(sweeping);
+      watched?.stop();
       await app.close();
       await producer.close();
       await mongo.close();
