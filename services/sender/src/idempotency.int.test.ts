@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readScrape } from '@wabus/testing';
 import { CUSTOMER, NUMBER, startTestSender, textTo } from './sender.test-support.ts';
 
 type View = { id: string; state: string; wamid: string | null; attempts: number; unknown: { reason: string } | null };
@@ -81,8 +82,8 @@ test('sender: a lost Graph answer is unknown, shown by GET, and never called aga
   );
 });
 
-test("sender: Meta's error codes: a refusal (130429) is retried, a permanent error (131026) is failed and not retried", async (t) => {
-  const { graph, post } = await startTestSender(t, { env: { SENDER_RETRY_INITIAL_MS: '10', SENDER_RETRY_MAX_MS: '20' } });
+test("sender: Meta's error codes: a refusal (130429) is retried, a permanent error (131026) is failed and not retried; the metrics count it all", async (t) => {
+  const { graph, post, sender } = await startTestSender(t, { env: { SENDER_RETRY_INITIAL_MS: '10', SENDER_RETRY_MAX_MS: '20' } });
   graph.script({ kind: 'error', code: 130429 }, { kind: 'error', code: 131056 });
   const retried = (await (await post(textTo(CUSTOMER, 'busy'), 'r-1')).json()) as View;
   assert.deepEqual({ state: retried.state, attempts: retried.attempts }, { state: 'sent', attempts: 3 });
@@ -91,4 +92,21 @@ test("sender: Meta's error codes: a refusal (130429) is retried, a permanent err
   const failed = (await (await post(textTo(CUSTOMER, 'nope'), 'f-1')).json()) as View & { error: { code: number } };
   assert.deepEqual({ state: failed.state, code: failed.error.code, attempts: failed.attempts }, { state: 'failed', code: 131026, attempts: 1 });
   assert.equal(graph.requests.length, 4);
+
+  await post(textTo(CUSTOMER, 'busy'), 'r-1');
+  await post({ phoneNumberId: NUMBER, type: 'text' }, 'bad-1');
+  await post(textTo(CUSTOMER, 'other'), 'r-1');
+
+  const m = readScrape(await (await fetch(`${sender.url}/metrics`)).text());
+  assert.deepEqual(m.series('wabus_sender_sends_total'), { 'code=,state=sent': 1, 'code=131026,state=failed': 1 });
+  assert.deepEqual(m.series('wabus_sender_refusals_total'), { 'code=130429': 1, 'code=131056': 1 });
+  assert.deepEqual(m.series('wabus_sender_graph_calls_total'), {
+    'call=send,code=,result=accepted': 1,
+    'call=send,code=130429,result=refused': 1,
+    'call=send,code=131056,result=refused': 1,
+    'call=send,code=131026,result=failed': 1,
+  });
+  assert.equal(m.value('wabus_sender_replays_total'), 1);
+  assert.deepEqual(m.series('wabus_sender_rejected_total'), { 'code=WABUS_SENDER_BAD_REQUEST': 1, 'code=WABUS_SENDER_IDEMPOTENCY_CONFLICT': 1 });
+  assert.equal(m.value('wabus_sender_rate_limit_wait_seconds_count', { reason: 'backoff' }), 2, 'two backoffs');
 });

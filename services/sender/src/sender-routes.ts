@@ -11,12 +11,13 @@ import { graphRequestOf } from './graph-body.ts';
 import { parseSend } from './parse-send.ts';
 import type { PeerReads } from './peer-reads.ts';
 import type { SendPublisher } from './publish-sends.ts';
+import type { SenderObserver } from './sender-metrics.ts';
 import { customerOf } from './send-command.ts';
 import { sendView, type SendDoc } from './sends.ts';
 
 export interface SenderRoutesOptions {
   sends: Collection<SendDoc>;
-  executor: SendExecutorDeps;
+  executor: SendExecutorDeps & { observer: SenderObserver };
   tenants: () => Tenants;
   /** A tenant's Graph token (its own, or the environment's). */
   accessTokenOf: (tenantId: string) => string;
@@ -36,6 +37,11 @@ const KEY = /^[\x21-\x7e](?:[\x20-\x7e]{0,253}[\x21-\x7e])?$/;
  * status); GET /v1/messages?state=&limit= (the sends in a state).
  */
 export const senderRoutes: FastifyPluginAsync<SenderRoutesOptions> = async (app, o) => {
+  // Every refusal, by its code (SenderError's, fastify's own for a body that is not JSON): counted, then answered.
+  app.addHook('onError', async (req, _reply, err) => {
+    if (req.method === 'POST') o.executor.observer.rejected?.(String((err as { code?: unknown }).code ?? 'internal'));
+  });
+
   app.post('/v1/messages', async (req, reply) => {
     const key = req.headers['idempotency-key'];
     if (typeof key !== 'string' || !KEY.test(key)) throw new SenderError('WABUS_SENDER_IDEMPOTENCY_KEY_REQUIRED', { param: 'Idempotency-Key' });
@@ -74,6 +80,12 @@ export const senderRoutes: FastifyPluginAsync<SenderRoutesOptions> = async (app,
       throw err;
     }
     const { doc, replayed } = sent;
+    if (replayed) o.executor.observer.replayed?.();
+    else
+      o.executor.observer.completed?.(
+        doc.state,
+        doc.state === 'failed' ? String(doc.error?.code ?? '') : doc.state === 'unknown' ? (doc.unknown?.reason ?? '') : '',
+      );
     span.setAttributes({ 'wabus.send.id': doc._id, 'wabus.send.state': doc.state, 'wabus.send.replayed': replayed });
     if (doc.state === 'failed' || doc.state === 'unknown') span.setStatus({ code: SpanStatusCode.ERROR, message: doc.state });
     span.end();

@@ -5,13 +5,14 @@ import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { errorEnvelope, useErrorEnvelope } from '@wabus/errors';
 import { createKafka, createProducer } from '@wabus/kafka';
-import { createGraphClient, createPacer, createRateLimiter, perSecond, type GraphClient } from '@wabus/graph-send';
+import { createGraphClient, createSendLimiters, observeGraphCalls, type GraphClient } from '@wabus/graph-send';
 import { healthRoutes, readinessOf } from '@wabus/service';
 import { loadTenants, TenantsError, watchTenantsFile, type Tenants } from '@wabus/tenants';
 import { createPeerReads, type PeerReads } from './peer-reads.ts';
 import { createSendPublisher } from './publish-sends.ts';
 import { surfaceStale } from './surface-stale.ts';
 import type { SenderConfig } from './sender-config.ts';
+import { createSenderMetrics } from './sender-metrics.ts';
 import { senderRoutes } from './sender-routes.ts';
 import { ensureSendIndexes, sendsOf } from './sends.ts';
 
@@ -63,6 +64,9 @@ export async function startSender(o: {
   const sends = sendsOf(db);
   await ensureSendIndexes(sends);
 
+  const registry = new Registry();
+  if (o.defaultMetrics ?? false) collectDefaultMetrics({ register: registry });
+  const observer = createSenderMetrics(registry);
   const kafka = createKafka({ brokers: config.kafkaBrokers, clientId: 'wabus-sender', log: o.logger.child({ component: 'kafka' }) });
   const producer = createProducer(kafka, { log: o.logger.child({ component: 'kafka' }) });
   const publisher = createSendPublisher({ producer, topic: config.sendsTopic, sends, log });
@@ -73,14 +77,13 @@ export async function startSender(o: {
     surfaceStale(sends, new Date(now() - staleMs), new Date(now()))
       .then((n) => {
         if (n > 0) log.warn({ sends: n }, 'pending sends of a stopped process surfaced as unknown (orphaned)');
+        observer.surfaced?.(n);
         return publisher.sweep(new Date(now() - 10_000));
       })
       .catch((err: unknown) => log.warn({ err }, 'sends sweep failed'));
   }, 5_000);
   sweeping.unref();
 
-  const registry = new Registry();
-  if (o.defaultMetrics ?? false) collectDefaultMetrics({ register: registry });
   const app = Fastify({ loggerInstance: o.logger, logController: new LogController({ disableRequestLogging: true }) }) as unknown as FastifyInstance;
   useErrorEnvelope(app, 'WABUS_SENDER_INTERNAL');
   app.setNotFoundHandler(async (request, reply) =>
@@ -107,16 +110,22 @@ export async function startSender(o: {
     now,
     executor: {
       outbox: sends,
-      graph: o.graph ?? createGraphClient({ baseUrl: config.graphBaseUrl, timeoutMs: config.requestTimeoutMs }),
-      throughput: createRateLimiter({ intervalMs: perSecond(config.ratePerSecond), burst: config.rateBurst, now, sleep }),
-      pacing: createPacer({ intervalMs: config.recipientIntervalMs, now, sleep }),
+      graph: observeGraphCalls(o.graph ?? createGraphClient({ baseUrl: config.graphBaseUrl, timeoutMs: config.requestTimeoutMs }), observer),
+      ...createSendLimiters({
+        ratePerSecond: config.ratePerSecond,
+        burst: config.rateBurst,
+        recipientIntervalMs: config.recipientIntervalMs,
+        now,
+        sleep,
+        observer,
+      }),
       retry: { initialMs: config.retryInitialMs, maxMs: config.retryMaxMs },
       refusalRetryMs: config.refusalRetryMs,
       owner: randomUUID(),
       now,
       sleep,
       log,
-      observer: {},
+      observer,
     },
   });
   const url = await app.listen({ host: config.host, port: config.port });
