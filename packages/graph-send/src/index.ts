@@ -12,5 +12,6 @@ export type { Completion, SendEntry, SendState, UnknownReason } from './send-led
 export { backoffMs, callClaimed, claim, errorCodeOf, untilStored } from './send-once.ts';
 export type { ClaimedCall, SendOnceDeps, WaitReason } from './send-once.ts';
 export { listLedger, parseLedgerQuery } from './ledger-query.ts';
-export { createSendLimiters, observeGraphCalls } from './observe-graph-calls.ts';
-export type { GraphCall, GraphSendObserver } from './observe-graph-calls.ts';
+export { createSendLimiters, createSendParts, observeGraphCalls } from './observe-graph-calls.ts';
+export type { GraphCall, GraphSendObserver, SendSettings } from './observe-graph-calls.ts';
+export { createGraphSendMetrics } from './graph-send-metrics.ts';

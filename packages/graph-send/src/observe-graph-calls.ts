@@ -1,4 +1,4 @@
-import type { GraphClient, GraphOutcome } from './graph-client.ts';
+import { createGraphClient, type GraphClient, type GraphOutcome } from './graph-client.ts';
 import { createPacer, createRateLimiter, perSecond, type Pacer, type RateLimiter } from './rate-limiter.ts';
 import type { WaitReason } from './send-once.ts';
 
@@ -55,5 +55,35 @@ export function createSendLimiters(o: {
   return {
     throughput: createRateLimiter({ intervalMs: perSecond(o.ratePerSecond), burst: o.burst, now: o.now, sleep: waiting('throughput') }),
     pacing: createPacer({ intervalMs: o.recipientIntervalMs, now: o.now, sleep: waiting('recipient') }),
+  };
+}
+
+/** The settings of a sending process (auto-reply's and the sender's configurations both have these fields). */
+export interface SendSettings {
+  graphBaseUrl: string;
+  requestTimeoutMs: number;
+  ratePerSecond: number;
+  rateBurst: number;
+  recipientIntervalMs: number;
+  retryInitialMs: number;
+  retryMaxMs: number;
+}
+
+/** The Graph client (observed) and the limiters of a sending process, from its settings. */
+export function createSendParts(
+  s: SendSettings,
+  o: { now: () => number; sleep: (ms: number) => Promise<void>; observer: GraphSendObserver; graph?: GraphClient },
+): { graph: GraphClient; throughput: RateLimiter; pacing: Pacer; retry: { initialMs: number; maxMs: number } } {
+  return {
+    graph: observeGraphCalls(o.graph ?? createGraphClient({ baseUrl: s.graphBaseUrl, timeoutMs: s.requestTimeoutMs }), o.observer),
+    ...createSendLimiters({
+      ratePerSecond: s.ratePerSecond,
+      burst: s.rateBurst,
+      recipientIntervalMs: s.recipientIntervalMs,
+      now: o.now,
+      sleep: o.sleep,
+      observer: o.observer,
+    }),
+    retry: { initialMs: s.retryInitialMs, maxMs: s.retryMaxMs },
   };
 }

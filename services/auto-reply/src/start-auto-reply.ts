@@ -8,7 +8,7 @@ import { createAutoReplyMetrics } from './auto-reply-metrics.ts';
 import { outboxRoutes } from './outbox-routes.ts';
 import { loadTenants } from '@wabus/tenants';
 import { loadTenantPolicies, type TenantPolicies } from './tenant-policies.ts';
-import { createGraphClient, createSendLimiters, observeGraphCalls } from '@wabus/graph-send';
+import { createSendParts } from '@wabus/graph-send';
 
 export const SERVICE_NAME = 'auto-reply';
 
@@ -64,18 +64,9 @@ export async function startAutoReply(o: {
       createAutoReplyHandler(db, {
         policies: () => policies,
         maxAgeSeconds: config.maxAgeSeconds,
-        graph: observeGraphCalls(createGraphClient({ baseUrl: config.graphBaseUrl, timeoutMs: config.requestTimeoutMs }), observer),
         apiVersion: config.apiVersion,
-        // The limiters decide how long to wait; each wait is counted as decided, then slept.
-        ...createSendLimiters({
-          ratePerSecond: config.ratePerSecond,
-          burst: config.rateBurst,
-          recipientIntervalMs: config.recipientIntervalMs,
-          now,
-          sleep,
-          observer,
-        }),
-        retry: { initialMs: config.retryInitialMs, maxMs: config.retryMaxMs },
+        // The Graph client and the limiters; each wait is counted as decided, then slept.
+        ...createSendParts(config, { now, sleep, observer }),
         concurrency: config.concurrency,
         owner,
         now,

@@ -45,8 +45,8 @@ export async function executeSend(deps: SendExecutorDeps, s: SendRequest): Promi
   const current = async () => (await untilStored(deps, 'read send', id, () => deps.outbox.findOne({ _id: id }))) ?? entry;
   const stored = recorded.ok ? entry : await current();
   if (stored.fingerprint !== fingerprint) throw new SenderError('WABUS_SENDER_IDEMPOTENCY_CONFLICT', { param: 'Idempotency-Key', details: { sendId: id } });
-  // A duplicate whose claim still succeeds is a send recorded but never called (its caller died, or its insert's
-  // answer was lost): what was recorded is what gets sent.
+  // A duplicate whose claim still succeeds is a send recorded but not called yet (its caller died, its insert's answer
+  // was lost, or it is merely slower than this request): what was recorded is what gets sent, once.
   if (!(await claim(deps, id, 0))) return { doc: await current(), replayed: true };
   const completion = await callClaimed(deps, {
     id,
@@ -57,5 +57,6 @@ export async function executeSend(deps: SendExecutorDeps, s: SendRequest): Promi
     deadline: at.getTime() + deps.refusalRetryMs,
   });
   if (completion !== 'lost') await untilStored(deps, 'record send outcome', id, () => completeEntry(deps.outbox, id, completion, new Date(deps.now())));
-  return { doc: await current(), replayed: !recorded.ok };
+  // Whoever won the claim made the send (201, and appends its event); every other request with the key replays it.
+  return { doc: await current(), replayed: false };
 }

@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readScrape } from '@wabus/testing';
+import { readScrape, testMongoClient } from '@wabus/testing';
+import { graphRequestOf } from './graph-body.ts';
+import { parseSend } from './parse-send.ts';
+import { fingerprintOf, sendIdOf, sendsOf } from './sends.ts';
 import { CUSTOMER, NUMBER, startTestSender, textTo } from './sender.test-support.ts';
 
 type View = { id: string; state: string; wamid: string | null; attempts: number; unknown: { reason: string } | null };
@@ -109,4 +112,32 @@ test("sender: Meta's error codes: a refusal (130429) is retried, a permanent err
   assert.equal(m.value('wabus_sender_replays_total'), 1);
   assert.deepEqual(m.series('wabus_sender_rejected_total'), { 'code=WABUS_SENDER_BAD_REQUEST': 1, 'code=WABUS_SENDER_IDEMPOTENCY_CONFLICT': 1 });
   assert.equal(m.value('wabus_sender_rate_limit_wait_seconds_count', { reason: 'backoff' }), 2, 'two backoffs');
+});
+
+test('sender: a send recorded by a request that died before calling is sent once by the next request with its key', async (t) => {
+  const { graph, post, config } = await startTestSender(t);
+  const body = textTo(CUSTOMER, 'recorded, never called');
+  const command = parseSend(body);
+  const client = await testMongoClient(t);
+  const at = new Date();
+  await sendsOf(client.db(config.database)).insertOne({
+    _id: sendIdOf(NUMBER, 'died-1'),
+    state: 'pending',
+    tenantId: 'default',
+    phoneNumberId: NUMBER,
+    idempotencyKey: 'died-1',
+    fingerprint: fingerprintOf(command),
+    command,
+    request: graphRequestOf('v21.0', command),
+    attempts: 0,
+    owner: 'a-process-that-died',
+    createdAt: at,
+    updatedAt: at,
+  });
+  const res = await post(body, 'died-1');
+  assert.equal(res.status, 201, 'this request made the call');
+  assert.equal(((await res.json()) as View).state, 'sent');
+  const again = await post(body, 'died-1');
+  assert.equal(again.status, 200);
+  assert.equal(graph.requests.length, 1);
 });

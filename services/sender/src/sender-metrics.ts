@@ -1,5 +1,5 @@
-import { Counter, Histogram, type Registry } from 'prom-client';
-import type { GraphSendObserver } from '@wabus/graph-send';
+import { Counter, type Registry } from 'prom-client';
+import { createGraphSendMetrics, type GraphSendObserver } from '@wabus/graph-send';
 
 /** What the sender reports, besides its Graph calls, refusals and waits (GraphSendObserver); all optional. */
 export interface SenderObserver extends GraphSendObserver {
@@ -33,30 +33,9 @@ export function createSenderMetrics(registry: Registry): SenderObserver {
     registers: [registry],
   });
   const surfaced = new Counter({ name: 'wabus_sender_surfaced_total', help: 'Pending sends of a stopped process turned unknown', registers: [registry] });
-  // The Graph calls, refusals and waits as auto-reply counts them (GraphSendObserver), under the sender's names.
-  const calls = new Counter({
-    name: 'wabus_sender_graph_calls_total',
-    help: 'Graph API calls (send, mark_read) by result (accepted, refused, failed, unknown) and code (Meta error.code, transport code, or the unknown reason)',
-    labelNames: ['call', 'result', 'code'],
-    registers: [registry],
-  });
-  const refusals = new Counter({
-    name: 'wabus_sender_refusals_total',
-    help: 'Calls refused by a rate limit (or never connected) and retried, by code',
-    labelNames: ['code'],
-    registers: [registry],
-  });
-  const waits = new Histogram({
-    name: 'wabus_sender_rate_limit_wait_seconds',
-    help: 'Waits before Graph API calls, by reason: throughput (per business number), recipient (pacing), backoff (after a refusal)',
-    labelNames: ['reason'],
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
-    registers: [registry],
-  });
   return {
-    called: (call, result, code) => calls.inc({ call, result, code }),
-    refused: (code) => refusals.inc({ code }),
-    waited: (reason, seconds) => waits.observe({ reason }, seconds),
+    // The Graph calls, refusals and waits as auto-reply counts them, under the sender's names.
+    ...createGraphSendMetrics(registry, 'wabus_sender'),
     completed: (state, code) => sends.inc({ state, code }),
     replayed: () => replays.inc(),
     rejected: (code) => rejected.inc({ code }),

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { errorEnvelope, useErrorEnvelope } from '@wabus/errors';
 import { createKafka, createProducer } from '@wabus/kafka';
-import { createGraphClient, createSendLimiters, observeGraphCalls, type GraphClient } from '@wabus/graph-send';
+import { createSendParts, type GraphClient } from '@wabus/graph-send';
 import { healthRoutes, readinessOf } from '@wabus/service';
 import { loadTenants, TenantsError, watchTenantsFile, type Tenants } from '@wabus/tenants';
 import { createPeerReads, type PeerReads } from './peer-reads.ts';
@@ -110,16 +110,7 @@ export async function startSender(o: {
     now,
     executor: {
       outbox: sends,
-      graph: observeGraphCalls(o.graph ?? createGraphClient({ baseUrl: config.graphBaseUrl, timeoutMs: config.requestTimeoutMs }), observer),
-      ...createSendLimiters({
-        ratePerSecond: config.ratePerSecond,
-        burst: config.rateBurst,
-        recipientIntervalMs: config.recipientIntervalMs,
-        now,
-        sleep,
-        observer,
-      }),
-      retry: { initialMs: config.retryInitialMs, maxMs: config.retryMaxMs },
+      ...createSendParts(config, { now, sleep, observer, ...(o.graph ? { graph: o.graph } : {}) }),
       refusalRetryMs: config.refusalRetryMs,
       owner: randomUUID(),
       now,
