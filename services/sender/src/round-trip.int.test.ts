@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createKafka } from '@wabus/kafka';
+import { signBody } from '@wabus/simulator';
 import { startGraphApiStandIn } from '@wabus/standins';
 import { createTestTopics, freePort, serviceTestEnv, spawnServiceProcess, testEnv, waitUntil } from '@wabus/testing';
 import { createPeerReads } from './peer-reads.ts';
-import { CUSTOMER, startTestSender, textTo } from './sender.test-support.ts';
+import { CUSTOMER, NUMBER, startTestSender, textTo } from './sender.test-support.ts';
 
 type View = { id: string; state: string; wamid: string | null; status: { status: string; errors: { code: number }[] } | null };
 
@@ -16,7 +17,7 @@ test(
   async (t) => {
     const topics = await createTestTopics(createKafka({ brokers: testEnv().kafkaBrokers, clientId: 'sender-round-trip' }));
     t.after(() => topics.drop());
-    const [ingressPort, trackerPort] = [await freePort(), await freePort()];
+    const [ingressPort, trackerPort, storePort] = [await freePort(), await freePort(), await freePort()];
     const start = (name: string, portEnv: string, port: number) => {
       const run = spawnServiceProcess(t, name, {
         ...serviceTestEnv(topics, `sender-rt.${name}`),
@@ -38,13 +39,55 @@ test(
         { timeoutMs: 60_000 },
       );
     };
-    await Promise.all([start('ingress', 'INGRESS_PORT', ingressPort), start('status-tracker', 'STATUS_TRACKER_PORT', trackerPort)]);
+    await Promise.all([
+      start('ingress', 'INGRESS_PORT', ingressPort),
+      start('status-tracker', 'STATUS_TRACKER_PORT', trackerPort),
+      start('message-store', 'MESSAGE_STORE_PORT', storePort),
+    ]);
 
     // serviceTestEnv's app secret is `test=secret`: the stand-in signs with `secret`, as Meta signs with the app's.
     const graph = await startGraphApiStandIn({ statusCallbacks: { url: `http://127.0.0.1:${ingressPort}/webhook`, appSecret: 'secret', delayMs: 5 } });
-    const peers = createPeerReads({ messageStoreUrl: '', statusTrackerUrl: `http://127.0.0.1:${trackerPort}` });
+    const peers = createPeerReads({ messageStoreUrl: `http://127.0.0.1:${storePort}`, statusTrackerUrl: `http://127.0.0.1:${trackerPort}` });
     const { post, sender } = await startTestSender(t, { graph, peers });
     const get = async (id: string) => (await (await fetch(`${sender.url}/v1/messages/${id}`)).json()) as View;
+
+    // The window, from message-store: closed before the customer writes, open once their message went through ingress.
+    const closed = await post(textTo(CUSTOMER, 'too early'), 'rt-0');
+    assert.equal(closed.status, 422);
+    const inbound = Buffer.from(
+      JSON.stringify({
+        object: 'whatsapp_business_account',
+        entry: [
+          {
+            id: '102290129340398',
+            changes: [
+              {
+                field: 'messages',
+                value: {
+                  messaging_product: 'whatsapp',
+                  metadata: { display_phone_number: '15550000000', phone_number_id: NUMBER },
+                  contacts: [{ profile: { name: 'Ana' }, wa_id: CUSTOMER }],
+                  messages: [{ from: CUSTOMER, id: 'wamid.RT-INBOUND', timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: 'hi' } }],
+                },
+              },
+            ],
+          },
+        ],
+      }),
+    );
+    const webhook = await fetch(`http://127.0.0.1:${ingressPort}/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(inbound, 'secret') },
+      body: inbound,
+    });
+    assert.equal(webhook.status, 200);
+    await waitUntil(
+      'message-store has the conversation',
+      async () => (await fetch(`http://127.0.0.1:${storePort}/v1/conversations/${NUMBER}/${CUSTOMER}`)).ok,
+      {
+        timeoutMs: 30_000,
+      },
+    );
 
     const read = (await (await post(textTo(CUSTOMER, 'round trip'), 'rt-1')).json()) as View;
     assert.equal(read.state, 'sent');
@@ -85,7 +128,7 @@ test(
     const lost = (await (await post(textTo(CUSTOMER, 'lost'), 'rt-3')).json()) as View;
     assert.deepEqual([lost.state, lost.wamid], ['unknown', null]);
     await post(textTo(CUSTOMER, 'lost'), 'rt-3');
-    assert.equal(graph.requests.length, 3, 'the lost send was not sent again');
+    assert.equal(graph.requests.length, 3, 'the lost send was not sent again (and the refused one never went)');
     assert.equal((await get(lost.id)).state, 'unknown');
   },
 );
