@@ -16,13 +16,14 @@ import { dispatchBench } from './dispatch.bench.ts';
 import { idleBench } from './idle.bench.ts';
 import { ingressBench } from './ingress.bench.ts';
 import { mediaBench } from './media.bench.ts';
+import { senderBench } from './sender.bench.ts';
 import { slowClientsBench } from './slow-clients.bench.ts';
 import { tracingBench } from './tracing.bench.ts';
 import { describeMachine } from './machine.ts';
 import { renderSection, writeSection } from './report.ts';
 import type { BenchContext, BenchInfra, BenchSection } from './section.ts';
 
-const sections: BenchSection[] = [ingressBench, slowClientsBench, bodiesBench, tracingBench, consumersBench, idleBench, mediaBench, dispatchBench];
+const sections: BenchSection[] = [ingressBench, slowClientsBench, bodiesBench, tracingBench, consumersBench, idleBench, mediaBench, senderBench, dispatchBench];
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseArgs({

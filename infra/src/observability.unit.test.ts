@@ -21,6 +21,21 @@ function registeredMetrics(): Map<string, string> {
     }
   };
   for (const d of ['packages', 'services']) walk(join(root, d));
+  // The Graph-send family (packages/graph-send): names `${prefix}_…` there, registered under each prefix it is called with.
+  const family = [
+    ...readFileSync(join(root, 'packages/graph-send/src/graph-send-metrics.ts'), 'utf8').matchAll(
+      /new (Counter|Gauge|Histogram)\(\{\s*name: `\$\{prefix\}(_[a-z_]+)`/g,
+    ),
+  ];
+  const prefixes = (dir: string): string[] =>
+    readdirSync(dir).flatMap((entry) => {
+      if (entry === 'node_modules' || entry.startsWith('.')) return [];
+      const p = join(dir, entry);
+      if (statSync(p).isDirectory()) return prefixes(p);
+      if (!p.endsWith('.ts') || p.includes('.test.')) return [];
+      return [...readFileSync(p, 'utf8').matchAll(/createGraphSendMetrics\([^,]+, '(wabus_[a-z_]+)'\)/g)].map((m) => m[1]!);
+    });
+  for (const prefix of prefixes(join(root, 'services'))) for (const [, type, suffix] of family) out.set(`${prefix}${suffix!}`, type!);
   return out;
 }
 
@@ -29,6 +44,12 @@ const base = (name: string) => name.replace(/_(bucket|sum|count)$/, '');
 test('the alert rules and the dashboard only use metrics the services register, with the right types', () => {
   const registered = registeredMetrics();
   assert.ok(registered.size >= 15, `found ${registered.size} registered metrics`);
+  for (const prefix of ['wabus_auto_reply', 'wabus_sender'])
+    assert.deepEqual(
+      ['graph_calls_total', 'refusals_total', 'rate_limit_wait_seconds'].map((m) => registered.get(`${prefix}_${m}`)),
+      ['Counter', 'Counter', 'Histogram'],
+      `${prefix}: the Graph-send family`,
+    );
   for (const file of ['infra/observability/alert-rules.yml', 'infra/observability/grafana-dashboard.json']) {
     const text = readFileSync(join(root, file), 'utf8');
     const used = new Set([...text.matchAll(/wabus_[a-z_]+/g)].map((m) => m[0]));

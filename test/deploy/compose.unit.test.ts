@@ -14,7 +14,7 @@ test('given docker-compose.yml, then Kafka, MongoDB and Jaeger are there as befo
     assert.deepEqual([c.build, c.image, c.command, c.profiles], ['.', 'wabus:local', [s.name], ['app']], s.name);
     assert.deepEqual(c.ports, [`127.0.0.1:${s.port}:${s.port}`], s.name);
     assert.equal(c.depends_on?.['topics']?.condition, 'service_completed_successfully', `${s.name} waits for the topics`);
-    if (s.kind === 'consumer') assert.equal(c.depends_on?.['mongo']?.condition, 'service_healthy', `${s.name} waits for the store`);
+    if (s.kind !== 'ingress') assert.equal(c.depends_on?.['mongo']?.condition, 'service_healthy', `${s.name} waits for the store`);
     assert.ok(c.healthcheck?.test.join(' ').includes(`http://127.0.0.1:${s.port}/readyz`), `${s.name}'s healthcheck asks its own /readyz`);
   }
 });

@@ -27,7 +27,7 @@ before(async () => {
 });
 
 /** The Secrets the values files name and the operator creates (never rendered by the chart). */
-const OPERATOR_SECRETS = ['wabus-ingress', 'wabus-auto-reply', 'wabus-media-store-token', 'wabus-tenants', 'mongodb-credentials'];
+const OPERATOR_SECRETS = ['wabus-ingress', 'wabus-auto-reply', 'wabus-media-store-token', 'wabus-sender-token', 'wabus-tenants', 'mongodb-credentials'];
 
 async function problemsOf(workloads: Workload[]): Promise<string[]> {
   return (await Promise.all(workloads.map(environmentProblems))).flat();

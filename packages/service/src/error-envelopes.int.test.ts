@@ -14,6 +14,7 @@ const badParam: Record<string, { url: string; param: string }> = {
   'crm-sync': { url: '/v1/contacts?limit=0', param: 'limit' },
   'media-store': { url: '/v1/media/1234/content?download=maybe', param: 'download' },
   dispatcher: { url: '/v1/subscriptions/none/deliveries?limit=0', param: 'limit' },
+  sender: { url: '/v1/messages?state=lost', param: 'state' },
 };
 
 test('error envelopes: every service answers an unknown route, a bad parameter and /readyz the same way', { timeout: 120_000 }, async (t) => {

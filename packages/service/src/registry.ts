@@ -14,7 +14,8 @@ import { ServiceError } from './errors.ts';
  */
 export interface ServiceFacts {
   name: string;
-  kind: 'ingress' | 'consumer';
+  /** ingress takes webhooks in; a consumer consumes the events topic; an api serves requests of its own (the sender). */
+  kind: 'ingress' | 'consumer' | 'api';
   /** Default port of its HTTP API. */
   port: number;
   /** The variable that overrides it: `MESSAGE_STORE_PORT` for message-store. */
@@ -52,9 +53,11 @@ export function readServiceFacts(dir: string | URL): ServiceFacts {
   } catch (cause) {
     throw new ServiceError('WABUS_SERVICE_FACTS_INVALID', { message: `${join(path, 'package.json')}: ${(cause as Error).message}`, cause });
   }
-  if (typeof declared !== 'object' || declared === null) throw invalid('no "wabus" object ({ "kind": "consumer" | "ingress", "port": <default port> })');
+  if (typeof declared !== 'object' || declared === null)
+    throw invalid('no "wabus" object ({ "kind": "consumer" | "ingress" | "api", "port": <default port> })');
   const { kind, port } = declared as { kind?: unknown; port?: unknown };
-  if (kind !== 'consumer' && kind !== 'ingress') throw invalid(`wabus.kind must be "consumer" or "ingress", not ${JSON.stringify(kind)}`);
+  if (kind !== 'consumer' && kind !== 'ingress' && kind !== 'api')
+    throw invalid(`wabus.kind must be "consumer", "ingress" or "api", not ${JSON.stringify(kind)}`);
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535)
     throw invalid(`wabus.port must be a port number, not ${JSON.stringify(port)}`);
   return { name, kind, port, portEnv: portEnvOf(name), dir: path, entry: join(path, 'src', 'main.ts') };

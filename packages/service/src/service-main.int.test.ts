@@ -14,9 +14,10 @@ const needs: Record<string, Record<string, string>> = {
   'auto-reply': { AUTO_REPLY_RULES: '/nonexistent/rules.json', WHATSAPP_ACCESS_TOKEN: 'x' },
   'media-store': { WHATSAPP_ACCESS_TOKEN: 'x' },
   dispatcher: {},
+  sender: { WHATSAPP_ACCESS_TOKEN: 'x' },
 };
 // A variable each reads as a number.
-const numeric = (service: string) => (service === 'ingress' ? 'INGRESS_ACK_TIMEOUT_MS' : 'WABUS_MAX_BATCH');
+const numeric = (service: string) => (service === 'ingress' ? 'INGRESS_ACK_TIMEOUT_MS' : service === 'sender' ? 'SENDER_RATE_PER_SECOND' : 'WABUS_MAX_BATCH');
 
 test('the registry lists every service of the checkout, each with its port variable and entry point', () => {
   assert.deepEqual(
@@ -28,6 +29,7 @@ test('the registry lists every service of the checkout, each with its port varia
       ['auto-reply', 'consumer', 8083, 'AUTO_REPLY_PORT'],
       ['crm-sync', 'consumer', 8084, 'CRM_SYNC_PORT'],
       ['media-store', 'consumer', 8085, 'MEDIA_STORE_PORT'],
+      ['sender', 'api', 8086, 'SENDER_PORT'],
       ['dispatcher', 'consumer', 8087, 'DISPATCHER_PORT'],
     ],
   );

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { isBusinessScopedId } from '@wabus/events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createStatusCallbacks, type StandInStatus, type StatusCallbackOptions, type StatusCallbacks } from './graph-api-callbacks.ts';
 import { describeGraphRequest } from './graph-api-describe.ts';
 import { graphError } from './graph-api-errors.ts';
 import { answerDownload, answerLookup, createMediaLibrary, MEDIA_DOWNLOAD_PATH, MEDIA_LOOKUP_PATH, type MediaLibrary } from './graph-api-media.ts';
@@ -9,16 +10,21 @@ import { answerDownload, answerLookup, createMediaLibrary, MEDIA_DOWNLOAD_PATH, 
 export { graphError } from './graph-api-errors.ts';
 export type { GraphErrorBody } from './graph-api-errors.ts';
 export { describeGraphRequest } from './graph-api-describe.ts';
+export type { StandInStatus, StatusCallback, StatusCallbackOptions, StatusCallbacks } from './graph-api-callbacks.ts';
 export { mediaBytes } from './graph-api-media.ts';
 export type { MediaLibrary, StandInMedia, StandInMediaSpec } from './graph-api-media.ts';
 
 /** How the stand-in answers one request. `delayMs` waits before answering (after reading the body). */
 export type GraphBehavior =
-  | { kind: 'ok'; delayMs?: number }
+  /** Accepted; with status callbacks configured, then reports `statuses` (default sent, delivered, read). */
+  | { kind: 'ok'; delayMs?: number; statuses?: readonly StandInStatus[] }
   /** Meta's error envelope with this `error.code`; `status` defaults to what Meta uses for the code (400, 401 for 190). */
   | { kind: 'error'; code: number; status?: number; subcode?: number; message?: string; type?: string; delayMs?: number }
-  /** Destroys the socket without answering: before reading the body, or after it (the request may have "left"). */
-  | { kind: 'drop'; when: 'before-body' | 'after-body'; delayMs?: number }
+  /**
+   * Destroys the socket without answering: before reading the body, after it (the request may have "left"), or after
+   * accepting the send (it did leave: its statuses are reported, the caller never learns its wamid).
+   */
+  | { kind: 'drop'; when: 'before-body' | 'after-body' | 'after-accept'; delayMs?: number; statuses?: readonly StandInStatus[] }
   /** Reads the body and never answers (the client's timeout decides). */
   | { kind: 'hang' };
 
@@ -66,6 +72,8 @@ export interface GraphApiStandInOptions {
   accessTokens?: Record<string, string>;
   /** How long the media URLs it gives stay valid (default 5 minutes, as Meta's). */
   mediaUrlTtlMs?: number;
+  /** Like Meta, report each accepted send's statuses to a webhook (ingress), signed with the app secret. */
+  statusCallbacks?: StatusCallbackOptions;
   /** Called once per request, after it is answered (or dropped): a log line in `pnpm dev`. */
   onRequest?: (req: GraphRequest) => void;
 }
@@ -79,6 +87,8 @@ export interface GraphApiStandIn {
   requests: GraphRequest[];
   /** The media it serves (`GET /:version/:mediaId` answers a URL that expires; the URL streams the bytes). */
   media: MediaLibrary;
+  /** The status webhooks posted (with `statusCallbacks`); null without. */
+  callbacks: StatusCallbacks | null;
   /** Queues steps; unscripted requests get the default behavior. */
   script(...steps: GraphStep[]): void;
   /** The behavior of unscripted requests (initially `{ kind: 'ok' }`); a function decides per request. */
@@ -156,6 +166,7 @@ export async function startGraphApiStandIn(opts: GraphApiStandInOptions = {}): P
   const waiters = new Set<() => void>();
   const media = createMediaLibrary(opts.mediaUrlTtlMs ?? 5 * 60_000);
   let baseUrl = '';
+  const callbacks = opts.statusCallbacks ? createStatusCallbacks(opts.statusCallbacks) : null;
 
   const choose = (head: GraphRequestHead): GraphBehavior => {
     const i = steps.findIndex((s) => s.match === undefined || s.match(head));
@@ -210,7 +221,7 @@ export async function startGraphApiStandIn(opts: GraphApiStandInOptions = {}): P
     record(entry);
     if (behavior.kind === 'hang') return done({ behavior: 'hang' });
     if (behavior.delayMs) await sleep(behavior.delayMs);
-    if (behavior.kind === 'drop') {
+    if (behavior.kind === 'drop' && behavior.when === 'after-body') {
       req.socket.destroy();
       return done({ behavior: 'drop' });
     }
@@ -240,6 +251,16 @@ export async function startGraphApiStandIn(opts: GraphApiStandInOptions = {}): P
       return done({ behavior: 'invalid', status: e.status });
     }
     const { payload, wamid } = accepted(body);
+    if (wamid !== null && callbacks !== null) {
+      const recipient = String(body['to'] ?? body['recipient']);
+      const statuses = behavior.kind === 'ok' || behavior.kind === 'drop' ? behavior.statuses : undefined;
+      const traceparent = head.headers['traceparent'] ?? null;
+      callbacks.report({ wamid, phoneNumberId: m![2]!, recipient, statuses: statuses ?? ['sent', 'delivered', 'read'], traceparent });
+    }
+    if (behavior.kind === 'drop') {
+      req.socket.destroy();
+      return done({ behavior: 'drop', wamid });
+    }
     send(res, 200, payload);
     return done({ behavior: 'ok', status: 200, wamid });
   }
@@ -260,6 +281,7 @@ export async function startGraphApiStandIn(opts: GraphApiStandInOptions = {}): P
     accessToken,
     requests,
     media,
+    callbacks,
     script: (...more) => void steps.push(...more),
     setDefault: (b) => void (fallback = b),
     waitForRequests(n, filter) {
@@ -287,11 +309,12 @@ export async function startGraphApiStandIn(opts: GraphApiStandInOptions = {}): P
  * sees each auto-reply leave. Point the service at it with WHATSAPP_GRAPH_BASE_URL=http://127.0.0.1:8090.
  */
 export async function runGraphApiStandIn(
-  opts: { port?: number; accessToken?: string | undefined; log?: (line: string) => void } = {},
+  opts: { port?: number; accessToken?: string | undefined; statusCallbacks?: StatusCallbackOptions; log?: (line: string) => void } = {},
 ): Promise<GraphApiStandIn> {
   const log = opts.log ?? ((line: string) => console.log(`[graph-api] ${line}`));
   const standIn = await startGraphApiStandIn({
     port: opts.port ?? 8090,
+    ...(opts.statusCallbacks ? { statusCallbacks: opts.statusCallbacks } : {}),
     ...(opts.accessToken ? { accessToken: opts.accessToken } : {}),
     onRequest: (r) => log(describeGraphRequest(r)),
   });

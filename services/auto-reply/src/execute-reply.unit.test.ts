@@ -2,11 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Command } from './decide.ts';
 import { executeReply, type ReplyDecision, type ReplyExecutorDeps } from './execute-reply.ts';
-import type { GraphOutcome } from './graph-client.ts';
-import type { GraphRequest } from './graph-request.ts';
 import { memoryOutbox } from './memory-outbox.test-support.ts';
-import { observeGraphCalls } from './observe-graph-calls.ts';
-import { createPacer, createRateLimiter } from './rate-limiter.ts';
+import { observeGraphCalls } from '@wabus/graph-send';
+import { createPacer, createRateLimiter, type GraphOutcome, type GraphRequest } from '@wabus/graph-send';
 
 const NOW = 1_750_000_000_000;
 

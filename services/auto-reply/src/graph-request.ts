@@ -1,13 +1,6 @@
+import { messagesPath, type GraphRequest } from '@wabus/graph-send';
 import type { Command } from './decide.ts';
 import type { ReplyMessage } from './rule-types.ts';
-
-/** One Graph API call, exactly as it is (or was) sent, minus the token. */
-export interface GraphRequest {
-  method: 'POST';
-  /** `/<version>/<phoneNumberId>/messages`. */
-  path: string;
-  body: Record<string, unknown>;
-}
 
 const text = (t: string) => ({ type: 'text', text: t });
 
@@ -33,7 +26,7 @@ function messageBody(c: Extract<Command, { type: 'SendAutoReply' }>): Record<str
 
 /** Pure: the Graph API request for a command. */
 export function graphRequest(apiVersion: string, c: Command): GraphRequest {
-  const path = `/${apiVersion}/${encodeURIComponent(c.phoneNumberId)}/messages`;
+  const path = messagesPath(apiVersion, c.phoneNumberId);
   switch (c.type) {
     case 'SendAutoReply':
       return { method: 'POST', path, body: messageBody(c) };

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classifyAnswer } from './graph-client.ts';
+import { classifyAnswer } from '@wabus/graph-send';
 import { graphRequest } from './graph-request.ts';
 
 const send = { type: 'SendAutoReply', phoneNumberId: '1065', address: { to: '5511' }, replyTo: 'wamid.IN' } as const;

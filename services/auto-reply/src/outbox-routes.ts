@@ -2,23 +2,13 @@ import { useErrorEnvelope } from '@wabus/errors';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Db } from 'mongodb';
 import { AutoReplyError } from './errors.ts';
-import { OUTBOX_STATES, outboxOf, type OutboxEntry, type OutboxState } from './outbox.ts';
+import { listLedger, parseLedgerQuery } from '@wabus/graph-send';
+import { outboxOf, type OutboxEntry } from './outbox.ts';
 
 /** The entry as the API shows it: `eventId` for `_id`. */
 export function outboxView(e: OutboxEntry) {
   const { _id, ...rest } = e;
   return { eventId: _id, ...rest };
-}
-
-function parseQuery(q: Record<string, unknown>): { state: OutboxState | null; limit: number } {
-  const state = q['state'];
-  if (state !== undefined && !(OUTBOX_STATES as readonly unknown[]).includes(state)) {
-    throw new AutoReplyError('WABUS_AUTO_REPLY_BAD_PARAM', { param: 'state', message: `state: one of ${OUTBOX_STATES.join(', ')}` });
-  }
-  const raw = q['limit'] ?? '50';
-  const limit = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!(limit >= 1 && limit <= 500)) throw new AutoReplyError('WABUS_AUTO_REPLY_BAD_PARAM', { param: 'limit', message: 'limit: an integer from 1 to 500' });
-  return { state: (state as OutboxState | undefined) ?? null, limit };
 }
 
 /**
@@ -33,9 +23,11 @@ export const outboxRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db }) 
   useErrorEnvelope(app, 'WABUS_AUTO_REPLY_INTERNAL');
 
   app.get('/v1/outbox', async (req) => {
-    const { state, limit } = parseQuery(req.query as Record<string, unknown>);
-    const filter = state === null ? {} : { state };
-    const [entries, count] = await Promise.all([outbox.find(filter).sort({ createdAt: -1 }).limit(limit).toArray(), outbox.countDocuments(filter)]);
+    const query = parseLedgerQuery(
+      req.query as Record<string, unknown>,
+      (param, message) => new AutoReplyError('WABUS_AUTO_REPLY_BAD_PARAM', { param, message }),
+    );
+    const { state, count, entries } = await listLedger(outbox, query);
     return { state, count, entries: entries.map(outboxView) };
   });
 

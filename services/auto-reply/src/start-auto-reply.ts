@@ -5,13 +5,10 @@ import type { WhatsAppEvent } from '@wabus/events';
 import type { AutoReplyConfig } from './auto-reply-config.ts';
 import { createAutoReplyHandler } from './auto-reply-handler.ts';
 import { createAutoReplyMetrics } from './auto-reply-metrics.ts';
-import type { WaitReason } from './auto-reply-observer.ts';
-import { createGraphClient } from './graph-client.ts';
-import { observeGraphCalls } from './observe-graph-calls.ts';
 import { outboxRoutes } from './outbox-routes.ts';
 import { loadTenants } from '@wabus/tenants';
 import { loadTenantPolicies, type TenantPolicies } from './tenant-policies.ts';
-import { createPacer, createRateLimiter, perSecond } from './rate-limiter.ts';
+import { createSendParts } from '@wabus/graph-send';
 
 export const SERVICE_NAME = 'auto-reply';
 
@@ -38,11 +35,6 @@ export async function startAutoReply(o: {
   const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
   const metrics = createConsumerMetrics(SERVICE_NAME, { defaultMetrics: o.defaultMetrics ?? false });
   const observer = createAutoReplyMetrics(metrics.registry);
-  // The limiters decide how long to wait; each wait is counted as decided, then slept.
-  const waiting = (reason: WaitReason) => (ms: number) => {
-    observer.waited?.(reason, ms / 1000);
-    return sleep(ms);
-  };
   const log = o.logger.child({ component: 'auto-reply' });
   // This process's id in the outbox entries it decides and claims (`owner`): with several instances, which one it was.
   const owner = randomUUID();
@@ -72,11 +64,9 @@ export async function startAutoReply(o: {
       createAutoReplyHandler(db, {
         policies: () => policies,
         maxAgeSeconds: config.maxAgeSeconds,
-        graph: observeGraphCalls(createGraphClient({ baseUrl: config.graphBaseUrl, timeoutMs: config.requestTimeoutMs }), observer),
         apiVersion: config.apiVersion,
-        throughput: createRateLimiter({ intervalMs: perSecond(config.ratePerSecond), burst: config.rateBurst, now, sleep: waiting('throughput') }),
-        pacing: createPacer({ intervalMs: config.recipientIntervalMs, now, sleep: waiting('recipient') }),
-        retry: { initialMs: config.retryInitialMs, maxMs: config.retryMaxMs },
+        // The Graph client and the limiters; each wait is counted as decided, then slept.
+        ...createSendParts(config, { now, sleep, observer }),
         concurrency: config.concurrency,
         owner,
         now,

@@ -44,7 +44,7 @@ app.kubernetes.io/component: {{ .component }}
   on ingress, or the reverse, could only break it.
 */}}
 {{- define "wabus.kind" -}}
-{{ eq . "ingress" | ternary "ingress" "consumer" }}
+{{ eq . "ingress" | ternary "ingress" (eq . "sender" | ternary "api" "consumer") }}
 {{- end }}
 
 {{/* A service's port variable, as the registry derives it (portEnvOf): message-store → MESSAGE_STORE_PORT. */}}

@@ -30,6 +30,9 @@ export const DEV_DEFAULTS: Record<string, string> = {
   AUTO_REPLY_RULES: 'services/auto-reply/rules.example.json',
   WHATSAPP_GRAPH_BASE_URL: 'http://127.0.0.1:8090',
   WHATSAPP_ACCESS_TOKEN: 'wabus-dev-access-token',
+  // The sender asks message-store for the 24-hour window and status-tracker for a send's status.
+  SENDER_MESSAGE_STORE_URL: 'http://127.0.0.1:8081',
+  SENDER_STATUS_TRACKER_URL: 'http://127.0.0.1:8082',
   // crm-sync pushes contacts to the local CRM stand-in that dev starts on 8091.
   ...CRM_DEV_ENV,
 };
@@ -105,7 +108,18 @@ export async function devCommand(argv: string[] = process.argv.slice(process.arg
   if (tracing.waitForViewer) await tracing.viewer;
   // Stand-ins for what is outside wabus, unless the environment points the services at real ones.
   const standIns: { close(): Promise<void> }[] = [];
-  if (!process.env['WHATSAPP_GRAPH_BASE_URL']) standIns.push(await runGraphApiStandIn({ port: 8090, accessToken: env['WHATSAPP_ACCESS_TOKEN'] }));
+  const ingressUrl = `http://${env['INGRESS_HOST']}:${env['INGRESS_PORT']}/webhook`;
+  const secret = String(env['WHATSAPP_APP_SECRETS']).split(',')[0]!.split('=').pop();
+  // Like Meta, the stand-in reports each accepted send's statuses (sent, delivered, read) to ingress, signed with
+  // the app secret: a send through the sender's API comes back as its status (docs/sender.md).
+  if (!process.env['WHATSAPP_GRAPH_BASE_URL'])
+    standIns.push(
+      await runGraphApiStandIn({
+        port: 8090,
+        accessToken: env['WHATSAPP_ACCESS_TOKEN'],
+        ...(secret ? { statusCallbacks: { url: ingressUrl, appSecret: secret, delayMs: 500 } } : {}),
+      }),
+    );
   if (!process.env['CRM_BASE_URL']) standIns.push(await startDevCrmStandIn({ log: (line: string) => console.log(`[crm] ${line}`) }));
   const registry = serviceRegistry();
   const services = registry.map((s) => s.name);
@@ -126,8 +140,6 @@ export async function devCommand(argv: string[] = process.argv.slice(process.arg
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
   });
 
-  const ingressUrl = `http://${env['INGRESS_HOST']}:${env['INGRESS_PORT']}/webhook`;
-  const secret = String(env['WHATSAPP_APP_SECRETS']).split(',')[0]!.split('=').pop();
   console.log(`
   wabus is starting: ${services.join(', ')}
     Kafka          ${infra.kafkaBrokers.join(',')}
@@ -145,6 +157,9 @@ export async function devCommand(argv: string[] = process.argv.slice(process.arg
     App secret     ${secret}   (set WHATSAPP_APP_SECRETS to your Meta app's secret)
   Try:  pnpm wabus simulate --url ${ingressUrl} --secret ${secret} --rate 5 --duration 10s
         pnpm wabus events tail --from-beginning --max 5
+        curl -s -X POST http://127.0.0.1:8086/v1/messages -H 'idempotency-key: try-1' -H 'content-type: application/json' \\
+          -d '{"phoneNumberId":"106540352242922","to":"15551234567","type":"template","template":{"name":"hello_world","language":"en_US"}}'
+        (then GET http://127.0.0.1:8086/v1/messages/<id>: the stand-in's sent, delivered, read come back through ingress)
 `);
 
   await new Promise<void>((resolve) => {
