@@ -121,17 +121,17 @@ test('WabusIngressBodiesRefusedByKafka: a ticket on any body quarantined because
   assert.match(auth, /^\s*labels: \{ severity: page \}$/m);
 });
 
-test('dispatcher alerts: a paused endpoint after 10 minutes, per subscription; dead and unknown deliveries by their status label', () => {
+test('dispatcher alerts: a paused endpoint after 10 minutes, per subscription; dead deliveries by their status label; attempts in doubt by their result', () => {
   const rules = readFileSync(join(root, 'infra/observability/alert-rules.yml'), 'utf8');
   const paused = alertRule(rules, 'WabusDispatcherEndpointPaused');
   assert.match(paused, /^\s*expr: max by \(subscription\) \(wabus_dispatcher_endpoint_paused\) == 1$/m);
   assert.match(paused, /^\s*for: 10m$/m);
   // The statuses selected are those the dispatcher settles deliveries with (services/dispatcher delivery-queue.ts).
   const statuses = readFileSync(join(root, 'services/dispatcher/src/delivery-queue.ts'), 'utf8');
-  for (const [name, status] of [
-    ['WabusDispatcherDeadLetters', 'dead'],
-    ['WabusDispatcherUnknownDeliveries', 'unknown'],
-  ] as const) {
+  const inDoubt = alertRule(rules, 'WabusDispatcherInDoubtAttempts');
+  assert.ok(inDoubt.includes('increase(wabus_dispatcher_attempts_total{result="in_doubt"}[15m])'), inDoubt);
+  assert.ok(readFileSync(join(root, 'services/dispatcher/src/decide-attempt.ts'), 'utf8').includes("type: 'in_doubt'"), 'in_doubt is an attempt result');
+  for (const [name, status] of [['WabusDispatcherDeadLetters', 'dead']] as const) {
     const rule = alertRule(rules, name);
     assert.ok(rule.includes(`increase(wabus_dispatcher_deliveries_total{status="${status}"}[15m])`), rule);
     assert.ok(statuses.includes(`'${status}'`), `${status} is a delivery status`);

@@ -18,7 +18,7 @@ export type Settlement =
   | { status: 'delivered' }
   | { status: 'pending'; retryInMs: number; reason: string }
   | { status: 'dead'; reason: string }
-  /** Never sent again on its own: at most once. The API lists it; an operator may redeliver it. */
+  /** Set by an operator's tools only (a delivery they chose not to send again); attempts never end here. */
   | { status: 'unknown'; reason: string };
 
 /** 5xx, 429 and 408 mean "not now"; another 4xx will not change by retrying. */
@@ -44,8 +44,11 @@ export function settle(result: AttemptResult, attempts: number, policy: RetryPol
     case 'not_sent':
       if (attempts >= policy.maxAttempts) return { status: 'dead', reason: `${result.code} after ${attempts} attempts` };
       return { status: 'pending', retryInMs: backoffMs(attempts, policy, random), reason: result.code };
+    // The endpoint may have it: sent again, with the same delivery id and body, which receivers deduplicate by
+    // (X-Wabus-Delivery-Id): at least once, never lost to a timeout or a dead process.
     case 'in_doubt':
-      return { status: 'unknown', reason: result.code };
+      if (attempts >= policy.maxAttempts) return { status: 'dead', reason: `${result.code} (in doubt) after ${attempts} attempts` };
+      return { status: 'pending', retryInMs: backoffMs(attempts, policy, random), reason: `${result.code} (in doubt)` };
     default: {
       const never: never = result;
       return never;

@@ -14,10 +14,11 @@ test('settle: 2xx delivered; 5xx, 429, 408 and connections never made retried un
   assert.equal(settle({ type: 'not_sent', code: 'ECONNREFUSED' }, 4, policy, 0).status, 'dead');
 });
 
-test('settle: another 4xx is dead at once; no answer after sending is unknown, never retried (at most once)', () => {
+test('settle: another 4xx is dead at once; no answer after sending is retried with the same delivery id (at least once), dead after the last attempt', () => {
   assert.deepEqual(settle({ type: 'answered', status: 400 }, 1, policy, 0), { status: 'dead', reason: 'HTTP 400: refused' });
   assert.deepEqual(settle({ type: 'answered', status: 410 }, 1, policy, 0), { status: 'dead', reason: 'HTTP 410: refused' });
-  assert.deepEqual(settle({ type: 'in_doubt', code: 'timeout' }, 1, policy, 0), { status: 'unknown', reason: 'timeout' });
+  assert.deepEqual(settle({ type: 'in_doubt', code: 'timeout' }, 1, policy, 0), { status: 'pending', retryInMs: 50, reason: 'timeout (in doubt)' });
+  assert.deepEqual(settle({ type: 'in_doubt', code: 'timeout' }, 4, policy, 0), { status: 'dead', reason: 'timeout (in doubt) after 4 attempts' });
 });
 
 test('backoff: doubling with jitter in [cap/2, cap], capped; Retry-After wins (capped too)', () => {

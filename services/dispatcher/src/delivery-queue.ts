@@ -112,8 +112,9 @@ export async function cancel(deliveries: Collection<Delivery>, id: string, reaso
 }
 
 /**
- * Attempts whose worker died (SIGKILL, a lost host) while the request may have been out: past their lease they
- * become `unknown`, never sent again on their own (at most once). Returns them, for the metrics.
+ * Attempts whose worker died (SIGKILL, a lost host) while the request may have been out: past their lease they are
+ * pending again, due now, to be sent again with the same delivery id and body (at least once: the endpoint may have
+ * the first one, and deduplicates by the id). Still first of their conversation, so order holds. Returns them.
  */
 export async function expireLeases(deliveries: Collection<Delivery>, now: Date): Promise<Delivery[]> {
   const stale = await deliveries.find({ status: 'sending', leaseUntil: { $lt: now } }).toArray();
@@ -121,7 +122,9 @@ export async function expireLeases(deliveries: Collection<Delivery>, now: Date):
   for (const d of stale) {
     const r = await deliveries.updateOne(
       { _id: d._id, status: 'sending', leaseUntil: d.leaseUntil },
-      { $set: { status: 'unknown', leaseUntil: null, settledAt: now, lastError: 'lease expired during an attempt (process died?)' } },
+      {
+        $set: { status: 'pending', leaseUntil: null, nextAt: now, lastError: 'lease expired during an attempt (process died?): sent again, same delivery id' },
+      },
     );
     if (r.modifiedCount === 1) expired.push(d);
   }

@@ -136,11 +136,12 @@ export function startEndpointWorkers(o: WorkerOptions): EndpointWorkers {
     }
   }
 
-  // Attempts whose process died mid-request become `unknown` once their lease is over (at most once).
+  // Attempts whose process died mid-request are pending again once their lease is over (at least once, same id).
   const sweep = setInterval(
     () => {
       expireLeases(o.deliveries, new Date(o.now())).then(
-        (expired) => expired.forEach((d) => o.observer.settled(d.subscriptionId, 'unknown')),
+        // Counted as what they were: attempts that ended in doubt (sent again, same delivery id).
+        (expired) => expired.forEach((d) => o.observer.attempted(d.subscriptionId, { type: 'in_doubt', code: 'lease_expired' }, 0)),
         (err: unknown) => o.log.error({ err }, 'lease sweep failed'),
       );
     },
