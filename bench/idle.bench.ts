@@ -11,7 +11,7 @@ const IDLE_FULL: IdlePhases = { settleMs: 10_000, idleMs: 60_000, longSilenceMs:
 const IDLE_QUICK: IdlePhases = { settleMs: 3_000, idleMs: 15_000, longSilenceMs: 15_000, longSamples: 2, shortSilenceMs: 1_000, shortSamples: 3 };
 
 /**
- * The dev stack at rest: `wabus dev`'s five services idle (CPU and RSS each), then one message end to end after a
+ * The dev stack at rest: `wabus dev`'s services idle (CPU and RSS each), then one message end to end after a
  * minute of silence and after a second of it. With WABUS_BENCH_BASELINE=<another checkout>, its dev stack is measured
  * the same way first, and the report gives the ratios.
  */

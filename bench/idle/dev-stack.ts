@@ -18,7 +18,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * `wabus dev --no-viewer` of the checkout in `root`, as a developer runs it, against the bench's Kafka and store:
- * its five services through the registry, their ports free ones, auto-reply and crm-sync talking to the bench's
+ * its services through the registry, their ports free ones, auto-reply and crm-sync talking to the bench's
  * stand-ins. Ready once every service answers GET /readyz 200.
  */
 export async function startDevStack(o: {

@@ -26,7 +26,7 @@ export function idleReport(results: IdleResult[], p: IdlePhases, baselineDir: st
   const rows = [
     ...perService,
     [
-      '**the five services**',
+      `**the ${wabus.services.length} services**`,
       ...totals(wabus),
       ...(base
         ? [
@@ -63,7 +63,7 @@ export function idleReport(results: IdleResult[], p: IdlePhases, baselineDir: st
   const idleTotal = total(wabus, (s) => s.cpuPct);
   const checks: Check[] = [
     {
-      name: 'the five services idle, together',
+      name: `the ${wabus.services.length} services idle, together`,
       target: `< ${IDLE_TARGET_PCT} % of one core`,
       observed: pct(idleTotal),
       pass: idleTotal < IDLE_TARGET_PCT,
@@ -77,7 +77,12 @@ export function idleReport(results: IdleResult[], p: IdlePhases, baselineDir: st
   ];
   if (base) {
     const b = total(base, (s) => s.cpuPct);
-    checks.push({ name: 'idle CPU of the five services, wabus / baseline', target: '(< 1)', observed: ratio(idleTotal, b), pass: idleTotal < b });
+    checks.push({
+      name: `idle CPU of the ${wabus.services.length} services, wabus / baseline`,
+      target: '(< 1)',
+      observed: ratio(idleTotal, b),
+      pass: idleTotal < b,
+    });
   }
   const sideHeads = (t: string) => [`${t} CPU`, `${t} RSS MiB`];
   return {
