@@ -26,7 +26,7 @@ export { getMember } from './json-node.ts';
 export type { ParseJsonOptions } from './json-spans.ts';
 export type { JsonArray, JsonBoolean, JsonMember, JsonNode, JsonNull, JsonNumber, JsonObject, JsonString } from './json-node.ts';
 export { minify } from './json-minify.ts';
-export { toJsonValue } from './json-value.ts';
+export { parseJsonValue, toJsonValue } from './json-value.ts';
 export type { JsonValue } from './json-value.ts';
 
 export { EventsError, InvalidJsonError, UnknownSchemaError } from './errors.ts';

@@ -1,4 +1,4 @@
-import { bsuidAlias, parseItem, personAliases, phoneAlias, type JsonValue, type ParsedMessage, type WhatsAppEvent } from '@wabus/events';
+import { bsuidAlias, parseItem, parseJsonValue, personAliases, phoneAlias, type JsonValue, type ParsedMessage, type WhatsAppEvent } from '@wabus/events';
 import { emptyContact, type ContactState, type ConversationActivity } from './contact-state.ts';
 import { summarizeContent } from './message-preview.ts';
 
@@ -30,7 +30,7 @@ const objectOf = (v: JsonValue | undefined): { [k: string]: JsonValue } | null =
 function contactEntry(event: WhatsAppEvent): { name: string | null; waId: string | null; userId: string | null } {
   if (event.contact === null) return { name: null, waId: null, userId: null };
   try {
-    const c = objectOf(JSON.parse(event.contact.toString('utf8')) as JsonValue);
+    const c = objectOf(parseJsonValue(event.contact));
     return { name: text(objectOf(c?.['profile'])?.['name']), waId: text(c?.['wa_id']), userId: text(c?.['user_id']) };
   } catch {
     return { name: null, waId: null, userId: null };

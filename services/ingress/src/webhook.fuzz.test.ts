@@ -7,7 +7,7 @@ import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { decodeEvent } from '@wabus/events';
 import { readTopic, type ReadRecord } from '@wabus/testing';
-import { createTally, fuzzSettings, watchUnhandledRejections } from '@wabus/testing/fuzz';
+import { createTally, fuzzSettings, oracleJsonParse, watchUnhandledRejections } from '@wabus/testing/fuzz';
 import { createCasePoster, type CaseAnswer } from './case-poster.test-support.ts';
 import { bodyOf, httpCaseArb, resolveRetries, sha256, type HttpCase, type HttpClass } from './http-cases.test-support.ts';
 import { startTestIngress } from './test-helpers.ts';
@@ -81,7 +81,7 @@ function topicProblems(answered: Map<string, Answered>, raw: ReadRecord[], event
       const where = `${e.kind} ${e.position.entry}/${e.position.change}/${e.position.item}`;
       const item = items.find((i) => `${i.kind} ${i.position.entry}/${i.position.change}/${i.position.item}` === where);
       if (item === undefined) problems.push(`${a.c.cls} ${id.slice(0, 12)}: no item at ${where}`);
-      else if (!isDeepStrictEqual(JSON.parse(e.raw.toString('utf8')), item.value))
+      else if (!isDeepStrictEqual(oracleJsonParse(e.raw.toString('utf8')), item.value))
         problems.push(`${a.c.cls} ${id.slice(0, 12)}: raw at ${where} is another item`);
       if (r.headers['wabus-event-id'] !== e.eventId) problems.push(`${id.slice(0, 12)}: header and value disagree on the event id`);
       if ((idOfPosition.get(where) ?? e.eventId) !== e.eventId) problems.push(`${id.slice(0, 12)}: two ids for the item at ${where}`);

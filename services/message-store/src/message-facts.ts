@@ -1,4 +1,14 @@
-import { bsuidAlias, isBusinessScopedId, parseItem, personAliases, phoneAlias, type Alias, type ParsedMessage, type WhatsAppEvent } from '@wabus/events';
+import {
+  bsuidAlias,
+  isBusinessScopedId,
+  parseItem,
+  parseJsonValue,
+  personAliases,
+  phoneAlias,
+  type Alias,
+  type ParsedMessage,
+  type WhatsAppEvent,
+} from '@wabus/events';
 import type { ConversationFact, LogPosition, MessageFact, OwnMessage } from './message-doc.ts';
 import { dateOfSeconds, storableContent } from './storable.ts';
 
@@ -145,7 +155,9 @@ function contentOf(m: ParsedMessage): OwnMessage['content'] {
 function profileName(contact: Buffer | null): string | null {
   if (contact === null) return null;
   try {
-    const name = (JSON.parse(contact.toString('utf8')) as { profile?: { name?: unknown } } | null)?.profile?.name;
+    const c = parseJsonValue(contact);
+    const profile = typeof c === 'object' && c !== null && !Array.isArray(c) ? c['profile'] : null;
+    const name = typeof profile === 'object' && profile !== null && !Array.isArray(profile) ? profile['name'] : null;
     return typeof name === 'string' ? name : null;
   } catch {
     return null;

@@ -13,3 +13,4 @@ export type { HostileClass, HostileRecord } from './hostile-events.ts';
 export { consumeHostileRecords, hostileFixture } from './hostile-consumer.ts';
 export type { HostileRun } from './hostile-consumer.ts';
 export { watchUnhandledRejections } from './unhandled-rejections.ts';
+export { oracleJsonParse } from './oracle-json.ts';

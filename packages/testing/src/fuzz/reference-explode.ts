@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import type { EventKind, EventPosition, ExplodeFailureReason } from '@wabus/events';
+import { oracleJsonParse } from './oracle-json.ts';
 
 /** An item a correct explode emits: where it sits, and its value as JSON.parse reads it. */
 export interface ReferenceItem {
@@ -49,7 +50,7 @@ export function referenceExplode(body: Buffer): ReferenceResult {
   if (!isUtf8(body)) return fail('invalid_json');
   let root: unknown;
   try {
-    root = JSON.parse(body.toString('utf8'));
+    root = oracleJsonParse(body.toString('utf8'));
   } catch {
     return fail('invalid_json');
   }
