@@ -19,6 +19,9 @@ export const NO_IDENTITY: CustomerIdentity = Object.freeze({ phone: null, userId
 const BSUID = /^[A-Z]{2}\.(ENT\.)?[A-Za-z0-9]{1,256}$/;
 export const isBusinessScopedId = (id: string): boolean => BSUID.test(id);
 
+/** A numeric Meta id as wabus takes it (a business number's id, a WABA's, a phone number as `to`): 1 to 32 digits. */
+export const DIGITS_ID = /^\d{1,32}$/;
+
 /**
  * The user's identifiers for one item, from the item itself first, then from its `contacts[]` entry:
  * - message: `from`, `from_user_id`, `from_parent_user_id`; echo: `to`, `to_user_id`, `to_parent_user_id`;

@@ -10,7 +10,7 @@ export { createCodec, decodeEvent, encodeEvent, SINGLE_OBJECT_MAGIC } from './co
 export type { CodecOptions, EventCodec } from './codec.ts';
 export { WHATSAPP_EVENT_SCHEMA_V1 } from './schema-v1.ts';
 export { WHATSAPP_EVENT_SCHEMA_V2, WHATSAPP_EVENT_SCHEMA_VERSION } from './schema-v2.ts';
-export { customerIdentity, isBusinessScopedId, NO_IDENTITY } from './customer-identity.ts';
+export { customerIdentity, DIGITS_ID, isBusinessScopedId, NO_IDENTITY } from './customer-identity.ts';
 export type { CustomerIdentity } from './customer-identity.ts';
 export { deriveIdentity } from './derive-identity.ts';
 export { aliasValue, bsuidAlias, isPhoneAlias, personAliases, personIdOf, phoneAlias } from './person-aliases.ts';

@@ -3,7 +3,8 @@
 // the sender's sends share.
 export { classifyAnswer, createGraphClient, REFUSAL_CODES } from './graph-client.ts';
 export type { GraphClient, GraphClientOptions, GraphErrorInfo, GraphOutcome } from './graph-client.ts';
-export { messagesPath } from './graph-request.ts';
+export { graphPathSegment, messagesPath } from './graph-request.ts';
+export { GRAPH_SEND_ERRORS, GraphSendError } from './errors.ts';
 export type { GraphRequest } from './graph-request.ts';
 export { createPacer, createRateLimiter, perSecond } from './rate-limiter.ts';
 export type { Pacer, RateLimiter, RateLimiterOptions } from './rate-limiter.ts';

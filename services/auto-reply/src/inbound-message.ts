@@ -1,4 +1,4 @@
-import { bsuidAlias, isBusinessScopedId, parseItem, personAliases, phoneAlias, type Alias, type WhatsAppEvent } from '@wabus/events';
+import { bsuidAlias, DIGITS_ID, isBusinessScopedId, parseItem, personAliases, phoneAlias, type Alias, type WhatsAppEvent } from '@wabus/events';
 
 /** What a rule can look at in an inbound message. */
 export type InboundContent =
@@ -40,7 +40,6 @@ export interface Inbound {
 export type ReadInbound = { ok: true; inbound: Inbound } | { ok: false; reason: 'not_inbound' | 'unanswerable' | 'bad_ids' };
 
 /** Meta's phone number ids and users' phone numbers (wa_id) are digits. */
-const DIGITS = /^\d{1,32}$/;
 /** A wamid: printable ASCII without spaces (`wamid.` and base64 in practice). */
 const WAMID = /^[\x21-\x7e]{1,512}$/;
 
@@ -49,8 +48,8 @@ const WAMID = /^[\x21-\x7e]{1,512}$/;
  * would make `POST /<version>/../messages` a call to another Graph path, an empty wamid a reply quoting nothing.
  */
 function metaShaped(phoneNumberId: string, wamid: string, address: Address): boolean {
-  if (!DIGITS.test(phoneNumberId) || !WAMID.test(wamid)) return false;
-  return 'to' in address ? DIGITS.test(address.to) : isBusinessScopedId(address.recipient);
+  if (!DIGITS_ID.test(phoneNumberId) || !WAMID.test(wamid)) return false;
+  return 'to' in address ? DIGITS_ID.test(address.to) : isBusinessScopedId(address.recipient);
 }
 
 // Not worth an answer: reactions, deletions and edits of earlier messages, number changes, types WhatsApp itself

@@ -1,4 +1,5 @@
 import { PassThrough, Readable } from 'node:stream';
+import { graphPathSegment } from '@wabus/graph-send';
 import { MediaStoreError } from './errors.ts';
 import { classifyDownload, classifyLookup, type FetchFailure } from './fetch-policy.ts';
 import { sha256Hex } from './media-reference.ts';
@@ -82,8 +83,9 @@ export function createGraphMedia(o: GraphMediaOptions): GraphMedia {
   return {
     async lookup(mediaId, { token, phoneNumberId }) {
       const query = phoneNumberId === null ? '' : `?phone_number_id=${encodeURIComponent(phoneNumberId)}`;
+      const path = `/${o.apiVersion}/${graphPathSegment(mediaId, 'mediaId')}${query}`;
       try {
-        const res = await doFetch(`${base}/${o.apiVersion}/${encodeURIComponent(mediaId)}${query}`, {
+        const res = await doFetch(`${base}${path}`, {
           headers: { authorization: `Bearer ${token}` },
           signal: AbortSignal.timeout(o.timeoutMs),
         });

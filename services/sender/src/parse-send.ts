@@ -1,4 +1,4 @@
-import { isBusinessScopedId } from '@wabus/events';
+import { DIGITS_ID, isBusinessScopedId } from '@wabus/events';
 import { SenderError } from './errors.ts';
 import { MEDIA_TYPES, type Address, type MediaType, type SendCommand, type SendMessage } from './send-command.ts';
 
@@ -25,7 +25,6 @@ function only(o: Obj, at: string, keys: readonly string[]): void {
 }
 
 // Graph ids go into a URL path (the business number) or are echoed to Meta: digits, and printable ASCII for wamids.
-const DIGITS = /^\d{1,32}$/;
 const WAMID = /^[\x21-\x7e]{1,256}$/;
 const MESSAGE_TYPES = ['text', 'template', ...MEDIA_TYPES, 'interactive', 'reaction', 'read'] as const;
 
@@ -105,7 +104,7 @@ export function parseSend(raw: unknown): SendCommand {
   const type = b['type'];
   if (typeof type !== 'string' || !(MESSAGE_TYPES as readonly string[]).includes(type)) bad('type', `one of ${MESSAGE_TYPES.join(', ')} is required`);
   const t = type as (typeof MESSAGE_TYPES)[number];
-  const phoneNumberId = str(b, 'phoneNumberId', '', 32, DIGITS);
+  const phoneNumberId = str(b, 'phoneNumberId', '', 32, DIGITS_ID);
   const tenantId = b['tenantId'] === undefined ? null : str(b, 'tenantId', '', 128);
   if (t === 'read') {
     only(b, '', ['phoneNumberId', 'tenantId', 'type', 'messageId']);
