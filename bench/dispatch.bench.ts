@@ -63,9 +63,11 @@ async function runPhase(
       const started = performance.now();
       await produceRecords(o.kafka, topic, o.records);
       const want = o.records.length * p.endpoints;
-      const docs = db.collection('deliveries');
+      // Each endpoint's queue is its own collection (deliveries.<subscription>): count the healthy ones'.
+      const queues = Array.from({ length: p.endpoints }, (_, i) => db.collection(`deliveries.ok-${i}`));
+      const settled = async () => (await Promise.all(queues.map((q) => q.countDocuments({ status: 'delivered' })))).reduce((a, b) => a + b, 0);
       const deadline = Date.now() + 600_000;
-      while ((await docs.countDocuments({ status: 'delivered' })) < want) {
+      while ((await settled()) < want) {
         if (Date.now() > deadline) throw new Error(`${p.name}: not all delivered within 10 minutes`);
         await new Promise((r) => setTimeout(r, 50));
       }

@@ -30,7 +30,38 @@ export interface Delivery {
   lastError: string | null;
 }
 
-export const deliveriesOf = (db: Db) => db.collection<Delivery>('deliveries');
+/** The prefix of the queue collections: `deliveries.<subscription id>`, one per endpoint. */
+export const QUEUE_PREFIX = 'deliveries.';
+
+/**
+ * Each endpoint's deliveries in a collection of its own (`deliveries.<subscription id>`; ids are `[a-z0-9_-]`, so
+ * the name is safe), its indexes made once before first use. Isolation then holds in the store too: a worker's look
+ * at its queue reads its own endpoint's deliveries, never another's backlog (a store without a usable index, such as
+ * mongo-java-server, scans the whole collection).
+ */
+export interface DeliveryQueues {
+  of(subscriptionId: string): Promise<Collection<Delivery>>;
+}
+
+export function deliveryQueues(db: Db): DeliveryQueues {
+  const ready = new Map<string, Promise<Collection<Delivery>>>();
+  // One index creation at a time: concurrent createIndexes can fail on some stores (INFRA-NOTES).
+  let chain: Promise<unknown> = Promise.resolve();
+  return {
+    of(subscriptionId) {
+      let queue = ready.get(subscriptionId);
+      if (queue === undefined) {
+        const collection = db.collection<Delivery>(`${QUEUE_PREFIX}${subscriptionId}`);
+        queue = chain.then(() => createDeliveryIndexes(collection)).then(() => collection);
+        chain = queue.catch(() => undefined);
+        // A failure is not remembered: the next use tries again.
+        queue.catch(() => ready.delete(subscriptionId));
+        ready.set(subscriptionId, queue);
+      }
+      return queue;
+    },
+  };
+}
 
 export async function createDeliveryIndexes(deliveries: Collection<Delivery>): Promise<void> {
   await deliveries.createIndexes([
@@ -129,6 +160,16 @@ export async function expireLeases(deliveries: Collection<Delivery>, now: Date):
     if (r.modifiedCount === 1) expired.push(d);
   }
   return expired;
+}
+
+/**
+ * Deletes the deliveries settled for good that need no operator (delivered, cancelled) before `settledBefore`; dead
+ * and unknown ones stay for the operator, open ones for the worker. Their ids are forgotten with them: an event read
+ * again after that is delivered again. Returns how many went.
+ */
+export async function expireSettled(deliveries: Collection<Delivery>, settledBefore: Date): Promise<number> {
+  const r = await deliveries.deleteMany({ status: { $in: ['delivered', 'cancelled'] }, settledAt: { $lt: settledBefore } });
+  return r.deletedCount;
 }
 
 /** An operator's explicit redelivery of a dead or unknown delivery: pending again, with the same id and body. */

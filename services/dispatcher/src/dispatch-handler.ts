@@ -1,8 +1,8 @@
 import type { WhatsAppEvent } from '@wabus/events';
 import { REPLAY_HEADER, type ConsumedRecord } from '@wabus/kafka';
-import type { ServiceHandler } from '@wabus/consumer-service';
+import { groupBy, type ServiceHandler } from '@wabus/consumer-service';
 import { bodyFor } from './delivery-body.ts';
-import { enqueue, type Delivery } from './delivery-queue.ts';
+import { enqueue, type Delivery, type DeliveryQueues } from './delivery-queue.ts';
 import { factsOfEvent, matchesFilter } from './match-event.ts';
 import { deliveryIdOf } from './sign-delivery.ts';
 import type { Subscription } from './subscription.ts';
@@ -51,7 +51,7 @@ export function deliveriesOf(r: ConsumedRecord<WhatsAppEvent>, subs: readonly Su
  * workers drain it, so a slow or failing endpoint never holds a partition back.
  */
 export function createDispatchHandler(o: {
-  deliveries: Collection<Delivery>;
+  queues: DeliveryQueues;
   conversations: Collection<ConversationDoc>;
   subscriptions: () => readonly Subscription[];
   allowReplay: boolean;
@@ -72,7 +72,9 @@ export function createDispatchHandler(o: {
       );
       await recordOutbound(o.conversations, answers);
       const perRecord = records.map((r) => deliveriesOf(r, subs, { allowReplay: o.allowReplay, now }));
-      const inserted = await enqueue(o.deliveries, perRecord.flat());
+      const bySubscription = groupBy(perRecord.flat(), (d) => d.subscriptionId);
+      const inserted = new Set<string>();
+      for (const docs of bySubscription) for (const id of await enqueue(await o.queues.of(docs[0]!.subscriptionId), docs)) inserted.add(id);
       o.enqueued(
         new Set(
           perRecord

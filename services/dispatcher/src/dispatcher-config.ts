@@ -61,6 +61,13 @@ export const dispatcherSchema = {
     default: 30_000,
     description: 'an attempt older than this whose process died is unknown; at least 2 × DISPATCHER_TIMEOUT_MS',
   },
+  retentionMs: {
+    env: 'DISPATCHER_DELIVERED_RETENTION_MS',
+    parse: int(0, 3_153_600_000_000),
+    default: 0,
+    description:
+      'delivered and cancelled deliveries are deleted this long after they settled (0: kept for ever); an event re-read after that (a replay with --allow-effects) is delivered again',
+  },
   pollMs: {
     env: 'DISPATCHER_POLL_MS',
     parse: int(10, 60_000),

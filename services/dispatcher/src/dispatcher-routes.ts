@@ -1,7 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { Collection } from 'mongodb';
 import type { EndpointWorkers } from './endpoint-workers.ts';
-import { redeliver, type Delivery, type DeliveryStatus } from './delivery-queue.ts';
+import { redeliver, type Delivery, type DeliveryQueues, type DeliveryStatus } from './delivery-queue.ts';
 import { DispatcherError } from './errors.ts';
 import { checkSubscription, type Subscription } from './subscription.ts';
 import type { SubscriptionSet } from './subscription-store.ts';
@@ -27,7 +26,15 @@ function view(sub: Subscription, workers: EndpointWorkers) {
  * The subscriptions API (file subscriptions are read-only here) and the deliveries: per subscription by status
  * (`status=dead` is the endpoint's dead-letter queue), one by id, and an operator's redelivery.
  */
-export function dispatcherRoutes(o: { subs: SubscriptionSet; workers: EndpointWorkers; deliveries: Collection<Delivery>; smtp: boolean }): FastifyPluginAsync {
+export function dispatcherRoutes(o: { subs: SubscriptionSet; workers: EndpointWorkers; queues: DeliveryQueues; smtp: boolean }): FastifyPluginAsync {
+  /** A delivery by id, in the queue of whichever current subscription holds it. */
+  const findDelivery = async (id: string): Promise<Delivery | null> => {
+    for (const sub of o.subs.list()) {
+      const d = await (await o.queues.of(sub.id)).findOne({ _id: id });
+      if (d !== null) return d;
+    }
+    return null;
+  };
   return async (app) => {
     const known = (id: string) => {
       const sub = o.subs.get(id);
@@ -64,7 +71,8 @@ export function dispatcherRoutes(o: { subs: SubscriptionSet; workers: EndpointWo
       const n = Number(limit);
       if (!Number.isInteger(n) || n < 1 || n > 1000)
         throw new DispatcherError('WABUS_DISPATCHER_BAD_PARAM', { message: 'limit: an integer from 1 to 1000', param: 'limit' });
-      const docs = await o.deliveries
+      const queue = await o.queues.of(known(req.params.id).id);
+      const docs = await queue
         .find({
           subscriptionId: req.params.id,
           ...(status === undefined ? {} : { status: status as DeliveryStatus }),
@@ -76,15 +84,17 @@ export function dispatcherRoutes(o: { subs: SubscriptionSet; workers: EndpointWo
       return { deliveries: docs, next: docs.length === n ? docs[docs.length - 1]!.order : null };
     });
     app.get<{ Params: { id: string } }>('/v1/deliveries/:id', async (req) => {
-      const d = await o.deliveries.findOne({ _id: req.params.id });
+      const d = await findDelivery(req.params.id);
       if (d === null) throw new DispatcherError('WABUS_DISPATCHER_NOT_FOUND', { message: `no delivery ${JSON.stringify(req.params.id)}`, param: 'id' });
       return d;
     });
     app.post<{ Params: { id: string } }>('/v1/deliveries/:id/redeliver', async (req) => {
-      if (!(await redeliver(o.deliveries, req.params.id, new Date()))) {
+      const found = await findDelivery(req.params.id);
+      const queue = found === null ? null : await o.queues.of(found.subscriptionId);
+      if (queue === null || !(await redeliver(queue, req.params.id, new Date()))) {
         throw new DispatcherError('WABUS_DISPATCHER_NOT_FOUND', { message: `no dead or unknown delivery ${JSON.stringify(req.params.id)}`, param: 'id' });
       }
-      const d = (await o.deliveries.findOne({ _id: req.params.id }))!;
+      const d = (await queue.findOne({ _id: req.params.id }))!;
       o.workers.wake([d.subscriptionId]);
       return d;
     });

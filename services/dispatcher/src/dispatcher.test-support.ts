@@ -12,7 +12,7 @@ import { serviceFacts } from '@wabus/service/registry';
 import { deliverItems, readScrape, stopAfterTest, testEnv, uniqueName, type RecordToProduce } from '@wabus/testing';
 import { loadDispatcherConfig } from './dispatcher-config.ts';
 import { SERVICE_NAME, startDispatcher, type DispatcherService } from './start-dispatcher.ts';
-import type { Delivery } from './delivery-queue.ts';
+import { QUEUE_PREFIX, type Delivery } from './delivery-queue.ts';
 
 export const SECRET = 'dispatcher-test-secret-0123456789';
 
@@ -71,13 +71,14 @@ export function dispatcherEnv(o: {
 }
 
 /** The deliveries of a database (of one subscription), in log order, read through the test's own client. */
-export function readDeliveries(mongo: MongoClient, database: string, subscriptionId?: string): Promise<Delivery[]> {
-  return mongo
-    .db(database)
-    .collection<Delivery>('deliveries')
-    .find(subscriptionId === undefined ? {} : { subscriptionId })
-    .sort({ order: 1 })
-    .toArray();
+export async function readDeliveries(mongo: MongoClient, database: string, subscriptionId?: string): Promise<Delivery[]> {
+  const db = mongo.db(database);
+  const names =
+    subscriptionId === undefined
+      ? (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).filter((n) => n.startsWith(QUEUE_PREFIX))
+      : [`${QUEUE_PREFIX}${subscriptionId}`];
+  const all = await Promise.all(names.map((n) => db.collection<Delivery>(n).find({}).toArray()));
+  return all.flat().sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
 }
 
 /** The dispatcher in process, started as main.ts starts it (same config loaders); stopped after the test. */

@@ -2,14 +2,14 @@ import type { Collection } from 'mongodb';
 import { settleLimited } from '@wabus/consumer-service';
 import type { Logger } from 'pino';
 import { breakerAfter, breakerAt, closedBreaker, settle, type Breaker, type BreakerPolicy, type RetryPolicy } from './decide-attempt.ts';
-import { cancel, claim, expireLeases, lanesOf, openDeliveries, settleDelivery, type Delivery } from './delivery-queue.ts';
+import { cancel, claim, expireLeases, expireSettled, lanesOf, openDeliveries, settleDelivery, type Delivery, type DeliveryQueues } from './delivery-queue.ts';
 import type { DispatchObserver } from './dispatcher-metrics.ts';
 import type { Transport } from './send-attempt.ts';
 import type { Subscription } from './subscription.ts';
 import { decideNotification, recordNotified, type ConversationDoc } from './unanswered.ts';
 
 export interface WorkerOptions {
-  deliveries: Collection<Delivery>;
+  queues: DeliveryQueues;
   conversations: Collection<ConversationDoc>;
   transport: Transport;
   retry: RetryPolicy;
@@ -19,6 +19,8 @@ export interface WorkerOptions {
   /** Open deliveries read per look at the queue (default 500). */
   scan?: number;
   leaseMs: number;
+  /** Delivered and cancelled deliveries are deleted this long after settling; 0 keeps them. */
+  retentionMs?: number;
   pollMs: number;
   now: () => number;
   random: () => number;
@@ -63,17 +65,17 @@ export function startEndpointWorkers(o: WorkerOptions): EndpointWorkers {
     });
 
   /** One delivery; true when it is settled for good (the conversation's next one may go). */
-  async function attempt(w: Worker, d: Delivery): Promise<boolean> {
+  async function attempt(w: Worker, q: Collection<Delivery>, d: Delivery): Promise<boolean> {
     const sub = w.sub;
     if (sub.unansweredAfterSeconds !== null) {
       const verdict = decideNotification(d.inboundAt ?? 0, await o.conversations.findOne({ _id: d.conversation }), sub.id);
       if (verdict !== 'notify') {
-        const cancelled = await cancel(o.deliveries, d._id, verdict, new Date(o.now()));
+        const cancelled = await cancel(q, d._id, verdict, new Date(o.now()));
         if (cancelled) o.observer.settled(sub.id, 'cancelled');
         return cancelled;
       }
     }
-    if (!(await claim(o.deliveries, d._id, new Date(o.now() + o.leaseMs)))) return false;
+    if (!(await claim(q, d._id, new Date(o.now() + o.leaseMs)))) return false;
     const started = o.now();
     const result = await o.transport(sub, d);
     const now = o.now();
@@ -88,7 +90,7 @@ export function startEndpointWorkers(o: WorkerOptions): EndpointWorkers {
       );
       o.observer.paused(sub.id, w.breaker.state !== 'closed');
     }
-    await settleDelivery(o.deliveries, d._id, {
+    await settleDelivery(q, d._id, {
       status: s.status,
       now: new Date(now),
       lastError: s.status === 'delivered' ? null : s.reason,
@@ -104,10 +106,10 @@ export function startEndpointWorkers(o: WorkerOptions): EndpointWorkers {
   }
 
   /** A conversation's deliveries one after another, while each settles for good and the endpoint is not paused. */
-  async function drainLane(w: Worker, lane: readonly Delivery[], max: number): Promise<void> {
+  async function drainLane(w: Worker, q: Collection<Delivery>, lane: readonly Delivery[], max: number): Promise<void> {
     for (const d of lane.slice(0, max)) {
       if (w.stopped || w.breaker.state === 'open' || d.nextAt.getTime() > o.now()) return;
-      if (!(await attempt(w, d))) return;
+      if (!(await attempt(w, q, d))) return;
     }
   }
 
@@ -121,14 +123,15 @@ export function startEndpointWorkers(o: WorkerOptions): EndpointWorkers {
           await sleep(w, Math.min(b.until - o.now(), o.pollMs));
           continue;
         }
-        const lanes = lanesOf(await openDeliveries(o.deliveries, w.sub.id, o.scan ?? 500), new Date(o.now()));
+        const q = await o.queues.of(w.sub.id);
+        const lanes = lanesOf(await openDeliveries(q, w.sub.id, o.scan ?? 500), new Date(o.now()));
         if (lanes.length === 0) {
           await sleep(w, o.pollMs);
           continue;
         }
         // Half-open: one probe. Else up to `concurrency` conversations at once, each drained in order.
-        if (b.state === 'half_open') await drainLane(w, lanes[0]!, 1);
-        else await settleLimited(lanes, o.concurrency, (lane) => drainLane(w, lane, Infinity));
+        if (b.state === 'half_open') await drainLane(w, q, lanes[0]!, 1);
+        else await settleLimited(lanes, o.concurrency, (lane) => drainLane(w, q, lane, Infinity));
       } catch (err) {
         o.log.error({ err, subscription: w.sub.id }, 'endpoint worker: store error; retrying');
         await sleep(w, o.pollMs);
@@ -139,15 +142,32 @@ export function startEndpointWorkers(o: WorkerOptions): EndpointWorkers {
   // Attempts whose process died mid-request are pending again once their lease is over (at least once, same id).
   const sweep = setInterval(
     () => {
-      expireLeases(o.deliveries, new Date(o.now())).then(
-        // Counted as what they were: attempts that ended in doubt (sent again, same delivery id).
-        (expired) => expired.forEach((d) => o.observer.attempted(d.subscriptionId, { type: 'in_doubt', code: 'lease_expired' }, 0)),
-        (err: unknown) => o.log.error({ err }, 'lease sweep failed'),
-      );
+      const now = new Date(o.now());
+      Promise.all([...workers.keys()].map(async (id) => expireLeases(await o.queues.of(id), now)))
+        .then((each) => each.flat())
+        .then(
+          // Counted as what they were: attempts that ended in doubt (sent again, same delivery id).
+          (expired) => expired.forEach((d) => o.observer.attempted(d.subscriptionId, { type: 'in_doubt', code: 'lease_expired' }, 0)),
+          (err: unknown) => o.log.error({ err }, 'lease sweep failed'),
+        );
     },
     Math.max(100, Math.min(o.leaseMs / 2, 5_000)),
   );
   sweep.unref();
+  const retention = o.retentionMs ?? 0;
+  const expiry =
+    retention > 0
+      ? setInterval(
+          () => {
+            const before = new Date(o.now() - retention);
+            Promise.all([...workers.keys()].map(async (id) => expireSettled(await o.queues.of(id), before))).catch((err: unknown) =>
+              o.log.error({ err }, 'expiry of settled deliveries failed'),
+            );
+          },
+          Math.max(1_000, Math.min(retention / 10, 60_000)),
+        )
+      : undefined;
+  expiry?.unref();
 
   return {
     sync(subs) {
@@ -180,6 +200,7 @@ export function startEndpointWorkers(o: WorkerOptions): EndpointWorkers {
     async stop() {
       stopping = true;
       clearInterval(sweep);
+      clearInterval(expiry);
       for (const w of workers.values()) {
         w.stopped = true;
         w.wake();

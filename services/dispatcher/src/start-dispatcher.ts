@@ -5,7 +5,7 @@ import { createDispatchHandler } from './dispatch-handler.ts';
 import type { DispatcherConfig } from './dispatcher-config.ts';
 import { createDispatchMetrics } from './dispatcher-metrics.ts';
 import { dispatcherRoutes } from './dispatcher-routes.ts';
-import { createDeliveryIndexes, deliveriesOf } from './delivery-queue.ts';
+import { deliveryQueues } from './delivery-queue.ts';
 import { startEndpointWorkers, type EndpointWorkers } from './endpoint-workers.ts';
 import { DispatcherError } from './errors.ts';
 import { createSendMail } from './mail-transport.ts';
@@ -59,17 +59,17 @@ export async function startDispatcher(o: {
     registry: metrics.registry,
     observer: metrics.observer,
     handler: async (db) => {
-      const deliveries = deliveriesOf(db);
+      const queues = deliveryQueues(db);
       const conversations = conversationsOf(db);
-      await createDeliveryIndexes(deliveries);
       const w = startEndpointWorkers({
-        deliveries,
+        queues,
         conversations,
         transport: createTransport({ timeoutMs: c.timeoutMs, sendMail, now: Date.now }),
         retry: { maxAttempts: c.maxAttempts, initialMs: c.backoffInitialMs, maxMs: c.backoffMaxMs },
         breaker: { failures: c.breakerFailures, pauseMs: c.breakerPauseMs, maxPauseMs: c.breakerMaxPauseMs },
         concurrency: c.concurrency,
         leaseMs: c.leaseMs,
+        retentionMs: c.retentionMs,
         pollMs: c.pollMs,
         now: Date.now,
         random: Math.random,
@@ -80,9 +80,9 @@ export async function startDispatcher(o: {
       const subs = await loadSubscriptionSet(subscriptionsOf(db), fromFile, (list) => w.sync(list));
       refresh = setInterval(() => subs.refresh().catch((err: unknown) => o.logger.error({ err }, 'subscriptions refresh failed')), c.refreshMs);
       refresh.unref();
-      routes = dispatcherRoutes({ subs, workers: w, deliveries, smtp: sendMail !== null });
+      routes = dispatcherRoutes({ subs, workers: w, queues, smtp: sendMail !== null });
       return createDispatchHandler({
-        deliveries,
+        queues,
         conversations,
         subscriptions: subs.list,
         allowReplay: c.allowReplay,
