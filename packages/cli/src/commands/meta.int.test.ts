@@ -115,10 +115,10 @@ test('meta subscribe: a dry run prints the plan and writes nothing; --execute tw
   assert.match(dry.stdout, new RegExp(`would  POST /v21.0/${A.app}/subscriptions .*"fields":"account_update,messages","verify_token":"\\[redacted\\]"`));
   assert.match(
     dry.stdout,
-    /would  POST \/v21.0\/101\/subscribed_apps \{"override_callback_uri":"http:\/\/127\.0\.0\.1:\d+\/eu\/webhook","verify_token":"\[redacted\]"\}/,
+    /would {2}POST \/v21.0\/101\/subscribed_apps \{"override_callback_uri":"http:\/\/127\.0\.0\.1:\d+\/eu\/webhook","verify_token":"\[redacted\]"\}/,
   );
-  assert.match(dry.stdout, /would  POST \/v21.0\/100\/subscribed_apps /);
-  assert.match(dry.stdout, /would  POST \/v21.0\/200\/subscribed_apps /);
+  assert.match(dry.stdout, /would {2}POST \/v21.0\/100\/subscribed_apps /);
+  assert.match(dry.stdout, /would {2}POST \/v21.0\/200\/subscribed_apps /);
   assert.match(dry.stdout, /DRY RUN: 5 change\(s\) not made/);
   noSecrets(dry.stdout + dry.stderr);
 
