@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { graphError, type GraphErrorBody } from './graph-api-errors.ts';
 
 /** A business number as the stand-in reports it (Meta's field names, `GET /{waba-id}/phone_numbers`). */
@@ -91,7 +91,8 @@ function expired(): { status: number; body: GraphErrorBody } {
 
 /** Meta's handshake: GET the callback with a challenge and the verify token; null when it echoed the challenge, else why not. */
 async function verifyCallback(url: string, verifyToken: unknown): Promise<string | null> {
-  const challenge = randomBytes(8).toString('hex');
+  // Meta's challenges are digits (an opaque string to the endpoint, which must echo it byte for byte).
+  const challenge = String(randomInt(1_000_000_000, 2_147_483_647));
   const u = new URL(url);
   u.searchParams.set('hub.mode', 'subscribe');
   u.searchParams.set('hub.challenge', challenge);
