@@ -15,6 +15,7 @@ const commands: Record<string, () => Promise<Command>> = {
   trace: async () => (await import('./commands/trace.ts')).traceCommand,
   dev: async () => (await import('./commands/dev.ts')).devCommand,
   replay: async () => (await import('./commands/replay.ts')).replayCommand,
+  meta: async () => (await import('./commands/meta.ts')).metaCommand,
 };
 
 /** A command's exit status, or 'serving' when a service was started: it runs until it is stopped. */

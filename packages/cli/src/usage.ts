@@ -96,6 +96,28 @@ ${rederiveUsage}
     --topic: the events topic, --group: the service's group, --database: its live database (default wabus_<service>);
     each sub-command accepts only the options on its own lines; KAFKA_BROKERS and MONGODB_URI as for the services`;
 
+const metaCommon = `--tenants-file F (default WABUS_TENANTS_FILE) [--tenant ID] [--graph-url URL] [--api-version v21.0] [--timeout 10s] [--json]`;
+
+export const metaSubscribeUsage = `wabus meta subscribe ${metaCommon} [--execute] [--prune]
+    make Meta's webhook setup what the tenants file's meta sections say: the app's whatsapp_business_account
+    subscription (POST /{app-id}/subscriptions: callback_url, fields, verify_token; app token appId|appSecret) and each
+    WABA subscribed to the app (POST /{waba-id}/subscribed_apps, with override_callback_uri + verify_token where
+    configured); reads first and writes only what differs (a second run writes nothing); DRY RUN unless --execute
+    (prints each request, tokens redacted); --prune also removes app fields no tenant lists. Exit 0, 4 on a Graph error`;
+
+export const metaCheckUsage = `wabus meta check ${metaCommon}
+                [--every D --metrics-port 9469 --metrics-host 127.0.0.1]
+    compare what Meta reports (GET /{app-id}/subscriptions, /{waba-id}/subscribed_apps, /{waba-id}/phone_numbers:
+    status, quality_rating, messaging_limit_tier…) with the tenants file and name each difference; exit 0 when they
+    agree, 3 when they differ, 4 when Meta could not be asked (WABUS_META_TOKEN_INVALID for code 190,
+    WABUS_META_GRAPH_UNREACHABLE, WABUS_META_GRAPH_ERROR); --every D: run until SIGTERM, a check every D, serving
+    /metrics (wabus_meta_check_*, wabus_meta_number_*) and /healthz on --metrics-host:--metrics-port`;
+
+export const metaUsage = `${metaSubscribeUsage}
+${metaCheckUsage}
+    WHATSAPP_GRAPH_BASE_URL, WHATSAPP_API_VERSION and WHATSAPP_ACCESS_TOKEN (tenants without graphAccessToken) as
+    for the services; docs/meta.md`;
+
 export const servicesUsage = `wabus <service>
     run one service until SIGTERM, configured by its environment (the container image's entry point):
     ${serviceRegistry()
@@ -113,11 +135,13 @@ export const COMMAND_USAGES: Readonly<Record<string, string>> = {
   trace: traceUsage,
   dev: devUsage,
   replay: replayUsage,
+  meta: metaUsage,
 };
 
 /** Sub-commands with a usage of their own. */
 export const SUBCOMMAND_USAGES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   replay: { reset: resetUsage, shadow: shadowUsage, diff: diffUsage, rederive: rederiveUsage },
+  meta: { subscribe: metaSubscribeUsage, check: metaCheckUsage },
 };
 
 export const USAGE = `usage: wabus <command>   (pnpm wabus <command>, ./wabus <command>; <command> --help for one command's usage)

@@ -24,7 +24,7 @@ export type GraphOutcome =
 export const REFUSAL_CODES: ReadonlySet<number> = new Set([130429, 131056, 80007, 4]);
 
 /** Connection errors that mean nothing reached the server. Anything else after the request started is `unknown`. */
-const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+export const NOT_SENT: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 export interface GraphClient {
   /** One call with this token (the tenant's: never stored with the request). */
@@ -37,12 +37,27 @@ export interface GraphClientOptions {
   fetch?: typeof fetch;
 }
 
-const causeCodes = (err: unknown): string[] => {
+/** Transport codes of a failed fetch (its cause, and each of an AggregateError's): ECONNREFUSED, ENOTFOUND… */
+export const causeCodes = (err: unknown): string[] => {
   const cause = (err as { cause?: { code?: unknown; errors?: { code?: unknown }[] } }).cause;
   if (cause === undefined) return [];
   const all = [cause, ...(cause.errors ?? [])].map((c) => c.code).filter((c): c is string => typeof c === 'string');
   return all;
 };
+
+/** Meta's error envelope (`{ error: { code, error_subcode, message, type, fbtrace_id } }`) of a parsed answer, or null. */
+export function graphErrorOf(httpStatus: number, body: unknown): GraphErrorInfo | null {
+  const e = (body as { error?: { code?: unknown; error_subcode?: unknown; message?: unknown; type?: unknown; fbtrace_id?: unknown } } | null)?.error;
+  if (e === undefined || typeof e.code !== 'number') return null;
+  return {
+    code: e.code,
+    httpStatus,
+    ...(typeof e.error_subcode === 'number' ? { subcode: e.error_subcode } : {}),
+    ...(typeof e.message === 'string' ? { message: e.message } : {}),
+    ...(typeof e.type === 'string' ? { type: e.type } : {}),
+    ...(typeof e.fbtrace_id === 'string' ? { fbtraceId: e.fbtrace_id } : {}),
+  };
+}
 
 /** Pure: classifies Meta's answer by `error.code`, never by the HTTP status. */
 export function classifyAnswer(httpStatus: number, text: string, isSend: boolean): GraphOutcome {
@@ -53,22 +68,11 @@ export function classifyAnswer(httpStatus: number, text: string, isSend: boolean
     return { outcome: 'unknown', reason: 'unreadable_answer', detail: `HTTP ${httpStatus}, not JSON: ${text.slice(0, 200)}` };
   }
   const b = (body ?? {}) as {
-    error?: { code?: unknown; error_subcode?: unknown; message?: unknown; type?: unknown; fbtrace_id?: unknown };
     messages?: { id?: unknown }[];
     success?: unknown;
   };
-  if (b.error !== undefined && typeof b.error.code === 'number') {
-    const e = b.error;
-    const error: GraphErrorInfo = {
-      code: e.code as number,
-      httpStatus,
-      ...(typeof e.error_subcode === 'number' ? { subcode: e.error_subcode } : {}),
-      ...(typeof e.message === 'string' ? { message: e.message } : {}),
-      ...(typeof e.type === 'string' ? { type: e.type } : {}),
-      ...(typeof e.fbtrace_id === 'string' ? { fbtraceId: e.fbtrace_id } : {}),
-    };
-    return REFUSAL_CODES.has(error.code as number) ? { outcome: 'refused', error } : { outcome: 'failed', error };
-  }
+  const error = graphErrorOf(httpStatus, body);
+  if (error !== null) return REFUSAL_CODES.has(error.code as number) ? { outcome: 'refused', error } : { outcome: 'failed', error };
   const wamid = b.messages?.[0]?.id;
   if (isSend && typeof wamid === 'string') return { outcome: 'accepted', wamid };
   if (!isSend && b.success === true) return { outcome: 'accepted', wamid: null };

@@ -1,10 +1,12 @@
 // At most once to Meta's Graph API (WHATSAPP.md, "Sending"): the client that classifies answers by `error.code`, the
 // per-number and per-recipient limiters, and the ledger (insert-once, claim, outcome) that auto-reply's replies and
 // the sender's sends share.
-export { classifyAnswer, createGraphClient, REFUSAL_CODES } from './graph-client.ts';
+export { causeCodes, classifyAnswer, createGraphClient, graphErrorOf, NOT_SENT, REFUSAL_CODES } from './graph-client.ts';
 export type { GraphClient, GraphClientOptions, GraphErrorInfo, GraphOutcome } from './graph-client.ts';
 export { graphPathSegment, messagesPath } from './graph-request.ts';
 export { GRAPH_SEND_ERRORS, GraphSendError } from './errors.ts';
+export { callGraph } from './graph-call.ts';
+export type { GraphManagementCall, GraphReply } from './graph-call.ts';
 export type { GraphRequest } from './graph-request.ts';
 export { createPacer, createRateLimiter, perSecond } from './rate-limiter.ts';
 export type { Pacer, RateLimiter, RateLimiterOptions } from './rate-limiter.ts';

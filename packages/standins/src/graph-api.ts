@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { createStatusCallbacks, type StandInStatus, type StatusCallbackOptions, type StatusCallbacks } from './graph-api-callbacks.ts';
 import { describeGraphRequest } from './graph-api-describe.ts';
 import { graphError } from './graph-api-errors.ts';
+import { controlMeta, createStandInMeta, type StandInMeta, type StandInMetaOptions } from './graph-api-meta.ts';
 import { answerDownload, answerLookup, createMediaLibrary, MEDIA_DOWNLOAD_PATH, MEDIA_LOOKUP_PATH, type MediaLibrary } from './graph-api-media.ts';
 
 export { graphError } from './graph-api-errors.ts';
@@ -13,6 +14,7 @@ export { describeGraphRequest } from './graph-api-describe.ts';
 export type { StandInStatus, StatusCallback, StatusCallbackOptions, StatusCallbacks } from './graph-api-callbacks.ts';
 export { mediaBytes } from './graph-api-media.ts';
 export type { MediaLibrary, StandInMedia, StandInMediaSpec } from './graph-api-media.ts';
+export type { AppSubscription, StandInMeta, StandInMetaOptions, StandInPhoneNumber } from './graph-api-meta.ts';
 
 /** How the stand-in answers one request. `delayMs` waits before answering (after reading the body). */
 export type GraphBehavior =
@@ -76,6 +78,12 @@ export interface GraphApiStandInOptions {
   statusCallbacks?: StatusCallbackOptions;
   /** Called once per request, after it is answered (or dropped): a log line in `pnpm dev`. */
   onRequest?: (req: GraphRequest) => void;
+  /**
+   * The management endpoints (`/{app-id}/subscriptions`, `/{waba-id}/subscribed_apps`, `/{waba-id}/phone_numbers`,
+   * `/{phone-number-id}`) with their state: apps, WABAs and numbers (docs/meta.md). WABA calls take `accessToken`, any
+   * of `accessTokens` or a token of `tokenApps`; app calls take `<app id>|<app secret>`.
+   */
+  meta?: StandInMetaOptions;
 }
 
 export interface GraphApiStandIn {
@@ -89,6 +97,8 @@ export interface GraphApiStandIn {
   media: MediaLibrary;
   /** The status webhooks posted (with `statusCallbacks`); null without. */
   callbacks: StatusCallbacks | null;
+  /** The management state (app subscriptions, WABAs' subscribed apps and overrides, numbers) and how to change it. */
+  meta: StandInMeta;
   /** Queues steps; unscripted requests get the default behavior. */
   script(...steps: GraphStep[]): void;
   /** The behavior of unscripted requests (initially `{ kind: 'ok' }`); a function decides per request. */
@@ -167,6 +177,8 @@ export async function startGraphApiStandIn(opts: GraphApiStandInOptions = {}): P
   const media = createMediaLibrary(opts.mediaUrlTtlMs ?? 5 * 60_000);
   let baseUrl = '';
   const callbacks = opts.statusCallbacks ? createStatusCallbacks(opts.statusCallbacks) : null;
+  const userTokens = new Set([accessToken, ...Object.values(opts.accessTokens ?? {})]);
+  const meta = createStandInMeta(opts.meta ?? {}, () => userTokens);
 
   const choose = (head: GraphRequestHead): GraphBehavior => {
     const i = steps.findIndex((s) => s.match === undefined || s.match(head));
@@ -183,9 +195,14 @@ export async function startGraphApiStandIn(opts: GraphApiStandInOptions = {}): P
     const receivedAt = performance.timeOrigin + performance.now();
     const [path = '/', search = ''] = (req.url ?? '/').split('?');
     const query = new URLSearchParams(search);
-    const m = MESSAGES_PATH.exec(path);
-    const download = req.method === 'GET' ? MEDIA_DOWNLOAD_PATH.exec(path) : null;
-    const lookup = req.method === 'GET' && download === null ? MEDIA_LOOKUP_PATH.exec(path) : null;
+    if (path.startsWith('/_standin/meta/') && req.method === 'POST') {
+      const a = controlMeta(meta.state, path.slice('/_standin/meta/'.length), ((await readJson(req)) ?? {}) as Record<string, unknown>);
+      return send(res, a.status, a.body);
+    }
+    const metaRoute = meta.route(req.method ?? 'GET', path);
+    const m = metaRoute === null ? MESSAGES_PATH.exec(path) : null;
+    const download = req.method === 'GET' && metaRoute === null ? MEDIA_DOWNLOAD_PATH.exec(path) : null;
+    const lookup = req.method === 'GET' && download === null && metaRoute === null ? MEDIA_LOOKUP_PATH.exec(path) : null;
     const mediaId = download?.[1] ?? lookup?.[1];
     const held = mediaId === undefined ? undefined : media.get(decodeURIComponent(mediaId));
     const head: GraphRequestHead = {
@@ -203,12 +220,20 @@ export async function startGraphApiStandIn(opts: GraphApiStandInOptions = {}): P
     };
 
     const expected = (head.phoneNumberId === null ? undefined : opts.accessTokens?.[head.phoneNumberId]) ?? accessToken;
-    if (head.headers['authorization'] !== `Bearer ${expected}`) {
+    const auth = head.headers['authorization'];
+    const refused =
+      metaRoute !== null
+        ? meta.refusal(metaRoute, auth)
+        : auth !== `Bearer ${expected}`
+          ? graphError(190)
+          : meta.state.isExpired(expected)
+            ? graphError(190, { subcode: 463, message: 'Error validating access token: Session has expired.' })
+            : null;
+    if (refused !== null) {
       entry.body = await readJson(req);
       record(entry);
-      const e = graphError(190);
-      send(res, e.status, e.body);
-      return done({ behavior: 'unauthorized', status: e.status });
+      send(res, refused.status, refused.body);
+      return done({ behavior: 'unauthorized', status: refused.status });
     }
     const behavior = choose(head);
     if (behavior.kind === 'drop' && behavior.when === 'before-body') {
@@ -229,6 +254,11 @@ export async function startGraphApiStandIn(opts: GraphApiStandInOptions = {}): P
       const e = graphError(behavior.code, behavior);
       send(res, e.status, e.body);
       return done({ behavior: 'error', status: e.status });
+    }
+    if (metaRoute !== null) {
+      const a = await meta.answer(metaRoute, head.method, entry.body, query, auth?.slice('Bearer '.length) ?? '');
+      send(res, a.status, a.body);
+      return done({ behavior: a.status === 200 ? 'ok' : 'invalid', status: a.status });
     }
     if (head.media !== null) {
       if (held === undefined) {
@@ -282,6 +312,7 @@ export async function startGraphApiStandIn(opts: GraphApiStandInOptions = {}): P
     requests,
     media,
     callbacks,
+    meta: meta.state,
     script: (...more) => void steps.push(...more),
     setDefault: (b) => void (fallback = b),
     waitForRequests(n, filter) {
@@ -309,13 +340,20 @@ export async function startGraphApiStandIn(opts: GraphApiStandInOptions = {}): P
  * sees each auto-reply leave. Point the service at it with WHATSAPP_GRAPH_BASE_URL=http://127.0.0.1:8090.
  */
 export async function runGraphApiStandIn(
-  opts: { port?: number; accessToken?: string | undefined; statusCallbacks?: StatusCallbackOptions; log?: (line: string) => void } = {},
+  opts: {
+    port?: number;
+    accessToken?: string | undefined;
+    statusCallbacks?: StatusCallbackOptions;
+    meta?: StandInMetaOptions;
+    log?: (line: string) => void;
+  } = {},
 ): Promise<GraphApiStandIn> {
   const log = opts.log ?? ((line: string) => console.log(`[graph-api] ${line}`));
   const standIn = await startGraphApiStandIn({
     port: opts.port ?? 8090,
     ...(opts.statusCallbacks ? { statusCallbacks: opts.statusCallbacks } : {}),
     ...(opts.accessToken ? { accessToken: opts.accessToken } : {}),
+    ...(opts.meta ? { meta: opts.meta } : {}),
     onRequest: (r) => log(describeGraphRequest(r)),
   });
   log(`Graph API stand-in listening on ${standIn.url}`);

@@ -1,6 +1,6 @@
 export { TenantsError } from './errors.ts';
-export { DEFAULT_TENANT, environmentTenants, tenantOfEvent, tenantsOf } from './tenant.ts';
-export type { Tenant, TenantCrm, Tenants } from './tenant.ts';
+export { DEFAULT_TENANT, environmentTenants, MESSAGING_LIMIT_TIERS, tenantOfEvent, tenantsOf } from './tenant.ts';
+export type { MessagingLimitTier, Tenant, TenantCrm, TenantMeta, Tenants } from './tenant.ts';
 export { parseTenants } from './parse-tenants.ts';
 export type { SecretSources } from './parse-tenants.ts';
 export { loadTenants, loadTenantsFile, watchTenantsFile } from './load-tenants.ts';

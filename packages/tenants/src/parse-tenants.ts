@@ -1,4 +1,6 @@
+import { DIGITS_ID } from '@wabus/events';
 import { TenantsError } from './errors.ts';
+import { parseMeta } from './parse-meta.ts';
 import { tenantsOf, type Tenant, type TenantCrm, type Tenants } from './tenant.ts';
 
 /** How a secret value in the file is read: a literal, `{ "env": "NAME" }` or `{ "file": "/path" }`. */
@@ -8,8 +10,7 @@ export interface SecretSources {
 }
 
 const ID = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-const DIGITS = /^\d{1,32}$/;
-const TENANT_KEYS = new Set(['id', 'appSecrets', 'verifyToken', 'graphAccessToken', 'wabaIds', 'phoneNumberIds', 'autoReply', 'crm']);
+const TENANT_KEYS = new Set(['id', 'appSecrets', 'verifyToken', 'graphAccessToken', 'wabaIds', 'phoneNumberIds', 'autoReply', 'crm', 'meta']);
 
 type Json = unknown;
 const isObject = (v: Json): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -63,15 +64,17 @@ export function parseTenants(text: string, source: string, secrets: SecretSource
     if (autoReply !== undefined && !(isObject(autoReply) && typeof autoReply['rules'] === 'string' && autoReply['rules'] !== '')) {
       throw new TenantsError(`${at}.autoReply`, 'expected { "rules": "<path of the rules file>" }');
     }
+    const verifyToken = optionalSecret(raw['verifyToken'], `${at}.verifyToken`, secrets);
     tenants.push({
       id,
       appSecrets,
-      verifyToken: optionalSecret(raw['verifyToken'], `${at}.verifyToken`, secrets),
+      verifyToken,
       graphAccessToken: optionalSecret(raw['graphAccessToken'], `${at}.graphAccessToken`, secrets),
       wabaIds,
       phoneNumberIds,
       autoReplyRules: isObject(autoReply) ? (autoReply['rules'] as string) : null,
       crm: crm(raw['crm'], `${at}.crm`, secrets),
+      meta: parseMeta(raw['meta'], `${at}.meta`, { appSecrets, verifyToken, wabaIds }, (v, a) => secret(v, a, secrets)),
       ownsAll: false,
     });
   });
@@ -82,7 +85,7 @@ function idList(v: Json, at: string): string[] {
   if (v === undefined) return [];
   if (!Array.isArray(v)) throw new TenantsError(at, 'expected an array of ids (digits, as strings)');
   return v.map((x: Json, j: number) => {
-    if (typeof x !== 'string' || !DIGITS.test(x)) throw new TenantsError(`${at}[${j}]`, `expected an id of digits as a string, got ${JSON.stringify(x)}`);
+    if (typeof x !== 'string' || !DIGITS_ID.test(x)) throw new TenantsError(`${at}[${j}]`, `expected an id of digits as a string, got ${JSON.stringify(x)}`);
     return x;
   });
 }

@@ -8,6 +8,28 @@ export interface TenantCrm {
 }
 
 /**
+ * Meta's messaging limit tiers, lowest first (a phone number's `messaging_limit_tier`); `meta.minMessagingLimit` is one
+ * of them.
+ */
+export const MESSAGING_LIMIT_TIERS = ['TIER_50', 'TIER_250', 'TIER_1K', 'TIER_2K', 'TIER_10K', 'TIER_100K', 'TIER_UNLIMITED'] as const;
+export type MessagingLimitTier = (typeof MESSAGING_LIMIT_TIERS)[number];
+
+/** The Meta app whose webhook serves this tenant, as `wabus meta subscribe` sets it and `wabus meta check` expects it (docs/meta.md). */
+export interface TenantMeta {
+  appId: string;
+  /** For the app access token `<appId>|<appSecret>` (default: the first of `appSecrets`); never printed. */
+  appSecret: string;
+  /** The app's webhook callback URL (`/{app-id}/subscriptions`, object `whatsapp_business_account`). */
+  callbackUrl: string;
+  /** The webhook fields the app subscribes to (`messages`, `account_update`…). */
+  fields: string[];
+  /** Every WABA of the tenant (`wabaIds`), subscribed to the app, with its callback override if any. */
+  wabas: Record<string, { callbackOverride: string | null }>;
+  /** A number below this tier is reported (`number_messaging_limit`); null: any tier. */
+  minMessagingLimit: MessagingLimitTier | null;
+}
+
+/**
  * One business on Meta's platform served by this wabus: which apps sign its webhooks, which WABAs and business
  * numbers it owns, and how wabus talks back to Meta and to its CRM on its behalf (docs/tenants.md).
  */
@@ -22,6 +44,8 @@ export interface Tenant {
   /** Auto-reply rules file of this tenant (default: AUTO_REPLY_RULES). */
   autoReplyRules: string | null;
   crm: TenantCrm | null;
+  /** Its Meta app's webhook, for `wabus meta subscribe` / `meta check`; null: not managed by wabus. */
+  meta: TenantMeta | null;
   /** The environment-only tenant owns every WABA and number. */
   ownsAll: boolean;
 }
@@ -70,6 +94,7 @@ export function environmentTenants(
         phoneNumberIds: [],
         autoReplyRules: null,
         crm: null,
+        meta: null,
         ownsAll: true,
       },
     ],

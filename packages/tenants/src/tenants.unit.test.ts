@@ -148,3 +148,53 @@ test('SIGHUP reloads the file: a valid one replaces the configuration, an invali
   }
   assert.throws(() => loadTenantsFile(join(dir, 'missing.json')), /cannot read the tenants file/);
 });
+
+const acmeMeta = {
+  appId: '670843887433847',
+  callbackUrl: 'https://wabus.acme.example/webhook',
+  fields: ['messages', 'account_update'],
+  wabas: { '100': { callbackOverride: 'https://eu.wabus.acme.example/webhook' } },
+};
+
+test('tenants file: meta gives the app, its callback, fields and per-WABA overrides; the app secret defaults to the first of appSecrets', () => {
+  const t = parseTenants(file([{ ...acme, wabaIds: ['100', '101'], meta: { ...acmeMeta, minMessagingLimit: 'TIER_1K' } }, globex]), 't', sources);
+  assert.deepEqual(t.byId('acme')!.meta, {
+    appId: '670843887433847',
+    appSecret: 'acme-secret',
+    callbackUrl: 'https://wabus.acme.example/webhook',
+    fields: ['messages', 'account_update'],
+    wabas: { '100': { callbackOverride: 'https://eu.wabus.acme.example/webhook' }, '101': { callbackOverride: null } },
+    minMessagingLimit: 'TIER_1K',
+  });
+  assert.equal(t.byId('globex')!.meta, null);
+  const own = parseTenants(file([{ ...acme, meta: { ...acmeMeta, appSecret: { env: 'ACME_SECRET' }, wabas: undefined } }]), 't', sources);
+  assert.equal(own.byId('acme')!.meta!.appSecret, 'acme-secret');
+  assert.deepEqual(own.byId('acme')!.meta!.wabas, { '100': { callbackOverride: null } });
+});
+
+test('tenants file: every bad meta is a WABUS_TENANTS_INVALID naming the tenant and the field', () => {
+  const meta = (m: Record<string, unknown>, t: Record<string, unknown> = {}) => file([{ ...acme, ...t, meta: { ...acmeMeta, ...m } }]);
+  const cases: [string, RegExp][] = [
+    [file([{ ...acme, meta: 'yes' }]), /^tenants\[0\] \(acme\)\.meta: expected \{ "appId"/],
+    [meta({ appId: 670843887433847 }), /\.meta\.appId: expected the app id, digits as a string/],
+    [meta({ callbackUrl: 'wabus.acme.example' }), /\.meta\.callbackUrl: expected an http\(s\) URL/],
+    [meta({ fields: [] }), /\.meta\.fields: expected a non-empty array/],
+    [meta({ fields: ['messages', 'Messages!'] }), /\.meta\.fields\[1\]: expected a webhook field name/],
+    [meta({ fields: ['messages', 'messages'] }), /\.meta\.fields\[1\]: messages is listed twice/],
+    [meta({ wabas: { '999': {} } }), /\.meta\.wabas\.999: not one of the tenant's wabaIds \(100\)/],
+    [meta({ wabas: { '100': { callbackOverride: 'https://x.example/' + 'a'.repeat(200) } } }), /\.meta\.wabas\.100\.callbackOverride: at most 200 characters/],
+    [meta({ wabas: { '100': { override: 'https://x.example' } } }), /\.meta\.wabas\.100\.override: unknown field/],
+    [meta({ minMessagingLimit: 'TIER_5' }), /\.meta\.minMessagingLimit: expected one of TIER_50, TIER_250/],
+    [meta({ appSecret: { env: 'MISSING' } }), /\.meta\.appSecret: environment variable MISSING is not set/],
+    [meta({ callback: 'x' }), /\.meta\.callback: unknown field/],
+    [meta({}, { verifyToken: undefined }), /^tenants\[0\] \(acme\)\.meta: needs the tenant's verifyToken/],
+    [meta({ wabas: undefined }, { wabaIds: undefined }), /^tenants\[0\] \(acme\)\.meta: needs wabaIds/],
+  ];
+  for (const [text, message] of cases) {
+    assert.throws(
+      () => parseTenants(text, 't.json', sources),
+      (err: unknown) => err instanceof TenantsError && err.code === 'WABUS_TENANTS_INVALID' && message.test(err.message),
+      text,
+    );
+  }
+});

@@ -14,6 +14,8 @@ import { CRM_DEV_ENV, runGraphApiStandIn, startDevCrmStandIn } from '@wabus/stan
 import { applyTopics, createKafka } from '@wabus/kafka';
 import { SUPERVISOR_PID_ENV } from '@wabus/service/supervisor';
 import { serviceRegistry, serviceStartArgs } from '@wabus/service/registry';
+import { loadTenantsFile } from '@wabus/tenants';
+import { devMetaState, devTenantsFile } from '../dev-meta.ts';
 import { formatLogLine } from '../log-format.ts';
 import { parseStore } from './infra.ts';
 import { defaultTopicsFile, loadWabusTopics, repoRoot } from '../repo-paths.ts';
@@ -118,6 +120,8 @@ export async function devCommand(argv: string[] = process.argv.slice(process.arg
         port: 8090,
         accessToken: env['WHATSAPP_ACCESS_TOKEN'],
         ...(secret ? { statusCallbacks: { url: ingressUrl, appSecret: secret, delayMs: 500 } } : {}),
+        // Meta's webhook setup for `wabus meta subscribe|check` (docs/meta.md): the dev tenant's app, WABA and number.
+        meta: devMetaState(loadTenantsFile(devTenantsFile)),
       }),
     );
   if (!process.env['CRM_BASE_URL']) standIns.push(await startDevCrmStandIn({ log: (line: string) => console.log(`[crm] ${line}`) }));
@@ -160,6 +164,8 @@ export async function devCommand(argv: string[] = process.argv.slice(process.arg
         curl -s -X POST http://127.0.0.1:8086/v1/messages -H 'idempotency-key: try-1' -H 'content-type: application/json' \\
           -d '{"phoneNumberId":"106540352242922","to":"15551234567","type":"template","template":{"name":"hello_world","language":"en_US"}}'
         (then GET http://127.0.0.1:8086/v1/messages/<id>: the stand-in's sent, delivered, read come back through ingress)
+        pnpm wabus meta subscribe --tenants-file infra/tenants.dev.json --graph-url ${env['WHATSAPP_GRAPH_BASE_URL']} [--execute]
+        pnpm wabus meta check --tenants-file infra/tenants.dev.json --graph-url ${env['WHATSAPP_GRAPH_BASE_URL']}
 `);
 
   await new Promise<void>((resolve) => {

@@ -182,6 +182,7 @@ test("replay rederive --tenants-file: ownership checked again with the file in f
     phoneNumberIds: owns.map((o) => o.number),
     autoReplyRules: null,
     crm: null,
+    meta: null,
     ownsAll: false,
   });
   const tenants = tenantsOf([tenant('acme', [ACME, NOBODY]), tenant('globex', [GLOBEX])], 'test');
