@@ -50,7 +50,12 @@ export const accountRoutes: FastifyPluginAsync<{ db: Db; now?: () => number }> =
     const query = req.query as Query;
     const tenant = parseTenant(query);
     const scope = parseTemplateScope(query);
-    const q = { name: optionalParam(query, 'name'), language: optionalParam(query, 'language'), status: optionalParam(query, 'status'), limit: parseLimit(query) };
+    const q = {
+      name: optionalParam(query, 'name'),
+      language: optionalParam(query, 'language'),
+      status: optionalParam(query, 'status'),
+      limit: parseLimit(query),
+    };
     // A number account-state has seen no event with metadata from has no known WABA: no templates, not an error.
     const wabaId = 'wabaId' in scope ? scope.wabaId : ((await findPhoneNumber(c, scope.phoneNumberId, tenant))?.wabaId ?? null);
     const templates = wabaId === null ? [] : await listTemplates(c, { wabaId, ...q }, tenant);

@@ -13,9 +13,7 @@ function laterIdentity(a: NumberIdentity | null, b: NumberIdentity | null): Numb
       : (compareScalars(a.timestamp, b.timestamp) || compareScalars(a.phoneNumberId, b.phoneNumberId) || compareScalars(a.wabaId, b.wabaId)) >= 0
         ? a
         : b;
-  return later === null
-    ? null
-    : { phoneNumberId: later.phoneNumberId, wabaId: later.wabaId, timestamp: later.timestamp };
+  return later === null ? null : { phoneNumberId: later.phoneNumberId, wabaId: later.wabaId, timestamp: later.timestamp };
 }
 
 /** Why a number is alerting: flagged by Meta (quality event FLAGGED), or a RED quality rating when one is given. */
