@@ -34,8 +34,8 @@ WORKDIR /app
 COPY --from=dependencies /app /app
 # The image's `node` user, by number: Kubernetes' runAsNonRoot can only verify a numeric user.
 USER 1000:1000
-# ingress, message-store, status-tracker, auto-reply, crm-sync, media-store, sender, dispatcher: the registry's default ports (services/*/package.json).
-EXPOSE 8080 8081 8082 8083 8084 8085 8086 8087
+# ingress, message-store, status-tracker, auto-reply, crm-sync, media-store, sender, dispatcher, account-state: the registry's default ports (services/*/package.json).
+EXPOSE 8080 8081 8082 8083 8084 8085 8086 8087 8088
 # No HEALTHCHECK: each service answers GET /healthz and /readyz on its own port; the orchestrator probes them
 # (docker-compose.yml, the Helm chart).
 ENTRYPOINT ["node", "packages/cli/src/main.ts"]

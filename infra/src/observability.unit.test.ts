@@ -138,3 +138,21 @@ test('dispatcher alerts: a paused endpoint after 10 minutes, per subscription; d
     assert.match(rule, /^\s*labels: \{ severity: ticket \}$/m);
   }
 });
+
+test('account-state alerts: a flagged number, an unusable template and a restricted WABA, each `max by` its entity over the gauge account-state reads from its store', () => {
+  const rules = readFileSync(join(root, 'infra/observability/alert-rules.yml'), 'utf8');
+  const metrics = readFileSync(join(root, 'services/account-state/src/account-metrics.ts'), 'utf8');
+  for (const [alert, metric] of [
+    ['WabusBusinessNumberFlagged', 'wabus_account_state_phone_number_flagged'],
+    ['WabusTemplateUnusable', 'wabus_account_state_template_unusable'],
+    ['WabusAccountRestricted', 'wabus_account_state_waba_restricted'],
+  ] as const) {
+    const rule = alertRule(rules, alert);
+    const by = /^\s*expr: max by \(([a-z_, ]+)\) \((wabus_[a-z_]+)\) == 1$/m.exec(rule);
+    assert.ok(by, rule);
+    assert.equal(by[2], metric);
+    // Grouped by every label the gauge has (the service label aside): one alert per entity, none lost to a merge.
+    const declared = new RegExp(`name: '${metric}',[\\s\\S]*?labelNames: \\[([^\\]]+)\\]`).exec(metrics)?.[1] ?? '';
+    assert.deepEqual(by[1]!.split(', ').sort(), [...declared.matchAll(/'([a-z_]+)'/g)].map((m) => m[1]).sort(), `${alert}: grouped by the gauge's labels`);
+  }
+});

@@ -130,9 +130,9 @@ function checkTopicsJob(objects: K8sObject[], dryRun: boolean) {
   assert.equal(spec.restartPolicy, 'Never');
 }
 
-test('given the default values, then ingress, message-store and status-tracker run (auto-reply and crm-sync are opt-in), with the topics Job', () => {
+test('given the default values, then ingress, message-store, status-tracker and account-state run (auto-reply and crm-sync are opt-in), with the topics Job', () => {
   const objects = renderChart(helm);
-  checkDeployments(objects, ['ingress', 'message-store', 'status-tracker']);
+  checkDeployments(objects, ['ingress', 'message-store', 'status-tracker', 'account-state']);
   checkTopicsJob(objects, false);
   assert.equal(podSpec(objectNamed(objects, 'Job', 'wabus-topics')).containers[0]!.args![3], 'infra/topics.cluster.json');
   const ingress = objectNamed(objects, 'Service', 'wabus-ingress');

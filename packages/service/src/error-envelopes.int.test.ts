@@ -15,6 +15,7 @@ const badParam: Record<string, { url: string; param: string }> = {
   'media-store': { url: '/v1/media/1234/content?download=maybe', param: 'download' },
   dispatcher: { url: '/v1/subscriptions/none/deliveries?limit=0', param: 'limit' },
   sender: { url: '/v1/messages?state=lost', param: 'state' },
+  'account-state': { url: '/v1/templates?wabaId=1&limit=0', param: 'limit' },
 };
 
 test('error envelopes: every service answers an unknown route, a bad parameter and /readyz the same way', { timeout: 120_000 }, async (t) => {

@@ -15,6 +15,7 @@ const needs: Record<string, Record<string, string>> = {
   'media-store': { WHATSAPP_ACCESS_TOKEN: 'x' },
   dispatcher: {},
   sender: { WHATSAPP_ACCESS_TOKEN: 'x' },
+  'account-state': {},
 };
 // A variable each reads as a number.
 const numeric = (service: string) => (service === 'ingress' ? 'INGRESS_ACK_TIMEOUT_MS' : service === 'sender' ? 'SENDER_RATE_PER_SECOND' : 'WABUS_MAX_BATCH');
@@ -31,6 +32,7 @@ test('the registry lists every service of the checkout, each with its port varia
       ['media-store', 'consumer', 8085, 'MEDIA_STORE_PORT'],
       ['sender', 'api', 8086, 'SENDER_PORT'],
       ['dispatcher', 'consumer', 8087, 'DISPATCHER_PORT'],
+      ['account-state', 'consumer', 8088, 'ACCOUNT_STATE_PORT'],
     ],
   );
   assert.deepEqual(

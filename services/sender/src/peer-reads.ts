@@ -1,5 +1,6 @@
 import { DEFAULT_TENANT } from '@wabus/tenants';
 import type { WindowKnowledge } from './decide-send.ts';
+import type { TemplateKnowledge } from './decide-template.ts';
 
 /** Reads of other services' APIs (never their code or databases): a GET, its JSON, or null on a 404. */
 async function getJson(url: string, timeoutMs: number, doFetch: typeof fetch): Promise<Record<string, unknown> | null> {
@@ -14,13 +15,22 @@ export interface PeerReads {
   windowOf(tenantId: string, phoneNumberId: string, customer: string): Promise<WindowKnowledge>;
   /** The current delivery status of a wamid, by status-tracker; null when none came yet (or it is not configured). */
   statusOf(tenantId: string, wamid: string): Promise<Record<string, unknown> | null>;
+  /** The current status of the number's WABA's template, by account-state; 'unchecked' when it is not configured. */
+  templateOf(tenantId: string, phoneNumberId: string, name: string, language: string): Promise<TemplateKnowledge>;
 }
 
 /**
- * The window comes from message-store and the status from status-tracker, which already fold those facts from the
- * events topic (identity joins, status ranks): the sender keeps no second copy that could disagree.
+ * The window comes from message-store, the status from status-tracker and a template's status from account-state,
+ * which already fold those facts from the events topic (identity joins, status ranks, Meta's time order): the sender
+ * keeps no second copy that could disagree.
  */
-export function createPeerReads(o: { messageStoreUrl: string; statusTrackerUrl: string; timeoutMs?: number; fetch?: typeof fetch }): PeerReads {
+export function createPeerReads(o: {
+  messageStoreUrl: string;
+  statusTrackerUrl: string;
+  accountStateUrl?: string;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}): PeerReads {
   const timeoutMs = o.timeoutMs ?? 2_000;
   const doFetch = o.fetch ?? fetch;
   // The environment-only deployment's documents may carry no tenant: no filter then.
@@ -36,6 +46,15 @@ export function createPeerReads(o: { messageStoreUrl: string; statusTrackerUrl: 
     async statusOf(tenantId, wamid) {
       if (o.statusTrackerUrl === '') return null;
       return getJson(`${o.statusTrackerUrl}/v1/statuses/${encodeURIComponent(wamid)}${q(tenantId)}`, timeoutMs, doFetch);
+    },
+    async templateOf(tenantId, phoneNumberId, name, language) {
+      if (!o.accountStateUrl) return 'unchecked';
+      // account-state finds the number's WABA (joined from the events with metadata) and its template of that name.
+      const query = new URLSearchParams({ phoneNumberId, name, language, ...(tenantId === DEFAULT_TENANT ? {} : { tenant: tenantId }) });
+      const found = await getJson(`${o.accountStateUrl}/v1/templates?${query.toString()}`, timeoutMs, doFetch);
+      const first = (found?.['templates'] as { status?: { value?: unknown } | null }[] | undefined)?.[0];
+      const status = first?.status?.value;
+      return { status: typeof status === 'string' ? status : null };
     },
   };
 }

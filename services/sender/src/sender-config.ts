@@ -58,6 +58,13 @@ export function senderSchema({ port, portEnv }: Pick<ServiceFacts, 'port' | 'por
       default: '',
       description: "status-tracker's API, asked for a send's current delivery status in GET /v1/messages/:id; empty: not shown",
     },
+    accountStateUrl: {
+      env: 'SENDER_ACCOUNT_STATE_URL',
+      parse: optionalUrl,
+      default: '',
+      description:
+        "account-state's API, asked for a template's status before it is sent (only APPROVED goes; unreachable: 503, nothing sent); empty: not checked, Meta decides",
+    },
     logLevel: { env: 'LOG_LEVEL', parse: oneOf('trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'), default: 'info', description: 'pino log level' },
   } as const;
 }

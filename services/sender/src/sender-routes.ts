@@ -1,10 +1,11 @@
 import { SpanStatusCode, trace, context as otelContext } from '@opentelemetry/api';
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyBaseLogger, FastifyPluginAsync } from 'fastify';
 import type { Collection } from 'mongodb';
 import { listLedger, parseLedgerQuery } from '@wabus/graph-send';
 import { injectSpanContext } from '@wabus/telemetry';
 import type { Tenants } from '@wabus/tenants';
 import { decideSend } from './decide-send.ts';
+import { decideTemplate } from './decide-template.ts';
 import { SenderError } from './errors.ts';
 import { executeSend, type SendExecutorDeps } from './execute-send.ts';
 import { graphRequestOf } from './graph-body.ts';
@@ -12,7 +13,7 @@ import { parseSend } from './parse-send.ts';
 import type { PeerReads } from './peer-reads.ts';
 import type { SendPublisher } from './publish-sends.ts';
 import type { SenderObserver } from './sender-metrics.ts';
-import { customerOf } from './send-command.ts';
+import { customerOf, type SendCommand } from './send-command.ts';
 import { sendView, type SendDoc } from './sends.ts';
 
 export interface SenderRoutesOptions {
@@ -42,6 +43,20 @@ export const senderRoutes: FastifyPluginAsync<SenderRoutesOptions> = async (app,
     if (req.method === 'POST') o.executor.observer.rejected?.(String((err as { code?: unknown }).code ?? 'internal'));
   });
 
+  /** A template whose known status is not APPROVED is refused before anything is recorded: the key stays free. */
+  async function checkTemplate(log: FastifyBaseLogger, tenantId: string, command: SendCommand, t: { name: string; language: string }): Promise<void> {
+    const known = await o.peers.templateOf(tenantId, command.phoneNumberId, t.name, t.language).catch((err: unknown) => {
+      log.warn({ err }, 'template check failed');
+      throw new SenderError('WABUS_SENDER_TEMPLATE_STATUS_UNKNOWN', { param: 'template.name' });
+    });
+    const decision = decideTemplate(command, known);
+    if (!decision.send)
+      throw new SenderError('WABUS_SENDER_TEMPLATE_NOT_APPROVED', {
+        param: 'template.name',
+        message: `template ${t.name} (${t.language}) is ${decision.status}, not APPROVED; nothing was sent`,
+      });
+  }
+
   app.post('/v1/messages', async (req, reply) => {
     const key = req.headers['idempotency-key'];
     if (typeof key !== 'string' || !KEY.test(key)) throw new SenderError('WABUS_SENDER_IDEMPOTENCY_KEY_REQUIRED', { param: 'Idempotency-Key' });
@@ -61,6 +76,7 @@ export const senderRoutes: FastifyPluginAsync<SenderRoutesOptions> = async (app,
       const decision = decideSend(command, window, o.now());
       if (!decision.send) throw new SenderError('WABUS_SENDER_OUTSIDE_WINDOW', { param: 'type' });
     }
+    if (command.kind === 'message' && command.message.type === 'template') await checkTemplate(req.log, owner.id, command, command.message);
     // The send's span: the Graph call (and, through the stand-in or a proxy that keeps `traceparent`, its status
     // webhooks) and the send's event on Kafka carry its context.
     const span = tracer.startSpan('whatsapp.send', { attributes: { 'wabus.phone_number_id': command.phoneNumberId, 'wabus.send.type': command.kind } });

@@ -19,6 +19,7 @@ export function fixedPeers(window: WindowKnowledge = 'unchecked'): PeerReads & {
     windows,
     windowOf: async (_t, phoneNumberId, customer) => windows.get(`${phoneNumberId}:${customer}`) ?? window,
     statusOf: async () => null,
+    templateOf: async () => 'unchecked',
   };
 }
 

@@ -106,7 +106,13 @@ export async function startSender(o: {
     accessTokenOf,
     apiVersion: config.apiVersion,
     publisher,
-    peers: o.peers ?? createPeerReads({ messageStoreUrl: config.messageStoreUrl, statusTrackerUrl: config.statusTrackerUrl }),
+    peers:
+      o.peers ??
+      createPeerReads({
+        messageStoreUrl: config.messageStoreUrl,
+        statusTrackerUrl: config.statusTrackerUrl,
+        accountStateUrl: config.accountStateUrl,
+      }),
     now,
     executor: {
       outbox: sends,

@@ -32,9 +32,11 @@ export const DEV_DEFAULTS: Record<string, string> = {
   AUTO_REPLY_RULES: 'services/auto-reply/rules.example.json',
   WHATSAPP_GRAPH_BASE_URL: 'http://127.0.0.1:8090',
   WHATSAPP_ACCESS_TOKEN: 'wabus-dev-access-token',
-  // The sender asks message-store for the 24-hour window and status-tracker for a send's status.
+  // The sender asks message-store for the 24-hour window, status-tracker for a send's status and account-state
+  // whether a template is approved.
   SENDER_MESSAGE_STORE_URL: 'http://127.0.0.1:8081',
   SENDER_STATUS_TRACKER_URL: 'http://127.0.0.1:8082',
+  SENDER_ACCOUNT_STATE_URL: 'http://127.0.0.1:8088',
   // crm-sync pushes contacts to the local CRM stand-in that dev starts on 8091.
   ...CRM_DEV_ENV,
 };
