@@ -94,8 +94,10 @@ test('sender trace: a send’s span, its status webhooks at ingress and status-t
   // by a send-link span (statuses folded after the send) or a send-join span (the send read after its statuses).
   await waitUntil(
     'the send joined to its statuses',
+    // encoded: a wamid may hold '+'.
     async () =>
-      ((await (await fetch(`http://127.0.0.1:${ports.tracker}/v1/statuses/${wamid}`)).json()) as { send: { sendId: string } | null }).send?.sendId === id,
+      ((await (await fetch(`http://127.0.0.1:${ports.tracker}/v1/statuses/${encodeURIComponent(wamid)}`)).json()) as { send?: { sendId: string } | null }).send
+        ?.sendId === id,
     { timeoutMs: 30_000 },
   );
   const tied = () =>
