@@ -35,7 +35,11 @@ test('sender trace: a send’s span, its status webhooks at ingress and status-t
     OTEL_BSP_SCHEDULE_DELAY: '100',
   });
   const ingress = startService('ingress', { ...env('ingress'), INGRESS_PORT: String(ports.ingress) });
-  const tracker = startService('status-tracker', { ...env('status-tracker'), STATUS_TRACKER_PORT: String(ports.tracker) });
+  const tracker = startService('status-tracker', {
+    ...env('status-tracker'),
+    STATUS_TRACKER_PORT: String(ports.tracker),
+    STATUS_TRACKER_SENDS_TOPIC: sendsTopics.eventsTopic,
+  });
   const sender = startService('sender', {
     ...env('sender'),
     SENDER_PORT: String(ports.sender),
@@ -85,6 +89,29 @@ test('sender trace: a send’s span, its status webhooks at ingress and status-t
   assert.ok(
     webhooks.every((w) => w.parentSpanId === graphCall.spanId),
     `each status webhook continues the Graph call that caused it: ${JSON.stringify(shape)}`,
+  );
+  // status-tracker read the send too (the sends topic, joined by wamid), and tied the statuses to the send span:
+  // by a send-link span (statuses folded after the send) or a send-join span (the send read after its statuses).
+  await waitUntil(
+    'the send joined to its statuses',
+    // encoded: a wamid may hold '+'.
+    async () =>
+      ((await (await fetch(`http://127.0.0.1:${ports.tracker}/v1/statuses/${encodeURIComponent(wamid)}`)).json()) as { send?: { sendId: string } | null }).send
+        ?.sendId === id,
+    { timeoutMs: 30_000 },
+  );
+  const tied = () =>
+    otlp.spans.filter(
+      (s) =>
+        s.service === 'status-tracker' &&
+        (s.name === 'status-tracker.send-link' || s.name === 'status-tracker.send-join') &&
+        s.attributes['wabus.send.id'] === id &&
+        s.links.some((l) => l.traceId === send.traceId && l.spanId === send.spanId),
+    );
+  await otlp.waitFor(() => tied().length > 0, 30_000);
+  assert.ok(
+    tied().every((s) => s.attributes['wabus.wamid'] === wamid),
+    JSON.stringify(tied()),
   );
   const [record] = await readTopic(kafka, sendsTopics.eventsTopic);
   assert.equal((JSON.parse(String(record!.value)) as { wamid: string }).wamid, wamid);

@@ -16,7 +16,21 @@ import type { ConsumerConfig } from './consumer-config.ts';
 export type ServiceHandler<E = WhatsAppEvent> = Omit<ConsumerHandler<E>, 'decode'> &
   ([WhatsAppEvent] extends [E] ? { decode?: ConsumerHandler<E>['decode'] } : { decode: ConsumerHandler<E>['decode'] });
 
-export interface ConsumerServiceOptions<E> {
+/**
+ * A second topic a service consumes into the same database, with a handler of its own, on a group of its own
+ * (`<groupId>.<name>`): e.g. status-tracker's sends beside its events. Same runtime, same dead-letter topic.
+ */
+export interface AdditionalConsumer<S> {
+  /** Names its group (`<groupId>.<name>`), its entry in /v1/lag and its log lines. */
+  name: string;
+  topic: string;
+  /** Built once the database is connected, after the main handler. */
+  handler: (db: Db) => Promise<ConsumerHandler<S>>;
+  /** The label its records count under in the consumer metrics (default `name`). */
+  kindOf?: (event: S) => string;
+}
+
+export interface ConsumerServiceOptions<E, S = never> {
   name: string;
   config: ConsumerConfig;
   logger: Logger;
@@ -26,6 +40,11 @@ export interface ConsumerServiceOptions<E> {
   routes?: FastifyPluginAsync<{ db: Db }>;
   registry: Registry;
   observer: ConsumerObserver;
+  /**
+   * Another topic to consume (see AdditionalConsumer); not consumed, with a warning, when the topic is missing. A
+   * shadow (replay-only) run consumes it too, from the start: the shadow's group, and so this one, is new.
+   */
+  additional?: AdditionalConsumer<S>;
 }
 
 export interface ConsumerService {
@@ -33,6 +52,8 @@ export interface ConsumerService {
   runtime: ConsumerRuntime;
   /** The runtime of the redrive topic; null when it is missing, disabled, or in a replay-only (shadow) run. */
   redrive: ConsumerRuntime | null;
+  /** The runtime of the additional topic; null when none is given or its topic is missing. */
+  additional: ConsumerRuntime | null;
   mongo: MongoClient;
   db: Db;
   /** Graceful: stop consuming (finish the chunk in hand, commit, leave the group), close the API, close the store. */
@@ -44,7 +65,7 @@ export interface ConsumerService {
  * an HTTP server with /healthz, /readyz (group joined, no partition paused, store answering), /metrics, /v1/lag and
  * the service's own read routes.
  */
-export async function startConsumerService<E = WhatsAppEvent>(opts: ConsumerServiceOptions<E>): Promise<ConsumerService> {
+export async function startConsumerService<E = WhatsAppEvent, S = never>(opts: ConsumerServiceOptions<E, S>): Promise<ConsumerService> {
   const { config, logger } = opts;
   // Timeouts so that a store that stops answering fails operations (and pauses partitions) instead of hanging them.
   const mongo = new MongoClient(config.mongoUri, { serverSelectionTimeoutMS: 5_000, socketTimeoutMS: 10_000, connectTimeoutMS: 5_000 });
@@ -81,6 +102,39 @@ export async function startConsumerService<E = WhatsAppEvent>(opts: ConsumerServ
     },
   });
   const redrive = config.replayOnly ? null : await startRedrive();
+  const additional = opts.additional ? await startAdditional(opts.additional) : null;
+  const runtimes = [runtime, redrive, additional].filter((r): r is ConsumerRuntime => r !== null);
+
+  // listTopics, not a metadata request: that could auto-create the topic on a broker that allows it.
+  async function topicExists(topic: string): Promise<boolean> {
+    const admin = kafka.admin();
+    await admin.connect();
+    return admin
+      .listTopics()
+      .then((topics) => topics.includes(topic))
+      .finally(() => admin.disconnect());
+  }
+
+  async function startAdditional(a: AdditionalConsumer<S>): Promise<ConsumerRuntime | null> {
+    if (!(await topicExists(a.topic))) {
+      logger.warn({ topic: a.topic, consumer: a.name }, 'topic missing (run `pnpm wabus topics apply`): not consumed');
+      return null;
+    }
+    const { applied, deadLettered, retried, batchSeconds } = opts.observer;
+    return runConsumer<S>({
+      kafka,
+      dlqTopic: config.dlqTopic,
+      maxBatchRecords: config.maxBatchRecords,
+      partitionsConsumedConcurrently: config.partitionsConcurrently,
+      sessionTimeoutMs: config.sessionTimeoutMs,
+      kindOf: a.kindOf ?? (() => a.name),
+      ...(await a.handler(db)),
+      groupId: `${config.groupId}.${a.name}`,
+      topic: a.topic,
+      log: logger.child({ consumer: a.name }),
+      observer: { applied, deadLettered, retried, batchSeconds },
+    });
+  }
 
   /**
    * Dead letters put back by `wabus dlq redrive` arrive on the service's redrive topic, consumed by a group of its
@@ -89,14 +143,7 @@ export async function startConsumerService<E = WhatsAppEvent>(opts: ConsumerServ
   async function startRedrive(): Promise<ConsumerRuntime | null> {
     if (config.redriveTopic === '-') return null;
     const redriveTopic = config.redriveTopic || `${config.topic}.redrive.${opts.name}`;
-    const admin = kafka.admin();
-    await admin.connect();
-    // listTopics, not a metadata request: that could auto-create the topic on a broker that allows it.
-    const exists = await admin
-      .listTopics()
-      .then((topics) => topics.includes(redriveTopic))
-      .finally(() => admin.disconnect());
-    if (!exists) {
+    if (!(await topicExists(redriveTopic))) {
       logger.warn({ redriveTopic }, 'redrive topic missing (run `pnpm wabus topics apply`): re-driven dead letters are not consumed');
       return null;
     }
@@ -116,7 +163,7 @@ export async function startConsumerService<E = WhatsAppEvent>(opts: ConsumerServ
     help: '1 when the service is a member of its group with no partition paused (what /readyz reports, store aside)',
     registers: [opts.registry],
     collect() {
-      this.set(runtime.ready() && (redrive?.ready() ?? true) ? 1 : 0);
+      this.set(runtimes.every((r) => r.ready()) ? 1 : 0);
     },
   });
 
@@ -142,7 +189,7 @@ export async function startConsumerService<E = WhatsAppEvent>(opts: ConsumerServ
         .then(() => ({ ok: true }))
         .catch((err: Error) => ({ ok: false, detail: err.message }));
       const status = runtime.status();
-      const paused = [...status.partitions, ...(redrive?.status().partitions ?? [])].filter((p) => p.paused);
+      const paused = runtimes.flatMap((r) => r.status().partitions).filter((p) => p.paused);
       return readinessOf({
         consumer: status.joined ? { ok: true } : { ok: false, detail: 'not (yet) a member of the consumer group' },
         partitions: paused.length === 0 ? { ok: true } : { ok: false, detail: paused.map((p) => `partition ${p.partition}: ${p.lastError}`).join('; ') },
@@ -150,7 +197,11 @@ export async function startConsumerService<E = WhatsAppEvent>(opts: ConsumerServ
       });
     },
   });
-  app.get('/v1/lag', async () => ({ ...runtime.status(), ...(redrive ? { redrive: redrive.status() } : {}) }));
+  app.get('/v1/lag', async () => ({
+    ...runtime.status(),
+    ...(redrive ? { redrive: redrive.status() } : {}),
+    ...(additional && opts.additional ? { [opts.additional.name]: additional.status() } : {}),
+  }));
   if (opts.routes) await app.register(opts.routes, { db });
   await app.listen({ host: config.host, port: config.port });
   logger.info({ groupId: config.groupId, topic: config.topic, database: config.database, port: config.port }, `${opts.name} running`);
@@ -159,10 +210,11 @@ export async function startConsumerService<E = WhatsAppEvent>(opts: ConsumerServ
     app,
     runtime,
     redrive,
+    additional,
     mongo,
     db,
     async stop() {
-      await Promise.all([runtime.stop(), redrive?.stop()]);
+      await Promise.all(runtimes.map((r) => r.stop()));
       await app.close();
       await mongo.close();
     },

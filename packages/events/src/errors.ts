@@ -12,6 +12,7 @@ export const EVENTS_ERRORS = {
   WABUS_EVENTS_UNKNOWN_KIND: { message: 'unknown event kind (newer producer?)' },
   WABUS_EVENTS_ENCODE_FAILED: { message: 'cannot encode the event' },
   WABUS_EVENTS_INCOMPATIBLE_SCHEMA: { message: 'the writer schema cannot be read with the reader schema' },
+  WABUS_EVENTS_BAD_SEND_EVENT: { message: 'not a send event of whatsapp.sends.v1' },
 } as const;
 
 export type EventsErrorCode = keyof typeof EVENTS_ERRORS;

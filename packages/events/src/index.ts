@@ -33,3 +33,5 @@ export { EventsError, InvalidJsonError, UnknownSchemaError } from './errors.ts';
 export type { EventsErrorCode } from './errors.ts';
 export { createChunkAssembler, splitIntoChunks, WIDEST_CHUNK_HEADERS } from './raw-chunks.ts';
 export type { AssembledRecord, RawRecord } from './raw-chunks.ts';
+export { readSendEvent, SEND_STATES, SENDS_TOPIC } from './send-event.ts';
+export type { ReadSendEvent, SendEvent, SendState } from './send-event.ts';

@@ -6,7 +6,7 @@ import { testEnv, uniqueName } from './test-env.ts';
 /**
  * An environment on which any service of the registry starts against the shared test broker and store, isolated by
  * name: the test's `topics` (createTestTopics), a consumer group and a database of its own named after `label` (e.g.
- * `image.crm-sync`), dead letters beside the events topic, no redrive topic; secrets and API addresses are placeholders
+ * `image.crm-sync`), dead letters beside the events topic, no redrive topic, no sends topic for status-tracker; secrets and API addresses are placeholders
  * that nothing calls; media-store's directory under <temp>/wabus-test-media (never removed: empty unless a
  * test sends media). The port (`[facts.portEnv]`) is the caller's. The rules file is the checkout's example, relative
  * to the working directory: the repository's, or the image's /app.
@@ -32,6 +32,8 @@ export function serviceTestEnv(topics: { rawTopic: string; eventsTopic: string }
     WABUS_DATABASE: uniqueName(label).replaceAll(/[.-]/g, '_'),
     WABUS_DLQ_TOPIC: `${topics.eventsTopic}.dlq`,
     WABUS_REDRIVE_TOPIC: '-',
+    // No sends topic for status-tracker unless the test makes one (the shared broker's whatsapp.sends.v1 is anyone's).
+    STATUS_TRACKER_SENDS_TOPIC: '',
     WHATSAPP_APP_SECRETS: 'test=secret',
     WHATSAPP_VERIFY_TOKEN: 'token',
     WHATSAPP_ACCESS_TOKEN: 'token',

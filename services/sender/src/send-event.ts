@@ -1,24 +1,8 @@
+import type { SendEvent } from '@wabus/events';
 import { customerOf } from './send-command.ts';
 import type { SendDoc } from './sends.ts';
 
-/** The record of a settled send on `whatsapp.sends.v1` (JSON), keyed by the business number like the events topic. */
-export interface SendEvent {
-  sendId: string;
-  state: 'sent' | 'failed' | 'unknown';
-  tenantId: string;
-  phoneNumberId: string;
-  /** The phone number or business-scoped user id it went to; null for a read mark. */
-  customer: string | null;
-  type: string;
-  /** Meta's id of the message: what its statuses carry. Null unless sent. */
-  wamid: string | null;
-  /** failed: Meta's error code (or the transport's); unknown: why. */
-  error: { code: string; reason?: string } | null;
-  /** When the outcome was recorded (ISO). */
-  at: string;
-}
-
-/** Pure: the event of a settled send; null while it is pending. */
+/** Pure: the event of a settled send (the contract is `@wabus/events`' `SendEvent`); null while it is pending. */
 export function sendEventOf(d: SendDoc): { key: string; event: SendEvent } | null {
   if (d.state === 'pending') return null;
   const error =
@@ -36,7 +20,8 @@ export function sendEventOf(d: SendDoc): { key: string; event: SendEvent } | nul
       phoneNumberId: d.phoneNumberId,
       customer: customerOf(d.command),
       type: d.command.kind === 'read' ? 'read' : d.command.message.type,
-      wamid: d.reply?.wamid ?? null,
+      // A read mark is recorded with an empty wamid (Meta gives it none): null on the topic.
+      wamid: d.reply?.wamid || null,
       error,
       at: d.updatedAt.toISOString(),
     },

@@ -3,7 +3,7 @@ import pino from 'pino';
 import { startGraphApiStandIn, type GraphApiStandIn } from '@wabus/standins';
 import { createKafka } from '@wabus/kafka';
 import { createTestTopics, readTopic, testDatabase, testEnv } from '@wabus/testing';
-import type { SendEvent } from './send-event.ts';
+import type { SendEvent } from '@wabus/events';
 import type { WindowKnowledge } from './decide-send.ts';
 import type { PeerReads } from './peer-reads.ts';
 import { loadSenderConfig, type SenderConfig } from './sender-config.ts';

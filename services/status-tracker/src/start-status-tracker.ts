@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { createConsumerMetrics, startConsumerService, type ConsumerConfig, type ConsumerService } from '@wabus/consumer-service';
-import type { WhatsAppEvent } from '@wabus/events';
+import type { ReadSendEvent, WhatsAppEvent } from '@wabus/events';
+import { createSendsHandler } from './sends-handler.ts';
 import { createStatusHandler } from './status-handler.ts';
 import { createStatusMetrics } from './status-metrics.ts';
 import { statusRoutes } from './status-routes.ts';
@@ -11,11 +12,19 @@ export interface StatusTrackerService extends ConsumerService {
   metrics: ReturnType<typeof createConsumerMetrics>;
 }
 
-/** The whole service from a configuration: indexes, the consumer, the read API and the metrics. main.ts and the tests start it through here. */
-export async function startStatusTracker(o: { config: ConsumerConfig; logger: Logger; defaultMetrics?: boolean }): Promise<StatusTrackerService> {
+/**
+ * The whole service from a configuration: indexes, the events consumer, the sends consumer (unless `sendsTopic` is
+ * empty), the read API and the metrics. main.ts and the tests start it through here.
+ */
+export async function startStatusTracker(o: {
+  config: ConsumerConfig;
+  sendsTopic: string;
+  logger: Logger;
+  defaultMetrics?: boolean;
+}): Promise<StatusTrackerService> {
   const metrics = createConsumerMetrics(SERVICE_NAME, { defaultMetrics: o.defaultMetrics ?? false });
   const observer = createStatusMetrics(metrics.registry);
-  const service = await startConsumerService<WhatsAppEvent>({
+  const service = await startConsumerService<WhatsAppEvent, ReadSendEvent>({
     name: SERVICE_NAME,
     config: o.config,
     logger: o.logger,
@@ -23,6 +32,16 @@ export async function startStatusTracker(o: { config: ConsumerConfig; logger: Lo
     routes: statusRoutes,
     registry: metrics.registry,
     observer: metrics.observer,
+    ...(o.sendsTopic === ''
+      ? {}
+      : {
+          additional: {
+            name: 'sends',
+            topic: o.sendsTopic,
+            handler: (db) => createSendsHandler(db, { observer }),
+            kindOf: (r: ReadSendEvent) => (r.ok ? 'send' : 'malformed_send'),
+          },
+        }),
   });
   return { ...service, metrics };
 }

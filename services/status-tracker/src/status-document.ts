@@ -55,6 +55,20 @@ export interface Recipient {
 }
 
 /**
+ * The send that caused the message (services/sender's `whatsapp.sends.v1` event, joined by wamid). `traceparent`
+ * names the send's span: status handling links to it (docs/consumers/status-tracker.md, "Sends").
+ */
+export interface SendLink {
+  sendId: string;
+  tenantId: string;
+  phoneNumberId: string;
+  type: string;
+  /** When the sender recorded the outcome (ISO). */
+  at: string;
+  traceparent: string | null;
+}
+
+/**
  * One outbound message (`_id` = wamid). Every field is a deterministic function of the SET of status facts seen
  * for it: no counters, no arrival times. Times are Meta's, unix seconds.
  */
@@ -66,6 +80,12 @@ export interface StatusDocument extends StateDocument {
    * tenants). A message's statuses all name one tenant; were two ever seen, the least id is kept, whatever the order.
    */
   tenantId: string | null;
+  /**
+   * The send of this wamid, once its event was read (null before, and for messages not sent through the sender). A
+   * document may hold a send and no status yet: then everything below is empty. Were two sends ever seen for one
+   * wamid, the least sendId is kept, whatever the order.
+   */
+  send: SendLink | null;
   /** `failed` once any failure was seen, else the highest delivery step seen; null when only unknown statuses. */
   status: TrackedStatus | null;
   /** The highest delivery step seen, whether or not the message also failed. */

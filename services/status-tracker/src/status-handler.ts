@@ -1,3 +1,4 @@
+import { trace, type Tracer } from '@opentelemetry/api';
 import type { Db } from 'mongodb';
 import type { ServiceHandler } from '@wabus/consumer-service';
 import { projection, type Located } from '@wabus/projection';
@@ -7,6 +8,7 @@ import { invalidStatusEvent } from './errors.ts';
 import { evolveStatus } from './evolve-status.ts';
 import type { StatusDocument } from './status-document.ts';
 import { learnedDurations } from './status-durations.ts';
+import { createSendSpans } from './send-spans.ts';
 import { readStatusFact, type StatusFact } from './status-fact.ts';
 import { ensureStatusIndexes, STATUSES_COLLECTION } from './status-indexes.ts';
 import type { StatusObserver } from './status-observer.ts';
@@ -36,13 +38,20 @@ export function readStatusRecords(records: readonly Pick<ConsumedRecord<WhatsApp
  * The status-tracker's whole Kafka-facing code. Each batch is one projection over the touched documents: one read,
  * one bulk write of the changed ones, conditional on their content hash; a record whose fact changed nothing is a
  * duplicate (docs/projections.md). Store errors propagate (the runtime pauses the partition and retries); nothing is
- * remembered outside the documents themselves. Delivery times are observed from the writes the store acknowledged,
- * so each message's are observed once, whatever comes again.
+ * remembered outside the documents themselves. Delivery times (and the span links to a message's send) are observed
+ * from the writes the store acknowledged, so each message's are observed once, whatever comes again.
  */
-export async function createStatusHandler(db: Db, observer: StatusObserver = {}): Promise<ServiceHandler> {
+export async function createStatusHandler(
+  db: Db,
+  observer: StatusObserver = {},
+  tracer: Tracer = trace.getTracer('@wabus/status-tracker'),
+): Promise<ServiceHandler> {
+  const spans = createSendSpans(tracer);
   const statuses = db.collection<StatusDocument>(STATUSES_COLLECTION);
   await ensureStatusIndexes(statuses);
-  const writes = createWriteWatch<StatusDocument>(({ before, after }) => {
+  const writes = createWriteWatch<StatusDocument>((w) => {
+    const { before, after } = w;
+    spans.statusesWritten(w);
     const learned = learnedDurations(before, after);
     if (learned.sentToDelivered !== null) observer.sentToDelivered?.(learned.sentToDelivered);
     if (learned.sentToRead !== null) observer.sentToRead?.(learned.sentToRead);

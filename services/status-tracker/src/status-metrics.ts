@@ -1,4 +1,4 @@
-import { Histogram, type Registry } from 'prom-client';
+import { Counter, Histogram, type Registry } from 'prom-client';
 import type { StatusObserver } from './status-observer.ts';
 
 // Meta's timestamps are whole seconds; reads come minutes to days after the send.
@@ -18,8 +18,17 @@ export function createStatusMetrics(registry: Registry): StatusObserver {
     buckets: BUCKETS,
     registers: [registry],
   });
+  const skipped = new Counter({
+    name: 'wabus_status_tracker_sends_skipped_total',
+    help: 'Records of the sends topic joined to nothing: not_sent (failed, unknown, read marks: no wamid) or malformed (not a send event)',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
+  // Both series from the start, so an alert on malformed records sees 0 before the first one.
+  for (const reason of ['not_sent', 'malformed']) skipped.inc({ reason }, 0);
   return {
     sentToDelivered: (s) => delivered.observe(s),
     sentToRead: (s) => read.observe(s),
+    sendSkipped: (reason) => skipped.inc({ reason }),
   };
 }

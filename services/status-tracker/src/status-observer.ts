@@ -4,4 +4,6 @@ export interface StatusObserver {
   sentToDelivered?(seconds: number): void;
   /** The same for sent and read. */
   sentToRead?(seconds: number): void;
+  /** A `whatsapp.sends.v1` record joined to nothing: a send that was not sent (no wamid), or not a send event at all. */
+  sendSkipped?(reason: 'not_sent' | 'malformed'): void;
 }

@@ -4,7 +4,10 @@ import type { StatusRange } from './status-range.ts';
 
 // Only aggregation stages the test store (mongo-java-server) runs: $match, $unwind, $group, $sort, $limit.
 
-/** The business number's messages first seen in the range; with `tenant`, only that tenant's (docs/tenants.md). */
+/**
+ * The business number's messages first seen in the range; with `tenant`, only that tenant's (docs/tenants.md). A
+ * document with a send and no status yet has no phoneNumberId (only its send has): it is in no range, counted nowhere.
+ */
 function rangeFilter(range: StatusRange, tenant: string | null): Filter<StatusDocument> {
   const filter: Filter<StatusDocument> = { phoneNumberId: range.phoneNumberId };
   // A business number belongs to one tenant, so the (phoneNumberId, firstTimestamp) indexes still select: no index
@@ -17,9 +20,12 @@ function rangeFilter(range: StatusRange, tenant: string | null): Filter<StatusDo
   return filter;
 }
 
-/** The message's document; with `tenant`, null also when it is another tenant's (the API answers 404 for both). */
+/**
+ * The message's document; with `tenant`, null also when it is another tenant's (the API answers 404 for both). A
+ * document with a send and no status yet has only its send's tenant.
+ */
 export async function findStatus(statuses: Collection<StatusDocument>, wamid: string, tenant: string | null): Promise<StatusDocument | null> {
-  return statuses.findOne(tenant === null ? { _id: wamid } : { _id: wamid, tenantId: tenant });
+  return statuses.findOne(tenant === null ? { _id: wamid } : { _id: wamid, $or: [{ tenantId: tenant }, { tenantId: null, 'send.tenantId': tenant }] });
 }
 
 export type StatusCounts = Record<TrackedStatus | 'unknown', number>;

@@ -10,8 +10,8 @@ import { isoOrNull, parseStatusRange } from './status-range.ts';
 /** The stored document as the API shows it: `id` for `_id`, without the concurrency token. */
 export function statusView(doc: StatusDocument) {
   const { _id, _h: _token, ...rest } = doc;
-  // Documents written before tenants have no tenantId field: shown as null, like a document of a tenantless event.
-  return { id: _id, ...rest, tenantId: rest.tenantId ?? null };
+  // Documents written before tenants (or sends) have no tenantId (send) field: shown as null.
+  return { id: _id, ...rest, tenantId: rest.tenantId ?? null, send: rest.send ?? null };
 }
 
 /** `tenant=<id>`: keep only that tenant's documents (docs/tenants.md); null when not given. */
@@ -25,7 +25,8 @@ export function parseTenant(query: Record<string, unknown>): string | null {
 
 /**
  * The read API (registered by the consumer service with its database):
- * - GET /v1/statuses/:wamid: the message's document (404 WABUS_STATUS_TRACKER_NOT_FOUND);
+ * - GET /v1/statuses/:wamid: the message's document, with its send once read (404 WABUS_STATUS_TRACKER_NOT_FOUND);
+ *   a document may hold its send and no status yet (`status` null, empty history);
  * - GET /v1/statuses/counts?phone_number_id=&from=&to=: messages per current status, first seen in [from, to);
  * - GET /v1/statuses/failures?phone_number_id=&from=&to=: failed messages by error code, with examples.
  * `tenant=<id>` on any of them keeps only that tenant's documents: another tenant's message is 404, as an unknown one

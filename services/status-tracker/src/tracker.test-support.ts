@@ -30,10 +30,10 @@ export type TrackerUnderTest = StatusTrackerService;
 /** The status-tracker in process, started as main.ts starts it, on the test's own topic, group and database. */
 export async function startTracker(
   t: TestContext,
-  o: { topic: string; dlqTopic: string; database: string; groupId?: string; mongoUri?: string; maxBatch?: number },
+  o: { topic: string; dlqTopic: string; database: string; groupId?: string; mongoUri?: string; maxBatch?: number; sendsTopic?: string },
 ): Promise<TrackerUnderTest> {
   const config = loadConsumerConfig(serviceFacts(SERVICE_NAME), trackerEnv(o));
-  return stopAfterTest(t, await startStatusTracker({ config, logger: pino({ level: 'silent' }) }));
+  return stopAfterTest(t, await startStatusTracker({ config, sendsTopic: o.sendsTopic ?? '', logger: pino({ level: 'silent' }) }));
 }
 
 /** The environment main.ts reads, for the test's own topic, group and database. */
@@ -45,6 +45,8 @@ export function trackerEnv(o: {
   mongoUri?: string;
   maxBatch?: number;
   logLevel?: string;
+  /** Default '': the tests that make no sends topic consume none. */
+  sendsTopic?: string;
 }): Record<string, string> {
   return {
     HOST: '127.0.0.1',
@@ -57,6 +59,7 @@ export function trackerEnv(o: {
     WABUS_DATABASE: o.database,
     WABUS_MAX_BATCH: String(o.maxBatch ?? 500),
     LOG_LEVEL: o.logLevel ?? 'silent',
+    STATUS_TRACKER_SENDS_TOPIC: o.sendsTopic ?? '',
   };
 }
 
