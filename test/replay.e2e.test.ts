@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { BSON, MongoClient } from 'mongodb';
 import { createKafka, fetchGroupOffsets, parseReplayMark, createTopicsAndWait } from '@wabus/kafka';
 import { createBodyGenerator, signBody } from '@wabus/simulator';
-import { highWatermarks, readTopic, testEnv, topicSizeEntries, uniqueName, waitUntil } from '@wabus/testing';
+import { highWatermarks, produceRecords, readTopic, testEnv, topicSizeEntries, uniqueName, waitUntil } from '@wabus/testing';
+import type { SendEvent } from '@wabus/events';
 import { freePort, groupAtEnd, startService, wabus, waitReady, type ServiceProcess } from './processes.ts';
 
 /**
@@ -17,11 +18,22 @@ let admin: ReturnType<typeof kafka.admin>;
 let mongo: MongoClient;
 const raw = uniqueName('e2e.r.raw');
 const events = uniqueName('e2e.r.events');
+/** What the sender appends: status-tracker joins each sent send to its statuses (and rebuilds that join in replays). */
+const sends = uniqueName('e2e.r.sends');
 const group = { ms: uniqueName('e2e.r.ms'), st: uniqueName('e2e.r.st') };
 const db = { ms: uniqueName('e2e_r_ms'), st: uniqueName('e2e_r_st') };
-const topics = [raw, events, `${events}.dlq.message-store`, `${events}.dlq.status-tracker`, `${events}.dlq.message-store.shadow`];
+const topics = [
+  raw,
+  events,
+  sends,
+  `${events}.dlq.message-store`,
+  `${events}.dlq.status-tracker`,
+  `${events}.dlq.message-store.shadow`,
+  `${events}.dlq.status-tracker.shadow`,
+];
 const common = { KAFKA_BROKERS: kafkaBrokers.join(','), MONGODB_URI: mongoUri, HOST: '127.0.0.1', WABUS_EVENTS_TOPIC: events, LOG_LEVEL: 'warn' };
-const cliEnv = { KAFKA_BROKERS: kafkaBrokers.join(','), MONGODB_URI: mongoUri };
+// The CLI reads status-tracker's own variable for the sends topic, as the service does.
+const cliEnv = { KAFKA_BROKERS: kafkaBrokers.join(','), MONGODB_URI: mongoUri, STATUS_TRACKER_SENDS_TOPIC: sends };
 let ingress: ServiceProcess;
 let ingressPort = 0;
 let startedAt = 0;
@@ -32,6 +44,7 @@ const env = (svc: 'ms' | 'st', port: number) => ({
   WABUS_GROUP_ID: group[svc],
   WABUS_DATABASE: db[svc],
   WABUS_DLQ_TOPIC: `${events}.dlq.${svc === 'ms' ? 'message-store' : 'status-tracker'}`,
+  ...(svc === 'st' ? { STATUS_TRACKER_SENDS_TOPIC: sends } : {}),
 });
 
 const ports: Record<'ms' | 'st', number> = { ms: 0, st: 0 };
@@ -100,6 +113,28 @@ before(async () => {
     if (i % 10 === 0) await post(body);
   }
   await Promise.all([committedToEnd(group.ms), committedToEnd(group.st)]);
+  // Sends of half the tracked messages, and of two that have no status yet, each appended twice (the sweep's copy).
+  const wamids = (
+    await mongo
+      .db(db.st)
+      .collection<{ _id: string }>('statuses')
+      .find({}, { sort: { _id: 1 } })
+      .toArray()
+  ).map((d) => d._id);
+  const sent = [...wamids.filter((_, i) => i % 2 === 0), 'wamid.e2e-replay-no-status-1', 'wamid.e2e-replay-no-status-2'].map((wamid, i): SendEvent => ({
+    sendId: `snd_e2e${String(i).padStart(4, '0')}`,
+    state: 'sent',
+    tenantId: 'default',
+    phoneNumberId: '106540352242922',
+    customer: '5511999990001',
+    type: 'text',
+    wamid,
+    error: null,
+    at: '2026-12-06T10:00:00.000Z',
+  }));
+  const records = sent.map((e) => ({ key: e.phoneNumberId, value: Buffer.from(JSON.stringify(e)) }));
+  await produceRecords(kafka, sends, [...records, ...records]);
+  await groupAtEnd(kafka, `${group.st}.sends`, sends);
 });
 
 after(async () => {
@@ -153,6 +188,11 @@ test('replay reset: a dry run changes nothing; --execute refuses while the group
 test('replay reset from offset 0 of message-store and status-tracker leaves both databases byte-identical, the replay marked and counted', async () => {
   const before = { ms: await dump(db.ms), st: await dump(db.st) };
   assert.ok(before.ms.size > 20 && before.st.size > 5, `a real workload (${before.ms.size} / ${before.st.size} documents)`);
+  const joined = await mongo
+    .db(db.st)
+    .collection('statuses')
+    .countDocuments({ send: { $ne: null } });
+  assert.ok(joined > 3, `status-tracker joined sends (${joined} documents name theirs)`);
   await Promise.all([ms.stop(), st.stop()]);
   const ends = await highWatermarks(admin, events);
   const total = [...ends.values()].reduce((a, b) => a + b, 0n);
@@ -174,6 +214,7 @@ test('replay reset from offset 0 of message-store and status-tracker leaves both
   await Promise.all([committedToEnd(group.ms), committedToEnd(group.st)]);
   const follow = await followed;
   assert.equal(follow.code, 0, follow.stderr);
+  assert.match(follow.stdout, new RegExp(`with it, all of ${sends} again through ${group.st}\\.sends`), 'the sends are replayed with the events');
   assert.match(follow.stdout, new RegExp(`summary: replay full-st finished in \\S+: ${total} record\\(s\\) replayed through ${group.st}`));
   assert.match(follow.stderr, /replay full-st \[#+\] 100% /, 'a progress line');
   assert.deepEqual(await dump(db.ms), before.ms, 'message-store: byte-identical');
@@ -265,4 +306,26 @@ test('replay rederive: events rebuilt from the raw topic have the same ids, keys
   } finally {
     await admin.deleteTopics({ topics: [fresh] }).catch(() => undefined);
   }
+});
+
+test('replay shadow of status-tracker rebuilds the sends join too: the shadow equals live, byte for byte', async () => {
+  const label = 'e2est';
+  const args = ['--service', 'status-tracker', '--topic', events, '--group', group.st, '--database', db.st, '--label', label];
+  const shadow = await wabus(['replay', 'shadow', ...args, '--execute'], cliEnv, 120_000);
+  assert.equal(shadow.code, 0, shadow.stderr);
+  assert.match(shadow.stdout, new RegExp(`with it, all of ${sends} again through ${group.st}\\.shadow\\.${label}\\.sends`));
+  const diff = await wabus(['replay', 'diff', '--service', 'status-tracker', '--database', db.st, '--label', label, '--json'], cliEnv);
+  assert.equal(diff.code, 0, `exit 0: identical\n${diff.stdout}\n${diff.stderr}`);
+  const joined = await mongo
+    .db(`${db.st}__shadow_${label}`)
+    .collection('statuses')
+    .countDocuments({ send: { $ne: null } });
+  assert.equal(
+    joined,
+    await mongo
+      .db(db.st)
+      .collection('statuses')
+      .countDocuments({ send: { $ne: null } }),
+    'as many documents name their send',
+  );
 });

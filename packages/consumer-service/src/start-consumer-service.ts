@@ -131,6 +131,8 @@ export async function startConsumerService<E = WhatsAppEvent, S = never>(opts: C
       ...(await a.handler(db)),
       groupId: `${config.groupId}.${a.name}`,
       topic: a.topic,
+      // A shadow replay holds this topic at its frontier too (`wabus replay` plans it with the events topic).
+      replayOnly: config.replayOnly,
       log: logger.child({ consumer: a.name }),
       observer: { applied, deadLettered, retried, batchSeconds },
     });

@@ -17,6 +17,8 @@ export interface ConsumerTopics {
   eventsTopic: string;
   dlqTopic: string;
   redriveTopic: string;
+  /** The other topics it reads, each on its group `<groupId>.<name>` (the registry's `alsoReads`). */
+  alsoReads: { name: string; topic: string; groupId: string }[];
 }
 
 export interface ConsumerTopicOverrides {
@@ -31,7 +33,7 @@ export function isConsumerService(name: string): name is ConsumerService {
 }
 
 /** The service's group and topics as the services name them by default, each overridable. */
-export function consumerTopics(service: string, o: ConsumerTopicOverrides = {}): ConsumerTopics {
+export function consumerTopics(service: string, o: ConsumerTopicOverrides = {}, env: NodeJS.ProcessEnv = process.env): ConsumerTopics {
   if (!isConsumerService(service)) {
     throw new OpsError('WABUS_OPS_UNKNOWN_CONSUMER', {
       message: `unknown consumer ${JSON.stringify(service)} (one of ${Object.keys(CONSUMER_SERVICES).join(', ')})`,
@@ -45,6 +47,12 @@ export function consumerTopics(service: string, o: ConsumerTopicOverrides = {}):
     eventsTopic,
     dlqTopic: o.dlqTopic ?? defaults.dlqTopic,
     redriveTopic: o.redriveTopic ?? defaults.redriveTopic,
+    // The topic as the service reads it: its own variable when set (as the service would see it), else the default.
+    alsoReads: CONSUMER_SERVICES[service]!.alsoReads.map((a) => ({
+      name: a.name,
+      topic: env[a.env] || a.topic,
+      groupId: `${o.groupId ?? defaults.groupId}.${a.name}`,
+    })),
   };
 }
 

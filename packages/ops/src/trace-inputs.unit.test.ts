@@ -44,8 +44,14 @@ test('consumer topics derive from the service and the events topic; an unknown c
     eventsTopic: 'whatsapp.events.v1',
     dlqTopic: 'whatsapp.events.v1.dlq.crm-sync',
     redriveTopic: 'whatsapp.events.v1.redrive.crm-sync',
+    alsoReads: [],
   });
   assert.equal(consumerTopics('auto-reply', { eventsTopic: 't' }).redriveTopic, 't.redrive.auto-reply');
+  // status-tracker also reads the sends topic, on a group of its own; the service's variable moves the topic.
+  assert.deepEqual(consumerTopics('status-tracker', {}, {}).alsoReads, [{ name: 'sends', topic: 'whatsapp.sends.v1', groupId: 'wabus.status-tracker.sends' }]);
+  assert.deepEqual(consumerTopics('status-tracker', { groupId: 'g' }, { STATUS_TRACKER_SENDS_TOPIC: 's.t' }).alsoReads, [
+    { name: 'sends', topic: 's.t', groupId: 'g.sends' },
+  ]);
   assert.throws(
     () => consumerTopics('message-stor'),
     (e) => OpsError.is(e, 'WABUS_OPS_UNKNOWN_CONSUMER'),

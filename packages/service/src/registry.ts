@@ -8,6 +8,7 @@ import { ServiceError } from './errors.ts';
  * declared once, in the service's own `package.json`:
  *
  *   "wabus": { "kind": "consumer", "port": 8081 }
+ *   "wabus": { "kind": "consumer", "port": 8082, "alsoReads": [{ "name": "sends", "topic": "whatsapp.sends.v1", "env": "STATUS_TRACKER_SENDS_TOPIC" }] }
  *
  * The name is the service's directory (`services/<name>`); the port variable, the entry point and, for consumers, the
  * group, database and topics follow from it.
@@ -24,6 +25,18 @@ export interface ServiceFacts {
   dir: string;
   /** Its composition root, `<dir>/src/main.ts`, which `wabus <name>` (the production start) loads. */
   entry: string;
+  /**
+   * Topics a consumer reads besides the events topic, each on its own group `<group>.<name>` (packages/consumer-service's
+   * `additional`): a replay or a shadow of the service goes through them too. `env` names the variable that overrides
+   * the topic, in the service and in the operator tools alike.
+   */
+  alsoReads: AlsoReads[];
+}
+
+export interface AlsoReads {
+  name: string;
+  topic: string;
+  env: string;
 }
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
@@ -60,7 +73,18 @@ export function readServiceFacts(dir: string | URL): ServiceFacts {
     throw invalid(`wabus.kind must be "consumer", "ingress" or "api", not ${JSON.stringify(kind)}`);
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535)
     throw invalid(`wabus.port must be a port number, not ${JSON.stringify(port)}`);
-  return { name, kind, port, portEnv: portEnvOf(name), dir: path, entry: join(path, 'src', 'main.ts') };
+  const alsoReads = (declared as { alsoReads?: unknown }).alsoReads ?? [];
+  const valid = (a: unknown): a is AlsoReads =>
+    typeof a === 'object' &&
+    a !== null &&
+    typeof (a as AlsoReads).name === 'string' &&
+    /^[a-z][a-z0-9-]{0,31}$/.test((a as AlsoReads).name) &&
+    typeof (a as AlsoReads).topic === 'string' &&
+    (a as AlsoReads).topic !== '' &&
+    typeof (a as AlsoReads).env === 'string';
+  if (!Array.isArray(alsoReads) || !alsoReads.every(valid) || (kind !== 'consumer' && alsoReads.length > 0))
+    throw invalid('wabus.alsoReads must be a consumer\'s list of { "name": <a-z0-9->, "topic": <topic>, "env": <variable> }');
+  return { name, kind, port, portEnv: portEnvOf(name), dir: path, entry: join(path, 'src', 'main.ts'), alsoReads };
 }
 
 /** Every service of the checkout, by default port (ingress first). Directories without a `package.json` are skipped. */

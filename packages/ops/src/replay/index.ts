@@ -1,6 +1,6 @@
 export { parseOffsets, partitionBounds, resolveEnd, resolveStart } from './positions.ts';
 export type { EndAt, PartitionBounds, StartAt } from './positions.ts';
-export { executeReplayPlan, planReplay, replayProgress, waitForEmptyGroup } from './plan-replay.ts';
+export { executeReplayPlan, planAlsoReads, planReplay, replayProgress, waitForEmptyGroup } from './plan-replay.ts';
 export type { PartitionPlan, ReplayMode, ReplayPlan, ReplayProgress, ReplayRequest } from './plan-replay.ts';
 export { runShadowReplay } from './shadow.ts';
 export type { LaunchedService, ShadowResult, ShadowRunOptions, ShadowTarget } from './shadow.ts';

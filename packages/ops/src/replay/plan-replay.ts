@@ -64,6 +64,11 @@ export interface ReplayPlan {
   records: string;
   /** What is committed when the plan is executed. */
   offsets: GroupOffset[];
+  /**
+   * The same replay of the service's other topics (`alsoReads`: status-tracker's sends), each through its own group,
+   * executed and followed with this one: the service is rebuilt from all it reads.
+   */
+  also?: ReplayPlan[];
 }
 
 const max = (a: bigint, b: bigint) => (a > b ? a : b);
@@ -158,6 +163,39 @@ export async function planReplay(kafka: Kafka, req: ReplayRequest): Promise<Repl
   };
 }
 
+/**
+ * The replay of a service's other topics that goes with `plan` (see `ReplayPlan.also`): each from its beginning to its
+ * frontier, every key, with the replay's id, through `<group>.<name>` (the shadow's group for a shadow). What those
+ * topics feed is a join (status-tracker's sends), so reading all of it again is always right, and enough. Topics
+ * that do not exist are left out, as the service leaves them out.
+ */
+export async function planAlsoReads(
+  kafka: Kafka,
+  plan: ReplayPlan,
+  alsoReads: readonly { name: string; topic: string; groupId: string }[],
+): Promise<ReplayPlan> {
+  if (alsoReads.length === 0) return plan;
+  const admin = await connectAdmin(kafka);
+  const existing = await admin.listTopics().finally(() => admin.disconnect());
+  const also: ReplayPlan[] = [];
+  for (const a of alsoReads) {
+    if (!existing.includes(a.topic)) continue;
+    also.push(
+      await planReplay(kafka, {
+        mode: plan.mode,
+        topic: a.topic,
+        groupId: a.groupId,
+        ...(plan.mode === 'shadow' ? { shadowGroupId: `${plan.groupId}.${a.name}` } : {}),
+        from: { kind: 'beginning' },
+        to: { kind: 'frontier' },
+        effects: false,
+        id: plan.id,
+      }),
+    );
+  }
+  return { ...plan, also };
+}
+
 /** Waits until the group has no members (its services were stopped), polling; WABUS_OPS_GROUP_LIVE after `timeoutMs`. */
 export async function waitForEmptyGroup(kafka: Kafka, groupId: string, timeoutMs: number, onWait: (g: GroupState) => void = () => {}): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -178,12 +216,14 @@ const liveGroup = (groupId: string, g: GroupState) =>
 
 /** Commits the plan's offsets (with the replay marks); refuses while the group has members. */
 export async function executeReplayPlan(kafka: Kafka, plan: ReplayPlan): Promise<void> {
-  if (plan.offsets.length === 0) return;
-  try {
-    await setGroupOffsets(kafka, plan.groupId, plan.topic, plan.offsets);
-  } catch (err) {
-    if (KafkaError.is(err, 'WABUS_KAFKA_GROUP_LIVE')) throw liveGroup(plan.groupId, await describeGroup(kafka, plan.groupId));
-    throw err;
+  for (const p of [plan, ...(plan.also ?? [])]) {
+    if (p.offsets.length === 0) continue;
+    try {
+      await setGroupOffsets(kafka, p.groupId, p.topic, p.offsets);
+    } catch (err) {
+      if (KafkaError.is(err, 'WABUS_KAFKA_GROUP_LIVE')) throw liveGroup(p.groupId, await describeGroup(kafka, p.groupId));
+      throw err;
+    }
   }
 }
 
@@ -196,6 +236,17 @@ export interface ReplayProgress {
 
 /** How far the group has come through the plan, from its committed offsets. */
 export async function replayProgress(kafka: Kafka, plan: ReplayPlan): Promise<ReplayProgress> {
+  let { done, total, finished } = await progressOf(kafka, plan);
+  for (const also of plan.also ?? []) {
+    const p = await progressOf(kafka, also);
+    done += p.done;
+    total += p.total;
+    finished &&= p.finished;
+  }
+  return { done, total, finished };
+}
+
+async function progressOf(kafka: Kafka, plan: ReplayPlan): Promise<ReplayProgress> {
   const now = new Map((await fetchGroupOffsets(kafka, plan.groupId, plan.topic)).map((o) => [o.partition, BigInt(o.offset)]));
   let done = 0n;
   let total = 0n;

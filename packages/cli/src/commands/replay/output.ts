@@ -4,6 +4,14 @@ import type { Print } from '../dlq.ts';
 export type { Print };
 
 export function printPlan(print: Print, plan: ReplayPlan): void {
+  printTopicPlan(print, plan);
+  for (const also of plan.also ?? []) {
+    print(`with it, all of ${also.topic} again through ${also.groupId} (what the service also reads):`);
+    printTopicPlan(print, also);
+  }
+}
+
+function printTopicPlan(print: Print, plan: ReplayPlan): void {
   print(
     `replay ${plan.id} (${plan.mode}) of group ${plan.groupId} on ${plan.topic}${plan.keys ? ` for ${plan.keys.length} key(s)` : ''}${plan.effects ? ', WITH outside effects' : ''}`,
   );
@@ -18,9 +26,9 @@ export function printPlan(print: Print, plan: ReplayPlan): void {
   }
 }
 
-export function planJson(plan: ReplayPlan) {
-  const { offsets: _offsets, ...rest } = plan;
-  return rest;
+export function planJson(plan: ReplayPlan): Omit<ReplayPlan, 'offsets' | 'also'> & { also?: unknown[] } {
+  const { offsets: _offsets, also, ...rest } = plan;
+  return also === undefined ? rest : { ...rest, also: also.map(planJson) };
 }
 
 /** Progress on stderr: a redrawn line on a terminal, a line every few seconds otherwise. */

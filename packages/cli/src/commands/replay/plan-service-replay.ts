@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CONSUMER_SERVICES, consumerTopics, planReplay, type ConsumerTopics, type ReplayPlan } from '@wabus/ops';
+import { CONSUMER_SERVICES, consumerTopics, planAlsoReads, planReplay, type ConsumerTopics, type ReplayPlan } from '@wabus/ops';
 import type { KafkaClient } from '@wabus/kafka';
 import { cliKafka } from '../../kafka-target.ts';
 import type { CommandValues } from '../../parse-command-args.ts';
@@ -47,7 +47,7 @@ export async function planServiceReplay(
       await admin.disconnect();
     }
   };
-  const plan = await planReplay(kafka, {
+  const events = await planReplay(kafka, {
     mode,
     topic: topics.eventsTopic,
     groupId: topics.groupId,
@@ -58,5 +58,7 @@ export async function planServiceReplay(
     effects: o.effects,
     id,
   });
+  // The other topics the service reads (status-tracker's sends) are read again whole with it.
+  const plan = await planAlsoReads(kafka, events, topics.alsoReads);
   return { kafka, topics, plan };
 }
