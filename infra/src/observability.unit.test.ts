@@ -138,3 +138,52 @@ test('dispatcher alerts: a paused endpoint after 10 minutes, per subscription; d
     assert.match(rule, /^\s*labels: \{ severity: ticket \}$/m);
   }
 });
+
+test('recording rules: every recorded series an expression reads (wabus:…) is recorded by a rule of the file, and the dashboard reads only those', () => {
+  const rules = readFileSync(join(root, 'infra/observability/alert-rules.yml'), 'utf8');
+  const recorded = new Set([...rules.matchAll(/^\s*- record: (wabus:[a-z0-9_:]+)$/gm)].map((m) => m[1]!));
+  assert.ok(recorded.has('wabus:ingress_source_silence_seconds'), [...recorded].join(', '));
+  // Everything but the record lines: expressions, and the annotations' queries.
+  const reads = rules
+    .split('\n')
+    .filter((l) => !/^\s*- record: /.test(l))
+    .join('\n');
+  const dashboard = readFileSync(join(root, 'infra/observability/grafana-dashboard.json'), 'utf8');
+  for (const [where, text] of [
+    ['alert-rules.yml', reads],
+    ['grafana-dashboard.json', dashboard],
+  ] as const) {
+    for (const m of text.matchAll(/wabus:[a-z0-9_:]+/g)) assert.ok(recorded.has(m[0]), `${where} reads ${m[0]}, which no rule records`);
+  }
+});
+
+test('WabusIngressSourceSilent: a page per tenant and WABA when the silence passes 15 minutes, an hour or 4 hours where the same window usually has 40 webhooks; the runbook says what to check', () => {
+  const rules = readFileSync(join(root, 'infra/observability/alert-rules.yml'), 'utf8');
+  const rule = alertRule(rules, 'WabusIngressSourceSilent');
+  const words = rule.replace(/\s+/g, ' ');
+  for (const [seconds, window] of [
+    [900, '15m'],
+    [3600, '1h'],
+    [14400, '4h'],
+  ] as const) {
+    assert.ok(
+      words.includes(`(wabus:ingress_source_silence_seconds > ${seconds} and on (tenant, waba) wabus:ingress_source_usual_webhooks{window="${window}"} >= 40)`),
+      `the ${window} clause: ${words}`,
+    );
+    assert.ok(rules.includes(`increase(wabus_ingress_accepted_webhooks_total[${window}]))\n        labels: { window: ${window} }`), `${window} recorded`);
+  }
+  // The usual count: the same window a week ago, else yesterday; the silence from what was recorded (restarts).
+  assert.match(rules, /expr: wabus:ingress_source_webhooks:increase offset 7d or wabus:ingress_source_webhooks:increase offset 1d$/m);
+  assert.match(rules, /expr: time\(\) - max_over_time\(wabus:ingress_source_last_accepted_timestamp_seconds:max\[7d\]\)$/m);
+  assert.match(rules, /expr: max by \(tenant, waba\) \(wabus_ingress_last_accepted_timestamp_seconds\)$/m);
+  assert.match(rule, /^\s*for: 5m$/m);
+  assert.match(rule, /^\s*labels: \{ severity: page \}$/m);
+  for (const said of [
+    /pnpm wabus meta check for tenant \{\{ \$labels\.tenant \}\}/,
+    /subscribed_apps/,
+    /WabusIngressBadSignatures/,
+    /unknown_owner/,
+    /Status page/,
+  ])
+    assert.match(words, said);
+});
