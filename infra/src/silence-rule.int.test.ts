@@ -70,12 +70,13 @@ function promtool(binary: string, tests: { minutes: number; sources: SourceTraff
 
 // Eight days from a Thursday (the epoch), one sample a minute. Day 7 is the day judged against day 0, a week before.
 const WEEK_PLUS = 8 * DAY;
-const STOP = at(7, 12); // the busy sources stop, or ingress restarts, at noon of day 7
+const STOP = at(7, 12); // the last webhook of the sources that stop: noon of day 7
+const RESTART = STOP + 1; // ingress restarts a minute later
 // 4 a minute: 240 an hour, 60 in 15 minutes (at least 40 in the shortest window).
 const busy = () => 4;
 const sources: SourceTraffic[] = [
   // Busy around the clock, then nothing from noon of day 7.
-  { tenant: 'acme', waba: 'stops', perMinute: (m) => (m < STOP ? busy() : 0) },
+  { tenant: 'acme', waba: 'stops', perMinute: (m) => (m <= STOP ? busy() : 0) },
   // Busy from 08:00 to 20:00, silent every night: the night and the morning before it opens never page.
   { tenant: 'acme', waba: 'daytime', perMinute: (m) => (hourOf(m) >= 8 && hourOf(m) < 20 ? 4 : 0) },
   // One webhook every two hours, every day: never busy enough to page.
@@ -83,14 +84,14 @@ const sources: SourceTraffic[] = [
   // Closed one weekday (days 0 and 7, Thursdays), busy the other six: judged against last Thursday, not yesterday.
   // (One webhook at the very start, so that its series exists on day 0, as an older source's would.)
   { tenant: 'globex', waba: 'closed-thursdays', perMinute: (m) => (m === 0 ? 1 : Math.floor(m / DAY) % 7 === 0 ? 0 : 4) },
-  // Ingress restarts at noon of day 7 and the source is silent from then on: it still pages, from its last webhook.
-  { tenant: 'initech', waba: 'silent-over-restart', perMinute: (m) => (m < STOP ? busy() : 0), restarts: [STOP] },
-  // Ingress restarts at noon of day 7 and the source goes on: nothing.
-  { tenant: 'initech', waba: 'restart', perMinute: busy, restarts: [STOP] },
+  // Ingress restarts right after the source's last webhook: it still pages, from that webhook.
+  { tenant: 'initech', waba: 'silent-over-restart', perMinute: (m) => (m <= STOP ? busy() : 0), restarts: [RESTART] },
+  // Ingress restarts and the source goes on: nothing.
+  { tenant: 'initech', waba: 'restart', perMinute: busy, restarts: [RESTART] },
 ];
 
-// After noon of day 7 the stopped sources are silent; the silence passes 15 minutes (900 s) at 12:16 (the last
-// webhook was at 12:00, counted as 12:00), the alert is pending from then and fires 5 minutes later, at 12:21.
+// The stopped sources' last webhook was at 12:00 of day 7: the silence passes 15 minutes (900 s) at 12:16, the alert
+// is pending from then and fires 5 minutes later, at 12:21.
 const stopped = (silence: string) => [firing('acme', 'stops', silence, 240), firing('initech', 'silent-over-restart', silence, 240)];
 const weekChecks: Check[] = [
   check(at(7, 3)), // 3 a.m.: daytime silent for 7 hours, closed-thursdays for 3, sparse for an hour or so
@@ -105,7 +106,7 @@ const weekChecks: Check[] = [
 // The first week: nothing a week ago to compare with, so yesterday's same window is the usual.
 const firstWeek = {
   minutes: 2 * DAY + 60,
-  sources: [{ tenant: 'hooli', waba: 'new', perMinute: (m: number) => (m < at(1, 12) ? 4 : 0) }],
+  sources: [{ tenant: 'hooli', waba: 'new', perMinute: (m: number) => (m <= at(1, 12) ? busy() : 0) }],
   checks: [
     check(at(1, 12, 20)),
     check(at(1, 12, 21), [firing('hooli', 'new', '21m 0s', 240)]),
