@@ -129,3 +129,11 @@ test('the rules test can fail: promtool rejects a wrong expectation (the daytime
   assert.match(r.output, /FAILED/);
   assert.match(r.output, /alertname: WabusIngressSourceSilent/);
 });
+
+test('promtool check rules: every rule of alert-rules.yml parses and is valid for Prometheus', async () => {
+  const { binary } = await installPromtool();
+  const r = spawnSync(binary, ['check', 'rules', RULES], { encoding: 'utf8' });
+  const groups = (parse(readFileSync(RULES, 'utf8')) as { groups: { rules: unknown[] }[] }).groups;
+  assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
+  assert.match(r.stdout, new RegExp(`SUCCESS: ${groups.flatMap((g) => g.rules).length} rules found`));
+});
