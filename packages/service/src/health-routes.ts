@@ -17,6 +17,8 @@ export const readinessOf = (checks: Record<string, Check>): Readiness => ({ read
 export interface HealthRoutesOptions {
   readiness: () => Promise<Readiness>;
   registry: Registry;
+  /** What /metrics answers, in the registry's content type; default the registry's own (ingress' workers: all of them). */
+  exposition?: () => Promise<string>;
 }
 
 /**
@@ -29,5 +31,6 @@ export const healthRoutes: FastifyPluginAsync<HealthRoutesOptions> = async (app,
     const r = await opts.readiness();
     return reply.code(r.ready ? 200 : 503).send({ status: r.ready ? 'ready' : 'not_ready', checks: r.checks });
   });
-  app.get('/metrics', async (_request, reply) => reply.type(opts.registry.contentType).send(await opts.registry.metrics()));
+  const exposition = opts.exposition ?? (() => opts.registry.metrics());
+  app.get('/metrics', async (_request, reply) => reply.type(opts.registry.contentType).send(await exposition()));
 };

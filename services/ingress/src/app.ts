@@ -54,6 +54,8 @@ export interface IngressDeps {
   refusals?: Omit<StoreDeliveryOptions, 'publisher' | 'onRefused'>;
   readiness: () => Promise<Readiness>;
   metrics: IngressMetrics;
+  /** What /metrics answers; default `metrics.registry`'s (a worker of several: the whole ingress, cluster-metrics.ts). */
+  metricsExposition?: () => Promise<string>;
   logger: Logger;
   logPhoneNumbers: 'masked' | 'clear';
   now?: () => number;
@@ -205,7 +207,11 @@ export function buildIngressApp(deps: IngressDeps): FastifyInstance {
     metrics: deps.metrics,
     now,
   });
-  void app.register(healthRoutes, { readiness: deps.readiness, registry: deps.metrics.registry });
+  void app.register(healthRoutes, {
+    readiness: deps.readiness,
+    registry: deps.metrics.registry,
+    ...(deps.metricsExposition ? { exposition: deps.metricsExposition } : {}),
+  });
   if (deps.onClose) {
     const onClose = deps.onClose;
     app.addHook('onClose', async () => onClose());

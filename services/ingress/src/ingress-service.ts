@@ -5,9 +5,11 @@ import { SUPERVISOR_PID_ENV } from '@wabus/service/supervisor';
 import type { ServiceContext, ServiceDefinition } from '@wabus/service/main';
 import { watchTenantsFile } from '@wabus/tenants';
 import { buildIngressApp } from './app.ts';
+import { mergeWorkerMetrics, workerMetrics } from './cluster-metrics.ts';
 import { loadIngressConfig, type IngressConfig } from './config.ts';
 import { createKafkaPublisher } from './kafka-publisher.ts';
 import { createIngressMetrics } from './metrics.ts';
+import { UNLISTED_SOURCES_MAX } from './source-metrics.ts';
 import { httpsOptions } from './server-options.ts';
 import { awaitTopicLimits, checkTopicLimits } from './topic-limits-check.ts';
 import { environmentKeys, tenantKeys, type SigningKeys } from './signing-keys.ts';
@@ -41,6 +43,7 @@ async function superviseWorkers({ config, logger }: ServiceContext<IngressConfig
   // Checked here too: a worker refusing to start would otherwise be replaced, again and again.
   await checkedTopicLimits(config, logger, createKafka({ brokers: config.kafkaBrokers, clientId: 'wabus-ingress', log: logger.child({ component: 'kafka' }) }));
   logger.info({ workers: config.workers }, 'starting ingress workers');
+  mergeWorkerMetrics();
   // The workers watch no supervisor (an empty variable is unset): node:cluster ends a worker at once when its primary
   // is gone, and a stopping primary stops its workers itself. Only the primary watches whoever started it.
   const fork = () => cluster.fork({ [SUPERVISOR_PID_ENV]: '' });
@@ -96,7 +99,19 @@ async function startIngress({ config: cfg, logger, telemetry }: ServiceContext<I
     maxQueuedBytes: cfg.produceQueueBytes,
     topicLimits,
   });
-  const metrics = createIngressMetrics({ queuedRecords: kp.producer.queuedRecords, producerStats: kp.producer.stats, defaultMetrics: true });
+  const metrics = createIngressMetrics({
+    queuedRecords: kp.producer.queuedRecords,
+    producerStats: kp.producer.stats,
+    defaultMetrics: true,
+    sources: {
+      onCapped: (tenant, waba) => {
+        logger.warn(
+          { tenant, waba, max: UNLISTED_SOURCES_MAX },
+          'more unlisted WABAs than get series of their own: later ones count as waba="_other" (docs/silence.md)',
+        );
+      },
+    },
+  });
   const app = buildIngressApp({
     keys: () => keys,
     ackTimeoutMs: cfg.ackTimeoutMs,
@@ -108,6 +123,8 @@ async function startIngress({ config: cfg, logger, telemetry }: ServiceContext<I
     refusals: { rawTopic: cfg.rawTopic, eventsTopic: cfg.eventsTopic, rawBatchLimit: kp.rawBatchLimit },
     readiness: kp.readiness,
     metrics,
+    // One of several workers: a scrape answers for all of them (cluster-metrics.ts).
+    ...(cluster.isWorker ? { metricsExposition: workerMetrics(metrics.registry) } : {}),
     logger,
     logPhoneNumbers: cfg.logPhoneNumbers,
     serverOptions: httpsOptions(cfg),

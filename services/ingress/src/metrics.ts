@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { collectProcessMetrics } from '@wabus/service';
 import type { ProducerStats } from '@wabus/kafka';
+import { createSourceMetrics, type SourceMetrics, type SourceMetricsOptions } from './source-metrics.ts';
 
 /** `not_found`: a path or method ingress does not serve (scanners, typos): counted apart from rejected webhooks. */
 export type Outcome = 'accepted' | 'quarantined' | 'bad_signature' | 'rejected' | 'not_found' | 'unavailable' | 'handshake_ok' | 'handshake_refused';
@@ -16,6 +17,8 @@ export interface IngressMetrics {
   quarantined: Counter<'reason'>;
   /** Records Kafka refused for good, by kind (too_large, invalid, not_authorized) and topic (raw, events). */
   produceRefused: Counter<'kind' | 'topic'>;
+  /** Accepted webhooks and the last one's time per tenant and WABA (silence detection, docs/silence.md). */
+  sources: SourceMetrics;
 }
 
 /** A counter whose value is read from elsewhere at scrape time (the producer keeps its own counts). */
@@ -32,7 +35,12 @@ function readCounter(registry: Registry, name: string, help: string, read: () =>
 }
 
 /** One registry per app instance, so several apps in one test process never share counters. */
-export function createIngressMetrics(opts: { queuedRecords: () => number; producerStats?: () => ProducerStats; defaultMetrics?: boolean }): IngressMetrics {
+export function createIngressMetrics(opts: {
+  queuedRecords: () => number;
+  producerStats?: () => ProducerStats;
+  defaultMetrics?: boolean;
+  sources?: SourceMetricsOptions;
+}): IngressMetrics {
   const registry = new Registry();
   if (opts.defaultMetrics) collectProcessMetrics(registry, 'wabus_ingress_');
   const stats = opts.producerStats;
@@ -53,6 +61,7 @@ export function createIngressMetrics(opts: { queuedRecords: () => number; produc
   }
   return {
     registry,
+    sources: createSourceMetrics(registry, opts.sources),
     requests: new Counter({ name: 'wabus_ingress_requests_total', help: 'Webhook requests by outcome', labelNames: ['outcome'], registers: [registry] }),
     requestDuration: new Histogram({
       name: 'wabus_ingress_request_duration_seconds',

@@ -5,34 +5,12 @@ import { decodeEvent } from '@wabus/events';
 import { createKafka } from '@wabus/kafka';
 import { createTestTopics, readTopic, spawnServiceProcess, testEnv, waitUntil, writeTenantsFile } from '@wabus/testing';
 import { startIngressProcess } from './ingress-process.test-support.ts';
+import { tenantBody as body } from './tenant-body.test-support.ts';
 
 const ACME_SECRET = 'acme-app-secret';
 const GLOBEX_SECRET = 'globex-app-secret';
 const acme = { id: 'acme', appSecrets: [{ env: 'ACME_APP_SECRET' }], verifyToken: 'acme-verify', wabaIds: ['1000'], phoneNumberIds: ['1001'] };
 const globex = { id: 'globex', appSecrets: [GLOBEX_SECRET], verifyToken: 'globex-verify', wabaIds: ['2000'], phoneNumberIds: ['2001'] };
-
-const body = (wabaId: string, phoneNumberId: string, wamid: string) =>
-  Buffer.from(
-    JSON.stringify({
-      object: 'whatsapp_business_account',
-      entry: [
-        {
-          id: wabaId,
-          changes: [
-            {
-              field: 'messages',
-              value: {
-                messaging_product: 'whatsapp',
-                metadata: { display_phone_number: '1555', phone_number_id: phoneNumberId },
-                contacts: [{ profile: { name: 'Ana' }, wa_id: '5511999990000' }],
-                messages: [{ from: '5511999990000', id: wamid, timestamp: '1700000000', type: 'text', text: { body: 'hi' } }],
-              },
-            },
-          ],
-        },
-      ],
-    }),
-  );
 
 test("tenants: each tenant's body becomes its events; one signed by tenant A naming B's number, or a number nobody owns, is quarantined on the raw topic and makes no event; a new tenants file on SIGHUP, a bad one ignored", async (t) => {
   const kafka = createKafka({ brokers: testEnv().kafkaBrokers, clientId: 'tenants-test' });

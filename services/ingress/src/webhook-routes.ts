@@ -110,6 +110,8 @@ export const webhookRoutes: FastifyPluginAsync<WebhookRoutesOptions> = async (ap
     if (disposition.kind === 'accepted') {
       request.wabus.outcome = 'accepted';
       opts.metrics.itemsPerBody.observe(disposition.events.length);
+      // Signed, owned and stored: only now does the body count for its sources (tenant, WABA).
+      opts.metrics.sources.accepted(keys.tenants, disposition.events, receivedAt);
       return reply.send({ deliveryId, disposition: 'accepted', events: disposition.events.length });
     }
     // Signed but not a webhook envelope: kept on the raw topic and answered 200, so Meta does not retry it for

@@ -51,7 +51,9 @@ export async function infraCommand(argv: string[]): Promise<number> {
     }
     case 'tools': {
       const r = await installDeployTools({ log });
-      console.log(`helm ${r.helm.version} (${r.helm.binary}) and hadolint ${r.hadolint.version} (${r.hadolint.binary}) ready`);
+      console.log(
+        `helm ${r.helm.version} (${r.helm.binary}), hadolint ${r.hadolint.version} (${r.hadolint.binary}) and promtool ${r.promtool.version} (${r.promtool.binary}) ready`,
+      );
       return 0;
     }
     case 'up': {
