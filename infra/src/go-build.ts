@@ -28,6 +28,8 @@ export interface GoModuleBuild {
   /** The package to build, relative to the module's root: `./cmd/jaeger`. */
   pkg: string;
   ldflags: string;
+  /** Build tags (`-tags`), e.g. to leave out code the tool does not need. */
+  tags?: string;
   /** Where the binary goes (the cache). */
   binary: string;
   env: NodeJS.ProcessEnv;
@@ -55,7 +57,8 @@ export async function buildGoModule(b: GoModuleBuild): Promise<void> {
   await mkdir(dirname(b.binary), { recursive: true });
   const staging = `${b.binary}.tmp-${process.pid}-${Date.now()}`;
   try {
-    const build = await runCommand(go, ['build', '-trimpath', '-ldflags', b.ldflags, '-o', staging, b.pkg], { cwd: moduleDir, env: goEnv });
+    const tags = b.tags === undefined ? [] : ['-tags', b.tags];
+    const build = await runCommand(go, ['build', '-trimpath', ...tags, '-ldflags', b.ldflags, '-o', staging, b.pkg], { cwd: moduleDir, env: goEnv });
     if (build.code !== 0) throw new InfraError('INFRA_COMPILE_FAILED', `go build ${b.pkg} of ${ref} failed:\n${tail(build.output)}`, { go, moduleDir });
     await rename(staging, b.binary);
   } finally {
