@@ -76,7 +76,11 @@ test(
     await produceRecords(kafka, topic, w2.records);
     const got = await healthy.waitFor(inbound1 + inbound2);
     const slowest = Math.max(...got.slice(inbound1).map((r) => r.at - producedAt));
-    assert.ok(slowest < 3_000, `healthy: wave 2 within 3 s of its produce (slowest ${slowest} ms) while broken fails`);
+    t.diagnostic(`healthy: wave 2 received ${slowest} ms after its produce at the slowest, while broken failed`);
+    // Isolation itself is that healthy got all of wave 2 while broken still fails (it answers 503 until told
+    // otherwise below): blocked behind broken, it would wait for ever. The bound is loose on purpose (the secantus
+    // tier runs this beside other files on one store); the rate beside a failing endpoint is the bench's to measure.
+    assert.ok(slowest < 10_000, `healthy: wave 2 within 10 s of its produce (slowest ${slowest} ms) while broken fails`);
     // Failing for long: each probe fails and pauses it again; healthy never waits for it.
     await broken.waitFor(brokenBefore + 2, undefined, 10_000);
     await waitUntil('broken paused again after a failed probe', () => service.workers.breaker('broken')?.state === 'open');

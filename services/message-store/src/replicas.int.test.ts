@@ -10,7 +10,8 @@ const MAIN = new URL('./main.ts', import.meta.url);
 
 test(
   'message-store: 3 replicas of one group, SIGKILLed, restarted, added, removed and frozen (SIGSTOP past the session) under load, end byte for byte like one clean run',
-  { timeout: 240_000 },
+  // 112-140 s alone on either store; the secantus tier runs it beside other files on one Python store (past 240 s once).
+  { timeout: 480_000 },
   async (t) => {
     const topics = await createTopics(t, 6);
     // Meta-like delivery: conversations interleaved, reactions, edits and revokes often before their target, a share of bodies twice.
