@@ -27,7 +27,11 @@ test('crm-sync: SIGKILLed at random points (mid-request, between the CRM answer 
     database: testDatabase(t),
     crmUrl: crm.url,
     groupId,
-    extra: { LOG_LEVEL: 'info', WABUS_MAX_BATCH: '25', CRM_CONCURRENCY: '1', WABUS_SESSION_TIMEOUT_MS: '6000' },
+    // The lease assumes the CRM applies a request within CRM_LEASE_MS of the lease being taken (docs/consumers/crm-sync.md,
+    // Assumptions). A request sent at the end of the 2 s budget, timing out 1.5 s later, is applied here 300 ms after
+    // it arrives by a timer of this test's process: 5 s (the lowest lease allowed) left 1.2 s for that timer, and a CI
+    // run under load fired it later (the CRM ended with an older state). 10 s leaves 6.2 s.
+    extra: { LOG_LEVEL: 'info', WABUS_MAX_BATCH: '25', CRM_CONCURRENCY: '1', WABUS_SESSION_TIMEOUT_MS: '6000', CRM_LEASE_MS: '10000' },
   });
 
   let inFlightAtKill = 0;
@@ -50,7 +54,13 @@ test('crm-sync: SIGKILLed at random points (mid-request, between the CRM answer 
   );
 
   const last = spawnServiceProcess(t, MAIN, env);
-  await waitUntil('the restarted crm-sync catches up', async () => (await committedTotal(kafka, groupId, topic)) === total, { timeoutMs: 180_000 });
+  await waitUntil('the restarted crm-sync catches up', async () => (await committedTotal(kafka, groupId, topic)) === total, { timeoutMs: 180_000 }).catch(
+    async (err: unknown) => {
+      throw new Error(
+        `${(err as Error).message}: committed ${await committedTotal(kafka, groupId, topic)} of ${total}; CRM requests ${crm.requests.length}; its log:\n${last.output().slice(-6_000)}`,
+      );
+    },
+  );
   assert.equal(await last.stop(), 0, `graceful stop\n${last.output().slice(-2_000)}`);
 
   assert.deepEqual(asJson(crm.contacts), asJson(expected), 'the CRM holds exactly the fold of every event');

@@ -28,6 +28,11 @@ export interface CrmOperation {
   path: string;
   body: string;
   idempotencyKey: string;
+  /**
+   * Statuses that are this operation's final answer although they are retried elsewhere: a DELETE's 404 or 410 is
+   * "already gone" (a repeated delete, after an earlier one landed and its answer was lost), not a wrong URL.
+   */
+  final?: readonly number[];
 }
 
 /** A final answer: a success or a permanent refusal (anything retryable is retried or thrown). */
@@ -100,7 +105,7 @@ export function createCrmHttp(o: CrmHttpOptions) {
           });
           const text = await res.text();
           status = res.status;
-          const cls = classifyStatus(res.status);
+          const cls = op.final?.includes(res.status) === true ? 'ok' : classifyStatus(res.status);
           o.observer?.requested?.(kind, RESULT[cls], String(res.status));
           if (cls !== 'retry') return { status: res.status, text, inDoubt };
           last = `${op.method} ${op.path}: HTTP ${res.status}`;

@@ -147,7 +147,8 @@ export function createRestCrmAdapter(o: RestCrmAdapterOptions): CrmAdapter {
     // Never sent (see upsertOne), so never in the CRM: nothing to delete.
     if (path === null) return { id, outcome: 'removed' };
     const key = createHash('sha256').update(`DELETE\n${id}`).digest('hex');
-    const answer = await o.http.send({ method: 'DELETE', path, body: '', idempotencyKey: key }, deadline);
+    // 404/410: already gone — a delete that landed while its answer was lost (a SIGKILL, a cut) is sent again.
+    const answer = await o.http.send({ method: 'DELETE', path, body: '', idempotencyKey: key, final: [404, 410] }, deadline);
     if (classifyStatus(answer.status) === 'ok' || answer.status === 404 || answer.status === 410) return { id, outcome: 'removed' };
     return { id, outcome: 'rejected', status: answer.status, response: clip(answer.text) };
   }

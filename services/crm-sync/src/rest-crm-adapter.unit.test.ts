@@ -142,3 +142,15 @@ test('adapter: an id no URL can carry (empty, a dot segment) is refused without 
   );
   assert.deepEqual(await adapter.remove(['..']), [{ id: '..', outcome: 'removed' }], 'never sent, so never there');
 });
+
+test('adapter: a delete answered 404 or 410 is done (already gone: a repeat after a delete whose answer was lost), in one request', async (t) => {
+  const { crm, adapter } = await setup(t, { budgetMs: 1_000 });
+  await adapter.upsert([contact('7001')]);
+  assert.deepEqual(await adapter.remove(['7001']), [{ id: '7001', outcome: 'removed' }]);
+  const before = crm.requests.length;
+  // The same delete again, as a restarted process sends it: the CRM answers 404, which ends it (no retries).
+  assert.deepEqual(await adapter.remove(['7001']), [{ id: '7001', outcome: 'removed' }]);
+  assert.deepEqual(crm.requests.slice(before).map(statusOf), [404]);
+  crm.script({ kind: 'status', status: 410 });
+  assert.deepEqual(await adapter.remove(['7002']), [{ id: '7002', outcome: 'removed' }]);
+});
