@@ -65,7 +65,8 @@ export function deliveryQueues(db: Db): DeliveryQueues {
 
 export async function createDeliveryIndexes(deliveries: Collection<Delivery>): Promise<void> {
   await deliveries.createIndexes([
-    { key: { subscriptionId: 1, status: 1, order: 1 }, name: 'queue' },
+    // One endpoint per collection: its subscription id is the collection's, not a key of the look-up.
+    { key: { status: 1, order: 1 }, name: 'queue' },
     { key: { status: 1, leaseUntil: 1 }, name: 'leases', partialFilterExpression: { status: 'sending' } },
   ]);
 }
@@ -92,9 +93,9 @@ export async function enqueue(deliveries: Collection<Delivery>, docs: Delivery[]
 }
 
 /** The oldest `limit` unsettled deliveries of an endpoint, in log order (one query, bodies included). */
-export function openDeliveries(deliveries: Collection<Delivery>, subscriptionId: string, limit: number): Promise<Delivery[]> {
+export function openDeliveries(deliveries: Collection<Delivery>, limit: number): Promise<Delivery[]> {
   return deliveries
-    .find({ subscriptionId, status: { $in: ['pending', 'sending'] } })
+    .find({ status: { $in: ['pending', 'sending'] } })
     .sort({ order: 1 })
     .limit(limit)
     .toArray();

@@ -74,7 +74,6 @@ export function dispatcherRoutes(o: { subs: SubscriptionSet; workers: EndpointWo
       const queue = await o.queues.of(known(req.params.id).id);
       const docs = await queue
         .find({
-          subscriptionId: req.params.id,
           ...(status === undefined ? {} : { status: status as DeliveryStatus }),
           ...(after === undefined ? {} : { order: { $gt: after } }),
         })

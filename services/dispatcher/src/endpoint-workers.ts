@@ -124,7 +124,7 @@ export function startEndpointWorkers(o: WorkerOptions): EndpointWorkers {
           continue;
         }
         const q = await o.queues.of(w.sub.id);
-        const lanes = lanesOf(await openDeliveries(q, w.sub.id, o.scan ?? 500), new Date(o.now()));
+        const lanes = lanesOf(await openDeliveries(q, o.scan ?? 500), new Date(o.now()));
         if (lanes.length === 0) {
           await sleep(w, o.pollMs);
           continue;

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { createConsumerMetrics, startConsumerService, type ConsumerConfig, type ConsumerService } from '@wabus/consumer-service';
 import type { ReadSendEvent, WhatsAppEvent } from '@wabus/events';
 import { createSendsHandler } from './sends-handler.ts';
+import { SENDS_CONSUMER } from './status-tracker-config.ts';
 import { createStatusHandler } from './status-handler.ts';
 import { createStatusMetrics } from './status-metrics.ts';
 import { statusRoutes } from './status-routes.ts';
@@ -36,7 +37,7 @@ export async function startStatusTracker(o: {
       ? {}
       : {
           additional: {
-            name: 'sends',
+            name: SENDS_CONSUMER,
             topic: o.sendsTopic,
             handler: (db) => createSendsHandler(db, { observer }),
             kindOf: (r: ReadSendEvent) => (r.ok ? 'send' : 'malformed_send'),

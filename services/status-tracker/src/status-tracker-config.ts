@@ -1,6 +1,9 @@
 import { readConfig, str, type ConfigOf } from '@wabus/config';
 import { SENDS_TOPIC } from '@wabus/events';
 
+/** The sends consumer's name: its group is `<group>.sends`, and the registry's `alsoReads` entry (package.json) names it. */
+export const SENDS_CONSUMER = 'sends';
+
 /** status-tracker's own configuration, on top of the consumer service's (`@wabus/consumer-service`). */
 export const statusTrackerSchema = {
   sendsTopic: {
