@@ -1,3 +1,4 @@
+import { graphApiSchema } from '@wabus/config';
 import {
   checkTargets,
   createMetaGraph,
@@ -50,10 +51,18 @@ function setup(values: {
   const file = values['tenants-file'] ?? process.env['WABUS_TENANTS_FILE'] ?? '';
   if (file === '')
     throw new MetaError('WABUS_META_NOT_CONFIGURED', { message: 'no tenants file: give --tenants-file or set WABUS_TENANTS_FILE (docs/meta.md)' });
-  const baseUrl = values['graph-url'] ?? (process.env['WHATSAPP_GRAPH_BASE_URL'] || 'https://graph.facebook.com');
-  if (!/^https?:\/\/[^/]/.test(baseUrl)) throw new UsageError(`--graph-url expects an http(s) URL, got ${JSON.stringify(baseUrl)}`);
-  const apiVersion = values['api-version'] ?? (process.env['WHATSAPP_API_VERSION'] || 'v21.0');
-  if (!/^v\d+\.\d+$/.test(apiVersion)) throw new UsageError(`--api-version expects a Graph API version such as v21.0, got ${JSON.stringify(apiVersion)}`);
+  // The services' Graph variables and checks (@wabus/config), each overridden by its option.
+  const { graphBaseUrl, apiVersion: versionVar } = graphApiSchema;
+  const option = (flag: string, given: string | undefined, field: typeof graphBaseUrl | typeof versionVar, expects: string): string => {
+    const raw = given ?? (process.env[field.env] || field.default);
+    try {
+      return field.parse(raw, given === undefined ? field.env : flag);
+    } catch {
+      throw new UsageError(`${given === undefined ? field.env : flag} expects ${expects}, got ${JSON.stringify(raw)}`);
+    }
+  };
+  const baseUrl = option('--graph-url', values['graph-url'], graphBaseUrl, 'an http(s) URL');
+  const apiVersion = option('--api-version', values['api-version'], versionVar, 'a Graph API version such as v21.0');
   const targets = targetsOf(loadTenantsFile(file), { only: values.tenant, fallbackToken: process.env['WHATSAPP_ACCESS_TOKEN'] ?? '' });
   const graph = createMetaGraph({ baseUrl, apiVersion, timeoutMs: duration(values.timeout, '--timeout', 10_000) });
   return { graph, targets, apiVersion, json: values.json === true };
