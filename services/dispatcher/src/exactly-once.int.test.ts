@@ -116,7 +116,13 @@ test(
     assertOrdered(endpoint.received, new Map(docs.map((d) => [d._id, d.order])));
     const received = endpoint.received.length;
 
-    // A subscription added through the API after the fact gets nothing of the past...
+    // A subscription added through the API after the fact gets nothing of the past... (The condition above can hold
+    // before this process listens: the killed ones may have committed and settled everything. Wait for its API.)
+    await waitUntil(
+      () => `the dispatcher's API answering\n${run.output().slice(-2_000)}`,
+      async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null))?.status === 200,
+      { timeoutMs: 60_000 },
+    );
     const put = await fetch(`http://127.0.0.1:${port}/v1/subscriptions/late`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
