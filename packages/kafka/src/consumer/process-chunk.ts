@@ -45,6 +45,7 @@ export function createChunkProcessor<E>(o: ChunkProcessorOptions<E>) {
     const next = BigInt(last) + 1n;
     const replay = chunkReplay(mark, chunk, next);
     const spans = createChunkSpans(o.tracing);
+    const end = o.progress.begin(partition);
     try {
       const { ok, dead } = decodeChunk(replay.apply, { topic: o.topic, partition, decode: o.decode, replayHeader: replay.header, reading: spans.start });
       const kindByOffset = new Map(ok.map((r) => [r.offset, o.kindOf(r.event)]));
@@ -85,6 +86,7 @@ export function createChunkProcessor<E>(o: ChunkProcessorOptions<E>) {
       o.progress.advance(partition, next);
       return true;
     } finally {
+      end();
       spans.endAbandoned();
     }
   };

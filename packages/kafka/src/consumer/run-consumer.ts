@@ -190,7 +190,7 @@ export async function runConsumer<E>(opts: RunConsumerOptions<E>): Promise<Consu
 
   /** Committed offsets count as applied too: a partition this instance never received may be done already. */
   async function refreshFromCommitted(): Promise<void> {
-    for (const p of await committed()) if (Number(p.offset) >= 0) progress.advance(p.partition, BigInt(p.offset));
+    for (const p of await committed()) if (Number(p.offset) >= 0) progress.advanceCommitted(p.partition, BigInt(p.offset));
   }
 
   return {
