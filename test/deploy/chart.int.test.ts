@@ -64,7 +64,7 @@ test('given values.yaml, then its services are the registry, with its ports, the
  * Service for ingress.
  */
 function checkDeployments(objects: K8sObject[], expected: string[]) {
-  const deployments = ofKind(objects, 'Deployment');
+  const deployments = ofKind(objects, 'Deployment').filter((d) => d.metadata.name !== META_CHECK);
   assert.deepEqual(deployments.map((d) => d.metadata.name).sort(), expected.map((n) => `wabus-${n}`).sort());
   const [userId] = finalStageInstructions(join(repo, 'Dockerfile'), 'USER')[0]!.args[0]!.split(':');
   for (const d of deployments) {
@@ -109,6 +109,57 @@ function checkDeployments(objects: K8sObject[], expected: string[]) {
   }
 }
 
+const META_CHECK = 'wabus-meta-check';
+
+/**
+ * The scheduled `meta check`: one pod (never two checking at once) of the image running `meta check --every`, its
+ * /metrics port, /healthz probes, the tenants file mounted where WABUS_TENANTS_FILE points, non-root; a headless
+ * Service with the metrics label (what the ServiceMonitor selects).
+ */
+function checkMetaCheck(objects: K8sObject[], o: { every: string; port: number; tenant?: string }) {
+  const d = objectNamed(objects, 'Deployment', META_CHECK);
+  assert.deepEqual([d.spec?.['replicas'], (d.spec?.['strategy'] as { type: string }).type], [1, 'Recreate']);
+  const spec = podSpec(d);
+  const c = spec.containers[0]!;
+  assert.equal(c.command, undefined);
+  assert.deepEqual(c.args, [
+    'meta',
+    'check',
+    '--every',
+    o.every,
+    '--metrics-port',
+    String(o.port),
+    '--metrics-host',
+    '0.0.0.0',
+    ...(o.tenant ? ['--tenant', o.tenant] : []),
+  ]);
+  assert.deepEqual(c.ports, [{ name: 'http', containerPort: o.port, protocol: 'TCP' }]);
+  assert.deepEqual(
+    [c.livenessProbe?.httpGet, c.readinessProbe?.httpGet],
+    [
+      { path: '/healthz', port: 'http' },
+      { path: '/healthz', port: 'http' },
+    ],
+  );
+  assert.equal(c.env?.find((e) => e.name === 'WABUS_TENANTS_FILE')?.value, '/etc/wabus/tenants/tenants.json');
+  assert.deepEqual(c.volumeMounts, [{ name: 'tenants', mountPath: '/etc/wabus/tenants', readOnly: true }]);
+  assert.equal(
+    c.env?.some((e) => e.name === 'MONGODB_URI' || e.name === 'KAFKA_BROKERS'),
+    false,
+    'it needs neither the store nor Kafka',
+  );
+  assert.equal(c.securityContext?.['readOnlyRootFilesystem'], true);
+  assert.equal(spec.securityContext?.['runAsNonRoot'], true);
+  assert.ok(selects(d.spec?.selector?.matchLabels, d.spec?.template?.metadata?.labels));
+  const headless = ofKind(objects, 'Service').filter(
+    (s) => s.spec?.['clusterIP'] === 'None' && selects(s.spec['selector'] as Record<string, string>, d.spec?.template?.metadata?.labels),
+  );
+  assert.deepEqual(
+    headless.map((s) => [s.metadata.name, s.metadata.labels?.['wabus.io/metrics'], s.spec?.['ports']]),
+    [[`${META_CHECK}-pods`, 'true', [{ name: 'http', port: o.port, targetPort: 'http', protocol: 'TCP' }]]],
+  );
+}
+
 /** The topics Job: a hook before install and upgrade running `topics apply` on a topics file of the image. */
 function checkTopicsJob(objects: K8sObject[], dryRun: boolean) {
   const job = objectNamed(objects, 'Job', 'wabus-topics');
@@ -135,6 +186,7 @@ test('given the default values, then ingress, message-store, status-tracker and 
   checkDeployments(objects, ['ingress', 'message-store', 'status-tracker', 'account-state']);
   checkTopicsJob(objects, false);
   assert.equal(podSpec(objectNamed(objects, 'Job', 'wabus-topics')).containers[0]!.args![3], 'infra/topics.cluster.json');
+  assert.equal(ofKind(objects, 'Deployment').filter((d) => d.metadata.name === META_CHECK).length, 0, 'meta check is opt-in');
   const ingress = objectNamed(objects, 'Service', 'wabus-ingress');
   assert.deepEqual([ingress.spec?.['type'], ingress.spec?.['ports']], ['ClusterIP', [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }]]);
   assert.equal(objectNamed(objects, 'Deployment', 'wabus-ingress').spec?.['replicas'], 2);
@@ -148,6 +200,7 @@ test('given everything on, then every service runs, ingress scales with an HPA, 
     registry.map((s) => s.name),
   );
   checkTopicsJob(objects, true);
+  checkMetaCheck(objects, { every: '10m', port: 9470, tenant: 'acme' });
 
   const hpa = objectNamed(objects, 'HorizontalPodAutoscaler', 'wabus-ingress');
   assert.equal(hpa.apiVersion, 'autoscaling/v2');
@@ -160,13 +213,13 @@ test('given everything on, then every service runs, ingress scales with an HPA, 
   assert.equal(monitor.metadata.labels?.['release'], 'kube-prometheus-stack');
   assert.deepEqual(monitor.spec?.['endpoints'], [{ port: 'http', path: '/metrics', interval: '30s', scrapeTimeout: '10s' }]);
   const scraped = ofKind(objects, 'Service').filter((s) => selects(monitor.spec?.selector?.matchLabels, s.metadata.labels));
-  assert.deepEqual(scraped.map((s) => s.metadata.name).sort(), registry.map((s) => `wabus-${s.name}-pods`).sort());
+  assert.deepEqual(scraped.map((s) => s.metadata.name).sort(), [...registry.map((s) => `wabus-${s.name}-pods`), `${META_CHECK}-pods`].sort());
 
   const webhook = objectNamed(objects, 'Ingress', 'wabus-ingress');
   assert.deepEqual(webhook.spec?.['tls'], [{ hosts: ['webhooks.example.com'], secretName: 'webhooks-tls' }]);
 
   // The tenants file from the operator's Secret, mounted where WABUS_TENANTS_FILE points, in the services that read it.
-  for (const d of ofKind(objects, 'Deployment')) {
+  for (const d of ofKind(objects, 'Deployment').filter((x) => x.metadata.name !== META_CHECK)) {
     const spec = podSpec(d);
     const c = spec.containers[0]!;
     const reads = tenantsReaders.includes(c.args![0]!);
@@ -182,6 +235,12 @@ test('given an install (client-side dry run), then the notes name the Secrets th
   assert.match(notes, /ingress reads WHATSAPP_APP_SECRETS, WHATSAPP_VERIFY_TOKEN from the Secret wabus-ingress/);
   assert.match(notes, /auto-reply +off/);
   assert.match(notes, /ingress +2 pod\(s\), port 8080/);
+  assert.doesNotMatch(notes, /Meta check/);
+  const withCheck = runHelm(helm, ['install', 'wabus', CHART_DIR, '--namespace', 'messaging', '--dry-run=client', '-f', CI_VALUES.allOn]);
+  assert.equal(withCheck.code, 0, withCheck.stderr);
+  const checkNotes = withCheck.stdout.slice(withCheck.stdout.indexOf('NOTES:'));
+  assert.match(checkNotes, /Meta check: every 10m, \/metrics on port 9470/);
+  assert.match(checkNotes, /meta-check reads WHATSAPP_ACCESS_TOKEN from the Secret wabus-meta-check-token/);
 });
 
 test('given settings that cannot work, then rendering fails naming the value', () => {
@@ -199,6 +258,18 @@ test('given settings that cannot work, then rendering fails naming the value', (
   fails(['tenants.enabled=true', 'tenants.existingSecret=t'], /give ingress no WHATSAPP_APP_SECRETS or WHATSAPP_VERIFY_TOKEN/);
   fails(['services.auto-reply.enabled=true'], /services\.auto-reply\.files\.AUTO_REPLY_RULES\.content is empty/);
   fails(['services.crm-sync.enabled=true'], /services\.crm-sync\.env\.CRM_BASE_URL is empty/);
+  fails(['metaCheck.enabled=true'], /metaCheck\.enabled: .* set tenants\.enabled too/);
+  fails(['metaCheck.every=5 minutes'], /at '\/metaCheck\/every'/);
+  fails(
+    [
+      'metaCheck.enabled=true',
+      'tenants.enabled=true',
+      'tenants.existingSecret=t',
+      'services.ingress.existingSecret.name=',
+      'metaCheck.env.WHATSAPP_API_VERSION=',
+    ],
+    /metaCheck\.env\.WHATSAPP_API_VERSION is empty/,
+  );
   // values.schema.json: misspelt keys and values no service accepts.
   fails(['services.ingress.replica=3'], /at '\/services\/ingress': additional properties 'replica' not allowed/);
   // A kind is derived from the service's name, never set.
@@ -226,7 +297,7 @@ test('given a PodDisruptionBudget of maxUnavailable 0, then it renders 0 (no evi
 });
 
 /** Below these, the values are Kubernetes' own objects or free-form maps: the path itself is documented. */
-const OPAQUE = ['podSecurityContext', 'securityContext', 'topics.resources'].concat(
+const OPAQUE = ['podSecurityContext', 'securityContext', 'topics.resources', 'metaCheck.resources', 'metaCheck.env'].concat(
   ['resources', 'strategy', 'env', 'secretEnv', 'files'].map((k) => `services.<name>.${k}`),
 );
 

@@ -16,7 +16,7 @@ import { composeWorkloads } from './compose-workloads.ts';
 import { parseDockerfile, stageAssignments } from './dockerfile.ts';
 import { environmentProblems } from './environment-check.ts';
 import { CI_VALUES, helmBinary, renderChart } from './helm.ts';
-import { CLI_VARIABLES, isReadAsClaimed, SHARED_VARIABLES } from './shared-variables.ts';
+import { CLI_VARIABLES, isReadAsClaimed, META_CHECK_VARIABLES, SHARED_VARIABLES } from './shared-variables.ts';
 import type { Workload } from './workload.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -27,14 +27,23 @@ before(async () => {
 });
 
 /** The Secrets the values files name and the operator creates (never rendered by the chart). */
-const OPERATOR_SECRETS = ['wabus-ingress', 'wabus-auto-reply', 'wabus-media-store-token', 'wabus-sender-token', 'wabus-tenants', 'mongodb-credentials'];
+const OPERATOR_SECRETS = [
+  'wabus-meta-check-token',
+  'wabus-ingress',
+  'wabus-auto-reply',
+  'wabus-media-store-token',
+  'wabus-sender-token',
+  'wabus-tenants',
+  'mongodb-credentials',
+];
 
 async function problemsOf(workloads: Workload[]): Promise<string[]> {
   return (await Promise.all(workloads.map(environmentProblems))).flat();
 }
 
 test('given each variable accounted for outside the schemas, then the code it names really reads it', () => {
-  for (const v of [...SHARED_VARIABLES, ...CLI_VARIABLES]) assert.ok(isReadAsClaimed(v), `${v.variable}: not named in ${JSON.stringify(v.readBy)}`);
+  for (const v of [...SHARED_VARIABLES, ...CLI_VARIABLES, ...META_CHECK_VARIABLES])
+    assert.ok(isReadAsClaimed(v), `${v.variable}: not named in ${JSON.stringify(v.readBy)}`);
 });
 
 test("given the image's ENV, then each variable is one the code reads", () => {
@@ -53,6 +62,11 @@ for (const [label, files] of [
     assert.ok(
       workloads.some((w) => w.args[0] === 'topics'),
       'the topics Job is checked too',
+    );
+    assert.equal(
+      workloads.some((w) => w.args[0] === 'meta'),
+      label !== 'defaults',
+      'the scheduled meta check is checked too (on in all-on and secrets)',
     );
     assert.deepEqual(await problemsOf(workloads), []);
   });
@@ -91,6 +105,18 @@ test('given a chart that sets what a service does not read or lacks what it need
   assert.ok(
     problems.some((p) => /Deployment wabus-ingress: ingress would not start: WHATSAPP_APP_SECRETS/.test(p)),
     problems.join('\n'),
+  );
+});
+
+test('given a meta check that checks an unknown tenant and is given a variable it does not read, then the check names both', async () => {
+  const objects = renderChart(helm, [CI_VALUES.secrets], ['--set', 'metaCheck.tenant=globex', '--set', 'metaCheck.env.CRM_BASE_URL=http://crm']);
+  const problems = await problemsOf(chartWorkloads(objects, 'broken', OPERATOR_SECRETS));
+  assert.deepEqual(
+    problems.filter((p) => p.includes('wabus-meta-check')),
+    [
+      'chart (broken) Deployment wabus-meta-check: meta check would not start: --tenant globex: no such tenant (tenants with meta: acme)',
+      'chart (broken) Deployment wabus-meta-check: CRM_BASE_URL is set, but meta check does not read it',
+    ],
   );
 });
 

@@ -40,6 +40,14 @@ export const CLI_VARIABLES: readonly SharedVariable[] = [
   { variable: 'KAFKA_BROKERS', readBy: { file: 'packages/cli/src/kafka-target.ts' }, why: 'the cluster every CLI command talks to' },
 ];
 
+/** What `meta check` reads (besides the variables the tenants file names): the file, and the Graph API's variables. */
+export const META_CHECK_VARIABLES: readonly SharedVariable[] = [
+  { variable: 'WABUS_TENANTS_FILE', readBy: { file: 'packages/cli/src/commands/meta.ts' }, why: 'the file whose meta sections are checked' },
+  { variable: 'WHATSAPP_GRAPH_BASE_URL', readBy: { file: 'packages/config/src/graph-api-schema.ts' }, why: "the Graph API's base URL (graphApiSchema)" },
+  { variable: 'WHATSAPP_API_VERSION', readBy: { file: 'packages/config/src/graph-api-schema.ts' }, why: 'the Graph API version (graphApiSchema)' },
+  { variable: 'WHATSAPP_ACCESS_TOKEN', readBy: { file: 'packages/cli/src/commands/meta.ts' }, why: 'the token of tenants the file gives none' },
+];
+
 function filesUnder(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
