@@ -37,8 +37,8 @@ export function observeGraphCalls(graph: GraphClient, observer: GraphSendObserve
 
 /**
  * The two limiters of a sending process: per business number (Meta's throughput, `ratePerSecond` with `burst`) and
- * per recipient (`recipientIntervalMs` between two messages to one person). Each wait is reported as decided, then
- * slept.
+ * per recipient (`recipientIntervalMs` between two messages to one person). Each wait is reported: the number's as
+ * how long the caller waited to be let through, the recipient's as decided, then slept.
  */
 export function createSendLimiters(o: {
   ratePerSecond: number;
@@ -48,13 +48,19 @@ export function createSendLimiters(o: {
   sleep: (ms: number) => Promise<void>;
   observer: GraphSendObserver;
 }): { throughput: RateLimiter; pacing: Pacer } {
-  const waiting = (reason: WaitReason) => (ms: number) => {
-    o.observer.waited?.(reason, ms / 1000);
+  const recipientWait = (ms: number) => {
+    o.observer.waited?.('recipient', ms / 1000);
     return o.sleep(ms);
   };
   return {
-    throughput: createRateLimiter({ intervalMs: perSecond(o.ratePerSecond), burst: o.burst, now: o.now, sleep: waiting('throughput') }),
-    pacing: createPacer({ intervalMs: o.recipientIntervalMs, now: o.now, sleep: waiting('recipient') }),
+    throughput: createRateLimiter({
+      intervalMs: perSecond(o.ratePerSecond),
+      burst: o.burst,
+      now: o.now,
+      sleep: o.sleep,
+      waited: (ms) => o.observer.waited?.('throughput', ms / 1000),
+    }),
+    pacing: createPacer({ intervalMs: o.recipientIntervalMs, now: o.now, sleep: recipientWait }),
   };
 }
 

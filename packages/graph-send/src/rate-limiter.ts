@@ -1,11 +1,16 @@
 /**
  * A per-key rate limiter (GCRA, the token bucket written as "theoretical arrival time"): at most `burst` calls at
- * once, then one every `intervalMs`. `acquire` reserves the caller's slot synchronously, so concurrent callers are
- * served in call order, and only waits for its own key: other keys are never held up.
+ * once, then one every `intervalMs`. Callers of a key are let through in call order, and only wait for their own key:
+ * other keys are never held up.
+ *
+ * Each call is let through at the time it is actually let through, not at a slot reserved when it called: after a
+ * stall (a long GC pause, a throttled CPU, a frozen process) the callers whose slots passed meanwhile go one interval
+ * apart from then on, not all at once, so the rate at the receiver never exceeds the limit (a burst of reserved slots
+ * would have doubled it for as long as the stall lasted).
  */
 export interface RateLimiter {
   acquire(key: string): Promise<void>;
-  /** Keys with a reservation still in the future (for tests and metrics). */
+  /** Keys with a reservation still in the future or callers waiting (for tests and metrics). */
   size(): number;
 }
 
@@ -13,32 +18,73 @@ export interface RateLimiterOptions {
   intervalMs: number;
   burst?: number;
   now: () => number;
+  /** Resolves no earlier than `ms` from now (it may be later: a stall). */
   sleep: (ms: number) => Promise<void>;
+  /** Told how long each caller that had to wait waited, from its call to being let through. */
+  waited?: (ms: number) => void;
+}
+
+interface KeyState {
+  /** The theoretical arrival time of the next call. */
+  tat: number;
+  waiting: { calledAt: number; go: () => void }[];
+  pumping: boolean;
 }
 
 export function createRateLimiter(o: RateLimiterOptions): RateLimiter {
   const burst = Math.max(1, o.burst ?? 1);
   const tolerance = (burst - 1) * o.intervalMs;
-  const tat = new Map<string, number>();
+  const keys = new Map<string, KeyState>();
   let acquisitions = 0;
 
   const sweep = (t: number) => {
-    for (const [k, v] of tat) if (v <= t) tat.delete(k);
+    for (const [k, s] of keys) if (!s.pumping && s.waiting.length === 0 && s.tat <= t) keys.delete(k);
   };
+  /** Lets a call through at `t` if its key allows one then: the time to wait first otherwise. */
+  const admit = (s: KeyState, t: number): number => {
+    const wait = Math.max(s.tat, t) - tolerance - t;
+    if (wait <= 0) s.tat = Math.max(s.tat, t) + o.intervalMs;
+    return wait;
+  };
+  /**
+   * Lets the key's callers through one by one. Time is the later of the clock and what the sleeps took at least, so
+   * a clock that is held still (tests) still moves, and a sleep that overran (a stall) counts from when it ended.
+   */
+  async function pump(s: KeyState): Promise<void> {
+    s.pumping = true;
+    let t = o.now();
+    while (s.waiting.length > 0) {
+      t = Math.max(t, o.now());
+      const wait = admit(s, t);
+      if (wait > 0) {
+        await o.sleep(wait);
+        t += wait;
+        continue;
+      }
+      const caller = s.waiting.shift()!;
+      if (t > caller.calledAt) o.waited?.(t - caller.calledAt);
+      caller.go();
+    }
+    s.pumping = false;
+  }
 
   return {
-    async acquire(key) {
-      if (o.intervalMs <= 0) return;
+    acquire(key) {
+      if (o.intervalMs <= 0) return Promise.resolve();
       const t = o.now();
       if (++acquisitions % 1024 === 0) sweep(t);
-      const arrival = Math.max(tat.get(key) ?? t, t);
-      tat.set(key, arrival + o.intervalMs);
-      const wait = arrival - tolerance - t;
-      if (wait > 0) await o.sleep(wait);
+      let s = keys.get(key);
+      if (s === undefined) keys.set(key, (s = { tat: t, waiting: [], pumping: false }));
+      if (s.waiting.length === 0 && admit(s, t) <= 0) return Promise.resolve();
+      const state = s;
+      return new Promise<void>((go) => {
+        state.waiting.push({ calledAt: t, go });
+        if (!state.pumping) void pump(state);
+      });
     },
     size: () => {
       sweep(o.now());
-      return tat.size;
+      return keys.size;
     },
   };
 }

@@ -22,14 +22,57 @@ test('rate limiter: one call per interval per key; keys do not wait for each oth
   assert.deepEqual(starts['b'], [1_000_200], 'b had no reservation: no wait');
 });
 
-test('rate limiter: reservations are made at call time, so concurrent callers are spaced in call order', async () => {
+test('rate limiter: concurrent callers are let through in call order, a burst at once, then one per interval (a clock held still too)', async () => {
   let t = 0;
-  const waits: number[] = [];
-  const limiter = createRateLimiter({ intervalMs: 50, burst: 2, now: () => t, sleep: async (ms) => void waits.push(ms) });
-  await Promise.all([limiter.acquire('k'), limiter.acquire('k'), limiter.acquire('k'), limiter.acquire('k')]);
-  assert.deepEqual(waits, [50, 100], 'a burst of 2 goes at once, then one per 50 ms');
+  const sleeps: number[] = [];
+  const waited: number[] = [];
+  const order: number[] = [];
+  const limiter = createRateLimiter({ intervalMs: 50, burst: 2, now: () => t, sleep: async (ms) => void sleeps.push(ms), waited: (ms) => waited.push(ms) });
+  await Promise.all([0, 1, 2, 3].map((i) => limiter.acquire('k').then(() => order.push(i))));
+  assert.deepEqual(order, [0, 1, 2, 3]);
+  assert.deepEqual(waited, [50, 100], 'a burst of 2 goes at once, then one per 50 ms: each caller says how long it waited');
+  assert.deepEqual(sleeps, [50, 50]);
   t = 10_000;
   assert.equal(limiter.size(), 0, 'old reservations are forgotten');
+});
+
+/**
+ * Timers on a virtual clock: `sleep` schedules, `run` fires them in time order; while the process is frozen
+ * ([from, until)) nothing fires, and every timer that came due meanwhile fires at `until`, in order, as Node's do.
+ */
+function frozenProcess(from: number, until: number) {
+  let t = 0;
+  let seq = 0;
+  const timers: { at: number; seq: number; fire: () => void }[] = [];
+  const settle = () => new Promise((r) => setImmediate(r));
+  return {
+    now: () => t,
+    sleep: (ms: number) => new Promise<void>((fire) => timers.push({ at: t + ms, seq: seq++, fire })),
+    async run() {
+      for (await settle(); timers.length > 0; await settle()) {
+        timers.sort((x, y) => x.at - y.at || x.seq - y.seq);
+        const next = timers.shift()!;
+        t = Math.max(t, next.at >= from && next.at < until ? until : next.at);
+        next.fire();
+      }
+    },
+  };
+}
+
+test('rate limiter: after a stall (the process frozen 100-900 ms) the callers whose turns passed go one interval apart, not at once', async () => {
+  const clock = frozenProcess(100, 900);
+  const limiter = createRateLimiter({ intervalMs: 200, now: clock.now, sleep: clock.sleep });
+  const at: number[] = [];
+  const all = Promise.all(Array.from({ length: 8 }, () => limiter.acquire('n').then(() => at.push(clock.now()))));
+  await clock.run();
+  await all;
+  const gaps = at.slice(1).map((x, i) => x - at[i]!);
+  assert.deepEqual(at.slice(0, 2), [0, 900], 'the first at once, the second when the process ran again');
+  assert.ok(
+    gaps.every((g) => g >= 200),
+    `every two calls at least 200 ms apart where they were let through: ${gaps.join(', ')}`,
+  );
+  assert.deepEqual(gaps, [900, 200, 200, 200, 200, 200, 200]);
 });
 
 test('pacer: the interval counts from the actual send, not from when the caller started waiting', async () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { executeReplayPlan, planReplay, replayProgress } from '@wabus/ops';
+import { executeReplayPlan, planReplay, replayProgress, waitForEmptyGroup } from '@wabus/ops';
 import { createRng } from '@wabus/simulator';
 import { startWebhookEndpointStandIn, type ReceivedWebhook } from '@wabus/standins';
 import {
@@ -137,6 +137,9 @@ test(
     // ...nor from a replay of the whole log (records carry the replay header)...
     const replay = async (id: string, effects: boolean) => {
       const plan = await planReplay(kafka, { mode: 'reset', topic, groupId, from: { kind: 'beginning' }, to: { kind: 'frontier' }, id, effects });
+      // As `replay reset --wait` does: a member of a SIGKILLed process stays until its session times out (CI once
+      // saw one live here, WABUS_OPS_GROUP_LIVE).
+      await waitForEmptyGroup(kafka, groupId, 60_000);
       await executeReplayPlan(kafka, plan);
       const p = spawnServiceProcess(t, MAIN, env);
       await waitUntil(
