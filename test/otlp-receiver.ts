@@ -98,6 +98,10 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
       for (const w of waiters) w();
     });
   });
+  // The exporters keep their connections alive between exports, and node's server closes an idle one after 5 s: an
+  // export sent on a connection the server is closing fails (ECONNRESET) and the SDK drops that batch without a retry.
+  // A collector keeps them longer; so does this one, for the length of a test.
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
   return {
@@ -124,6 +128,10 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
         waiters.add(check);
       });
     },
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

@@ -24,8 +24,8 @@ type Message =
 
 const isMessage = (m: unknown): m is Message => typeof m === 'object' && m !== null && typeof (m as { type?: unknown }).type === 'string';
 
-/** The supervisor's side: merges the ready workers' registries for whichever worker asks. */
-export function mergeWorkerMetrics(opts: { timeoutMs?: number } = {}): void {
+/** The supervisor's side: merges the ready workers' registries, and its own (`own`), for whichever worker asks. */
+export function mergeWorkerMetrics(opts: { timeoutMs?: number; own?: Registry } = {}): void {
   const timeoutMs = opts.timeoutMs ?? 5_000;
   const ready = new Set<Worker>();
   const pending = new Map<number, { parts: Json[]; waiting: Set<Worker>; fail: (error: string) => void; finish: () => void }>();
@@ -64,8 +64,8 @@ export function mergeWorkerMetrics(opts: { timeoutMs?: number } = {}): void {
         finish: () => {
           clearTimeout(timer);
           pending.delete(id);
-          AggregatorRegistry.aggregate(p.parts)
-            .metrics()
+          Promise.resolve(opts.own?.getMetricsAsJSON() ?? [])
+            .then((own) => AggregatorRegistry.aggregate([...p.parts, own]).metrics())
             .then(
               (text) => reply({ text }),
               (err: Error) => reply({ error: err.message }),

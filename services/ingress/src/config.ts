@@ -116,6 +116,13 @@ export const ingressSchema = {
     default: 1,
     description: 'processes sharing the port (node:cluster), each with its own producer; one core each',
   },
+  workerStallMs: {
+    env: 'INGRESS_WORKER_STALL_MS',
+    parse: int(0, 600_000),
+    default: 15_000,
+    description:
+      'with INGRESS_WORKERS > 1: a worker whose event loop has not answered the supervisor for this long (stopped, paused, blocked) is killed and replaced; 0: never',
+  },
   logLevel: { env: 'LOG_LEVEL', parse: oneOf('trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'), default: 'info', description: 'pino log level' },
   logPhoneNumbers: {
     env: 'WABUS_LOG_PHONE_NUMBERS',

@@ -8,8 +8,13 @@ export interface IngressProcess {
   /** `http://127.0.0.1:<port>` */
   base: string;
   service: ServiceProcess;
-  /** POSTs a correctly signed body to /webhook, the way Meta does (signed with `secret`, default the test's own). */
-  post(body: Buffer, secret?: string): Promise<Response>;
+  /**
+   * POSTs a correctly signed body to /webhook, the way Meta does (signed with `secret`, default the test's own);
+   * `init` adds headers (e.g. `connection: close`) or a signal.
+   */
+  post(body: Buffer, secret?: string, init?: { headers?: Record<string, string>; signal?: AbortSignal }): Promise<Response>;
+  /** The `x-hub-signature-256` header Meta would send with `body`. */
+  signature(body: Buffer, secret?: string): string;
   /** Its first `n` log lines at level error or above (pino level ≥ 50): why it refused something. */
   errorLines(n: number): string[];
 }
@@ -49,11 +54,17 @@ export async function startIngressProcess(
     },
     { timeoutMs: 30_000, intervalMs: 200 },
   );
-  const post = (body: Buffer, secret = SECRET) =>
+  const signature = (body: Buffer, secret = SECRET) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+  const post = (body: Buffer, secret = SECRET, init: { headers?: Record<string, string>; signal?: AbortSignal } = {}) =>
     fetch(`${base}/webhook`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}` },
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature-256': signature(body, secret),
+        ...init.headers,
+      },
       body,
+      ...(init.signal ? { signal: init.signal } : {}),
     });
   const errorLines = (n: number) =>
     service
@@ -62,5 +73,5 @@ export async function startIngressProcess(
       .filter((l) => /^\{"level":(5|6)\d/.test(l))
       .slice(0, n)
       .map((l) => (l.length > 1_500 ? `${l.slice(0, 1_500)}…` : l));
-  return { base, service, post, errorLines };
+  return { base, service, post, signature, errorLines };
 }

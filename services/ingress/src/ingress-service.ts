@@ -5,6 +5,7 @@ import { SUPERVISOR_PID_ENV } from '@wabus/service/supervisor';
 import type { ServiceContext, ServiceDefinition } from '@wabus/service/main';
 import { watchTenantsFile } from '@wabus/tenants';
 import { buildIngressApp } from './app.ts';
+import { Counter, Registry } from 'prom-client';
 import { mergeWorkerMetrics, workerMetrics } from './cluster-metrics.ts';
 import { loadIngressConfig, type IngressConfig } from './config.ts';
 import { createKafkaPublisher } from './kafka-publisher.ts';
@@ -13,6 +14,7 @@ import { UNLISTED_SOURCES_MAX } from './source-metrics.ts';
 import { httpsOptions } from './server-options.ts';
 import { awaitTopicLimits, checkTopicLimits } from './topic-limits-check.ts';
 import { environmentKeys, tenantKeys, type SigningKeys } from './signing-keys.ts';
+import { answerWatchdog, watchWorkers } from './worker-watchdog.ts';
 
 /**
  * ingress for the chassis. Its log is buffered (one synchronous write per request line was ~8 % of CPU under load)
@@ -38,21 +40,48 @@ async function checkedTopicLimits(cfg: IngressConfig, logger: ServiceContext<Ing
   return limits;
 }
 
-/** Forks the workers, replaces any that dies, forwards SIGHUP (a new tenants file: each reloads its own). */
+/**
+ * Forks the workers, replaces any that dies or stalls (worker-watchdog.ts), forwards SIGHUP (a new tenants file: each
+ * reloads its own). Its one metric, merged into every scrape: the workers it replaced, and why.
+ */
 async function superviseWorkers({ config, logger }: ServiceContext<IngressConfig>): Promise<{ stop(): Promise<void> }> {
   // Checked here too: a worker refusing to start would otherwise be replaced, again and again.
   await checkedTopicLimits(config, logger, createKafka({ brokers: config.kafkaBrokers, clientId: 'wabus-ingress', log: logger.child({ component: 'kafka' }) }));
   logger.info({ workers: config.workers }, 'starting ingress workers');
-  mergeWorkerMetrics();
+  const own = new Registry();
+  const replaced = new Counter({
+    name: 'wabus_ingress_workers_replaced_total',
+    help: 'ingress workers the supervisor replaced: died (exited, killed) or stalled (its event loop silent for INGRESS_WORKER_STALL_MS, then killed)',
+    labelNames: ['reason'],
+    registers: [own],
+  });
+  for (const reason of ['died', 'stalled']) replaced.inc({ reason }, 0);
+  mergeWorkerMetrics({ own });
   // The workers watch no supervisor (an empty variable is unset): node:cluster ends a worker at once when its primary
   // is gone, and a stopping primary stops its workers itself. Only the primary watches whoever started it.
   const fork = () => cluster.fork({ [SUPERVISOR_PID_ENV]: '' });
   for (let i = 0; i < config.workers; i++) fork();
   let stopping = false;
   const workers = () => Object.values(cluster.workers ?? {});
+  const stalled = new Set<number>();
+  const watchdog =
+    config.workerStallMs > 0
+      ? watchWorkers({
+          stallMs: config.workerStallMs,
+          onStalled: (worker, silentMs) => {
+            stalled.add(worker.id);
+            logger.error(
+              { workerPid: worker.process.pid, silentMs, code: 'WABUS_INGRESS_WORKER_STALLED' },
+              'ingress worker stalled (its event loop did not answer): killing it',
+            );
+          },
+        })
+      : undefined;
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;
-    logger.error({ workerPid: worker.process.pid, code, signal }, 'ingress worker died; starting another');
+    const reason = stalled.delete(worker.id) ? 'stalled' : 'died';
+    replaced.inc({ reason });
+    logger.error({ workerPid: worker.process.pid, code, signal, reason }, 'ingress worker died; starting another');
     fork();
   });
   process.on('SIGHUP', () => {
@@ -61,6 +90,7 @@ async function superviseWorkers({ config, logger }: ServiceContext<IngressConfig
   return {
     async stop() {
       stopping = true;
+      watchdog?.stop();
       const exited = workers().map((w) => new Promise<void>((resolve) => (w === undefined || w.isDead() ? resolve() : w.once('exit', () => resolve()))));
       for (const w of workers()) w?.process.kill('SIGTERM');
       await Promise.all(exited);
@@ -70,6 +100,7 @@ async function superviseWorkers({ config, logger }: ServiceContext<IngressConfig
 
 /** One whole ingress: the producer, the signing keys (the tenants file's, reloaded on SIGHUP), the HTTP server. */
 async function startIngress({ config: cfg, logger, telemetry }: ServiceContext<IngressConfig>): Promise<{ stop(): Promise<void> }> {
+  if (cluster.isWorker) answerWatchdog();
   let keys: SigningKeys = cfg.tenantsFile === '' ? environmentKeys(cfg.appSecrets, cfg.verifyToken) : tenantKeys(watchTenants(cfg.tenantsFile).current());
   function watchTenants(path: string) {
     // A bad file at start is a failed start (one line naming the tenant and the field); on SIGHUP the running one stays.

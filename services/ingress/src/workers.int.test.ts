@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Agent, request } from 'node:http';
 import { createKafka } from '@wabus/kafka';
 import { createTestTopics, descendantPids, processExists, testEnv, waitUntil } from '@wabus/testing';
 import { countOnTopic } from './fault-traffic.test-support.ts';
@@ -42,5 +43,84 @@ test('ingress with 2 workers: every webhook stored once; a SIGKILLed worker is r
     Array.from({ length: 40 }, (_, i) => onTopic.get(`wamid.W${i}`)),
     Array(40).fill(1),
     'every acknowledged webhook on the topic, once',
+  );
+});
+
+// A worker that stalls instead of dying (SIGSTOP): node:cluster keeps it as a worker, and the connections it holds
+// (Meta keeps its connections alive) hang with every webhook sent on them.
+test('ingress with 2 workers: a SIGSTOPped worker is killed and replaced within INGRESS_WORKER_STALL_MS; webhooks on its connections fail then (not 200), sent again they are stored once', async (t) => {
+  const kafka = createKafka({ brokers: testEnv().kafkaBrokers, clientId: 'workers-test' });
+  const topics = await createTestTopics(kafka);
+  t.after(() => topics.drop());
+  const stallMs = 2_000;
+  const ingress = await startIngressProcess(t, {
+    brokers: testEnv().kafkaBrokers,
+    ...topics,
+    env: { INGRESS_WORKERS: '2', INGRESS_WORKER_STALL_MS: String(stallMs), LOG_LEVEL: 'info' },
+  });
+  const supervisor = ingress.service.child.pid!;
+  await waitUntil('two workers', () => descendantPids(supervisor).length === 2);
+  const [frozen, other] = descendantPids(supervisor) as [number, number];
+  t.after(() => (processExists(frozen) ? process.kill(frozen, 'SIGKILL') : undefined));
+
+  // Twelve kept-alive connections, each one socket: the supervisor deals them to both workers.
+  const agents = Array.from({ length: 12 }, () => new Agent({ keepAlive: true, maxSockets: 1 }));
+  t.after(() => agents.forEach((a) => a.destroy()));
+  const send = (agent: Agent | undefined, wamid: string, i: number) =>
+    new Promise<{ wamid: string; status: number | 'failed'; ms: number }>((resolve) => {
+      const body = customerWebhook(wamid, i % 7);
+      const started = performance.now();
+      const done = (status: number | 'failed') => resolve({ wamid, status, ms: performance.now() - started });
+      const req = request(`${ingress.base}/webhook`, {
+        method: 'POST',
+        agent: agent ?? false,
+        timeout: 30_000,
+        headers: { 'content-type': 'application/json', 'x-hub-signature-256': ingress.signature(body) },
+      });
+      req.on('response', (res) => {
+        res.resume();
+        res.on('end', () => done(res.statusCode!));
+      });
+      req.on('timeout', () => req.destroy());
+      req.on('error', () => done('failed'));
+      req.end(body);
+    });
+  const first = await Promise.all(agents.map((a, i) => send(a, `wamid.S${i}`, i)));
+  assert.deepEqual(
+    first.map((r) => r.status),
+    Array(12).fill(200),
+  );
+
+  process.kill(frozen, 'SIGSTOP');
+  const during = await Promise.all(agents.map((a, i) => send(a, `wamid.S${12 + i}`, i)));
+  const held = during.filter((r) => r.status !== 200);
+  assert.ok(held.length > 0 && held.length < 12, `the stopped worker held some of the connections: ${JSON.stringify(during)}`);
+  assert.ok(
+    held.every((r) => r.status === 'failed' && r.ms >= stallMs - 500 && r.ms < stallMs + 12_000),
+    `held until the stopped worker was killed, then closed, never answered (not the client's 30 s timeout): ${JSON.stringify(held)}`,
+  );
+  await waitUntil('a new worker in place of the stopped one', () => {
+    const now = descendantPids(supervisor);
+    return now.length === 2 && !now.includes(frozen) && now.includes(other);
+  });
+  await waitUntil('the stall logged', () => new RegExp(`"workerPid":${frozen}[^\\n]*WABUS_INGRESS_WORKER_STALLED`).test(ingress.service.output()));
+  await waitUntil('ready again', async () => (await fetch(`${ingress.base}/readyz`).catch(() => null))?.status === 200);
+
+  // Meta sends the unanswered ones again.
+  assert.deepEqual(
+    (await Promise.all(held.map((r, i) => send(undefined, r.wamid, i)))).map((r) => r.status),
+    Array(held.length).fill(200),
+  );
+  const metrics = await (await fetch(`${ingress.base}/metrics`)).text();
+  assert.match(metrics, /wabus_ingress_workers_replaced_total\{reason="stalled"\} 1\b/);
+  assert.match(metrics, /wabus_ingress_workers_replaced_total\{reason="died"\} 0\b/);
+
+  agents.forEach((a) => a.destroy());
+  assert.equal(await ingress.service.stop(), 0);
+  const onTopic = await countOnTopic(kafka, topics.eventsTopic);
+  assert.deepEqual(
+    Array.from({ length: 24 }, (_, i) => onTopic.get(`wamid.S${i}`)),
+    Array(24).fill(1),
+    'every webhook on the topic once: those the stopped worker held never reached it',
   );
 });
