@@ -1,5 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import { AggregatorRegistry, type MetricObjectWithValues, type MetricValue, type Registry } from 'prom-client';
+import { IngressError } from './errors.ts';
 
 /**
  * With INGRESS_WORKERS > 1 a scrape reaches one worker, which answers for the whole ingress: it asks the supervisor,
@@ -52,7 +53,10 @@ export function mergeWorkerMetrics(opts: { timeoutMs?: number; own?: Registry } 
         if (worker.isConnected()) worker.send({ type: WHOLE, id: message.id, ...answer } satisfies Message);
       };
       const asked = [...ready].filter((w) => w.isConnected());
-      const timer = setTimeout(() => p.fail(`no metrics from ${p.waiting.size} worker(s) within ${timeoutMs} ms`), timeoutMs);
+      const timer = setTimeout(
+        () => p.fail(`worker ${[...p.waiting].map((w) => w.process.pid).join(', worker ')}: no answer within ${timeoutMs} ms`),
+        timeoutMs,
+      );
       const p = {
         parts: [] as Json[],
         waiting: new Set(asked),
@@ -81,7 +85,8 @@ export function mergeWorkerMetrics(opts: { timeoutMs?: number; own?: Registry } 
 
 /**
  * A worker's side: answers the supervisor with `registry`, says it is ready, and returns what its /metrics serves:
- * the whole ingress' exposition, asked of the supervisor.
+ * the whole ingress' exposition, asked of the supervisor. When a worker did not answer in time the scrape fails (503
+ * WABUS_INGRESS_METRICS_UNAVAILABLE naming why) rather than sum the others: a counter that dropped would read as a reset.
  */
 export function workerMetrics(registry: Registry, opts: { timeoutMs?: number } = {}): () => Promise<string> {
   const timeoutMs = opts.timeoutMs ?? 6_000;
@@ -98,7 +103,7 @@ export function workerMetrics(registry: Registry, opts: { timeoutMs?: number } =
       const w = waiting.get(message.id);
       waiting.delete(message.id);
       if (message.text !== undefined) w?.resolve(message.text);
-      else w?.reject(new Error(message.error ?? 'no metrics'));
+      else w?.reject(new IngressError('WABUS_INGRESS_METRICS_UNAVAILABLE', { message: message.error ?? 'no metrics' }));
     }
   });
   process.send?.({ type: READY } satisfies Message);
@@ -107,7 +112,9 @@ export function workerMetrics(registry: Registry, opts: { timeoutMs?: number } =
       const id = next++;
       const timer = setTimeout(() => {
         waiting.delete(id);
-        reject(new Error(`the supervisor did not answer for the workers' metrics within ${timeoutMs} ms`));
+        reject(
+          new IngressError('WABUS_INGRESS_METRICS_UNAVAILABLE', { message: `the supervisor did not answer for the workers' metrics within ${timeoutMs} ms` }),
+        );
       }, timeoutMs);
       waiting.set(id, {
         resolve: (text) => (clearTimeout(timer), resolve(text)),

@@ -10,6 +10,8 @@ export const INGRESS_ERRORS = {
   WABUS_INGRESS_HANDSHAKE_REFUSED: { status: 403, message: 'verify token or mode does not match' },
   WABUS_INGRESS_CLIENT_CERT: { status: 403, message: 'client certificate subject is not accepted' },
   WABUS_INGRESS_NOT_FOUND: { status: 404, message: 'no such route' },
+  /** A scrape with INGRESS_WORKERS > 1 while a worker did not answer in time (cluster-metrics.ts): no partial sums. */
+  WABUS_INGRESS_METRICS_UNAVAILABLE: { status: 503, message: "the workers' metrics could not be gathered" },
   /** A start refused: a topic could not store a body of INGRESS_BODY_LIMIT (docs/limits.md). Never an answer. */
   WABUS_INGRESS_TOPIC_TOO_SMALL: { message: 'a topic cannot store a body of the configured limit' },
 } as const;

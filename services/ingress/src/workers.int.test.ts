@@ -124,3 +124,54 @@ test('ingress with 2 workers: a SIGSTOPped worker is killed and replaced within 
     'every webhook on the topic once: those the stopped worker held never reached it',
   );
 });
+
+// The supervisor merges every worker's registry for a scrape (cluster-metrics.ts): a stalled worker cannot answer.
+test('ingress with 2 workers, the watchdog off: while one worker is stopped a scrape fails within the merge timeout (503, coded, naming it), not hanging and not a partial sum; resumed, scrapes answer again', async (t) => {
+  const kafka = createKafka({ brokers: testEnv().kafkaBrokers, clientId: 'workers-test' });
+  const topics = await createTestTopics(kafka);
+  t.after(() => topics.drop());
+  const ingress = await startIngressProcess(t, {
+    brokers: testEnv().kafkaBrokers,
+    ...topics,
+    env: { INGRESS_WORKERS: '2', INGRESS_WORKER_STALL_MS: '0', LOG_LEVEL: 'info' },
+  });
+  const supervisor = ingress.service.child.pid!;
+  await waitUntil('two workers', () => descendantPids(supervisor).length === 2);
+  const [frozen] = descendantPids(supervisor) as [number, number];
+  let stopped = false;
+  t.after(() => (stopped ? process.kill(frozen, 'SIGCONT') : undefined));
+  // A fresh connection per scrape: the stopped worker is dealt at most one of them (node:cluster waits for a worker to
+  // take a connection before it deals it another), and that one is held; so three at once.
+  const scrape = () =>
+    new Promise<{ status: number | 'failed'; text: string; ms: number }>((resolve) => {
+      const started = performance.now();
+      const req = request(`${ingress.base}/metrics`, { agent: false, timeout: 12_000 });
+      req.on('response', (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode!, text: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - started }));
+      });
+      req.on('timeout', () => req.destroy());
+      req.on('error', () => resolve({ status: 'failed', text: '', ms: performance.now() - started }));
+      req.end();
+    });
+  assert.equal((await scrape()).status, 200);
+
+  process.kill(frozen, 'SIGSTOP');
+  stopped = true;
+  const during = await Promise.all([scrape(), scrape(), scrape()]);
+  const answered = during.filter((s) => s.status !== 'failed');
+  assert.ok(answered.length >= 2, `the live worker answered: ${JSON.stringify(during.map((s) => [s.status, Math.round(s.ms)]))}`);
+  for (const s of answered) {
+    assert.equal(s.status, 503, 'no partial sums: a counter that dropped would read as a reset');
+    assert.deepEqual(JSON.parse(s.text), {
+      error: { code: 'WABUS_INGRESS_METRICS_UNAVAILABLE', message: `worker ${frozen}: no answer within 5000 ms` },
+    });
+    assert.ok(s.ms >= 4_500 && s.ms < 15_000, `answered at the merge timeout (5 s): ${Math.round(s.ms)} ms`);
+  }
+
+  process.kill(frozen, 'SIGCONT');
+  stopped = false;
+  await waitUntil('scrapes answer again', async () => (await scrape()).status === 200, { timeoutMs: 30_000 });
+  assert.deepEqual(descendantPids(supervisor).includes(frozen), true, 'with the watchdog off, the worker was kept');
+});
