@@ -5,8 +5,8 @@
  *
  * Each call is let through at the time it is actually let through, not at a slot reserved when it called: after a
  * stall (a long GC pause, a throttled CPU, a frozen process) the callers whose slots passed meanwhile go one interval
- * apart from then on, not all at once, so the rate at the receiver never exceeds the limit (a burst of reserved slots
- * would have doubled it for as long as the stall lasted).
+ * apart from then on, not all at once (a burst of reserved slots would have doubled the rate for as long as the stall
+ * lasted).
  */
 export interface RateLimiter {
   acquire(key: string): Promise<void>;
@@ -27,8 +27,8 @@ export interface RateLimiterOptions {
 interface KeyState {
   /** The theoretical arrival time of the next call. */
   tat: number;
+  /** Callers not let through yet, in call order; a pump (below) runs exactly while there are any. */
   waiting: { calledAt: number; go: () => void }[];
-  pumping: boolean;
 }
 
 export function createRateLimiter(o: RateLimiterOptions): RateLimiter {
@@ -38,7 +38,7 @@ export function createRateLimiter(o: RateLimiterOptions): RateLimiter {
   let acquisitions = 0;
 
   const sweep = (t: number) => {
-    for (const [k, s] of keys) if (!s.pumping && s.waiting.length === 0 && s.tat <= t) keys.delete(k);
+    for (const [k, s] of keys) if (s.waiting.length === 0 && s.tat <= t) keys.delete(k);
   };
   /** Lets a call through at `t` if its key allows one then: the time to wait first otherwise. */
   const admit = (s: KeyState, t: number): number => {
@@ -51,7 +51,6 @@ export function createRateLimiter(o: RateLimiterOptions): RateLimiter {
    * a clock that is held still (tests) still moves, and a sleep that overran (a stall) counts from when it ended.
    */
   async function pump(s: KeyState): Promise<void> {
-    s.pumping = true;
     let t = o.now();
     while (s.waiting.length > 0) {
       t = Math.max(t, o.now());
@@ -65,7 +64,6 @@ export function createRateLimiter(o: RateLimiterOptions): RateLimiter {
       if (t > caller.calledAt) o.waited?.(t - caller.calledAt);
       caller.go();
     }
-    s.pumping = false;
   }
 
   return {
@@ -74,12 +72,12 @@ export function createRateLimiter(o: RateLimiterOptions): RateLimiter {
       const t = o.now();
       if (++acquisitions % 1024 === 0) sweep(t);
       let s = keys.get(key);
-      if (s === undefined) keys.set(key, (s = { tat: t, waiting: [], pumping: false }));
+      if (s === undefined) keys.set(key, (s = { tat: t, waiting: [] }));
       if (s.waiting.length === 0 && admit(s, t) <= 0) return Promise.resolve();
       const state = s;
       return new Promise<void>((go) => {
-        state.waiting.push({ calledAt: t, go });
-        if (!state.pumping) void pump(state);
+        // The first to wait starts the pump; it ends, synchronously, when it lets the last one through.
+        if (state.waiting.push({ calledAt: t, go }) === 1) void pump(state);
       });
     },
     size: () => {
