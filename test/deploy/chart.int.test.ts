@@ -151,6 +151,10 @@ function checkMetaCheck(objects: K8sObject[], o: { every: string; port: number; 
   assert.equal(c.securityContext?.['readOnlyRootFilesystem'], true);
   assert.equal(spec.securityContext?.['runAsNonRoot'], true);
   assert.ok(selects(d.spec?.selector?.matchLabels, d.spec?.template?.metadata?.labels));
+  // Placed like the services' pods (the same helpers: service account, pull secrets, nodeSelector, tolerations, affinity).
+  const service = podSpec(objectNamed(objects, 'Deployment', 'wabus-ingress'));
+  for (const key of ['serviceAccountName', 'automountServiceAccountToken', 'nodeSelector', 'tolerations', 'affinity'] as const)
+    assert.deepEqual(spec[key], service[key], `meta check's ${key}`);
   const headless = ofKind(objects, 'Service').filter(
     (s) => s.spec?.['clusterIP'] === 'None' && selects(s.spec['selector'] as Record<string, string>, d.spec?.template?.metadata?.labels),
   );

@@ -32,6 +32,9 @@ export interface PodSpec {
   serviceAccountName?: string;
   automountServiceAccountToken?: boolean;
   restartPolicy?: string;
+  nodeSelector?: Record<string, string>;
+  tolerations?: unknown[];
+  affinity?: Record<string, unknown>;
 }
 
 export interface K8sObject {

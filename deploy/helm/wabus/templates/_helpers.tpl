@@ -66,3 +66,73 @@ app.kubernetes.io/component: {{ .component }}
 {{- define "wabus.fileContent" -}}
 {{- if kindIs "string" . }}{{ trimSuffix "\n" . }}{{ else }}{{ toPrettyJson . }}{{ end }}
 {{- end }}
+
+{{/* The pod spec's start every workload of the chart shares: no service-account token, pull secrets, non-root. */}}
+{{- define "wabus.podBase" -}}
+automountServiceAccountToken: false
+{{- with .Values.serviceAccountName }}
+serviceAccountName: {{ . }}
+{{- end }}
+{{- with .Values.imagePullSecrets }}
+imagePullSecrets:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+securityContext:
+  {{- toYaml .Values.podSecurityContext | nindent 2 }}
+{{- end }}
+
+{{/* Where the chart's long-running pods go: nodeSelector, tolerations, affinity. */}}
+{{- define "wabus.podPlacement" -}}
+{{- with .Values.nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with .Values.affinity }}
+affinity:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end }}
+
+{{/* The tenants file's variables in a container: where it is mounted, and the secrets it names. */}}
+{{- define "wabus.tenantsEnv" -}}
+- name: WABUS_TENANTS_FILE
+  value: {{ printf "%s/%s" .Values.tenants.mountPath .Values.tenants.key | quote }}
+{{- range $variable, $_ := .Values.tenants.secretEnv }}
+- name: {{ $variable }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "wabus.fullname" $ }}-tenants-env
+      key: {{ $variable }}
+{{- end }}
+{{- end }}
+
+{{/* A Secret of the operator's given as variables: call with (dict "name" <Secret> "keys" <list>). */}}
+{{- define "wabus.existingSecretEnv" -}}
+{{- $name := .name }}
+{{- range .keys }}
+- name: {{ . }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ $name }}
+      key: {{ . }}
+{{- end }}
+{{- end }}
+
+{{/* The tenants file's mount (container) and volume (pod). */}}
+{{- define "wabus.tenantsMount" -}}
+- name: tenants
+  mountPath: {{ .Values.tenants.mountPath }}
+  readOnly: true
+{{- end }}
+{{- define "wabus.tenantsVolume" -}}
+- name: tenants
+  secret:
+    secretName: {{ include "wabus.tenantsSecret" . }}
+    items:
+      - key: {{ .Values.tenants.key }}
+        path: {{ .Values.tenants.key }}
+{{- end }}
