@@ -183,6 +183,9 @@ function checkTopicsJob(objects: K8sObject[], dryRun: boolean) {
   );
   assert.equal(spec.volumes, undefined);
   assert.equal(spec.restartPolicy, 'Never');
+  // Placed like the services' pods (docs/deploy.md: nodeSelector, tolerations and affinity are every pod's).
+  const service = podSpec(objectNamed(objects, 'Deployment', 'wabus-ingress'));
+  for (const key of ['nodeSelector', 'tolerations', 'affinity'] as const) assert.deepEqual(spec[key], service[key], `the topics Job's ${key}`);
 }
 
 test('given the default values, then ingress, message-store, status-tracker and account-state run (auto-reply and crm-sync are opt-in), with the topics Job', () => {
