@@ -1,11 +1,11 @@
 import cluster from 'node:cluster';
+import { Counter, Registry } from 'prom-client';
 import { encodeEvent } from '@wabus/events';
 import { createKafka, type KafkaClient } from '@wabus/kafka';
 import { SUPERVISOR_PID_ENV } from '@wabus/service/supervisor';
 import type { ServiceContext, ServiceDefinition } from '@wabus/service/main';
 import { watchTenantsFile } from '@wabus/tenants';
 import { buildIngressApp } from './app.ts';
-import { Counter, Registry } from 'prom-client';
 import { mergeWorkerMetrics, workerMetrics } from './cluster-metrics.ts';
 import { loadIngressConfig, type IngressConfig } from './config.ts';
 import { createKafkaPublisher } from './kafka-publisher.ts';

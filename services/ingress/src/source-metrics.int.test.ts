@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
 import { request } from 'node:http';
 import { createKafka } from '@wabus/kafka';
 import { createTestTopics, descendantPids, readScrape, testEnv, waitUntil, writeTenantsFile } from '@wabus/testing';
@@ -31,7 +30,6 @@ function postOnce(base: string, body: Buffer, signature: string | undefined): Pr
     req.end(body);
   });
 }
-const sign = (body: Buffer, secret: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 
 test('ingress with 2 workers: accepted webhooks counted per tenant and WABA, and the last one’s time, alike on every scrape; nothing for a rejected, unsigned or quarantined body', async (t) => {
   const kafka = createKafka({ brokers: testEnv().kafkaBrokers, clientId: 'source-metrics-test' });
@@ -58,7 +56,7 @@ test('ingress with 2 workers: accepted webhooks counted per tenant and WABA, and
   const accepted = await Promise.all(
     plan.map(async ({ waba, number, secret, n }) => {
       const body = tenantBody(waba, number, `wamid.S${waba}.${n}`);
-      return (await postOnce(ingress.base, body, sign(body, secret))).body.disposition;
+      return (await postOnce(ingress.base, body, ingress.signature(body, secret))).body.disposition;
     }),
   );
   assert.deepEqual(accepted, Array(plan.length).fill('accepted'));
@@ -75,7 +73,7 @@ test('ingress with 2 workers: accepted webhooks counted per tenant and WABA, and
   ];
   const refusedAnswers = [];
   for (const [body, secret] of refused) {
-    const a = await postOnce(ingress.base, body, secret === undefined ? undefined : sign(body, secret));
+    const a = await postOnce(ingress.base, body, secret === undefined ? undefined : ingress.signature(body, secret));
     refusedAnswers.push(a.status === 200 ? `${a.status} ${a.body.disposition} ${a.body.reason}` : String(a.status));
   }
   assert.deepEqual(refusedAnswers, ['401', '401', '200 quarantined tenant_mismatch', '200 quarantined unknown_owner', '200 quarantined wrong_object']);

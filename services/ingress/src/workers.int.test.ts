@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { Agent, request } from 'node:http';
 import { createKafka } from '@wabus/kafka';
@@ -7,15 +7,24 @@ import { countOnTopic } from './fault-traffic.test-support.ts';
 import { customerWebhook } from './http-traffic.test-support.ts';
 import { startIngressProcess } from './ingress-process.test-support.ts';
 
-// INGRESS_WORKERS > 1 on the chassis: the first process only supervises; each worker is a whole ingress.
-test('ingress with 2 workers: every webhook stored once; a SIGKILLed worker is replaced; SIGTERM stops the workers, then the supervisor, exit 0', async (t) => {
+/** The real ingress with INGRESS_WORKERS=2 (and `env`) on topics of the test's own; resolves once both workers listen. */
+async function startTwoWorkers(t: TestContext, env: Record<string, string>) {
   const kafka = createKafka({ brokers: testEnv().kafkaBrokers, clientId: 'workers-test' });
   const topics = await createTestTopics(kafka);
   t.after(() => topics.drop());
-  const ingress = await startIngressProcess(t, { brokers: testEnv().kafkaBrokers, ...topics, env: { INGRESS_WORKERS: '2', LOG_LEVEL: 'info' } });
+  const ingress = await startIngressProcess(t, { brokers: testEnv().kafkaBrokers, ...topics, env: { INGRESS_WORKERS: '2', LOG_LEVEL: 'info', ...env } });
   const supervisor = ingress.service.child.pid!;
   await waitUntil('two workers', () => descendantPids(supervisor).length === 2);
-  const [first, second] = descendantPids(supervisor) as [number, number];
+  const workers = descendantPids(supervisor) as [number, number];
+  // Each listening (so each told the supervisor its metrics answer: a worker still starting is not asked for them).
+  await waitUntil('both workers listening', () => workers.every((pid) => new RegExp(`"pid":${pid},[^\\n]*"ingress listening"`).test(ingress.service.output())));
+  return { kafka, topics, ingress, supervisor, workers };
+}
+
+// INGRESS_WORKERS > 1 on the chassis: the first process only supervises; each worker is a whole ingress.
+test('ingress with 2 workers: every webhook stored once; a SIGKILLed worker is replaced; SIGTERM stops the workers, then the supervisor, exit 0', async (t) => {
+  const { kafka, topics, ingress, supervisor, workers: startedWith } = await startTwoWorkers(t, {});
+  const [first, second] = startedWith;
 
   const post = async (from: number, n: number) => {
     const answers = await Promise.all(Array.from({ length: n }, (_, i) => ingress.post(customerWebhook(`wamid.W${from + i}`, (from + i) % 7))));
@@ -49,18 +58,8 @@ test('ingress with 2 workers: every webhook stored once; a SIGKILLed worker is r
 // A worker that stalls instead of dying (SIGSTOP): node:cluster keeps it as a worker, and the connections it holds
 // (Meta keeps its connections alive) hang with every webhook sent on them.
 test('ingress with 2 workers: a SIGSTOPped worker is killed and replaced within INGRESS_WORKER_STALL_MS; webhooks on its connections fail then (not 200), sent again they are stored once', async (t) => {
-  const kafka = createKafka({ brokers: testEnv().kafkaBrokers, clientId: 'workers-test' });
-  const topics = await createTestTopics(kafka);
-  t.after(() => topics.drop());
   const stallMs = 2_000;
-  const ingress = await startIngressProcess(t, {
-    brokers: testEnv().kafkaBrokers,
-    ...topics,
-    env: { INGRESS_WORKERS: '2', INGRESS_WORKER_STALL_MS: String(stallMs), LOG_LEVEL: 'info' },
-  });
-  const supervisor = ingress.service.child.pid!;
-  await waitUntil('two workers', () => descendantPids(supervisor).length === 2);
-  const workers = descendantPids(supervisor) as [number, number];
+  const { kafka, topics, ingress, supervisor, workers } = await startTwoWorkers(t, { INGRESS_WORKER_STALL_MS: String(stallMs) });
   t.after(() => workers.filter(processExists).forEach((p) => process.kill(p, 'SIGCONT')));
 
   // Twelve kept-alive connections, each one socket: the supervisor deals them to both workers.
@@ -141,17 +140,8 @@ test('ingress with 2 workers: a SIGSTOPped worker is killed and replaced within 
 
 // The supervisor merges every worker's registry for a scrape (cluster-metrics.ts): a stalled worker cannot answer.
 test('ingress with 2 workers, the watchdog off: while one worker is stopped a scrape fails within the merge timeout (503, coded, naming it), not hanging and not a partial sum; resumed, scrapes answer again', async (t) => {
-  const kafka = createKafka({ brokers: testEnv().kafkaBrokers, clientId: 'workers-test' });
-  const topics = await createTestTopics(kafka);
-  t.after(() => topics.drop());
-  const ingress = await startIngressProcess(t, {
-    brokers: testEnv().kafkaBrokers,
-    ...topics,
-    env: { INGRESS_WORKERS: '2', INGRESS_WORKER_STALL_MS: '0', LOG_LEVEL: 'info' },
-  });
-  const supervisor = ingress.service.child.pid!;
-  await waitUntil('two workers', () => descendantPids(supervisor).length === 2);
-  const [frozen] = descendantPids(supervisor) as [number, number];
+  const { ingress, supervisor, workers } = await startTwoWorkers(t, { INGRESS_WORKER_STALL_MS: '0' });
+  const [frozen] = workers;
   let stopped = false;
   t.after(() => (stopped ? process.kill(frozen, 'SIGCONT') : undefined));
   // A fresh connection per scrape: the stopped worker is dealt at most one of them (node:cluster waits for a worker to
